@@ -1,0 +1,4 @@
+//! The runtime watchdog of pollguard.
+
+#[doc(hidden)]
+pub mod __private {}
