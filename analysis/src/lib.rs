@@ -1,1 +1,185 @@
-//! analysis
+//! The analysis engine of pollguard.
+//!
+//! It finds known blocking calls (`std::thread::sleep`, `std::fs`, blocking
+//! channels, `block_on`, ...) inside async code, from syntax alone: it needs
+//! no type checking and never compiles or runs the code it reads. The
+//! `#[pollguard::no_blocking]` attribute and `cargo pollguard` both call it, so
+//! they always agree.
+//!
+//! The pieces:
+//! - [`catalog`]: every blocking call pollguard knows, as a table of [`Rule`]s;
+//! - [`Config`]: levels per category or rule, extra blocking paths, offloaders;
+//! - [`analyze_file`] / [`analyze_item`]: the walker, which returns an [`Analysis`];
+//! - [`transitive`]: blocking sync fns of a crate, followed across files (CLI).
+//!
+//! ```
+//! let file = syn::parse_file(r#"
+//!     use std::thread;
+//!     async fn handler() {
+//!         thread::sleep(std::time::Duration::from_secs(1));
+//!         tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+//!     }
+//! "#).unwrap();
+//! let config = pollguard_analysis::Config::new();
+//! let analysis = pollguard_analysis::analyze_file(&file, &pollguard_analysis::Options::new(&config));
+//! assert_eq!(analysis.findings.len(), 1);
+//! assert_eq!(analysis.findings[0].call, "std::thread::sleep");
+//! assert_eq!(analysis.findings[0].rule.code, "PG101");
+//! ```
+
+pub mod catalog;
+pub mod config;
+mod hatch;
+mod macros;
+mod resolve;
+pub mod transitive;
+mod walk;
+
+pub use catalog::{Category, Confidence, Level, RULES, Rule};
+pub use config::{Config, ConfigError, ExtraBlocking};
+pub use hatch::{CommentAllow, HATCH_ATTR, parse_comment_allows};
+
+use proc_macro2::Span;
+
+/// What the walker needs besides the code.
+#[derive(Clone, Debug)]
+pub struct Options<'a> {
+    /// Levels, extra blocking paths and offloaders.
+    pub config: &'a Config,
+    /// The module path of the analysed code, starting with `crate`
+    /// (`["crate", "server"]` for `src/server.rs`); used to name the crate's
+    /// own fns for transitive analysis.
+    pub module_path: Vec<String>,
+}
+
+impl<'a> Options<'a> {
+    /// Options for code at the crate root.
+    pub fn new(config: &'a Config) -> Options<'a> {
+        Options {
+            config,
+            module_path: vec!["crate".to_owned()],
+        }
+    }
+}
+
+/// One blocking call in async context.
+#[derive(Clone, Debug)]
+pub struct Finding {
+    /// The catalog rule that matched.
+    pub rule: &'static Rule,
+    /// The resolved callee: a path (`std::thread::sleep`), a typed method
+    /// (`std::sync::mpsc::Receiver::recv`) or an untyped one (`.recv()`).
+    pub call: String,
+    /// The call as the message shows it (`std::thread::sleep`, `rx.recv()`).
+    pub display: String,
+    /// The first token of the call.
+    pub span: Span,
+    /// The last token of the call.
+    pub end_span: Span,
+    /// How sure the walker is.
+    pub confidence: Confidence,
+    /// The configured level (never [`Level::Allow`]: allowed findings are dropped).
+    pub level: Level,
+    /// What to do instead.
+    pub help: String,
+    /// Extra lines for the reader.
+    pub notes: Vec<String>,
+    /// For a transitive finding: the calls from the called fn down to the
+    /// blocking call, outermost first.
+    pub chain: Vec<transitive::ChainStep>,
+}
+
+impl Finding {
+    /// The one-line message: what is wrong, with the category and code.
+    pub fn message(&self) -> String {
+        format!(
+            "`{}` {} (pollguard::{}, {})",
+            self.display, self.rule.message, self.rule.category, self.rule.code
+        )
+    }
+}
+
+/// A sync fn of the analysed code, summarised for [`transitive`] analysis.
+#[derive(Clone, Debug)]
+pub struct FnSummary {
+    /// `crate::config::load_config`, or `crate::config::Loader::load` for a method.
+    pub path: String,
+    /// The fn's name token.
+    pub span: Span,
+    /// Whether the fn carries `#[pollguard::blocking]`.
+    pub marked: bool,
+    /// Whether the fn carries the fn-level escape hatch.
+    pub allowed: bool,
+    /// Blocking calls made directly in its body (not offloaded).
+    pub blocking: Vec<BlockingCall>,
+    /// Calls of the crate's own fns (resolved paths) made in its body.
+    pub calls: Vec<LocalCall>,
+}
+
+/// A blocking call made by a sync fn.
+#[derive(Clone, Debug)]
+pub struct BlockingCall {
+    /// The resolved callee.
+    pub call: String,
+    /// The rule that matched.
+    pub rule: &'static Rule,
+    /// Where.
+    pub span: Span,
+}
+
+/// A call of a path that may be one of the crate's own fns.
+#[derive(Clone, Debug)]
+pub struct LocalCall {
+    /// The resolved path (`crate::config::load_config`, `other_crate::db::query`).
+    pub path: String,
+    /// How the call was written, for messages.
+    pub display: String,
+    /// First token of the call.
+    pub span: Span,
+    /// Last token of the call.
+    pub end_span: Span,
+    /// Whether the call's result is awaited (an async fn's future).
+    pub awaited: bool,
+    /// Escape hatches active at this call (indices into [`Analysis::hatches`]).
+    pub hatches: Vec<usize>,
+}
+
+/// The result of analysing a file or an item.
+#[derive(Clone, Debug, Default)]
+pub struct Analysis {
+    /// Blocking calls in async context, in source order.
+    pub findings: Vec<Finding>,
+    /// Malformed escape hatches and similar problems in the code's own
+    /// pollguard annotations.
+    pub errors: Vec<syn::Error>,
+    /// Sync fns, for [`transitive`] analysis.
+    pub fns: Vec<FnSummary>,
+    /// Calls made in async context of paths that are not in the catalog.
+    pub async_calls: Vec<LocalCall>,
+    /// Escape hatches (attributes) that were present, and whether each suppressed something.
+    pub hatches: Vec<HatchUse>,
+}
+
+/// An escape-hatch attribute and whether it was needed.
+#[derive(Clone, Debug)]
+pub struct HatchUse {
+    /// The attribute's span.
+    pub span: Span,
+    /// Whether a finding was suppressed by it.
+    pub used: bool,
+    /// Category or rule names it allows; empty means everything.
+    pub keys: Vec<String>,
+}
+
+/// Analyses a whole file: every async fn, async block and async closure,
+/// with every `use` of the file in scope.
+pub fn analyze_file(file: &syn::File, options: &Options<'_>) -> Analysis {
+    walk::Walker::new(options).file(file)
+}
+
+/// Analyses one item: what `#[pollguard::no_blocking]` sees. `use`
+/// declarations outside the item are not visible; on an inline `mod`, the
+/// module's own are.
+pub fn analyze_item(item: &syn::Item, options: &Options<'_>) -> Analysis {
+    walk::Walker::new(options).root_item(item)
+}

@@ -1,0 +1,1231 @@
+//! The catalog: every blocking call pollguard knows, as data.
+//!
+//! One [`Rule`] per kind of blocking call, each with a stable code, a
+//! kebab-case name, a [`Category`], a default [`Level`], the shapes it matches
+//! and the documentation shown by `cargo pollguard --explain`. The walker
+//! never names a blocking API itself: it asks this table.
+
+use std::fmt;
+
+/// A family of blocking calls; users allow or deny whole categories.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum Category {
+    /// `std::thread::sleep`.
+    Sleep,
+    /// Blocking file system calls: `std::fs`, `File`, `OpenOptions`, path metadata.
+    Fs,
+    /// Blocking sockets from `std::net`.
+    Net,
+    /// Blocking name resolution: `ToSocketAddrs`.
+    Dns,
+    /// Waiting for child processes: `std::process::Command`, `Child`.
+    Process,
+    /// Reading the process's standard input.
+    Stdio,
+    /// Driving a future to completion on the current thread: `block_on`.
+    BlockOn,
+    /// Tokio's `blocking_*` methods, which panic inside async context.
+    TokioBlocking,
+    /// Blocking channel receives and sends: `std::sync::mpsc`, crossbeam, flume.
+    Channel,
+    /// Waiting for threads: `JoinHandle::join`, `thread::scope`, `Barrier`, `Condvar`.
+    ThreadJoin,
+    /// Blocking HTTP clients: `reqwest::blocking`, `ureq`.
+    HttpBlocking,
+    /// Synchronous locks: `std::sync::Mutex`/`RwLock`, `parking_lot` (allowed by default).
+    Lock,
+    /// Paths the user declared blocking: `blocking("..")` or `#[pollguard::blocking]`.
+    Custom,
+    /// A sync fn of the same workspace that blocks, directly or through other fns.
+    Transitive,
+}
+
+impl Category {
+    /// Every category, in catalog order.
+    pub const ALL: &'static [Category] = &[
+        Category::Sleep,
+        Category::Fs,
+        Category::Net,
+        Category::Dns,
+        Category::Process,
+        Category::Stdio,
+        Category::BlockOn,
+        Category::TokioBlocking,
+        Category::Channel,
+        Category::ThreadJoin,
+        Category::HttpBlocking,
+        Category::Lock,
+        Category::Custom,
+        Category::Transitive,
+    ];
+
+    /// The name users write in `allow(..)`, `deny(..)` and config files.
+    pub fn name(self) -> &'static str {
+        match self {
+            Category::Sleep => "sleep",
+            Category::Fs => "fs",
+            Category::Net => "net",
+            Category::Dns => "dns",
+            Category::Process => "process",
+            Category::Stdio => "stdio",
+            Category::BlockOn => "block_on",
+            Category::TokioBlocking => "tokio_blocking",
+            Category::Channel => "channel",
+            Category::ThreadJoin => "thread_join",
+            Category::HttpBlocking => "http_blocking",
+            Category::Lock => "lock",
+            Category::Custom => "custom",
+            Category::Transitive => "transitive",
+        }
+    }
+
+    /// The category called `name`, if there is one.
+    pub fn from_name(name: &str) -> Option<Category> {
+        Category::ALL.iter().copied().find(|c| c.name() == name)
+    }
+}
+
+impl fmt::Display for Category {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// What a finding does to the build.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Level {
+    /// Not reported.
+    Allow,
+    /// Reported as a warning.
+    Warn,
+    /// Reported as an error: the attribute fails the compile, the CLI exits 1.
+    Deny,
+}
+
+impl Level {
+    /// The name used in config files and flags.
+    pub fn name(self) -> &'static str {
+        match self {
+            Level::Allow => "allow",
+            Level::Warn => "warn",
+            Level::Deny => "deny",
+        }
+    }
+
+    /// The level called `name` (`allow`, `warn` or `deny`).
+    pub fn from_name(name: &str) -> Option<Level> {
+        match name {
+            "allow" => Some(Level::Allow),
+            "warn" => Some(Level::Warn),
+            "deny" => Some(Level::Deny),
+            _ => None,
+        }
+    }
+}
+
+/// How sure the walker is that a call blocks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Confidence {
+    /// Inferred from the shape of the code: a method of a blocking name whose
+    /// result is used as a value (unwrapped, `?`-ed, matched) rather than awaited.
+    Likely,
+    /// The call resolves to a known blocking path or a value of a known blocking type.
+    Certain,
+}
+
+impl Confidence {
+    /// `certain` or `likely`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Confidence::Certain => "certain",
+            Confidence::Likely => "likely",
+        }
+    }
+
+    /// The confidence called `name`.
+    pub fn from_name(name: &str) -> Option<Confidence> {
+        match name {
+            "certain" => Some(Confidence::Certain),
+            "likely" => Some(Confidence::Likely),
+            _ => None,
+        }
+    }
+}
+
+/// When a method of a blocking name counts as a blocking call.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shape {
+    /// Always, whatever the receiver and however the result is used; reserved
+    /// for names that no async API uses (`blocking_recv`, `block_on`).
+    Always,
+    /// When the result is consumed as a value: unwrapped, `?`-ed, matched,
+    /// iterated, or dropped as a statement. An async API's future would be
+    /// awaited, passed on or stored instead.
+    Consumed,
+    /// Only when the receiver's type is known to be one of the rule's types.
+    Typed,
+}
+
+/// What a rule matches.
+#[derive(Clone, Copy, Debug)]
+pub enum Matcher {
+    /// A call of this fn or associated fn, after `use` resolution
+    /// (`std::thread::sleep`, `std::fs::File::open`).
+    Path(&'static str),
+    /// A call of any fn below this path (`reqwest::blocking`).
+    Prefix(&'static str),
+    /// A method call by name.
+    Method {
+        /// The method's name.
+        name: &'static str,
+        /// The number of arguments, when the name alone is ambiguous.
+        args: Option<usize>,
+        /// Receiver types (resolved paths) that make the match certain.
+        types: &'static [&'static str],
+        /// When an untyped receiver matches.
+        shape: Shape,
+    },
+}
+
+/// The documentation of a rule, in the style of a clippy lint.
+#[derive(Clone, Copy, Debug)]
+pub struct RuleDoc {
+    /// What it does.
+    pub what: &'static str,
+    /// Why this is bad.
+    pub why: &'static str,
+    /// Example of code it reports.
+    pub example: &'static str,
+    /// Use instead.
+    pub instead: &'static str,
+}
+
+/// One entry of the catalog.
+#[derive(Debug)]
+pub struct Rule {
+    /// Stable code, e.g. `PG101`; never reused.
+    pub code: &'static str,
+    /// Stable kebab-case name, e.g. `thread-sleep`.
+    pub name: &'static str,
+    /// The rule's category.
+    pub category: Category,
+    /// The level when no configuration says otherwise.
+    pub default_level: Level,
+    /// What the rule matches.
+    pub matchers: &'static [Matcher],
+    /// What is wrong, completing "`<call>` ...", lowercase, no trailing period.
+    pub message: &'static str,
+    /// What to do instead, lowercase, no trailing period.
+    pub help: &'static str,
+    /// Long documentation.
+    pub doc: RuleDoc,
+}
+
+impl Rule {
+    /// The rule with this code (`PG101`) or name (`thread-sleep`).
+    pub fn find(code_or_name: &str) -> Option<&'static Rule> {
+        RULES
+            .iter()
+            .find(|r| r.code.eq_ignore_ascii_case(code_or_name) || r.name == code_or_name)
+    }
+
+    /// Renders the documentation as Markdown.
+    pub fn explain(&self) -> String {
+        format!(
+            "# {code} {name} ({category}, {level} by default)\n\n\
+             ## What it does\n{what}\n\n## Why is this bad\n{why}\n\n\
+             ## Example\n```rust\n{example}\n```\n\n## Use instead\n```rust\n{instead}\n```\n",
+            code = self.code,
+            name = self.name,
+            category = self.category,
+            level = self.default_level.name(),
+            what = self.doc.what,
+            why = self.doc.why,
+            example = self.doc.example,
+            instead = self.doc.instead,
+        )
+    }
+}
+
+/// A call that runs its closure argument off the executor: the closure's
+/// body is sync context even when the call sits in async code.
+#[derive(Debug, Clone, Copy)]
+pub enum Offloader {
+    /// A fn path (`tokio::task::spawn_blocking`).
+    Path(&'static str),
+    /// A method name (`Builder::spawn`, `Handle::spawn_blocking`, `Scope::spawn`).
+    Method(&'static str),
+}
+
+/// Calls whose closure arguments run on another thread, or are allowed to block.
+pub const OFFLOADERS: &[Offloader] = &[
+    Offloader::Path("tokio::task::spawn_blocking"),
+    Offloader::Path("tokio::task::block_in_place"),
+    Offloader::Path("std::thread::spawn"),
+    Offloader::Path("std::thread::scope"),
+    Offloader::Path("rayon::spawn"),
+    Offloader::Path("rayon::spawn_fifo"),
+    Offloader::Path("rayon::scope"),
+    Offloader::Path("rayon::join"),
+    Offloader::Path("async_std::task::spawn_blocking"),
+    Offloader::Path("smol::unblock"),
+    Offloader::Path("blocking::unblock"),
+    Offloader::Path("actix_web::web::block"),
+    Offloader::Path("tokio_rayon::spawn"),
+    Offloader::Method("spawn_blocking"),
+    Offloader::Method("block_in_place"),
+];
+
+/// Methods on `std::thread::Builder` and scopes that take a closure to run on
+/// a new thread; only offloaders when their receiver is not a tokio handle,
+/// which the walker decides from the argument being a closure.
+pub const THREAD_SPAWN_METHODS: &[&str] = &["spawn", "spawn_scoped"];
+
+/// Constructors whose result type the walker knows, so that methods called on
+/// the value can be matched with certainty.
+pub const RETURN_TYPES: &[(&str, &str)] = &[
+    ("std::io::stdin", "std::io::Stdin"),
+    ("std::io::Stdin::lock", "std::io::StdinLock"),
+    ("std::thread::spawn", "std::thread::JoinHandle"),
+    ("std::thread::Builder::spawn", "std::thread::JoinHandle"),
+    ("std::process::Command::new", "std::process::Command"),
+    ("std::process::Command::spawn", "std::process::Child"),
+    ("std::net::TcpListener::bind", "std::net::TcpListener"),
+    ("std::net::TcpStream::connect", "std::net::TcpStream"),
+    ("std::net::UdpSocket::bind", "std::net::UdpSocket"),
+    ("std::fs::File::open", "std::fs::File"),
+    ("std::fs::File::create", "std::fs::File"),
+    ("std::path::Path::new", "std::path::Path"),
+    ("std::path::PathBuf::from", "std::path::PathBuf"),
+    ("std::path::PathBuf::new", "std::path::PathBuf"),
+    ("std::path::Path::join", "std::path::PathBuf"),
+    ("std::path::PathBuf::join", "std::path::PathBuf"),
+    ("std::path::Path::to_path_buf", "std::path::PathBuf"),
+    ("std::env::current_dir", "std::path::PathBuf"),
+    ("std::env::temp_dir", "std::path::PathBuf"),
+    ("std::sync::Mutex::new", "std::sync::Mutex"),
+    ("std::sync::RwLock::new", "std::sync::RwLock"),
+    ("std::sync::Condvar::new", "std::sync::Condvar"),
+    ("std::sync::Barrier::new", "std::sync::Barrier"),
+    ("parking_lot::Mutex::new", "parking_lot::Mutex"),
+    ("parking_lot::RwLock::new", "parking_lot::RwLock"),
+    ("tokio::sync::Mutex::new", "tokio::sync::Mutex"),
+    ("tokio::sync::RwLock::new", "tokio::sync::RwLock"),
+    ("tokio::spawn", "tokio::task::JoinHandle"),
+    ("tokio::task::spawn", "tokio::task::JoinHandle"),
+    ("tokio::task::spawn_blocking", "tokio::task::JoinHandle"),
+    ("tokio::runtime::Runtime::new", "tokio::runtime::Runtime"),
+    ("tokio::runtime::Handle::current", "tokio::runtime::Handle"),
+];
+
+/// Channel constructors that return a `(sender, receiver)` pair.
+pub const CHANNEL_CONSTRUCTORS: &[(&str, &str, &str)] = &[
+    (
+        "std::sync::mpsc::channel",
+        "std::sync::mpsc::Sender",
+        "std::sync::mpsc::Receiver",
+    ),
+    (
+        "std::sync::mpsc::sync_channel",
+        "std::sync::mpsc::SyncSender",
+        "std::sync::mpsc::Receiver",
+    ),
+    (
+        "crossbeam_channel::unbounded",
+        "crossbeam_channel::Sender",
+        "crossbeam_channel::Receiver",
+    ),
+    (
+        "crossbeam_channel::bounded",
+        "crossbeam_channel::Sender",
+        "crossbeam_channel::Receiver",
+    ),
+    (
+        "crossbeam::channel::unbounded",
+        "crossbeam_channel::Sender",
+        "crossbeam_channel::Receiver",
+    ),
+    (
+        "crossbeam::channel::bounded",
+        "crossbeam_channel::Sender",
+        "crossbeam_channel::Receiver",
+    ),
+    ("flume::unbounded", "flume::Sender", "flume::Receiver"),
+    ("flume::bounded", "flume::Sender", "flume::Receiver"),
+    (
+        "tokio::sync::mpsc::channel",
+        "tokio::sync::mpsc::Sender",
+        "tokio::sync::mpsc::Receiver",
+    ),
+    (
+        "tokio::sync::mpsc::unbounded_channel",
+        "tokio::sync::mpsc::UnboundedSender",
+        "tokio::sync::mpsc::UnboundedReceiver",
+    ),
+    (
+        "tokio::sync::oneshot::channel",
+        "tokio::sync::oneshot::Sender",
+        "tokio::sync::oneshot::Receiver",
+    ),
+    (
+        "tokio::sync::broadcast::channel",
+        "tokio::sync::broadcast::Sender",
+        "tokio::sync::broadcast::Receiver",
+    ),
+    (
+        "tokio::sync::watch::channel",
+        "tokio::sync::watch::Sender",
+        "tokio::sync::watch::Receiver",
+    ),
+];
+
+macro_rules! doc {
+    ($what:expr, $why:expr, $example:expr, $instead:expr $(,)?) => {
+        RuleDoc {
+            what: $what,
+            why: $why,
+            example: $example,
+            instead: $instead,
+        }
+    };
+}
+
+const WHY_EXECUTOR: &str = "An async runtime runs many tasks on a few worker threads. A task that \
+blocks holds its worker: every task queued behind it waits, and on Tokio's multi-thread runtime a \
+task spawned into the blocked worker's LIFO slot cannot be stolen by an idle worker, so a busy \
+server quietly degrades to single-thread processing.";
+
+/// Every rule, in code order.
+pub static RULES: &[Rule] = &[
+    Rule {
+        code: "PG101",
+        name: "thread-sleep",
+        category: Category::Sleep,
+        default_level: Level::Deny,
+        matchers: &[
+            Matcher::Path("std::thread::sleep"),
+            Matcher::Path("std::thread::sleep_ms"),
+        ],
+        message: "blocks the executor thread",
+        help: "use `tokio::time::sleep(..).await`, or move it into `tokio::task::spawn_blocking`",
+        doc: doc!(
+            "Reports `std::thread::sleep` inside async code.",
+            WHY_EXECUTOR,
+            "async fn poll_later() {\n    std::thread::sleep(Duration::from_secs(1));\n}",
+            "async fn poll_later() {\n    tokio::time::sleep(Duration::from_secs(1)).await;\n}",
+        ),
+    },
+    Rule {
+        code: "PG111",
+        name: "fs-call",
+        category: Category::Fs,
+        default_level: Level::Deny,
+        matchers: &[
+            Matcher::Path("std::fs::read"),
+            Matcher::Path("std::fs::read_to_string"),
+            Matcher::Path("std::fs::write"),
+            Matcher::Path("std::fs::copy"),
+            Matcher::Path("std::fs::rename"),
+            Matcher::Path("std::fs::remove_file"),
+            Matcher::Path("std::fs::remove_dir"),
+            Matcher::Path("std::fs::remove_dir_all"),
+            Matcher::Path("std::fs::create_dir"),
+            Matcher::Path("std::fs::create_dir_all"),
+            Matcher::Path("std::fs::read_dir"),
+            Matcher::Path("std::fs::metadata"),
+            Matcher::Path("std::fs::symlink_metadata"),
+            Matcher::Path("std::fs::canonicalize"),
+            Matcher::Path("std::fs::read_link"),
+            Matcher::Path("std::fs::hard_link"),
+            Matcher::Path("std::fs::set_permissions"),
+            Matcher::Path("std::fs::exists"),
+            Matcher::Path("std::os::unix::fs::symlink"),
+        ],
+        message: "does blocking file system I/O on the executor thread",
+        help: "use the `tokio::fs` function of the same name with `.await`, or move it into `tokio::task::spawn_blocking`",
+        doc: doc!(
+            "Reports `std::fs` functions called inside async code.",
+            "File system calls block until the disk answers; on a network file system or a busy \
+             disk that can take seconds, and the worker thread runs no other task meanwhile.",
+            "async fn load() -> io::Result<String> {\n    std::fs::read_to_string(\"config.toml\")\n}",
+            "async fn load() -> io::Result<String> {\n    tokio::fs::read_to_string(\"config.toml\").await\n}",
+        ),
+    },
+    Rule {
+        code: "PG112",
+        name: "fs-open",
+        category: Category::Fs,
+        default_level: Level::Deny,
+        matchers: &[
+            Matcher::Path("std::fs::File::open"),
+            Matcher::Path("std::fs::File::create"),
+            Matcher::Path("std::fs::File::create_new"),
+            Matcher::Path("std::fs::File::options"),
+            Matcher::Method {
+                name: "open",
+                args: Some(1),
+                types: &["std::fs::OpenOptions"],
+                shape: Shape::Typed,
+            },
+            Matcher::Method {
+                name: "sync_all",
+                args: Some(0),
+                types: &["std::fs::File"],
+                shape: Shape::Typed,
+            },
+            Matcher::Method {
+                name: "sync_data",
+                args: Some(0),
+                types: &["std::fs::File"],
+                shape: Shape::Typed,
+            },
+            Matcher::Method {
+                name: "set_len",
+                args: Some(1),
+                types: &["std::fs::File"],
+                shape: Shape::Typed,
+            },
+        ],
+        message: "opens or syncs a file with blocking I/O on the executor thread",
+        help: "use `tokio::fs::File` / `tokio::fs::OpenOptions` with `.await`, or move the file work into `tokio::task::spawn_blocking`",
+        doc: doc!(
+            "Reports `std::fs::File::open`/`create` and `std::fs::OpenOptions::open` inside async code.",
+            "Opening a file is a blocking system call, and so is every read and write on the \
+             `std::fs::File` it returns.",
+            "async fn append(line: &str) -> io::Result<()> {\n    let mut f = std::fs::OpenOptions::new().append(true).open(\"log\")?;\n    f.write_all(line.as_bytes())\n}",
+            "async fn append(line: &str) -> io::Result<()> {\n    let mut f = tokio::fs::OpenOptions::new().append(true).open(\"log\").await?;\n    f.write_all(line.as_bytes()).await\n}",
+        ),
+    },
+    Rule {
+        code: "PG113",
+        name: "path-metadata",
+        category: Category::Fs,
+        default_level: Level::Deny,
+        matchers: &[
+            Matcher::Method {
+                name: "exists",
+                args: Some(0),
+                types: &["std::path::Path", "std::path::PathBuf"],
+                shape: Shape::Typed,
+            },
+            Matcher::Method {
+                name: "try_exists",
+                args: Some(0),
+                types: &["std::path::Path", "std::path::PathBuf"],
+                shape: Shape::Typed,
+            },
+            Matcher::Method {
+                name: "is_file",
+                args: Some(0),
+                types: &["std::path::Path", "std::path::PathBuf"],
+                shape: Shape::Typed,
+            },
+            Matcher::Method {
+                name: "is_dir",
+                args: Some(0),
+                types: &["std::path::Path", "std::path::PathBuf"],
+                shape: Shape::Typed,
+            },
+            Matcher::Method {
+                name: "is_symlink",
+                args: Some(0),
+                types: &["std::path::Path", "std::path::PathBuf"],
+                shape: Shape::Typed,
+            },
+            Matcher::Method {
+                name: "metadata",
+                args: Some(0),
+                types: &[
+                    "std::path::Path",
+                    "std::path::PathBuf",
+                    "std::fs::File",
+                    "std::fs::DirEntry",
+                ],
+                shape: Shape::Consumed,
+            },
+            Matcher::Method {
+                name: "symlink_metadata",
+                args: Some(0),
+                types: &["std::path::Path", "std::path::PathBuf"],
+                shape: Shape::Consumed,
+            },
+            Matcher::Method {
+                name: "canonicalize",
+                args: Some(0),
+                types: &["std::path::Path", "std::path::PathBuf"],
+                shape: Shape::Consumed,
+            },
+            Matcher::Method {
+                name: "read_dir",
+                args: Some(0),
+                types: &["std::path::Path", "std::path::PathBuf"],
+                shape: Shape::Consumed,
+            },
+            Matcher::Method {
+                name: "read_link",
+                args: Some(0),
+                types: &["std::path::Path", "std::path::PathBuf"],
+                shape: Shape::Consumed,
+            },
+        ],
+        message: "queries the file system with a blocking call on the executor thread",
+        help: "use `tokio::fs::metadata`, `tokio::fs::try_exists`, `tokio::fs::canonicalize` or `tokio::fs::read_dir` with `.await`",
+        doc: doc!(
+            "Reports `Path` and `File` methods that ask the file system (`exists`, `is_file`, \
+             `metadata`, `canonicalize`, `read_dir`) inside async code.",
+            "They look like cheap accessors but each one is a `stat` or `open` system call, which \
+             blocks on slow or network disks.",
+            "async fn serve(path: &Path) {\n    if path.exists() { /* .. */ }\n}",
+            "async fn serve(path: &Path) {\n    if tokio::fs::try_exists(path).await.unwrap_or(false) { /* .. */ }\n}",
+        ),
+    },
+    Rule {
+        code: "PG121",
+        name: "net-connect",
+        category: Category::Net,
+        default_level: Level::Deny,
+        matchers: &[
+            Matcher::Path("std::net::TcpStream::connect"),
+            Matcher::Path("std::net::TcpStream::connect_timeout"),
+        ],
+        message: "connects a blocking socket on the executor thread",
+        help: "use `tokio::net::TcpStream::connect(..).await`",
+        doc: doc!(
+            "Reports `std::net::TcpStream::connect` inside async code.",
+            "A TCP connect waits for the peer, up to the system's connect timeout (often minutes).",
+            "async fn ping(addr: &str) -> io::Result<()> {\n    let s = std::net::TcpStream::connect(addr)?;\n    Ok(())\n}",
+            "async fn ping(addr: &str) -> io::Result<()> {\n    let s = tokio::net::TcpStream::connect(addr).await?;\n    Ok(())\n}",
+        ),
+    },
+    Rule {
+        code: "PG122",
+        name: "net-io",
+        category: Category::Net,
+        default_level: Level::Deny,
+        matchers: &[
+            Matcher::Method {
+                name: "accept",
+                args: Some(0),
+                types: &["std::net::TcpListener"],
+                shape: Shape::Consumed,
+            },
+            Matcher::Method {
+                name: "incoming",
+                args: Some(0),
+                types: &["std::net::TcpListener"],
+                shape: Shape::Typed,
+            },
+            Matcher::Method {
+                name: "recv",
+                args: Some(1),
+                types: &["std::net::UdpSocket"],
+                shape: Shape::Typed,
+            },
+            Matcher::Method {
+                name: "recv_from",
+                args: Some(1),
+                types: &["std::net::UdpSocket"],
+                shape: Shape::Consumed,
+            },
+            Matcher::Method {
+                name: "send",
+                args: Some(1),
+                types: &["std::net::UdpSocket"],
+                shape: Shape::Typed,
+            },
+            Matcher::Method {
+                name: "send_to",
+                args: Some(2),
+                types: &["std::net::UdpSocket"],
+                shape: Shape::Consumed,
+            },
+            Matcher::Method {
+                name: "read",
+                args: Some(1),
+                types: &["std::net::TcpStream"],
+                shape: Shape::Typed,
+            },
+            Matcher::Method {
+                name: "read_exact",
+                args: Some(1),
+                types: &["std::net::TcpStream"],
+                shape: Shape::Typed,
+            },
+            Matcher::Method {
+                name: "read_to_end",
+                args: Some(1),
+                types: &["std::net::TcpStream"],
+                shape: Shape::Typed,
+            },
+            Matcher::Method {
+                name: "read_to_string",
+                args: Some(1),
+                types: &["std::net::TcpStream"],
+                shape: Shape::Typed,
+            },
+            Matcher::Method {
+                name: "write",
+                args: Some(1),
+                types: &["std::net::TcpStream"],
+                shape: Shape::Typed,
+            },
+            Matcher::Method {
+                name: "write_all",
+                args: Some(1),
+                types: &["std::net::TcpStream"],
+                shape: Shape::Typed,
+            },
+            Matcher::Method {
+                name: "flush",
+                args: Some(0),
+                types: &["std::net::TcpStream"],
+                shape: Shape::Typed,
+            },
+        ],
+        message: "does blocking network I/O on the executor thread",
+        help: "use `tokio::net` sockets and their async methods with `.await`",
+        doc: doc!(
+            "Reports `accept`, `incoming`, reads and writes on `std::net` sockets inside async code.",
+            "A blocking socket waits for the peer: one slow client stops every task on the worker.",
+            "async fn serve(listener: std::net::TcpListener) {\n    let (sock, _) = listener.accept().unwrap();\n}",
+            "async fn serve(listener: tokio::net::TcpListener) {\n    let (sock, _) = listener.accept().await.unwrap();\n}",
+        ),
+    },
+    Rule {
+        code: "PG131",
+        name: "dns-lookup",
+        category: Category::Dns,
+        default_level: Level::Deny,
+        matchers: &[
+            Matcher::Path("std::net::ToSocketAddrs::to_socket_addrs"),
+            Matcher::Method {
+                name: "to_socket_addrs",
+                args: Some(0),
+                types: &[],
+                shape: Shape::Always,
+            },
+        ],
+        message: "resolves a host name with a blocking system call on the executor thread",
+        help: "use `tokio::net::lookup_host(..).await`",
+        doc: doc!(
+            "Reports `ToSocketAddrs::to_socket_addrs` inside async code.",
+            "Name resolution through `getaddrinfo` blocks until the resolver answers or times out.",
+            "async fn resolve(host: &str) -> io::Result<Vec<SocketAddr>> {\n    Ok((host, 443).to_socket_addrs()?.collect())\n}",
+            "async fn resolve(host: &str) -> io::Result<Vec<SocketAddr>> {\n    Ok(tokio::net::lookup_host((host, 443)).await?.collect())\n}",
+        ),
+    },
+    Rule {
+        code: "PG141",
+        name: "process-wait",
+        category: Category::Process,
+        default_level: Level::Deny,
+        matchers: &[
+            Matcher::Method {
+                name: "output",
+                args: Some(0),
+                types: &["std::process::Command"],
+                shape: Shape::Typed,
+            },
+            Matcher::Method {
+                name: "status",
+                args: Some(0),
+                types: &["std::process::Command"],
+                shape: Shape::Typed,
+            },
+            Matcher::Method {
+                name: "wait",
+                args: Some(0),
+                types: &["std::process::Child"],
+                shape: Shape::Typed,
+            },
+            Matcher::Method {
+                name: "wait_with_output",
+                args: Some(0),
+                types: &["std::process::Child"],
+                shape: Shape::Consumed,
+            },
+        ],
+        message: "waits for a child process on the executor thread",
+        help: "use `tokio::process::Command` and `.await` its `output()`, `status()` or `wait()`",
+        doc: doc!(
+            "Reports `std::process::Command::output`/`status` and `Child::wait` inside async code.",
+            "They wait until the child exits, which may be never.",
+            "async fn git_head() -> io::Result<Output> {\n    std::process::Command::new(\"git\").arg(\"rev-parse\").output()\n}",
+            "async fn git_head() -> io::Result<Output> {\n    tokio::process::Command::new(\"git\").arg(\"rev-parse\").output().await\n}",
+        ),
+    },
+    Rule {
+        code: "PG151",
+        name: "stdin-read",
+        category: Category::Stdio,
+        default_level: Level::Deny,
+        matchers: &[
+            Matcher::Method {
+                name: "read_line",
+                args: Some(1),
+                types: &["std::io::Stdin", "std::io::StdinLock"],
+                shape: Shape::Typed,
+            },
+            Matcher::Method {
+                name: "lines",
+                args: Some(0),
+                types: &["std::io::Stdin", "std::io::StdinLock"],
+                shape: Shape::Typed,
+            },
+            Matcher::Method {
+                name: "read_to_string",
+                args: Some(1),
+                types: &["std::io::Stdin", "std::io::StdinLock"],
+                shape: Shape::Typed,
+            },
+            Matcher::Method {
+                name: "read_to_end",
+                args: Some(1),
+                types: &["std::io::Stdin", "std::io::StdinLock"],
+                shape: Shape::Typed,
+            },
+            Matcher::Method {
+                name: "read",
+                args: Some(1),
+                types: &["std::io::Stdin", "std::io::StdinLock"],
+                shape: Shape::Typed,
+            },
+        ],
+        message: "waits for standard input on the executor thread",
+        help: "use `tokio::io::stdin()` with `AsyncBufReadExt`, or read stdin on a dedicated thread and send lines over a channel",
+        doc: doc!(
+            "Reports reads from `std::io::stdin()` inside async code.",
+            "Reading a terminal waits for the user to type; the worker runs nothing else meanwhile.",
+            "async fn prompt() -> String {\n    let mut s = String::new();\n    std::io::stdin().read_line(&mut s).unwrap();\n    s\n}",
+            "async fn prompt() -> String {\n    let mut s = String::new();\n    BufReader::new(tokio::io::stdin()).read_line(&mut s).await.unwrap();\n    s\n}",
+        ),
+    },
+    Rule {
+        code: "PG161",
+        name: "block-on",
+        category: Category::BlockOn,
+        default_level: Level::Deny,
+        matchers: &[
+            Matcher::Path("futures::executor::block_on"),
+            Matcher::Path("futures_executor::block_on"),
+            Matcher::Path("futures_lite::future::block_on"),
+            Matcher::Path("pollster::block_on"),
+            Matcher::Path("async_std::task::block_on"),
+            Matcher::Path("smol::block_on"),
+            Matcher::Path("tokio::runtime::Runtime::block_on"),
+            Matcher::Path("tokio::runtime::Handle::block_on"),
+            Matcher::Method {
+                name: "block_on",
+                args: Some(1),
+                types: &[],
+                shape: Shape::Always,
+            },
+            Matcher::Method {
+                name: "run_until",
+                args: Some(1),
+                types: &["futures::executor::LocalPool"],
+                shape: Shape::Typed,
+            },
+        ],
+        message: "blocks on a future inside async context, which panics or deadlocks inside a runtime",
+        help: "`.await` the future instead",
+        doc: doc!(
+            "Reports `block_on` (Tokio's `Runtime`, `Handle` and `LocalSet`, `futures::executor`, \
+             `pollster`) inside async code.",
+            "Tokio panics with \"Cannot start a runtime from within a runtime\"; other executors \
+             block the worker until the inner future finishes, and deadlock when that future \
+             needs the blocked worker to make progress.",
+            "async fn handler(rt: &Runtime) {\n    rt.block_on(fetch());\n}",
+            "async fn handler() {\n    fetch().await;\n}",
+        ),
+    },
+    Rule {
+        code: "PG171",
+        name: "tokio-blocking-method",
+        category: Category::TokioBlocking,
+        default_level: Level::Deny,
+        matchers: &[
+            Matcher::Method {
+                name: "blocking_recv",
+                args: None,
+                types: &[],
+                shape: Shape::Always,
+            },
+            Matcher::Method {
+                name: "blocking_recv_many",
+                args: None,
+                types: &[],
+                shape: Shape::Always,
+            },
+            Matcher::Method {
+                name: "blocking_send",
+                args: None,
+                types: &[],
+                shape: Shape::Always,
+            },
+            Matcher::Method {
+                name: "blocking_lock",
+                args: None,
+                types: &[],
+                shape: Shape::Always,
+            },
+            Matcher::Method {
+                name: "blocking_lock_owned",
+                args: None,
+                types: &[],
+                shape: Shape::Always,
+            },
+            Matcher::Method {
+                name: "blocking_read",
+                args: None,
+                types: &[],
+                shape: Shape::Always,
+            },
+            Matcher::Method {
+                name: "blocking_write",
+                args: None,
+                types: &[],
+                shape: Shape::Always,
+            },
+            Matcher::Method {
+                name: "blocking_acquire",
+                args: None,
+                types: &[],
+                shape: Shape::Always,
+            },
+            Matcher::Method {
+                name: "blocking_acquire_many",
+                args: None,
+                types: &[],
+                shape: Shape::Always,
+            },
+        ],
+        message: "is meant for sync code and panics inside async context",
+        help: "use the async method without the `blocking_` prefix and `.await` it",
+        doc: doc!(
+            "Reports Tokio's `blocking_recv`, `blocking_send`, `blocking_lock`, `blocking_read`, \
+             `blocking_write` and `blocking_acquire` inside async code.",
+            "These methods exist so that sync code can talk to async code; called from async \
+             context they panic with \"Cannot block the current thread from within a runtime\".",
+            "async fn next(rx: &mut mpsc::Receiver<Job>) -> Option<Job> {\n    rx.blocking_recv()\n}",
+            "async fn next(rx: &mut mpsc::Receiver<Job>) -> Option<Job> {\n    rx.recv().await\n}",
+        ),
+    },
+    Rule {
+        code: "PG181",
+        name: "channel-recv",
+        category: Category::Channel,
+        default_level: Level::Deny,
+        matchers: &[
+            Matcher::Method {
+                name: "recv",
+                args: Some(0),
+                types: &[
+                    "std::sync::mpsc::Receiver",
+                    "crossbeam_channel::Receiver",
+                    "flume::Receiver",
+                ],
+                shape: Shape::Consumed,
+            },
+            Matcher::Method {
+                name: "recv_timeout",
+                args: Some(1),
+                types: &[
+                    "std::sync::mpsc::Receiver",
+                    "crossbeam_channel::Receiver",
+                    "flume::Receiver",
+                ],
+                shape: Shape::Consumed,
+            },
+            Matcher::Method {
+                name: "recv_deadline",
+                args: Some(1),
+                types: &[
+                    "std::sync::mpsc::Receiver",
+                    "crossbeam_channel::Receiver",
+                    "flume::Receiver",
+                ],
+                shape: Shape::Consumed,
+            },
+            Matcher::Method {
+                name: "iter",
+                args: Some(0),
+                types: &[
+                    "std::sync::mpsc::Receiver",
+                    "crossbeam_channel::Receiver",
+                    "flume::Receiver",
+                ],
+                shape: Shape::Typed,
+            },
+        ],
+        message: "waits for a message on a blocking channel on the executor thread",
+        help: "use `tokio::sync::mpsc` and `.recv().await`, or `flume`/`async-channel` with `.recv_async().await`",
+        doc: doc!(
+            "Reports `recv`, `recv_timeout` and `iter` on `std::sync::mpsc`, crossbeam and flume \
+             receivers inside async code.",
+            "A blocking receive parks the worker thread until a message arrives; if the sender \
+             is a task on the same worker, it never arrives.",
+            "async fn worker(rx: std::sync::mpsc::Receiver<Job>) {\n    while let Ok(job) = rx.recv() { run(job).await }\n}",
+            "async fn worker(mut rx: tokio::sync::mpsc::Receiver<Job>) {\n    while let Some(job) = rx.recv().await { run(job).await }\n}",
+        ),
+    },
+    Rule {
+        code: "PG182",
+        name: "channel-send",
+        category: Category::Channel,
+        default_level: Level::Deny,
+        matchers: &[Matcher::Method {
+            name: "send",
+            args: Some(1),
+            types: &[
+                "std::sync::mpsc::SyncSender",
+                "crossbeam_channel::Sender",
+                "flume::Sender",
+            ],
+            shape: Shape::Typed,
+        }],
+        message: "can wait for room in a bounded blocking channel on the executor thread",
+        help: "use `tokio::sync::mpsc::Sender::send(..).await`, or `try_send` and handle a full channel",
+        doc: doc!(
+            "Reports `send` on a bounded `std::sync::mpsc::SyncSender`, crossbeam or flume sender \
+             inside async code.",
+            "A bounded channel's `send` blocks while the channel is full.",
+            "async fn produce(tx: std::sync::mpsc::SyncSender<Job>, job: Job) {\n    tx.send(job).unwrap();\n}",
+            "async fn produce(tx: tokio::sync::mpsc::Sender<Job>, job: Job) {\n    tx.send(job).await.unwrap();\n}",
+        ),
+    },
+    Rule {
+        code: "PG191",
+        name: "thread-join",
+        category: Category::ThreadJoin,
+        default_level: Level::Deny,
+        matchers: &[
+            Matcher::Method {
+                name: "join",
+                args: Some(0),
+                types: &["std::thread::JoinHandle", "std::thread::ScopedJoinHandle"],
+                shape: Shape::Consumed,
+            },
+            Matcher::Path("std::thread::scope"),
+        ],
+        message: "waits for a thread to finish on the executor thread",
+        help: "use `tokio::task::spawn_blocking` and `.await` its `JoinHandle`, or join inside `spawn_blocking`",
+        doc: doc!(
+            "Reports `JoinHandle::join` and `std::thread::scope` inside async code.",
+            "Joining waits for the other thread's whole run.",
+            "async fn crunch(data: Vec<u8>) -> u64 {\n    std::thread::spawn(move || sum(&data)).join().unwrap()\n}",
+            "async fn crunch(data: Vec<u8>) -> u64 {\n    tokio::task::spawn_blocking(move || sum(&data)).await.unwrap()\n}",
+        ),
+    },
+    Rule {
+        code: "PG192",
+        name: "sync-wait",
+        category: Category::ThreadJoin,
+        default_level: Level::Deny,
+        matchers: &[
+            Matcher::Method {
+                name: "wait",
+                args: Some(0),
+                types: &["std::sync::Barrier"],
+                shape: Shape::Typed,
+            },
+            Matcher::Method {
+                name: "wait",
+                args: Some(1),
+                types: &["std::sync::Condvar", "parking_lot::Condvar"],
+                shape: Shape::Consumed,
+            },
+            Matcher::Method {
+                name: "wait_while",
+                args: Some(2),
+                types: &["std::sync::Condvar"],
+                shape: Shape::Consumed,
+            },
+            Matcher::Method {
+                name: "wait_timeout",
+                args: Some(2),
+                types: &["std::sync::Condvar"],
+                shape: Shape::Consumed,
+            },
+        ],
+        message: "parks the executor thread until another thread signals",
+        help: "use `tokio::sync::Barrier` or `tokio::sync::Notify` and `.await` them",
+        doc: doc!(
+            "Reports `Barrier::wait` and `Condvar::wait` inside async code.",
+            "They park the worker thread until other threads arrive or notify; if those are tasks \
+             on the same worker, it never wakes up.",
+            "async fn ready(pair: Arc<(Mutex<bool>, Condvar)>) {\n    let (m, cv) = &*pair;\n    let _g = cv.wait(m.lock().unwrap()).unwrap();\n}",
+            "async fn ready(notify: Arc<tokio::sync::Notify>) {\n    notify.notified().await;\n}",
+        ),
+    },
+    Rule {
+        code: "PG201",
+        name: "http-blocking",
+        category: Category::HttpBlocking,
+        default_level: Level::Deny,
+        matchers: &[
+            Matcher::Prefix("reqwest::blocking"),
+            Matcher::Prefix("ureq"),
+            Matcher::Prefix("attohttpc"),
+            Matcher::Prefix("minreq"),
+        ],
+        message: "makes a blocking HTTP request on the executor thread",
+        help: "use the async `reqwest::Client` with `.await`, or move the request into `tokio::task::spawn_blocking`",
+        doc: doc!(
+            "Reports `reqwest::blocking` and `ureq` calls inside async code.",
+            "A blocking HTTP client waits for the whole round trip; `reqwest::blocking` also \
+             panics when dropped inside a runtime.",
+            "async fn fetch(url: &str) -> String {\n    reqwest::blocking::get(url).unwrap().text().unwrap()\n}",
+            "async fn fetch(url: &str) -> String {\n    reqwest::get(url).await.unwrap().text().await.unwrap()\n}",
+        ),
+    },
+    Rule {
+        code: "PG211",
+        name: "sync-lock",
+        category: Category::Lock,
+        default_level: Level::Allow,
+        matchers: &[
+            Matcher::Method {
+                name: "lock",
+                args: Some(0),
+                types: &[
+                    "std::sync::Mutex",
+                    "parking_lot::Mutex",
+                    "parking_lot::ReentrantMutex",
+                ],
+                shape: Shape::Consumed,
+            },
+            Matcher::Method {
+                name: "read",
+                args: Some(0),
+                types: &["std::sync::RwLock", "parking_lot::RwLock"],
+                shape: Shape::Consumed,
+            },
+            Matcher::Method {
+                name: "write",
+                args: Some(0),
+                types: &["std::sync::RwLock", "parking_lot::RwLock"],
+                shape: Shape::Consumed,
+            },
+        ],
+        message: "takes a blocking lock on the executor thread",
+        help: "keep the critical section short and never hold the guard across `.await`, or use `tokio::sync::Mutex` with `.lock().await`",
+        doc: doc!(
+            "Reports `std::sync::Mutex`/`RwLock` and `parking_lot` locks inside async code. \
+             Allowed by default: Tokio's documentation recommends a std `Mutex` for short \
+             critical sections that never cross an `.await`. Deny it to enforce async locks.",
+            "Waiting for a contended lock parks the worker; holding a std guard across an \
+             `.await` can deadlock the task with itself.",
+            "async fn bump(counter: Arc<std::sync::Mutex<u64>>) {\n    *counter.lock().unwrap() += 1;\n}",
+            "async fn bump(counter: Arc<tokio::sync::Mutex<u64>>) {\n    *counter.lock().await += 1;\n}",
+        ),
+    },
+    Rule {
+        code: "PG901",
+        name: "user-blocking",
+        category: Category::Custom,
+        default_level: Level::Deny,
+        matchers: &[],
+        message: "is declared blocking",
+        help: "move it into `tokio::task::spawn_blocking`, or call an async equivalent",
+        doc: doc!(
+            "Reports calls of paths the user declared blocking: `blocking(\"my::db::query\")` in \
+             the attribute, `blocking` in the CLI config, or fns marked `#[pollguard::blocking]`.",
+            "The user knows this fn blocks.",
+            "#[pollguard::blocking]\nfn query(sql: &str) -> Rows { /* .. */ }\n\nasync fn handler() {\n    query(\"select 1\");\n}",
+            "async fn handler() {\n    tokio::task::spawn_blocking(|| query(\"select 1\")).await.unwrap();\n}",
+        ),
+    },
+    Rule {
+        code: "PG902",
+        name: "transitive-blocking",
+        category: Category::Transitive,
+        default_level: Level::Deny,
+        matchers: &[],
+        message: "calls blocking code",
+        help: "make the callee async, or call it inside `tokio::task::spawn_blocking`",
+        doc: doc!(
+            "Reports calls, in async code, of sync fns of the same workspace that block, directly \
+             or through other sync fns (`cargo pollguard` only: it sees the whole crate).",
+            "A helper hides the blocking call from a reader of the async fn, not from the executor.",
+            "fn load_config() -> Config {\n    toml::from_str(&std::fs::read_to_string(\"app.toml\").unwrap()).unwrap()\n}\n\nasync fn handler() {\n    let cfg = load_config();\n}",
+            "async fn handler() {\n    let cfg = tokio::task::spawn_blocking(load_config).await.unwrap();\n}",
+        ),
+    },
+];
+
+/// The rule used for user-declared blocking paths.
+pub fn user_rule() -> &'static Rule {
+    Rule::find("PG901").expect("PG901 is in the catalog")
+}
+
+/// The rule used for transitive findings.
+pub fn transitive_rule() -> &'static Rule {
+    Rule::find("PG902").expect("PG902 is in the catalog")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn codes_and_names_are_unique_and_well_formed() {
+        let mut codes = HashSet::new();
+        let mut names = HashSet::new();
+        for rule in RULES {
+            assert!(codes.insert(rule.code), "duplicate code {}", rule.code);
+            assert!(names.insert(rule.name), "duplicate name {}", rule.name);
+            assert!(
+                rule.code.starts_with("PG") && rule.code.len() == 5,
+                "{}",
+                rule.code
+            );
+            assert!(
+                rule.name
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c == '-'),
+                "{} is not kebab-case",
+                rule.name
+            );
+            for text in [rule.message, rule.help] {
+                assert!(
+                    !text.ends_with('.'),
+                    "{}: trailing period in {text:?}",
+                    rule.code
+                );
+                assert!(
+                    !text.starts_with(|c: char| c.is_ascii_uppercase()),
+                    "{}: {text:?}",
+                    rule.code
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn every_category_but_none_has_a_rule() {
+        for cat in Category::ALL {
+            assert!(
+                RULES.iter().any(|r| r.category == *cat),
+                "{cat} has no rule"
+            );
+            assert_eq!(Category::from_name(cat.name()), Some(*cat));
+        }
+    }
+
+    #[test]
+    fn find_by_code_or_name() {
+        assert_eq!(Rule::find("PG101").unwrap().name, "thread-sleep");
+        assert_eq!(Rule::find("pg101").unwrap().name, "thread-sleep");
+        assert_eq!(Rule::find("fs-open").unwrap().code, "PG112");
+        assert!(Rule::find("nope").is_none());
+        assert!(
+            Rule::find("PG101")
+                .unwrap()
+                .explain()
+                .contains("## Use instead")
+        );
+    }
+}

@@ -1,0 +1,137 @@
+//! Calls inside macro invocations: `println!`, `format!`, `vec!`, `assert!`,
+//! `tokio::join!`, `tokio::select!` and any macro whose arguments parse as
+//! comma-separated expressions. A macro whose tokens do not parse is skipped,
+//! never an error.
+
+use crate::walk::{Usage, Walker};
+use syn::parse::{ParseStream, Parser};
+use syn::punctuated::Punctuated;
+use syn::{Expr, Pat, Token};
+
+/// Macros whose arguments are futures that the macro awaits.
+const AWAITING: &[&str] = &["join", "try_join"];
+
+/// Macros whose tokens are not code, or are code for another context.
+const OPAQUE: &[&str] = &[
+    "macro_rules",
+    "quote",
+    "quote_spanned",
+    "parse_quote",
+    "concat",
+    "stringify",
+    "include_str",
+];
+
+pub(crate) fn walk_macro(w: &mut Walker<'_>, mac: &syn::Macro, usage: Usage) {
+    let Some(name) = mac.path.segments.last().map(|s| s.ident.to_string()) else {
+        return;
+    };
+    if OPAQUE.contains(&name.as_str()) {
+        return;
+    }
+    if name == "select" {
+        if let Ok(branches) = parse_select.parse2(mac.tokens.clone()) {
+            for b in branches {
+                w.expr(&b.future, Usage::Awaited);
+                if let Some(g) = &b.guard {
+                    w.expr(g, Usage::Other);
+                }
+                if let Some(p) = &b.pat {
+                    w.bind_pat(p, None);
+                }
+                w.expr(&b.handler, usage);
+            }
+        }
+        return;
+    }
+    let arg_usage = if AWAITING.contains(&name.as_str()) {
+        Usage::Awaited
+    } else if name == "pin" {
+        Usage::Stored
+    } else {
+        Usage::Other
+    };
+    if let Ok(args) = Punctuated::<Expr, Token![,]>::parse_terminated.parse2(mac.tokens.clone()) {
+        for arg in &args {
+            match arg {
+                // `name = value` in format macros.
+                Expr::Assign(a) => w.expr(&a.right, arg_usage),
+                Expr::Lit(_) => {}
+                other => w.expr(other, arg_usage),
+            }
+        }
+        return;
+    }
+    // `vec![elem; n]`
+    let repeat = |input: ParseStream<'_>| -> syn::Result<(Expr, Expr)> {
+        let e: Expr = input.parse()?;
+        input.parse::<Token![;]>()?;
+        let n: Expr = input.parse()?;
+        Ok((e, n))
+    };
+    if let Ok((e, n)) = repeat.parse2(mac.tokens.clone()) {
+        w.expr(&e, Usage::Stored);
+        w.expr(&n, Usage::Other);
+    }
+}
+
+struct SelectBranch {
+    pat: Option<Pat>,
+    future: Expr,
+    guard: Option<Expr>,
+    handler: Expr,
+}
+
+/// `biased;`? then `pat = future (, if guard)? => handler,` ... and `else => handler`.
+fn parse_select(input: ParseStream<'_>) -> syn::Result<Vec<SelectBranch>> {
+    let mut out = Vec::new();
+    if input.peek(syn::Ident) && input.peek2(Token![;]) {
+        input.parse::<syn::Ident>()?;
+        input.parse::<Token![;]>()?;
+    }
+    while !input.is_empty() {
+        if input.peek(Token![else]) {
+            input.parse::<Token![else]>()?;
+            input.parse::<Token![=>]>()?;
+            let handler = parse_handler(input)?;
+            out.push(SelectBranch {
+                pat: None,
+                future: Expr::Verbatim(Default::default()),
+                guard: None,
+                handler,
+            });
+            continue;
+        }
+        let pat = Pat::parse_multi_with_leading_vert(input)?;
+        input.parse::<Token![=]>()?;
+        let future = Expr::parse_without_eager_brace(input)?;
+        let guard = if input.peek(Token![,]) && input.peek2(Token![if]) {
+            input.parse::<Token![,]>()?;
+            input.parse::<Token![if]>()?;
+            Some(input.parse()?)
+        } else {
+            None
+        };
+        input.parse::<Token![=>]>()?;
+        let handler = parse_handler(input)?;
+        out.push(SelectBranch {
+            pat: Some(pat),
+            future,
+            guard,
+            handler,
+        });
+    }
+    Ok(out)
+}
+
+fn parse_handler(input: ParseStream<'_>) -> syn::Result<Expr> {
+    let handler: Expr = if input.peek(syn::token::Brace) {
+        Expr::Block(input.parse()?)
+    } else {
+        input.parse()?
+    };
+    if input.peek(Token![,]) {
+        input.parse::<Token![,]>()?;
+    }
+    Ok(handler)
+}

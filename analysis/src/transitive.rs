@@ -1,0 +1,206 @@
+//! Blocking through helpers: a sync fn whose body blocks, directly or through
+//! other sync fns of the same workspace, makes its call sites in async code
+//! findings. Only the CLI sees a whole crate, so only the CLI calls this.
+
+use crate::catalog::{Level, Rule, transitive_rule, user_rule};
+use crate::{Analysis, Confidence, Config, Finding};
+use proc_macro2::Span;
+use std::collections::{HashMap, VecDeque};
+
+/// One analysed file and the crate it belongs to.
+#[derive(Debug, Clone, Copy)]
+pub struct Unit<'a> {
+    /// The crate's name as code spells it (`my_app`, dashes made underscores).
+    pub krate: &'a str,
+    /// The file's analysis.
+    pub analysis: &'a Analysis,
+}
+
+/// One call on the way from a called fn down to a blocking call.
+#[derive(Clone, Debug)]
+pub struct ChainStep {
+    /// The fn that makes the call (`crate::config::load_config`).
+    pub caller: String,
+    /// What it calls: another fn of the workspace, or the blocking call itself.
+    pub callee: String,
+    /// The unit (index into the slice given to [`findings`]) holding the call.
+    pub unit: usize,
+    /// Where the call is.
+    pub span: Span,
+}
+
+/// A transitive finding and the unit it belongs to.
+#[derive(Clone, Debug)]
+pub struct UnitFinding {
+    /// Index into the units.
+    pub unit: usize,
+    /// The finding; its `chain` names the way down.
+    pub finding: Finding,
+}
+
+/// What made a fn blocking.
+#[derive(Clone, Debug)]
+enum Why {
+    /// Marked `#[pollguard::blocking]`.
+    Marked,
+    /// A blocking call in its own body, or a call of a blocking fn.
+    Calls(ChainStep, Option<usize>),
+}
+
+/// Computes the transitive findings of a set of units, and the escape
+/// hatches they used (unit, hatch index).
+pub fn findings(units: &[Unit<'_>], config: &Config) -> (Vec<UnitFinding>, Vec<(usize, usize)>) {
+    let mut index: HashMap<String, usize> = HashMap::new();
+    let mut fns = Vec::new();
+    for (u, unit) in units.iter().enumerate() {
+        for (f, summary) in unit.analysis.fns.iter().enumerate() {
+            let key = global(unit.krate, &summary.path);
+            index.insert(key, fns.len());
+            fns.push((u, f));
+        }
+    }
+    // Breadth first from the fns that block by themselves, along reversed call
+    // edges, so each fn keeps a shortest chain.
+    let mut why: Vec<Option<Why>> = vec![None; fns.len()];
+    let mut callers: Vec<Vec<(usize, usize, usize)>> = vec![Vec::new(); fns.len()];
+    let mut queue = VecDeque::new();
+    for (id, &(u, f)) in fns.iter().enumerate() {
+        let summary = &units[u].analysis.fns[f];
+        if summary.allowed {
+            continue;
+        }
+        if summary.marked {
+            why[id] = Some(Why::Marked);
+            queue.push_back(id);
+        } else if let Some(b) = summary.blocking.first() {
+            why[id] = Some(Why::Calls(
+                ChainStep {
+                    caller: summary.path.clone(),
+                    callee: b.call.clone(),
+                    unit: u,
+                    span: b.span,
+                },
+                None,
+            ));
+            queue.push_back(id);
+        }
+        for (c, call) in summary.calls.iter().enumerate() {
+            if let Some(&callee) = index.get(&global(units[u].krate, &call.path)) {
+                callers[callee].push((id, u, c));
+            }
+        }
+    }
+    while let Some(id) = queue.pop_front() {
+        for &(caller, u, c) in &callers[id] {
+            if why[caller].is_some() {
+                continue;
+            }
+            let (cu, cf) = fns[caller];
+            let summary = &units[cu].analysis.fns[cf];
+            if summary.allowed {
+                continue;
+            }
+            let call = &summary.calls[c];
+            why[caller] = Some(Why::Calls(
+                ChainStep {
+                    caller: summary.path.clone(),
+                    callee: call.path.clone(),
+                    unit: u,
+                    span: call.span,
+                },
+                Some(id),
+            ));
+            queue.push_back(caller);
+        }
+    }
+
+    let mut out = Vec::new();
+    let mut used = Vec::new();
+    for (u, unit) in units.iter().enumerate() {
+        for call in &unit.analysis.async_calls {
+            if call.awaited {
+                continue;
+            }
+            let Some(&id) = index.get(&global(unit.krate, &call.path)) else {
+                continue;
+            };
+            let Some(reason) = &why[id] else { continue };
+            let rule: &'static Rule = match reason {
+                Why::Marked => user_rule(),
+                Why::Calls(..) => transitive_rule(),
+            };
+            let level = config.level(rule);
+            if level == Level::Allow || config.call_allowed(&call.path) {
+                continue;
+            }
+            let hatch = call.hatches.iter().rev().find(|&&h| {
+                let keys = &unit.analysis.hatches[h].keys;
+                crate::hatch::Allow { keys: keys.clone() }.covers(rule)
+            });
+            if let Some(&h) = hatch {
+                used.push((u, h));
+                continue;
+            }
+            let chain = chain_of(&why, id);
+            let notes = chain
+                .iter()
+                .map(|s| format!("`{}` calls `{}`", short_name(&s.caller), s.callee))
+                .collect();
+            out.push(UnitFinding {
+                unit: u,
+                finding: Finding {
+                    rule,
+                    call: call.path.clone(),
+                    display: call.display.clone(),
+                    span: call.span,
+                    end_span: call.end_span,
+                    confidence: Confidence::Certain,
+                    level,
+                    help: rule.help.to_owned(),
+                    notes,
+                    chain,
+                },
+            });
+        }
+    }
+    (out, used)
+}
+
+fn chain_of(why: &[Option<Why>], mut id: usize) -> Vec<ChainStep> {
+    let mut chain = Vec::new();
+    // Chains are acyclic by construction (each fn is reached once), but cap
+    // the walk anyway so a bug can never loop.
+    for _ in 0..why.len() {
+        match &why[id] {
+            Some(Why::Calls(step, next)) => {
+                chain.push(step.clone());
+                match next {
+                    Some(n) => id = *n,
+                    None => break,
+                }
+            }
+            _ => break,
+        }
+    }
+    chain
+}
+
+/// `crate::a::b` in crate `k` is `k::a::b` for everyone else.
+fn global(krate: &str, path: &str) -> String {
+    match path.strip_prefix("crate::") {
+        Some(rest) => format!("{krate}::{rest}"),
+        None => path.to_owned(),
+    }
+}
+
+/// `crate::config::load_config` -> `load_config`; `crate::a::Db::get` -> `Db::get`.
+pub fn short_name(path: &str) -> &str {
+    let mut parts = path.rsplitn(3, "::");
+    let last = parts.next().unwrap_or(path);
+    match parts.next() {
+        Some(parent) if parent.starts_with(|c: char| c.is_ascii_uppercase()) => {
+            &path[path.len() - last.len() - parent.len() - 2..]
+        }
+        _ => last,
+    }
+}

@@ -1,0 +1,1241 @@
+//! The walker: finds catalog calls in async context.
+//!
+//! Without types, the walker reads the shape of the code. A call's result is
+//! classified by its [`Usage`]: a future is awaited, passed on or stored; a
+//! blocking API's result is unwrapped, `?`-ed, matched, iterated or dropped.
+//! Local variables carry a type when the code names one (a parameter's type,
+//! `let x: T`, `T::new(..)`, a channel constructor), which makes a method
+//! match certain; otherwise only rules whose shape says so match, as likely.
+
+use crate::catalog::{
+    self, CHANNEL_CONSTRUCTORS, Confidence, Level, Matcher, OFFLOADERS, Offloader, RETURN_TYPES,
+    RULES, Rule, Shape, THREAD_SPAWN_METHODS,
+};
+use crate::hatch::{Allow, is_hatch, parse_hatch};
+use crate::resolve::{Resolved, Resolver, Scope};
+use crate::{Analysis, BlockingCall, Finding, FnSummary, HatchUse, LocalCall, Options};
+use proc_macro2::Span;
+use quote::ToTokens;
+use std::collections::{HashMap, HashSet};
+use syn::spanned::Spanned;
+use syn::visit::Visit;
+use syn::{Attribute, Block, Expr, FnArg, ImplItem, Item, Pat, Signature, Stmt, TraitItem, Type};
+
+/// How the value of an expression is used by its parent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Usage {
+    Awaited,
+    Tried,
+    Unwrapped,
+    Matched,
+    Iterated,
+    Dropped,
+    Stored,
+    Passed,
+    Returned,
+    Other,
+}
+
+impl Usage {
+    /// Used as a value in a way a future never is.
+    fn consumed(self) -> bool {
+        matches!(
+            self,
+            Usage::Tried
+                | Usage::Unwrapped
+                | Usage::Matched
+                | Usage::Iterated
+                | Usage::Dropped
+                | Usage::Returned
+        )
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Ctx {
+    /// Inside an async fn, block or closure.
+    Async,
+    /// Inside a sync fn: blocking calls are recorded in its summary.
+    Sync,
+    /// Inside a closure handed to an offloader: blocking is fine.
+    Offloaded,
+}
+
+/// Methods whose receiver is consumed as a value (`rx.recv().unwrap()`).
+const UNWRAPPERS: &[&str] = &[
+    "unwrap",
+    "expect",
+    "unwrap_or",
+    "unwrap_or_else",
+    "unwrap_or_default",
+    "unwrap_err",
+    "expect_err",
+    "ok",
+    "err",
+    "is_ok",
+    "is_err",
+    "is_some",
+    "is_none",
+];
+
+/// Combinators that exist on both `Result` and futures (`TryFutureExt`): the
+/// receiver is used the way the combinator's result is.
+const PASS_THROUGH: &[&str] = &[
+    "map_err",
+    "map",
+    "context",
+    "with_context",
+    "and_then",
+    "or_else",
+    "inspect",
+    "inspect_err",
+    "ok_or",
+    "ok_or_else",
+    "map_ok",
+];
+
+/// Methods that return their receiver's type, for inference.
+const SAME_TYPE: &[&str] = &[
+    "unwrap",
+    "expect",
+    "clone",
+    "as_ref",
+    "borrow",
+    "borrow_mut",
+    "as_mut",
+    "to_owned",
+];
+
+/// Associated fns that construct their own type (`File::open`, `Mutex::new`).
+const CONSTRUCTORS: &[&str] = &[
+    "new",
+    "open",
+    "create",
+    "connect",
+    "bind",
+    "from",
+    "default",
+    "with_capacity",
+    "create_new",
+];
+
+/// Builder types whose configuring methods return the builder itself.
+const BUILDERS: &[&str] = &["std::process::Command", "std::fs::OpenOptions"];
+
+/// Names that stay in scope as themselves (prelude and primitives) when
+/// inferring wrapper types.
+const WRAPPERS: &[&str] = &["Arc", "Rc", "Box", "Pin"];
+
+pub(crate) struct Walker<'a> {
+    opts: &'a Options<'a>,
+    res: Resolver,
+    /// Local variables, innermost frame last; the value is the variable's type when known.
+    env: Vec<HashMap<String, Option<String>>>,
+    ctx: Ctx,
+    current_fn: Option<usize>,
+    self_ty: Option<String>,
+    /// Active escape hatches: what they allow and their index in `out.hatches`.
+    allows: Vec<(Allow, usize)>,
+    /// Names of closures that some offloader receives by name (`spawn_blocking(f)`).
+    offloaded_names: HashSet<String>,
+    /// Paths of fns marked `#[pollguard::blocking]`.
+    marked: HashSet<String>,
+    /// Field types of structs seen in the code: struct path -> field -> type path.
+    fields: HashMap<String, HashMap<String, String>>,
+    out: Analysis,
+}
+
+impl<'a> Walker<'a> {
+    pub(crate) fn new(opts: &'a Options<'a>) -> Walker<'a> {
+        Walker {
+            opts,
+            res: Resolver::default(),
+            env: Vec::new(),
+            ctx: Ctx::Sync,
+            current_fn: None,
+            self_ty: None,
+            allows: Vec::new(),
+            offloaded_names: HashSet::new(),
+            marked: HashSet::new(),
+            fields: HashMap::new(),
+            out: Analysis::default(),
+        }
+    }
+
+    fn module_path(&self) -> String {
+        self.opts.module_path.join("::")
+    }
+
+    pub(crate) fn file(mut self, file: &syn::File) -> Analysis {
+        let module = self.module_path();
+        let mut scope = Scope::new(module.clone());
+        scope.add_items(&file.items);
+        self.res.push(scope);
+        self.with_hatches(&file.attrs, |w| {
+            w.prepass(&file.items, &module);
+            w.items(&file.items, &module);
+        });
+        self.res.pop();
+        self.out
+    }
+
+    pub(crate) fn root_item(mut self, item: &Item) -> Analysis {
+        let module = self.module_path();
+        self.res.push(Scope::new(module.clone()));
+        self.prepass(std::slice::from_ref(item), &module);
+        self.items(std::slice::from_ref(item), &module);
+        self.res.pop();
+        self.out
+    }
+
+    // ----- pre-pass: marked fns and struct field types -----
+
+    fn prepass(&mut self, items: &[Item], module: &str) {
+        for item in items {
+            match item {
+                Item::Fn(f) if has_marker(&f.attrs) => {
+                    self.marked.insert(format!("{module}::{}", f.sig.ident));
+                }
+                Item::Impl(i) => {
+                    let Some(ty) = self.impl_type(&i.self_ty, module) else {
+                        continue;
+                    };
+                    for it in &i.items {
+                        if let ImplItem::Fn(f) = it {
+                            if has_marker(&f.attrs) {
+                                self.marked.insert(format!("{ty}::{}", f.sig.ident));
+                            }
+                        }
+                    }
+                }
+                Item::Struct(s) => {
+                    let mut map = HashMap::new();
+                    for field in &s.fields {
+                        if let (Some(name), Some(ty)) = (&field.ident, self.resolve_type(&field.ty))
+                        {
+                            map.insert(name.to_string(), ty);
+                        }
+                    }
+                    if !map.is_empty() {
+                        self.fields.insert(format!("{module}::{}", s.ident), map);
+                    }
+                }
+                Item::Mod(m) => {
+                    if let Some((_, content)) = &m.content {
+                        let inner = format!("{module}::{}", m.ident);
+                        let mut scope = Scope::new(inner.clone());
+                        scope.add_items(content);
+                        self.res.push(scope);
+                        self.prepass(content, &inner);
+                        self.res.pop();
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn impl_type(&self, ty: &Type, module: &str) -> Option<String> {
+        let Type::Path(tp) = ty else { return None };
+        let segs = path_segs(&tp.path);
+        match self
+            .res
+            .resolve(&segs, tp.path.leading_colon.is_some(), None)
+        {
+            Resolved::Path(p) => Some(p),
+            _ => Some(format!("{module}::{}", segs.join("::"))),
+        }
+    }
+
+    // ----- items -----
+
+    fn items(&mut self, items: &[Item], module: &str) {
+        for item in items {
+            self.item(item, module);
+        }
+    }
+
+    fn item(&mut self, item: &Item, module: &str) {
+        match item {
+            Item::Fn(f) => {
+                let path = format!("{module}::{}", f.sig.ident);
+                self.func(&f.attrs, &f.sig, &f.block, path);
+            }
+            Item::Impl(i) => {
+                let ty = self.impl_type(&i.self_ty, module);
+                let saved = std::mem::replace(&mut self.self_ty, ty.clone());
+                self.with_hatches(&i.attrs, |w| {
+                    for it in &i.items {
+                        if let ImplItem::Fn(f) = it {
+                            let owner = ty.clone().unwrap_or_else(|| module.to_owned());
+                            w.func(
+                                &f.attrs,
+                                &f.sig,
+                                &f.block,
+                                format!("{owner}::{}", f.sig.ident),
+                            );
+                        }
+                    }
+                });
+                self.self_ty = saved;
+            }
+            Item::Trait(t) => {
+                let saved = self.self_ty.replace(format!("{module}::{}", t.ident));
+                self.with_hatches(&t.attrs, |w| {
+                    for it in &t.items {
+                        if let TraitItem::Fn(f) = it {
+                            if let Some(body) = &f.default {
+                                let path = format!("{module}::{}::{}", t.ident, f.sig.ident);
+                                w.func(&f.attrs, &f.sig, body, path);
+                            }
+                        }
+                    }
+                });
+                self.self_ty = saved;
+            }
+            Item::Mod(m) => {
+                if let Some((_, content)) = &m.content {
+                    let inner = format!("{module}::{}", m.ident);
+                    let mut scope = Scope::new(inner.clone());
+                    scope.add_items(content);
+                    self.res.push(scope);
+                    self.with_hatches(&m.attrs, |w| w.items(content, &inner));
+                    self.res.pop();
+                }
+            }
+            Item::Const(c) => self.sync_expr(&c.attrs, &c.expr),
+            Item::Static(s) => self.sync_expr(&s.attrs, &s.expr),
+            _ => {}
+        }
+    }
+
+    /// An initializer outside any fn: sync, but async blocks inside still count.
+    fn sync_expr(&mut self, attrs: &[Attribute], e: &Expr) {
+        let saved = (self.ctx, self.current_fn);
+        self.ctx = Ctx::Sync;
+        self.current_fn = None;
+        self.with_hatches(attrs, |w| w.expr(e, Usage::Other));
+        (self.ctx, self.current_fn) = saved;
+    }
+
+    fn func(&mut self, attrs: &[Attribute], sig: &Signature, block: &Block, path: String) {
+        let saved = (
+            self.ctx,
+            self.current_fn,
+            std::mem::take(&mut self.offloaded_names),
+        );
+        let hatch_count = self.allows.len();
+        let allowed_fn = self.push_hatches(attrs);
+        if sig.asyncness.is_some() {
+            self.ctx = Ctx::Async;
+            self.current_fn = None;
+        } else {
+            self.ctx = Ctx::Sync;
+            self.out.fns.push(FnSummary {
+                path,
+                span: sig.ident.span(),
+                marked: has_marker(attrs),
+                allowed: allowed_fn,
+                blocking: Vec::new(),
+                calls: Vec::new(),
+            });
+            self.current_fn = Some(self.out.fns.len() - 1);
+        }
+        self.offloaded_names = offloaded_closure_names(block);
+        self.env.push(HashMap::new());
+        for input in &sig.inputs {
+            match input {
+                FnArg::Receiver(_) => {
+                    let ty = self.self_ty.clone();
+                    self.bind("self", ty);
+                }
+                FnArg::Typed(pt) => {
+                    let ty = self.resolve_type(&pt.ty);
+                    self.bind_pat(&pt.pat, ty);
+                }
+            }
+        }
+        self.block(block, Usage::Returned);
+        self.env.pop();
+        self.allows.truncate(hatch_count);
+        (self.ctx, self.current_fn, self.offloaded_names) = saved;
+    }
+
+    // ----- escape hatches -----
+
+    /// Pushes the escape hatches among `attrs`; returns whether there was one.
+    fn push_hatches(&mut self, attrs: &[Attribute]) -> bool {
+        let mut any = false;
+        for attr in attrs.iter().filter(|a| is_hatch(a)) {
+            match parse_hatch(attr) {
+                Ok(allow) => {
+                    self.out.hatches.push(HatchUse {
+                        span: attr.span(),
+                        used: false,
+                        keys: allow.keys.clone(),
+                    });
+                    self.allows.push((allow, self.out.hatches.len() - 1));
+                    any = true;
+                }
+                Err(e) => self.out.errors.push(e),
+            }
+        }
+        any
+    }
+
+    fn with_hatches(&mut self, attrs: &[Attribute], f: impl FnOnce(&mut Self)) {
+        let n = self.allows.len();
+        self.push_hatches(attrs);
+        f(self);
+        self.allows.truncate(n);
+    }
+
+    // ----- blocks and statements -----
+
+    fn block(&mut self, block: &Block, usage: Usage) {
+        let has_items = block.stmts.iter().any(|s| matches!(s, Stmt::Item(_)));
+        if has_items {
+            let mut scope = Scope::new(self.res.module().to_owned());
+            scope.add_items(block.stmts.iter().filter_map(|s| match s {
+                Stmt::Item(i) => Some(i),
+                _ => None,
+            }));
+            self.res.push(scope);
+        }
+        self.env.push(HashMap::new());
+        let last = block.stmts.len().saturating_sub(1);
+        for (i, stmt) in block.stmts.iter().enumerate() {
+            self.stmt(stmt, if i == last { usage } else { Usage::Dropped });
+        }
+        self.env.pop();
+        if has_items {
+            self.res.pop();
+        }
+    }
+
+    fn stmt(&mut self, stmt: &Stmt, tail: Usage) {
+        match stmt {
+            Stmt::Local(local) => self.with_hatches(&local.attrs, |w| {
+                if let Some(init) = &local.init {
+                    let closure_name = pat_ident(&local.pat);
+                    let offloaded = closure_name.is_some_and(|n| w.offloaded_names.contains(&n));
+                    match (&*init.expr, offloaded) {
+                        (Expr::Closure(c), true) => w.offloaded_closure(c),
+                        _ => {
+                            let usage = if matches!(local.pat, Pat::Wild(_)) {
+                                Usage::Dropped
+                            } else {
+                                Usage::Stored
+                            };
+                            w.expr(&init.expr, usage);
+                        }
+                    }
+                    if let Some((_, diverge)) = &init.diverge {
+                        w.expr(diverge, Usage::Other);
+                    }
+                }
+                w.bind_local(&local.pat, local.init.as_ref().map(|i| &*i.expr));
+            }),
+            Stmt::Item(item) => {
+                let module = self.res.module().to_owned();
+                let saved_env = std::mem::take(&mut self.env);
+                self.item(item, &module);
+                self.env = saved_env;
+            }
+            Stmt::Expr(e, semi) => {
+                let usage = if semi.is_some() { Usage::Dropped } else { tail };
+                self.expr(e, usage);
+            }
+            Stmt::Macro(m) => self.with_hatches(&m.attrs, |w| w.mac(&m.mac, Usage::Dropped)),
+        }
+    }
+
+    // ----- expressions -----
+
+    pub(crate) fn expr(&mut self, e: &Expr, usage: Usage) {
+        let attrs = expr_attrs(e);
+        if attrs.iter().any(is_hatch) {
+            let n = self.allows.len();
+            self.push_hatches(attrs);
+            self.expr_inner(e, usage);
+            self.allows.truncate(n);
+        } else {
+            self.expr_inner(e, usage);
+        }
+    }
+
+    fn expr_inner(&mut self, e: &Expr, usage: Usage) {
+        match e {
+            Expr::Call(c) => self.call(c, usage),
+            Expr::MethodCall(m) => self.method_call(m, usage),
+            Expr::Await(a) => self.expr(&a.base, Usage::Awaited),
+            Expr::Try(t) => self.expr(&t.expr, Usage::Tried),
+            Expr::Async(a) => self.async_body(|w| w.block(&a.block, Usage::Returned)),
+            Expr::Closure(c) => self.closure(c),
+            Expr::Block(b) => self.block(&b.block, usage),
+            Expr::Unsafe(u) => self.block(&u.block, usage),
+            Expr::TryBlock(t) => self.block(&t.block, usage),
+            Expr::Const(c) => self.block(&c.block, usage),
+            Expr::Paren(p) => self.expr(&p.expr, usage),
+            Expr::Group(g) => self.expr(&g.expr, usage),
+            Expr::Macro(m) => self.mac(&m.mac, usage),
+            Expr::Let(l) => {
+                self.expr(&l.expr, Usage::Matched);
+                self.bind_pat(&l.pat, None);
+            }
+            Expr::If(i) => {
+                self.env.push(HashMap::new());
+                self.cond(&i.cond);
+                self.block(&i.then_branch, usage);
+                self.env.pop();
+                if let Some((_, els)) = &i.else_branch {
+                    self.expr(els, usage);
+                }
+            }
+            Expr::While(w) => {
+                self.env.push(HashMap::new());
+                self.cond(&w.cond);
+                self.block(&w.body, Usage::Dropped);
+                self.env.pop();
+            }
+            Expr::ForLoop(f) => {
+                self.expr(&f.expr, Usage::Iterated);
+                self.env.push(HashMap::new());
+                self.bind_pat(&f.pat, None);
+                self.block(&f.body, Usage::Dropped);
+                self.env.pop();
+            }
+            Expr::Loop(l) => self.block(&l.body, Usage::Dropped),
+            Expr::Match(m) => {
+                self.expr(&m.expr, Usage::Matched);
+                for arm in &m.arms {
+                    self.env.push(HashMap::new());
+                    self.bind_pat(&arm.pat, None);
+                    if let Some((_, g)) = &arm.guard {
+                        self.expr(g, Usage::Other);
+                    }
+                    self.expr(&arm.body, usage);
+                    self.env.pop();
+                }
+            }
+            Expr::Return(r) => {
+                if let Some(v) = &r.expr {
+                    self.expr(v, Usage::Returned);
+                }
+            }
+            Expr::Break(b) => {
+                if let Some(v) = &b.expr {
+                    self.expr(v, Usage::Other);
+                }
+            }
+            Expr::Yield(y) => {
+                if let Some(v) = &y.expr {
+                    self.expr(v, Usage::Other);
+                }
+            }
+            Expr::Assign(a) => {
+                self.expr(&a.left, Usage::Other);
+                self.expr(&a.right, Usage::Stored);
+            }
+            Expr::Binary(b) => {
+                self.expr(&b.left, Usage::Other);
+                self.expr(&b.right, Usage::Other);
+            }
+            Expr::Unary(u) => self.expr(&u.expr, Usage::Other),
+            Expr::Reference(r) => self.expr(&r.expr, Usage::Other),
+            Expr::Cast(c) => self.expr(&c.expr, Usage::Other),
+            Expr::Field(f) => self.expr(&f.base, Usage::Other),
+            Expr::Index(i) => {
+                self.expr(&i.expr, Usage::Other);
+                self.expr(&i.index, Usage::Other);
+            }
+            Expr::Range(r) => {
+                for side in [&r.start, &r.end].into_iter().flatten() {
+                    self.expr(side, Usage::Other);
+                }
+            }
+            Expr::Array(a) => a.elems.iter().for_each(|x| self.expr(x, Usage::Stored)),
+            Expr::Tuple(t) => t.elems.iter().for_each(|x| self.expr(x, Usage::Stored)),
+            Expr::Repeat(r) => {
+                self.expr(&r.expr, Usage::Stored);
+                self.expr(&r.len, Usage::Other);
+            }
+            Expr::Struct(s) => {
+                for f in &s.fields {
+                    self.expr(&f.expr, Usage::Stored);
+                }
+                if let Some(rest) = &s.rest {
+                    self.expr(rest, Usage::Other);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn cond(&mut self, cond: &Expr) {
+        match cond {
+            Expr::Let(l) => {
+                self.expr(&l.expr, Usage::Matched);
+                self.bind_pat(&l.pat, None);
+            }
+            Expr::Binary(b) if matches!(b.op, syn::BinOp::And(_)) => {
+                self.cond(&b.left);
+                self.cond(&b.right);
+            }
+            other => self.expr(other, Usage::Other),
+        }
+    }
+
+    fn async_body(&mut self, f: impl FnOnce(&mut Self)) {
+        let saved = (self.ctx, self.current_fn);
+        self.ctx = Ctx::Async;
+        self.current_fn = None;
+        f(self);
+        (self.ctx, self.current_fn) = saved;
+    }
+
+    fn closure(&mut self, c: &syn::ExprClosure) {
+        self.env.push(HashMap::new());
+        for input in &c.inputs {
+            self.bind_pat(input, None);
+        }
+        if c.asyncness.is_some() {
+            self.async_body(|w| w.expr(&c.body, Usage::Returned));
+        } else {
+            // A closure that runs inline (`iter().map(|p| fs::read(p))`)
+            // runs in whatever context it is written in.
+            self.expr(&c.body, Usage::Other);
+        }
+        self.env.pop();
+    }
+
+    fn offloaded_closure(&mut self, c: &syn::ExprClosure) {
+        if c.asyncness.is_some() {
+            return self.closure(c);
+        }
+        let saved = self.ctx;
+        self.ctx = Ctx::Offloaded;
+        self.closure(c);
+        self.ctx = saved;
+    }
+
+    fn args_offloaded(&mut self, args: &syn::punctuated::Punctuated<Expr, syn::Token![,]>) {
+        for arg in args {
+            match arg {
+                Expr::Closure(c) => self.offloaded_closure(c),
+                other => self.expr(other, Usage::Passed),
+            }
+        }
+    }
+
+    // ----- calls -----
+
+    fn call(&mut self, c: &syn::ExprCall, usage: Usage) {
+        let Expr::Path(p) = &*c.func else {
+            self.expr(&c.func, Usage::Other);
+            c.args.iter().for_each(|a| self.expr(a, Usage::Passed));
+            return;
+        };
+        let segs = path_segs(&p.path);
+        if p.qself.is_some() || (segs.len() == 1 && self.is_var(&segs[0])) {
+            c.args.iter().for_each(|a| self.expr(a, Usage::Passed));
+            return;
+        }
+        let resolved = self.res.resolve(
+            &segs,
+            p.path.leading_colon.is_some(),
+            self.self_ty.as_deref(),
+        );
+        let start = p
+            .path
+            .segments
+            .first()
+            .map(|s| s.ident.span())
+            .unwrap_or_else(|| c.span());
+        let end = c.paren_token.span.close();
+        if usage != Usage::Awaited {
+            self.check_path_call(&resolved, &segs, start, end, usage);
+        }
+        if self.is_offloader(&resolved) {
+            self.args_offloaded(&c.args);
+        } else {
+            c.args.iter().for_each(|a| self.expr(a, Usage::Passed));
+        }
+    }
+
+    fn is_offloader(&self, resolved: &Resolved) -> bool {
+        let Resolved::Path(path) = resolved else {
+            return false;
+        };
+        OFFLOADERS
+            .iter()
+            .any(|o| matches!(o, Offloader::Path(p) if p == path))
+            || self
+                .opts
+                .config
+                .extra_offloaders
+                .iter()
+                .any(|o| o.trim_start_matches("::") == path)
+    }
+
+    fn check_path_call(
+        &mut self,
+        resolved: &Resolved,
+        written: &[String],
+        start: Span,
+        end: Span,
+        usage: Usage,
+    ) {
+        match resolved {
+            Resolved::Path(path) => {
+                if let Some(rule) = match_path(path) {
+                    self.emit(rule, path, path, start, end, Confidence::Certain, None);
+                } else if let Some(extra) = self.extra_blocking(path, false) {
+                    self.emit(
+                        catalog::user_rule(),
+                        path,
+                        path,
+                        start,
+                        end,
+                        Confidence::Certain,
+                        extra,
+                    );
+                } else if self.marked.contains(path) {
+                    self.emit(
+                        catalog::user_rule(),
+                        path,
+                        path,
+                        start,
+                        end,
+                        Confidence::Certain,
+                        None,
+                    );
+                } else if !path.starts_with("std::") && !path.starts_with("tokio::") {
+                    self.record_call(path.clone(), written.join("::"), start, end, usage);
+                }
+            }
+            Resolved::Glob(cands) => {
+                let hits: Vec<(&'static Rule, &String)> = cands
+                    .iter()
+                    .filter_map(|c| match_path(c).map(|r| (r, c)))
+                    .collect();
+                if let Some((rule, path)) = hits.first() {
+                    let conf = if cands.len() == 1 {
+                        Confidence::Certain
+                    } else {
+                        Confidence::Likely
+                    };
+                    self.emit(rule, path, path, start, end, conf, None);
+                }
+            }
+            Resolved::Unresolved(written_path) => {
+                if !usage.consumed() {
+                    return;
+                }
+                // The path's head is not in scope (a module-level `use` the
+                // attribute cannot see): match by suffix, as likely.
+                if let Some((rule, full)) = match_suffix(written_path) {
+                    self.emit(rule, full, full, start, end, Confidence::Likely, None);
+                } else if let Some(extra) = self.extra_blocking(written_path, true) {
+                    self.emit(
+                        catalog::user_rule(),
+                        written_path,
+                        written_path,
+                        start,
+                        end,
+                        Confidence::Likely,
+                        extra,
+                    );
+                }
+            }
+        }
+    }
+
+    /// The help of a user-declared blocking path matching `path`.
+    fn extra_blocking(&self, path: &str, suffix: bool) -> Option<Option<String>> {
+        self.opts.config.extra_blocking.iter().find_map(|x| {
+            let declared = x.path.trim_start_matches("::");
+            let hit = declared == path
+                || (suffix && path.contains("::") && declared.ends_with(&format!("::{path}")));
+            hit.then(|| x.help.clone())
+        })
+    }
+
+    fn record_call(
+        &mut self,
+        path: String,
+        display: String,
+        span: Span,
+        end_span: Span,
+        usage: Usage,
+    ) {
+        let call = LocalCall {
+            path,
+            display,
+            span,
+            end_span,
+            awaited: usage == Usage::Awaited,
+            hatches: self.allows.iter().map(|(_, i)| *i).collect(),
+        };
+        match (self.ctx, self.current_fn) {
+            (Ctx::Async, _) => self.out.async_calls.push(call),
+            (Ctx::Sync, Some(i)) => self.out.fns[i].calls.push(call),
+            _ => {}
+        }
+    }
+
+    fn method_call(&mut self, m: &syn::ExprMethodCall, usage: Usage) {
+        let name = m.method.to_string();
+        if usage != Usage::Awaited {
+            self.check_method(m, &name, usage);
+        }
+        let recv_usage = if UNWRAPPERS.contains(&name.as_str()) {
+            Usage::Unwrapped
+        } else if PASS_THROUGH.contains(&name.as_str()) {
+            usage
+        } else {
+            Usage::Other
+        };
+        self.expr(&m.receiver, recv_usage);
+        let offloads = OFFLOADERS
+            .iter()
+            .any(|o| matches!(o, Offloader::Method(n) if *n == name))
+            || THREAD_SPAWN_METHODS.contains(&name.as_str());
+        if offloads {
+            self.args_offloaded(&m.args);
+        } else {
+            m.args.iter().for_each(|a| self.expr(a, Usage::Passed));
+        }
+    }
+
+    fn check_method(&mut self, m: &syn::ExprMethodCall, name: &str, usage: Usage) {
+        let start = m.method.span();
+        let end = m.paren_token.span.close();
+        let recv_ty = self.infer(&m.receiver);
+        if let Some(ty) = &recv_ty {
+            let path = format!("{ty}::{name}");
+            if self.marked.contains(&path) {
+                let display = format!("{}.{name}()", short(&m.receiver));
+                self.emit(
+                    catalog::user_rule(),
+                    &path,
+                    &display,
+                    start,
+                    end,
+                    Confidence::Certain,
+                    None,
+                );
+                return;
+            }
+            if let Some(extra) = self.extra_blocking(&path, false) {
+                let display = format!("{}.{name}()", short(&m.receiver));
+                self.emit(
+                    catalog::user_rule(),
+                    &path,
+                    &display,
+                    start,
+                    end,
+                    Confidence::Certain,
+                    extra,
+                );
+                return;
+            }
+            if ty.starts_with("crate::") {
+                self.record_call(
+                    path,
+                    format!("{}.{name}()", short(&m.receiver)),
+                    start,
+                    end,
+                    usage,
+                );
+            }
+        }
+        let nargs = m.args.len();
+        for rule in RULES {
+            for matcher in rule.matchers {
+                let Matcher::Method {
+                    name: mname,
+                    args,
+                    types,
+                    shape,
+                } = matcher
+                else {
+                    continue;
+                };
+                if *mname != name || args.is_some_and(|n| n != nargs) {
+                    continue;
+                }
+                let confidence = match (&recv_ty, shape) {
+                    // Names no async API uses: whatever the receiver.
+                    (_, Shape::Always) if types.is_empty() => Some(Confidence::Certain),
+                    (Some(ty), _) if types.contains(&ty.as_str()) => Some(Confidence::Certain),
+                    (Some(_), _) => None,
+                    (None, Shape::Always) => Some(Confidence::Likely),
+                    (None, Shape::Consumed) if usage.consumed() => Some(Confidence::Likely),
+                    _ => None,
+                };
+                if let Some(confidence) = confidence {
+                    let call = match &recv_ty {
+                        Some(ty) if confidence == Confidence::Certain && !types.is_empty() => {
+                            format!("{ty}::{name}")
+                        }
+                        _ => format!(".{name}()"),
+                    };
+                    let display = format!("{}.{name}()", short(&m.receiver));
+                    self.emit(rule, &call, &display, start, end, confidence, None);
+                    return;
+                }
+            }
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn emit(
+        &mut self,
+        rule: &'static Rule,
+        call: &str,
+        display: &str,
+        span: Span,
+        end_span: Span,
+        confidence: Confidence,
+        help: Option<String>,
+    ) {
+        let level = self.opts.config.level(rule);
+        if level == Level::Allow || self.opts.config.call_allowed(call) {
+            return;
+        }
+        match self.ctx {
+            Ctx::Offloaded => {}
+            Ctx::Sync => {
+                if let Some(i) = self.current_fn {
+                    if !self.allows.iter().any(|(a, _)| a.covers(rule)) {
+                        self.out.fns[i].blocking.push(BlockingCall {
+                            call: call.to_owned(),
+                            rule,
+                            span,
+                        });
+                    }
+                }
+            }
+            Ctx::Async => {
+                if let Some((_, idx)) = self.allows.iter().rev().find(|(a, _)| a.covers(rule)) {
+                    self.out.hatches[*idx].used = true;
+                    return;
+                }
+                self.out.findings.push(Finding {
+                    rule,
+                    call: call.to_owned(),
+                    display: display.to_owned(),
+                    span,
+                    end_span,
+                    confidence,
+                    level,
+                    help: help.unwrap_or_else(|| rule.help.to_owned()),
+                    notes: Vec::new(),
+                    chain: Vec::new(),
+                });
+            }
+        }
+    }
+
+    // ----- macros -----
+
+    fn mac(&mut self, mac: &syn::Macro, usage: Usage) {
+        crate::macros::walk_macro(self, mac, usage);
+    }
+
+    // ----- local variables and types -----
+
+    fn is_var(&self, name: &str) -> bool {
+        self.env.iter().rev().any(|f| f.contains_key(name))
+    }
+
+    fn var_type(&self, name: &str) -> Option<String> {
+        self.env
+            .iter()
+            .rev()
+            .find_map(|f| f.get(name))
+            .cloned()
+            .flatten()
+    }
+
+    fn bind(&mut self, name: &str, ty: Option<String>) {
+        if let Some(frame) = self.env.last_mut() {
+            frame.insert(name.to_owned(), ty);
+        }
+    }
+
+    pub(crate) fn bind_pat(&mut self, pat: &Pat, ty: Option<String>) {
+        match pat {
+            Pat::Ident(i) => {
+                self.bind(&i.ident.to_string(), ty);
+                if let Some((_, sub)) = &i.subpat {
+                    self.bind_pat(sub, None);
+                }
+            }
+            Pat::Type(t) => {
+                let ty = self.resolve_type(&t.ty).or(ty);
+                self.bind_pat(&t.pat, ty);
+            }
+            Pat::Reference(r) => self.bind_pat(&r.pat, ty),
+            Pat::Paren(p) => self.bind_pat(&p.pat, ty),
+            Pat::Tuple(t) => t.elems.iter().for_each(|p| self.bind_pat(p, None)),
+            Pat::TupleStruct(t) => t.elems.iter().for_each(|p| self.bind_pat(p, None)),
+            Pat::Slice(s) => s.elems.iter().for_each(|p| self.bind_pat(p, None)),
+            Pat::Struct(s) => s.fields.iter().for_each(|f| self.bind_pat(&f.pat, None)),
+            Pat::Or(o) => o.cases.iter().for_each(|p| self.bind_pat(p, None)),
+            _ => {}
+        }
+    }
+
+    fn bind_local(&mut self, pat: &Pat, init: Option<&Expr>) {
+        if let (Pat::Tuple(t), Some(init)) = (pat, init) {
+            if let Some((tx, rx)) = self.channel_types(init) {
+                if t.elems.len() == 2 {
+                    self.bind_pat(&t.elems[0], Some(tx.to_owned()));
+                    self.bind_pat(&t.elems[1], Some(rx.to_owned()));
+                    return;
+                }
+            }
+        }
+        let ty = init.and_then(|e| self.infer(e));
+        self.bind_pat(pat, ty);
+    }
+
+    fn channel_types(&self, init: &Expr) -> Option<(&'static str, &'static str)> {
+        let Expr::Call(c) = init else { return None };
+        let path = self.call_path(c)?;
+        CHANNEL_CONSTRUCTORS
+            .iter()
+            .find(|(p, _, _)| *p == path)
+            .map(|(_, tx, rx)| (*tx, *rx))
+    }
+
+    fn call_path(&self, c: &syn::ExprCall) -> Option<String> {
+        let Expr::Path(p) = &*c.func else { return None };
+        let segs = path_segs(&p.path);
+        match self.res.resolve(
+            &segs,
+            p.path.leading_colon.is_some(),
+            self.self_ty.as_deref(),
+        ) {
+            Resolved::Path(s) => Some(s),
+            Resolved::Glob(c) if c.len() == 1 => c.into_iter().next(),
+            _ => None,
+        }
+    }
+
+    /// The resolved path of a type, looking through references and smart pointers.
+    fn resolve_type(&self, ty: &Type) -> Option<String> {
+        match ty {
+            Type::Reference(r) => self.resolve_type(&r.elem),
+            Type::Paren(p) => self.resolve_type(&p.elem),
+            Type::Group(g) => self.resolve_type(&g.elem),
+            Type::Path(tp) if tp.qself.is_none() => {
+                let last = tp.path.segments.last()?;
+                if WRAPPERS.contains(&last.ident.to_string().as_str()) {
+                    if let syn::PathArguments::AngleBracketed(args) = &last.arguments {
+                        if let Some(syn::GenericArgument::Type(inner)) = args.args.first() {
+                            return self.resolve_type(inner);
+                        }
+                    }
+                }
+                let segs = path_segs(&tp.path);
+                match self.res.resolve(
+                    &segs,
+                    tp.path.leading_colon.is_some(),
+                    self.self_ty.as_deref(),
+                ) {
+                    Resolved::Path(p) => Some(p),
+                    Resolved::Glob(c) if c.len() == 1 => c.into_iter().next(),
+                    _ => None,
+                }
+            }
+            _ => None,
+        }
+    }
+
+    /// The type of an expression, when the code names it.
+    fn infer(&self, e: &Expr) -> Option<String> {
+        match e {
+            Expr::Path(p) if p.path.segments.len() == 1 && p.qself.is_none() => {
+                let name = p.path.segments[0].ident.to_string();
+                self.var_type(&name)
+            }
+            Expr::Call(c) => {
+                let path = self.call_path(c)?;
+                if let Some((_, ty)) = RETURN_TYPES.iter().find(|(p, _)| *p == path) {
+                    return Some((*ty).to_owned());
+                }
+                let (parent, last) = path.rsplit_once("::")?;
+                let parent_last = parent.rsplit("::").next()?;
+                if WRAPPERS.contains(&parent_last) && last == "new"
+                    || last == "clone" && WRAPPERS.contains(&parent_last)
+                {
+                    return c.args.first().and_then(|a| self.infer(a));
+                }
+                if CONSTRUCTORS.contains(&last)
+                    && parent_last.starts_with(|ch: char| ch.is_ascii_uppercase())
+                {
+                    return Some(parent.to_owned());
+                }
+                None
+            }
+            Expr::MethodCall(m) => {
+                let name = m.method.to_string();
+                let recv = self.infer(&m.receiver);
+                if SAME_TYPE.contains(&name.as_str()) {
+                    return recv;
+                }
+                let recv = recv?;
+                let key = format!("{recv}::{name}");
+                if let Some((_, ty)) = RETURN_TYPES.iter().find(|(p, _)| *p == key) {
+                    return Some((*ty).to_owned());
+                }
+                if BUILDERS.contains(&recv.as_str()) && !builder_terminal(&name) {
+                    return Some(recv);
+                }
+                None
+            }
+            Expr::Try(t) => self.infer(&t.expr),
+            Expr::Paren(p) => self.infer(&p.expr),
+            Expr::Group(g) => self.infer(&g.expr),
+            Expr::Reference(r) => self.infer(&r.expr),
+            Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) => self.infer(&u.expr),
+            Expr::Field(f) => {
+                let base = self.infer(&f.base)?;
+                let syn::Member::Named(field) = &f.member else {
+                    return None;
+                };
+                self.fields.get(&base)?.get(&field.to_string()).cloned()
+            }
+            _ => None,
+        }
+    }
+}
+
+/// Methods of builders that end the chain (they are what the rules match).
+fn builder_terminal(name: &str) -> bool {
+    matches!(name, "output" | "status" | "spawn" | "open")
+}
+
+/// The catalog rule whose path or prefix matcher matches `path`.
+fn match_path(path: &str) -> Option<&'static Rule> {
+    RULES.iter().find(|r| {
+        r.matchers.iter().any(|m| match m {
+            Matcher::Path(p) => *p == path,
+            Matcher::Prefix(p) => crate::config::path_has_prefix(path, p),
+            Matcher::Method { .. } => false,
+        })
+    })
+}
+
+/// Single-segment names distinctive enough to match without a `use` in sight.
+const BARE_NAMES: &[&str] = &["sleep"];
+
+/// A catalog path that ends with `written` (at a segment boundary).
+fn match_suffix(written: &str) -> Option<(&'static Rule, &'static str)> {
+    if !written.contains("::") && !BARE_NAMES.contains(&written) {
+        return None;
+    }
+    let tail = format!("::{written}");
+    RULES.iter().find_map(|r| {
+        r.matchers.iter().find_map(|m| match m {
+            Matcher::Path(p) if p.ends_with(&tail) && p.starts_with("std::") => Some((r, *p)),
+            _ => None,
+        })
+    })
+}
+
+/// Path segments without generic arguments.
+pub(crate) fn path_segs(path: &syn::Path) -> Vec<String> {
+    path.segments.iter().map(|s| s.ident.to_string()).collect()
+}
+
+fn pat_ident(pat: &Pat) -> Option<String> {
+    match pat {
+        Pat::Ident(i) => Some(i.ident.to_string()),
+        Pat::Type(t) => pat_ident(&t.pat),
+        _ => None,
+    }
+}
+
+/// Whether `attrs` holds `#[pollguard::blocking]` (or `#[blocking]`).
+fn has_marker(attrs: &[Attribute]) -> bool {
+    attrs.iter().any(|a| {
+        let segs = path_segs(a.path());
+        matches!(segs.as_slice(), [n] if n == "blocking")
+            || matches!(segs.as_slice(), [k, n] if k == "pollguard" && n == "blocking")
+    })
+}
+
+/// The attributes an expression can carry (hatches on expressions).
+fn expr_attrs(e: &Expr) -> &[Attribute] {
+    match e {
+        Expr::Call(x) => &x.attrs,
+        Expr::MethodCall(x) => &x.attrs,
+        Expr::Await(x) => &x.attrs,
+        Expr::Try(x) => &x.attrs,
+        Expr::Block(x) => &x.attrs,
+        Expr::Macro(x) => &x.attrs,
+        Expr::Unsafe(x) => &x.attrs,
+        Expr::Assign(x) => &x.attrs,
+        Expr::If(x) => &x.attrs,
+        Expr::Match(x) => &x.attrs,
+        Expr::Paren(x) => &x.attrs,
+        Expr::Async(x) => &x.attrs,
+        Expr::Closure(x) => &x.attrs,
+        Expr::ForLoop(x) => &x.attrs,
+        Expr::While(x) => &x.attrs,
+        Expr::Loop(x) => &x.attrs,
+        _ => &[],
+    }
+}
+
+/// A short rendering of a receiver for messages: `rx`, `self.rx`, or `..`.
+fn short(e: &Expr) -> String {
+    let text = e
+        .to_token_stream()
+        .to_string()
+        .replace(" . ", ".")
+        .replace(" :: ", "::");
+    let text = text.replace("( )", "()").replace(" (", "(");
+    if text.len() <= 32 && !text.contains('\n') {
+        text
+    } else {
+        "..".to_owned()
+    }
+}
+
+/// Names of local closures handed to an offloader by name: `spawn_blocking(job)`.
+fn offloaded_closure_names(block: &Block) -> HashSet<String> {
+    struct Finder(HashSet<String>);
+    impl<'ast> Visit<'ast> for Finder {
+        fn visit_expr_call(&mut self, c: &'ast syn::ExprCall) {
+            if let Expr::Path(p) = &*c.func {
+                let last = p
+                    .path
+                    .segments
+                    .last()
+                    .map(|s| s.ident.to_string())
+                    .unwrap_or_default();
+                if OFFLOADERS.iter().any(|o| match o {
+                    Offloader::Path(path) => path.rsplit("::").next() == Some(last.as_str()),
+                    Offloader::Method(m) => *m == last,
+                }) {
+                    for arg in &c.args {
+                        if let Expr::Path(a) = arg {
+                            if let Some(id) = a.path.get_ident() {
+                                self.0.insert(id.to_string());
+                            }
+                        }
+                    }
+                }
+            }
+            syn::visit::visit_expr_call(self, c);
+        }
+    }
+    let mut f = Finder(HashSet::new());
+    f.visit_block(block);
+    f.0
+}

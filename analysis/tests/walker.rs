@@ -1,0 +1,371 @@
+//! The walker over source strings: what it reports, and what it must not.
+
+use pollguard_analysis::{Config, Level, Options, analyze_file};
+
+/// `(line, code, call, confidence)` of each finding.
+fn scan_with(src: &str, config: &Config) -> Vec<(usize, &'static str, String, &'static str)> {
+    let file = syn::parse_file(src).expect("test source parses");
+    let analysis = analyze_file(&file, &Options::new(config));
+    assert!(analysis.errors.is_empty(), "{:?}", analysis.errors);
+    analysis
+        .findings
+        .iter()
+        .map(|f| {
+            (
+                f.span.start().line,
+                f.rule.code,
+                f.call.clone(),
+                f.confidence.name(),
+            )
+        })
+        .collect()
+}
+
+fn scan(src: &str) -> Vec<(usize, &'static str, String, &'static str)> {
+    scan_with(src, &Config::new())
+}
+
+fn codes(src: &str) -> Vec<&'static str> {
+    scan(src).into_iter().map(|f| f.1).collect()
+}
+
+#[test]
+fn forum_program() {
+    let src = r#"
+#[tokio::main(flavor = "multi_thread", worker_threads = 10)]
+async fn main() {
+    let handle = tokio::runtime::Handle::current();
+    let task1 = handle.spawn(async {
+        let handle = tokio::runtime::Handle::current();
+        let task2 = handle.spawn(async {
+            std::thread::sleep(std::time::Duration::from_secs(5));
+        });
+        std::thread::sleep(std::time::Duration::from_secs(5));
+        task2.await.unwrap();
+    });
+    std::thread::sleep(std::time::Duration::from_secs(5));
+    task1.await.unwrap();
+}
+"#;
+    let found = scan(src);
+    let lines: Vec<usize> = found.iter().map(|f| f.0).collect();
+    let mut sorted = lines.clone();
+    sorted.sort();
+    assert_eq!(sorted, vec![8, 10, 13]);
+    assert!(
+        found
+            .iter()
+            .all(|f| f.1 == "PG101" && f.2 == "std::thread::sleep" && f.3 == "certain")
+    );
+}
+
+#[test]
+fn sync_code_is_not_reported() {
+    assert!(
+        codes("fn main() { std::thread::sleep(d); let s = std::fs::read_to_string(p).unwrap(); }")
+            .is_empty()
+    );
+}
+
+#[test]
+fn aliases_globs_and_groups() {
+    let src = r#"
+use std::thread::sleep as nap;
+use std::fs::{self, File};
+use std::io::*;
+use std::net::*;
+async fn a() {
+    nap(d);
+    let s = fs::read_to_string("x")?;
+    let f = File::open("x")?;
+    let c = TcpStream::connect("x:1")?;
+}
+"#;
+    let found = scan(src);
+    let calls: Vec<&str> = found.iter().map(|f| f.2.as_str()).collect();
+    assert_eq!(
+        calls,
+        [
+            "std::thread::sleep",
+            "std::fs::read_to_string",
+            "std::fs::File::open",
+            "std::net::TcpStream::connect"
+        ]
+    );
+}
+
+#[test]
+fn tokio_names_are_not_std() {
+    let src = r#"
+use tokio::time::sleep;
+use tokio::fs::{self, File};
+async fn a() {
+    sleep(d).await;
+    let s = fs::read_to_string("x").await?;
+    let f = File::open("x").await?;
+    let g = tokio::fs::File::create("y").await?;
+}
+"#;
+    assert!(codes(src).is_empty());
+}
+
+#[test]
+fn local_modules_and_items_shadow_std() {
+    let src = r#"
+mod fs { pub fn read(_: &str) -> Vec<u8> { vec![] } }
+fn sleep(_: u64) {}
+async fn a() {
+    let v = fs::read("x");
+    sleep(3);
+}
+"#;
+    assert!(codes(src).is_empty());
+}
+
+#[test]
+fn offloaded_closures_are_sync_and_inline_closures_are_async() {
+    let src = r#"
+async fn a(paths: Vec<PathBuf>) {
+    tokio::task::spawn_blocking(move || std::fs::read("x")).await.unwrap();
+    std::thread::spawn(|| std::thread::sleep(d));
+    let job = move || std::fs::read("y");
+    tokio::task::spawn_blocking(job).await.unwrap();
+    let all: Vec<_> = paths.iter().map(|p| std::fs::read(p)).collect();
+}
+"#;
+    let found = scan(src);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, 7);
+}
+
+#[test]
+fn async_blocks_in_sync_fns() {
+    let src = r#"
+fn start() {
+    std::thread::sleep(d);
+    tokio::spawn(async move {
+        std::thread::sleep(d);
+    });
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async { std::fs::remove_file("x").unwrap() });
+}
+"#;
+    let found = scan(src);
+    let lines: Vec<usize> = found.iter().map(|f| f.0).collect();
+    assert_eq!(lines, [5, 8]);
+}
+
+#[test]
+fn channels_by_type_and_by_shape() {
+    let src = r#"
+use std::sync::mpsc;
+async fn typed() {
+    let (tx, rx) = mpsc::channel::<u32>();
+    let v = rx.recv().unwrap();
+    for m in rx.iter() {}
+}
+async fn shaped(rx: Receiver<u32>, trx: &mut tokio::sync::mpsc::Receiver<u32>) {
+    let v = rx.recv()?;
+    let w = trx.recv().await;
+    tokio::select! { m = rx.recv() => {}, }
+    let t = tokio::time::timeout(d, rx.recv()).await;
+}
+"#;
+    let found = scan(src);
+    let summary: Vec<(usize, &str, &str)> = found.iter().map(|f| (f.0, f.1, f.3)).collect();
+    assert_eq!(
+        summary,
+        [
+            (5, "PG181", "certain"),
+            (6, "PG181", "certain"),
+            (9, "PG181", "likely")
+        ]
+    );
+}
+
+#[test]
+fn lookalike_methods() {
+    let src = r#"
+async fn a(path: &Path, v: Vec<String>, h: std::thread::JoinHandle<()>) {
+    let p = path.join("x");
+    let s = v.join(",");
+    h.join().unwrap();
+}
+"#;
+    let found = scan(src);
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].1, "PG191");
+}
+
+#[test]
+fn locks_are_allowed_by_default_and_can_be_denied() {
+    let src = r#"
+use std::sync::{Arc, Mutex};
+async fn a(m: Arc<Mutex<u32>>, t: Arc<tokio::sync::Mutex<u32>>) {
+    *m.lock().unwrap() += 1;
+    *t.lock().await += 1;
+}
+"#;
+    assert!(codes(src).is_empty());
+    let mut cfg = Config::new();
+    cfg.set_level("lock", Level::Deny).unwrap();
+    let found = scan_with(src, &cfg);
+    assert_eq!(found.len(), 1);
+    assert_eq!(
+        (found[0].0, found[0].2.as_str()),
+        (4, "std::sync::Mutex::lock")
+    );
+}
+
+#[test]
+fn macro_arguments() {
+    let src = r#"
+async fn a() {
+    println!("{}", std::fs::read_to_string("x").unwrap());
+    let v = vec![std::fs::read("y").unwrap(); 2];
+    assert!(std::path::Path::new("z").exists());
+    tokio::join!(tokio::fs::read("a"), tokio::fs::read("b"));
+    weird!(this is not => an expression);
+    let s = "std::thread::sleep(d)";
+    // std::thread::sleep(d);
+}
+"#;
+    let lines: Vec<usize> = scan(src).iter().map(|f| f.0).collect();
+    assert_eq!(lines, [3, 4, 5]);
+}
+
+#[test]
+fn process_stdio_block_on_and_tokio_blocking() {
+    let src = r#"
+use std::process::Command;
+async fn a(rt: &tokio::runtime::Runtime, rx: &mut tokio::sync::mpsc::Receiver<u8>) {
+    let out = Command::new("ls").arg("-l").output()?;
+    let mut s = String::new();
+    std::io::stdin().read_line(&mut s)?;
+    rt.block_on(async {});
+    futures::executor::block_on(async {});
+    let m = rx.blocking_recv();
+    let addrs = ("example.com", 443).to_socket_addrs()?;
+    let body = reqwest::blocking::get("http://x")?.text()?;
+}
+"#;
+    assert_eq!(
+        codes(src),
+        [
+            "PG141", "PG151", "PG161", "PG161", "PG171", "PG131", "PG201"
+        ]
+    );
+}
+
+#[test]
+fn escape_hatches() {
+    let src = r#"
+async fn a() {
+    #[pollguard::allow_blocking("startup, before serving")]
+    std::thread::sleep(d);
+    #[allow_blocking(fs, "tiny file")]
+    let s = std::fs::read_to_string("x").unwrap();
+    #[allow_blocking(fs, "tiny file")]
+    std::thread::sleep(d);
+}
+#[pollguard::allow_blocking("a cli entry point")]
+async fn b() { std::thread::sleep(d); }
+"#;
+    let file = syn::parse_file(src).unwrap();
+    let cfg = Config::new();
+    let analysis = analyze_file(&file, &Options::new(&cfg));
+    let lines: Vec<usize> = analysis
+        .findings
+        .iter()
+        .map(|f| f.span.start().line)
+        .collect();
+    assert_eq!(lines, [8]);
+    assert_eq!(analysis.hatches.len(), 4);
+    assert_eq!(analysis.hatches.iter().filter(|h| !h.used).count(), 1);
+}
+
+#[test]
+fn hatch_without_reason_is_an_error() {
+    let file =
+        syn::parse_file("async fn a() { #[pollguard::allow_blocking] std::thread::sleep(d); }")
+            .unwrap();
+    let cfg = Config::new();
+    let analysis = analyze_file(&file, &Options::new(&cfg));
+    assert_eq!(analysis.errors.len(), 1);
+    assert_eq!(analysis.findings.len(), 1);
+}
+
+#[test]
+fn user_paths_and_marked_fns() {
+    let src = r#"
+mod db {
+    #[pollguard::blocking]
+    pub fn query(_: &str) {}
+}
+use db::query;
+async fn a() {
+    query("select 1");
+    legacy::fetch_all();
+}
+"#;
+    let mut cfg = Config::new();
+    cfg.extra_blocking.push(pollguard_analysis::ExtraBlocking {
+        path: "legacy::fetch_all".into(),
+        help: Some("use `legacy::fetch_all_async`".into()),
+    });
+    let found = scan_with(src, &cfg);
+    let calls: Vec<(&str, &str)> = found.iter().map(|f| (f.1, f.2.as_str())).collect();
+    assert_eq!(
+        calls,
+        [
+            ("PG901", "crate::db::query"),
+            ("PG901", "legacy::fetch_all")
+        ]
+    );
+}
+
+#[test]
+fn unresolved_heads_match_by_suffix_when_consumed() {
+    // What the attribute on one fn sees: the module's `use` lines are invisible.
+    let src = r#"
+async fn a() {
+    thread::sleep(d);
+    sleep(d);
+    let s = fs::read_to_string("x")?;
+    let f = fs::read("y");
+    sleep(d).await;
+}
+"#;
+    let found = scan(src);
+    let summary: Vec<(usize, &str)> = found.iter().map(|f| (f.0, f.3)).collect();
+    assert_eq!(summary, [(3, "likely"), (4, "likely"), (5, "likely")]);
+}
+
+#[test]
+fn struct_fields_give_types() {
+    let src = r#"
+use std::sync::mpsc::Receiver;
+struct Worker { rx: Receiver<u8>, path: std::path::PathBuf }
+impl Worker {
+    async fn run(&self) {
+        let m = self.rx.recv();
+        if self.path.exists() {}
+    }
+}
+"#;
+    let found = scan(src);
+    let summary: Vec<(usize, &str)> = found.iter().map(|f| (f.0, f.1)).collect();
+    assert_eq!(summary, [(6, "PG181"), (7, "PG113")]);
+}
+
+#[test]
+fn async_trait_rewritten_bodies() {
+    let src = r#"
+impl Store for Disk {
+    fn get<'a>(&'a self, k: &'a str) -> Pin<Box<dyn Future<Output = Vec<u8>> + Send + 'a>> {
+        Box::pin(async move { std::fs::read(k).unwrap() })
+    }
+}
+"#;
+    assert_eq!(codes(src), ["PG111"]);
+}
