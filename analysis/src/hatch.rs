@@ -68,7 +68,7 @@ impl Parse for HatchArgs {
 
 /// Whether `attr` is pollguard's escape hatch (`allow_blocking` or
 /// `pollguard::allow_blocking`).
-pub(crate) fn is_hatch(attr: &Attribute) -> bool {
+pub fn is_hatch(attr: &Attribute) -> bool {
     let segs: Vec<String> = attr
         .path()
         .segments
@@ -105,6 +105,13 @@ pub(crate) fn parse_hatch(attr: &Attribute) -> syn::Result<Allow> {
         keys.push(key);
     }
     Ok(Allow { keys })
+}
+
+/// Checks an escape hatch as [`analyze_item`](crate::analyze_item) would: a
+/// missing reason or an unknown category is an error. Returns the category
+/// or rule names it allows (empty: everything).
+pub fn check_hatch(attr: &Attribute) -> syn::Result<Vec<String>> {
+    parse_hatch(attr).map(|a| a.keys)
 }
 
 fn check_key(key: &str) -> Result<(), String> {
@@ -277,6 +284,8 @@ mod tests {
                 .to_string()
                 .contains("did you mean `sleep`")
         );
+        assert_eq!(check_hatch(&ok).unwrap(), vec!["fs"]);
+        assert!(check_hatch(&bare).is_err());
         let other: Attribute = syn::parse_quote!(#[other::allow_blocking("x")]);
         assert!(!is_hatch(&other));
     }

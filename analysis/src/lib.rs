@@ -37,7 +37,7 @@ mod walk;
 
 pub use catalog::{Category, Confidence, Level, RULES, Rule};
 pub use config::{Config, ConfigError, ExtraBlocking};
-pub use hatch::{CommentAllow, HATCH_ATTR, parse_comment_allows};
+pub use hatch::{CommentAllow, HATCH_ATTR, check_hatch, is_hatch, parse_comment_allows};
 
 use proc_macro2::Span;
 
