@@ -319,6 +319,15 @@ pub const RETURN_TYPES: &[(&str, &str)] = &[
     ("tokio::runtime::Handle::current", "tokio::runtime::Handle"),
 ];
 
+/// Iterators whose items the walker knows: `for s in listener.incoming()`
+/// binds `s` to a `Result<TcpStream>`, and `s?` is a `TcpStream`.
+pub const ITEM_TYPES: &[(&str, &str)] = &[
+    ("std::net::TcpListener::incoming", "std::net::TcpStream"),
+    ("std::fs::read_dir", "std::fs::DirEntry"),
+    ("std::path::Path::read_dir", "std::fs::DirEntry"),
+    ("std::path::PathBuf::read_dir", "std::fs::DirEntry"),
+];
+
 /// Channel constructors that return a `(sender, receiver)` pair.
 pub const CHANNEL_CONSTRUCTORS: &[(&str, &str, &str)] = &[
     (
@@ -486,11 +495,53 @@ pub static RULES: &[Rule] = &[
                 types: &["std::fs::File"],
                 shape: Shape::Typed,
             },
+            Matcher::Method {
+                name: "read",
+                args: Some(1),
+                types: &["std::fs::File"],
+                shape: Shape::Typed,
+            },
+            Matcher::Method {
+                name: "read_exact",
+                args: Some(1),
+                types: &["std::fs::File"],
+                shape: Shape::Typed,
+            },
+            Matcher::Method {
+                name: "read_to_end",
+                args: Some(1),
+                types: &["std::fs::File"],
+                shape: Shape::Typed,
+            },
+            Matcher::Method {
+                name: "read_to_string",
+                args: Some(1),
+                types: &["std::fs::File"],
+                shape: Shape::Typed,
+            },
+            Matcher::Method {
+                name: "write",
+                args: Some(1),
+                types: &["std::fs::File"],
+                shape: Shape::Typed,
+            },
+            Matcher::Method {
+                name: "write_all",
+                args: Some(1),
+                types: &["std::fs::File"],
+                shape: Shape::Typed,
+            },
+            Matcher::Method {
+                name: "flush",
+                args: Some(0),
+                types: &["std::fs::File"],
+                shape: Shape::Typed,
+            },
         ],
-        message: "opens or syncs a file with blocking I/O on the executor thread",
+        message: "does blocking file I/O on the executor thread",
         help: "use `tokio::fs::File` / `tokio::fs::OpenOptions` with `.await`, or move the file work into `tokio::task::spawn_blocking`",
         doc: doc!(
-            "Reports `std::fs::File::open`/`create` and `std::fs::OpenOptions::open` inside async code.",
+            "Reports `std::fs::File::open`/`create`, `std::fs::OpenOptions::open`, and reads, writes and syncs on a `std::fs::File`, inside async code.",
             "Opening a file is a blocking system call, and so is every read and write on the \
              `std::fs::File` it returns.",
             "async fn append(line: &str) -> io::Result<()> {\n    let mut f = std::fs::OpenOptions::new().append(true).open(\"log\")?;\n    f.write_all(line.as_bytes())\n}",

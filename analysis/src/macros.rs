@@ -4,6 +4,7 @@
 //! never an error.
 
 use crate::walk::{Usage, Walker};
+use proc_macro2::{Spacing, TokenStream, TokenTree};
 use syn::parse::{ParseStream, Parser};
 use syn::punctuated::Punctuated;
 use syn::{Expr, Pat, Token};
@@ -63,16 +64,59 @@ pub(crate) fn walk_macro(w: &mut Walker<'_>, mac: &syn::Macro, usage: Usage) {
         return;
     }
     // `vec![elem; n]`
+    if let Some(done) = try_repeat(w, mac) {
+        return done;
+    }
+    // Structured logging (`tracing::info!(size = ?expr, "msg")`): read each
+    // comma-separated piece on its own, skipping `name =` and `?`/`%` sigils.
+    for piece in split_top_level(mac.tokens.clone()) {
+        if let Ok(e) = syn::parse2::<Expr>(piece) {
+            if !matches!(e, Expr::Lit(_)) {
+                w.expr(&e, arg_usage);
+            }
+        }
+    }
+}
+
+fn try_repeat(w: &mut Walker<'_>, mac: &syn::Macro) -> Option<()> {
     let repeat = |input: ParseStream<'_>| -> syn::Result<(Expr, Expr)> {
         let e: Expr = input.parse()?;
         input.parse::<Token![;]>()?;
         let n: Expr = input.parse()?;
         Ok((e, n))
     };
-    if let Ok((e, n)) = repeat.parse2(mac.tokens.clone()) {
-        w.expr(&e, Usage::Stored);
-        w.expr(&n, Usage::Other);
+    let (e, n) = repeat.parse2(mac.tokens.clone()).ok()?;
+    w.expr(&e, Usage::Stored);
+    w.expr(&n, Usage::Other);
+    Some(())
+}
+
+/// Splits macro tokens at top-level commas and drops a leading `a.b =` field
+/// name and `?`/`%` sigil from each piece.
+fn split_top_level(tokens: TokenStream) -> Vec<TokenStream> {
+    let mut pieces = vec![Vec::new()];
+    for tt in tokens {
+        match &tt {
+            TokenTree::Punct(p) if p.as_char() == ',' => pieces.push(Vec::new()),
+            _ => pieces.last_mut().expect("never empty").push(tt),
+        }
     }
+    pieces
+        .into_iter()
+        .map(|piece| {
+            let eq = piece.iter().position(|t| matches!(t, TokenTree::Punct(p) if p.as_char() == '=' && p.spacing() == Spacing::Alone));
+            let head_is_name = eq.is_some_and(|i| {
+                piece[..i].iter().all(|t| matches!(t, TokenTree::Ident(_)) || matches!(t, TokenTree::Punct(p) if p.as_char() == '.'))
+            });
+            let mut rest: &[TokenTree] = if head_is_name { &piece[eq.unwrap_or(0) + 1..] } else { &piece };
+            if let Some(TokenTree::Punct(p)) = rest.first() {
+                if matches!(p.as_char(), '?' | '%') {
+                    rest = &rest[1..];
+                }
+            }
+            rest.iter().cloned().collect()
+        })
+        .collect()
 }
 
 struct SelectBranch {

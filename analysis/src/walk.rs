@@ -8,8 +8,8 @@
 //! match certain; otherwise only rules whose shape says so match, as likely.
 
 use crate::catalog::{
-    self, CHANNEL_CONSTRUCTORS, Confidence, Level, Matcher, OFFLOADERS, Offloader, RETURN_TYPES,
-    RULES, Rule, Shape, THREAD_SPAWN_METHODS,
+    self, CHANNEL_CONSTRUCTORS, Confidence, ITEM_TYPES, Level, Matcher, OFFLOADERS, Offloader,
+    RETURN_TYPES, RULES, Rule, Shape, THREAD_SPAWN_METHODS,
 };
 use crate::hatch::{Allow, is_hatch, parse_hatch};
 use crate::resolve::{Resolved, Resolver, Scope};
@@ -501,7 +501,8 @@ impl<'a> Walker<'a> {
             Expr::ForLoop(f) => {
                 self.expr(&f.expr, Usage::Iterated);
                 self.env.push(HashMap::new());
-                self.bind_pat(&f.pat, None);
+                let item = self.item_type(&f.expr);
+                self.bind_pat(&f.pat, item);
                 self.block(&f.body, Usage::Dropped);
                 self.env.pop();
             }
@@ -1023,6 +1024,20 @@ impl<'a> Walker<'a> {
             Resolved::Glob(c) if c.len() == 1 => c.into_iter().next(),
             _ => None,
         }
+    }
+
+    /// The item type of an iterator the catalog knows (`listener.incoming()`).
+    fn item_type(&self, e: &Expr) -> Option<String> {
+        let key = match e {
+            Expr::MethodCall(m) => format!("{}::{}", self.infer(&m.receiver)?, m.method),
+            Expr::Call(c) => self.call_path(c)?,
+            Expr::Try(t) => return self.item_type(&t.expr),
+            _ => return None,
+        };
+        ITEM_TYPES
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, t)| (*t).to_owned())
     }
 
     /// The resolved path of a type, looking through references and smart pointers.
