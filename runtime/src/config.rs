@@ -42,7 +42,8 @@ pub enum Policy {
     /// poll ends the process as soon as the stall monitor sees it, so a test run cannot hang.
     Abort,
     /// Call this function with the report, on the thread that polled the future for a poll
-    /// that returned, on the stall monitor's thread for a poll that is stuck.
+    /// that returned, on the stall monitor's reporting thread (`pollguard-reporter`) for a poll
+    /// that is stuck.
     Callback(fn(&Report)),
     /// Do nothing: no clock read, no stall monitor.
     Off,

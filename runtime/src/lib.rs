@@ -27,17 +27,18 @@
 //! # }
 //! ```
 //!
-//! A blocking call in a watched future fails the poll that made it (the message is the same
-//! whichever policy prints it):
+//! A blocking call in a watched future fails the poll that made it, in debug builds:
 //!
-//! ```should_panic
-//! # #[tokio::main(flavor = "current_thread")] async fn main() {
+//! ```
+//! let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
 //! let blocking = async { std::thread::sleep(std::time::Duration::from_millis(300)) };
-//! // panics: "pollguard: one poll of `blocking` (src/lib.rs:..) ran 300.2 ms, over its 100 ms
-//! // budget, on thread `main`: a blocking call ran inside async code; use its async equivalent
-//! // or `tokio::task::spawn_blocking`"
-//! pollguard_runtime::watch(blocking).named("blocking").await;
-//! # }
+//! let result = std::panic::catch_unwind(|| {
+//!     rt.block_on(pollguard_runtime::watch(blocking).named("blocking"))
+//! });
+//! // The panic message: "pollguard: one poll of `blocking` (src/lib.rs:..) ran 300.2 ms, over
+//! // its 100 ms budget, on thread `main`: a blocking call ran inside async code; use its async
+//! // equivalent or `tokio::task::spawn_blocking`"
+//! assert_eq!(result.is_err(), pollguard_runtime::ENABLED);
 //! ```
 //!
 //! # Settings

@@ -11,6 +11,17 @@
 use crate::report::Frame;
 use crate::watchdog::Slot;
 
+/// What a capture found.
+pub(crate) enum Capture {
+    /// The instruction pointers, innermost first.
+    Stack(Vec<usize>),
+    /// The thread is panicking: the poll is slow because the panic hook is (printing a
+    /// backtrace, say), not because of a blocking call.
+    Panicking,
+    /// No stack: not Linux, the signal is taken, the poll moved on, or the handler did not answer.
+    Unavailable,
+}
+
 #[cfg(target_os = "linux")]
 mod imp {
     use super::*;
@@ -25,6 +36,7 @@ mod imp {
     const RUNNING: u8 = 2;
     const DONE: u8 = 3;
     const SKIPPED: u8 = 4;
+    const PANICKING: u8 = 6;
     /// A handler never finished: the buffer may still be written, so it is never used again.
     const BROKEN: u8 = 5;
 
@@ -108,7 +120,15 @@ mod imp {
     }
 
     /// The instruction pointers of the thread that owns `slot`, if it is still in poll `seq`.
-    pub(crate) fn capture(slot: &'static Slot, seq: u64) -> Option<Vec<usize>> {
+    pub(crate) fn capture(slot: &'static Slot, seq: u64) -> Capture {
+        match try_capture(slot, seq) {
+            Some(Ok(ips)) => Capture::Stack(ips),
+            Some(Err(())) => Capture::Panicking,
+            None => Capture::Unavailable,
+        }
+    }
+
+    fn try_capture(slot: &'static Slot, seq: u64) -> Option<Result<Vec<usize>, ()>> {
         if std::env::var_os("POLLGUARD_NO_STACK").is_some() {
             return None;
         }
@@ -144,13 +164,20 @@ mod imp {
                         .map(|ip| ip.load(Ordering::Relaxed))
                         .collect();
                     STATE.store(IDLE, Ordering::Relaxed);
-                    return Some(ips);
+                    return Some(Ok(ips));
+                }
+                PANICKING => {
+                    STATE.store(IDLE, Ordering::Relaxed);
+                    return Some(Err(()));
                 }
                 SKIPPED => {
                     STATE.store(IDLE, Ordering::Relaxed);
                     return None;
                 }
-                _ if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(1)),
+                _ if Instant::now() < deadline => {
+                    std::thread::sleep(Duration::from_millis(1));
+                    crate::watchdog::tick();
+                }
                 _ => match STATE.compare_exchange(
                     REQUESTED,
                     IDLE,
@@ -228,8 +255,8 @@ mod imp {
 pub(crate) use imp::{capture, resolve};
 
 #[cfg(not(target_os = "linux"))]
-pub(crate) fn capture(_: &'static Slot, _: u64) -> Option<Vec<usize>> {
-    None
+pub(crate) fn capture(_: &'static Slot, _: u64) -> Capture {
+    Capture::Unavailable
 }
 
 #[cfg(not(target_os = "linux"))]

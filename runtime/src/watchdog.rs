@@ -12,7 +12,7 @@
 use std::cell::Cell;
 use std::panic::Location;
 use std::sync::atomic::{AtomicPtr, AtomicU64, AtomicUsize, Ordering, fence};
-use std::sync::{Mutex, MutexGuard, Once, PoisonError};
+use std::sync::{Mutex, MutexGuard, Once, OnceLock, PoisonError, mpsc};
 use std::time::Duration;
 
 use crate::config::{self, Policy};
@@ -475,7 +475,7 @@ static MONITOR: Once = Once::new();
 
 fn start_monitor() {
     MONITOR.call_once(|| {
-        COARSE_NS.store(now_ns(), Ordering::Relaxed);
+        tick();
         let spawned = std::thread::Builder::new()
             .name("pollguard-monitor".into())
             .spawn(monitor);
@@ -492,39 +492,96 @@ fn monitor() {
     let mut slots: Vec<&'static Slot> = Vec::new();
     loop {
         std::thread::sleep(TICK);
-        COARSE_NS.store(now_ns(), Ordering::Relaxed);
+        tick();
         slots.clear();
         slots.extend(lock(&SLOTS).iter().copied());
         for slot in &slots {
-            // A panicking callback must not end the monitor.
-            let _ = std::panic::catch_unwind(|| sample(slot));
+            if let Some(stuck) = detect(slot) {
+                send_to_reporter(stuck);
+            }
         }
     }
 }
 
-fn sample(slot: &'static Slot) {
-    let Some((g, p)) = slot.read() else { return };
-    let now = now_ns();
-    let elapsed = now.saturating_sub(p.start_ns);
-    if elapsed < p.budget_ns || slot.flagged.load(Ordering::Relaxed) == g {
-        return;
+/// Advances the coarse clock.
+pub(crate) fn tick() {
+    COARSE_NS.store(now_ns(), Ordering::Relaxed);
+}
+
+/// Resolving a stack is slow (the first time, it reads the debug info) and a callback can take
+/// any time: both happen on a second thread, started at the first stuck poll, so that the
+/// monitor keeps advancing the coarse clock and capturing the other stuck threads meanwhile.
+fn send_to_reporter(stuck: (Policy, Stuck)) {
+    static REPORTER: OnceLock<Option<mpsc::Sender<(Policy, Stuck)>>> = OnceLock::new();
+    let tx = REPORTER.get_or_init(|| {
+        let (tx, rx) = mpsc::channel::<(Policy, Stuck)>();
+        std::thread::Builder::new()
+            .name("pollguard-reporter".into())
+            .spawn(move || {
+                for (policy, stuck) in rx {
+                    // A panicking callback must not end the reporter.
+                    let _ = std::panic::catch_unwind(|| report_stuck(policy, stuck));
+                }
+            })
+            .ok()
+            .map(|_| tx)
+    });
+    match tx {
+        Some(tx) => {
+            let _ = tx.send(stuck);
+        }
+        None => report_stuck(stuck.0, stuck.1),
     }
-    slot.flagged.store(g, Ordering::Relaxed);
+}
+
+/// A stuck poll, its stack not resolved yet.
+struct Stuck {
+    meta: Meta,
+    thread: Option<String>,
+    elapsed_ns: u64,
+    budget_ns: u64,
+    ips: Option<Vec<usize>>,
+}
+
+fn detect(slot: &'static Slot) -> Option<(Policy, Stuck)> {
+    let (seq, p) = slot.read()?;
+    let elapsed_ns = now_ns().saturating_sub(p.start_ns);
+    if elapsed_ns < p.budget_ns || slot.flagged.load(Ordering::Relaxed) == seq {
+        return None;
+    }
+    slot.flagged.store(seq, Ordering::Relaxed);
     let policy = Policy::decode(p.meta.policy);
     if matches!(policy, Policy::Off) {
-        return;
+        return None;
     }
-    let ips = stack::capture(slot, g);
-    if slot.seq.load(Ordering::Acquire) != g {
-        // The poll returned meanwhile: the polling thread reports it.
-        return;
+    let ips = match stack::capture(slot, seq) {
+        stack::Capture::Stack(ips) => Some(ips),
+        stack::Capture::Panicking => return None,
+        stack::Capture::Unavailable => None,
+    };
+    if slot.seq.load(Ordering::Acquire) != seq {
+        // The poll returned before the stack was taken: the polling thread reports it.
+        return None;
     }
-    let frames = ips.as_deref().map(stack::resolve).unwrap_or_default();
-    if let Some(ips) = ips {
-        *lock(&slot.ips) = Some((g, ips));
+    if let Some(ips) = &ips {
+        // For the report of the polling thread when the poll returns.
+        *lock(&slot.ips) = Some((seq, ips.clone()));
     }
     let thread = lock(&slot.owner).thread_name.clone();
-    let elapsed = now_ns().saturating_sub(p.start_ns);
-    let report = make_report(&p.meta, thread, elapsed, p.budget_ns, true, frames);
+    Some((
+        policy,
+        Stuck {
+            meta: p.meta,
+            thread,
+            elapsed_ns,
+            budget_ns: p.budget_ns,
+            ips,
+        },
+    ))
+}
+
+fn report_stuck(policy: Policy, s: Stuck) {
+    let frames = s.ips.as_deref().map(stack::resolve).unwrap_or_default();
+    let report = make_report(&s.meta, s.thread, s.elapsed_ns, s.budget_ns, true, frames);
     dispatch(policy, &report, false);
 }
