@@ -62,6 +62,33 @@ impl<'a> Options<'a> {
     }
 }
 
+/// The module path of a file from its path relative to the crate root's
+/// directory (`src/`): `lib.rs` and `main.rs` are `crate`, `a/mod.rs` and
+/// `a.rs` are `crate::a`, `a/b.rs` is `crate::a::b`.
+///
+/// ```
+/// use std::path::Path;
+/// assert_eq!(pollguard_analysis::module_path_for(Path::new("net/tcp/mod.rs")), ["crate", "net", "tcp"]);
+/// assert_eq!(pollguard_analysis::module_path_for(Path::new("main.rs")), ["crate"]);
+/// ```
+pub fn module_path_for(relative: &std::path::Path) -> Vec<String> {
+    let mut path = vec!["crate".to_owned()];
+    let comps: Vec<String> = relative
+        .with_extension("")
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    let n = comps.len();
+    for (i, c) in comps.into_iter().enumerate() {
+        let last = i + 1 == n;
+        if last && (c == "mod" || (n == 1 && (c == "lib" || c == "main"))) {
+            break;
+        }
+        path.push(c.replace('-', "_"));
+    }
+    path
+}
+
 /// One blocking call in async context.
 #[derive(Clone, Debug)]
 pub struct Finding {
@@ -175,6 +202,15 @@ pub struct HatchUse {
 /// with every `use` of the file in scope.
 pub fn analyze_file(file: &syn::File, options: &Options<'_>) -> Analysis {
     walk::Walker::new(options).file(file)
+}
+
+/// The file's own offloaders: fns that hand a closure parameter to a known
+/// offloader (`fn asyncify<F>(f: F) { spawn_blocking(f) }`). The CLI collects
+/// them from every file first and adds them to
+/// [`Config::extra_offloaders`], so that wrappers defined in one file count in
+/// all of them; within one file the walker finds them by itself.
+pub fn find_offloaders(file: &syn::File, options: &Options<'_>) -> Vec<String> {
+    walk::Walker::new(options).offloaders(file)
 }
 
 /// Analyses one item: what `#[pollguard::no_blocking]` sees. `use`

@@ -17,6 +17,7 @@ use crate::{Analysis, BlockingCall, Finding, FnSummary, HatchUse, LocalCall, Opt
 use proc_macro2::Span;
 use quote::ToTokens;
 use std::collections::{HashMap, HashSet};
+use std::sync::OnceLock;
 use syn::spanned::Spanned;
 use syn::visit::Visit;
 use syn::{Attribute, Block, Expr, FnArg, ImplItem, Item, Pat, Signature, Stmt, TraitItem, Type};
@@ -140,6 +141,11 @@ pub(crate) struct Walker<'a> {
     offloaded_names: HashSet<String>,
     /// Paths of fns marked `#[pollguard::blocking]`.
     marked: HashSet<String>,
+    /// Paths of the code's own fns that hand a closure parameter to an
+    /// offloader (tokio's `asyncify(move || ..)`): offloaders themselves.
+    local_offloaders: HashSet<String>,
+    /// Last segments of every known offloader, for the by-name pre-scans.
+    offloader_names: HashSet<String>,
     /// Field types of structs seen in the code: struct path -> field -> type path.
     fields: HashMap<String, HashMap<String, String>>,
     out: Analysis,
@@ -157,6 +163,16 @@ impl<'a> Walker<'a> {
             allows: Vec::new(),
             offloaded_names: HashSet::new(),
             marked: HashSet::new(),
+            local_offloaders: HashSet::new(),
+            offloader_names: OFFLOADERS
+                .iter()
+                .map(|o| match o {
+                    Offloader::Path(p) => last_segment(p),
+                    Offloader::Method(m) => m,
+                })
+                .chain(opts.config.extra_offloaders.iter().map(|p| last_segment(p)))
+                .map(str::to_owned)
+                .collect(),
             fields: HashMap::new(),
             out: Analysis::default(),
         }
@@ -193,8 +209,14 @@ impl<'a> Walker<'a> {
     fn prepass(&mut self, items: &[Item], module: &str) {
         for item in items {
             match item {
-                Item::Fn(f) if has_marker(&f.attrs) => {
-                    self.marked.insert(format!("{module}::{}", f.sig.ident));
+                Item::Fn(f) => {
+                    let path = format!("{module}::{}", f.sig.ident);
+                    if has_marker(&f.attrs) {
+                        self.marked.insert(path.clone());
+                    }
+                    if forwards_to_offloader(&f.sig, &f.block, &self.offloader_names) {
+                        self.add_local_offloader(path);
+                    }
                 }
                 Item::Impl(i) => {
                     let Some(ty) = self.impl_type(&i.self_ty, module) else {
@@ -202,8 +224,12 @@ impl<'a> Walker<'a> {
                     };
                     for it in &i.items {
                         if let ImplItem::Fn(f) = it {
+                            let path = format!("{ty}::{}", f.sig.ident);
                             if has_marker(&f.attrs) {
-                                self.marked.insert(format!("{ty}::{}", f.sig.ident));
+                                self.marked.insert(path.clone());
+                            }
+                            if forwards_to_offloader(&f.sig, &f.block, &self.offloader_names) {
+                                self.add_local_offloader(path);
                             }
                         }
                     }
@@ -341,7 +367,7 @@ impl<'a> Walker<'a> {
             });
             self.current_fn = Some(self.out.fns.len() - 1);
         }
-        self.offloaded_names = offloaded_closure_names(block);
+        self.offloaded_names = offloaded_closure_names(block, &self.offloader_names);
         self.env.push(HashMap::new());
         for input in &sig.inputs {
             match input {
@@ -665,12 +691,23 @@ impl<'a> Walker<'a> {
     }
 
     fn is_offloader(&self, resolved: &Resolved) -> bool {
-        let Resolved::Path(path) = resolved else {
-            return false;
+        let path = match resolved {
+            Resolved::Path(p) | Resolved::Unresolved(p) => p,
+            Resolved::Glob(c) => match c.first() {
+                Some(p) => p,
+                None => return false,
+            },
         };
-        OFFLOADERS
+        // Any fn called `spawn_blocking` or `block_in_place`, whoever defines
+        // it, runs its closure off the executor by name and by convention.
+        let by_name = OFFLOADERS
             .iter()
-            .any(|o| matches!(o, Offloader::Path(p) if p == path))
+            .any(|o| matches!(o, Offloader::Method(m) if *m == last_segment(path)));
+        by_name
+            || OFFLOADERS
+                .iter()
+                .any(|o| matches!(o, Offloader::Path(p) if p == path))
+            || self.local_offloaders.contains(path)
             || self
                 .opts
                 .config
@@ -852,40 +889,35 @@ impl<'a> Walker<'a> {
             }
         }
         let nargs = m.args.len();
-        for rule in RULES {
-            for matcher in rule.matchers {
-                let Matcher::Method {
-                    name: mname,
-                    args,
-                    types,
-                    shape,
-                } = matcher
-                else {
-                    continue;
+        for (rule, matcher) in method_matchers(name) {
+            let Matcher::Method {
+                args, types, shape, ..
+            } = matcher
+            else {
+                continue;
+            };
+            if args.is_some_and(|n| n != nargs) {
+                continue;
+            }
+            let confidence = match (&recv_ty, shape) {
+                // Names no async API uses: whatever the receiver.
+                (_, Shape::Always) if types.is_empty() => Some(Confidence::Certain),
+                (Some(ty), _) if types.contains(&ty.as_str()) => Some(Confidence::Certain),
+                (Some(_), _) => None,
+                (None, Shape::Always) => Some(Confidence::Likely),
+                (None, Shape::Consumed) if usage.consumed() => Some(Confidence::Likely),
+                _ => None,
+            };
+            if let Some(confidence) = confidence {
+                let call = match &recv_ty {
+                    Some(ty) if confidence == Confidence::Certain && !types.is_empty() => {
+                        format!("{ty}::{name}")
+                    }
+                    _ => format!(".{name}()"),
                 };
-                if *mname != name || args.is_some_and(|n| n != nargs) {
-                    continue;
-                }
-                let confidence = match (&recv_ty, shape) {
-                    // Names no async API uses: whatever the receiver.
-                    (_, Shape::Always) if types.is_empty() => Some(Confidence::Certain),
-                    (Some(ty), _) if types.contains(&ty.as_str()) => Some(Confidence::Certain),
-                    (Some(_), _) => None,
-                    (None, Shape::Always) => Some(Confidence::Likely),
-                    (None, Shape::Consumed) if usage.consumed() => Some(Confidence::Likely),
-                    _ => None,
-                };
-                if let Some(confidence) = confidence {
-                    let call = match &recv_ty {
-                        Some(ty) if confidence == Confidence::Certain && !types.is_empty() => {
-                            format!("{ty}::{name}")
-                        }
-                        _ => format!(".{name}()"),
-                    };
-                    let display = format!("{}.{name}()", short(&m.receiver));
-                    self.emit(rule, &call, &display, start, end, confidence, None);
-                    return;
-                }
+                let display = format!("{}.{name}()", short(&m.receiver));
+                self.emit(rule, &call, &display, start, end, confidence, None);
+                return;
             }
         }
     }
@@ -1136,13 +1168,45 @@ fn builder_terminal(name: &str) -> bool {
 
 /// The catalog rule whose path or prefix matcher matches `path`.
 fn match_path(path: &str) -> Option<&'static Rule> {
+    static INDEX: OnceLock<HashMap<&'static str, &'static Rule>> = OnceLock::new();
+    let index = INDEX.get_or_init(|| {
+        let mut map = HashMap::new();
+        for r in RULES {
+            for m in r.matchers {
+                if let Matcher::Path(p) = m {
+                    map.entry(*p).or_insert(r);
+                }
+            }
+        }
+        map
+    });
+    if let Some(r) = index.get(path) {
+        return Some(r);
+    }
     RULES.iter().find(|r| {
         r.matchers.iter().any(|m| match m {
-            Matcher::Path(p) => *p == path,
             Matcher::Prefix(p) => crate::config::path_has_prefix(path, p),
-            Matcher::Method { .. } => false,
+            _ => false,
         })
     })
+}
+
+/// The method matchers of each method name, in catalog order.
+fn method_matchers(name: &str) -> &'static [(&'static Rule, &'static Matcher)] {
+    static INDEX: OnceLock<HashMap<&'static str, Vec<(&'static Rule, &'static Matcher)>>> =
+        OnceLock::new();
+    let index = INDEX.get_or_init(|| {
+        let mut map: HashMap<&'static str, Vec<_>> = HashMap::new();
+        for r in RULES {
+            for m in r.matchers {
+                if let Matcher::Method { name, .. } = m {
+                    map.entry(*name).or_default().push((r, m));
+                }
+            }
+        }
+        map
+    });
+    index.get(name).map(Vec::as_slice).unwrap_or(&[])
 }
 
 /// Single-segment names distinctive enough to match without a `use` in sight.
@@ -1222,35 +1286,80 @@ fn short(e: &Expr) -> String {
     }
 }
 
+impl Walker<'_> {
+    fn add_local_offloader(&mut self, path: String) {
+        self.offloader_names.insert(last_segment(&path).to_owned());
+        self.local_offloaders.insert(path);
+    }
+
+    /// The code's own offloaders found by the pre-pass.
+    pub(crate) fn offloaders(mut self, file: &syn::File) -> Vec<String> {
+        let module = self.module_path();
+        let mut scope = Scope::new(module.clone());
+        scope.add_items(&file.items);
+        self.res.push(scope);
+        self.prepass(&file.items, &module);
+        let mut out: Vec<String> = self.local_offloaders.into_iter().collect();
+        out.sort();
+        out
+    }
+}
+
+fn last_segment(path: &str) -> &str {
+    path.rsplit("::").next().unwrap_or(path)
+}
+
+/// Whether a fn passes one of its own parameters to an offloader.
+fn forwards_to_offloader(sig: &Signature, block: &Block, offloaders: &HashSet<String>) -> bool {
+    let params: HashSet<String> = sig
+        .inputs
+        .iter()
+        .filter_map(|i| match i {
+            FnArg::Typed(t) => pat_ident(&t.pat),
+            FnArg::Receiver(_) => None,
+        })
+        .collect();
+    !params.is_empty() && !offloaded_closure_names(block, offloaders).is_disjoint(&params)
+}
+
 /// Names of local closures handed to an offloader by name: `spawn_blocking(job)`.
-fn offloaded_closure_names(block: &Block) -> HashSet<String> {
-    struct Finder(HashSet<String>);
-    impl<'ast> Visit<'ast> for Finder {
+fn offloaded_closure_names(block: &Block, offloaders: &HashSet<String>) -> HashSet<String> {
+    struct Finder<'a> {
+        offloaders: &'a HashSet<String>,
+        names: HashSet<String>,
+    }
+    impl Finder<'_> {
+        fn args<'e>(&mut self, callee: &str, args: impl Iterator<Item = &'e Expr>) {
+            if !self.offloaders.contains(callee) {
+                return;
+            }
+            for arg in args {
+                if let Expr::Path(a) = arg {
+                    if let Some(id) = a.path.get_ident() {
+                        self.names.insert(id.to_string());
+                    }
+                }
+            }
+        }
+    }
+    impl<'ast> Visit<'ast> for Finder<'_> {
         fn visit_expr_call(&mut self, c: &'ast syn::ExprCall) {
             if let Expr::Path(p) = &*c.func {
-                let last = p
-                    .path
-                    .segments
-                    .last()
-                    .map(|s| s.ident.to_string())
-                    .unwrap_or_default();
-                if OFFLOADERS.iter().any(|o| match o {
-                    Offloader::Path(path) => path.rsplit("::").next() == Some(last.as_str()),
-                    Offloader::Method(m) => *m == last,
-                }) {
-                    for arg in &c.args {
-                        if let Expr::Path(a) = arg {
-                            if let Some(id) = a.path.get_ident() {
-                                self.0.insert(id.to_string());
-                            }
-                        }
-                    }
+                if let Some(last) = p.path.segments.last() {
+                    self.args(&last.ident.to_string(), c.args.iter());
                 }
             }
             syn::visit::visit_expr_call(self, c);
         }
+        fn visit_expr_method_call(&mut self, m: &'ast syn::ExprMethodCall) {
+            self.args(&m.method.to_string(), m.args.iter());
+            syn::visit::visit_expr_method_call(self, m);
+        }
     }
-    let mut f = Finder(HashSet::new());
+    let mut f = Finder {
+        offloaders,
+        names: HashSet::new(),
+    };
     f.visit_block(block);
-    f.0
+    f.names
 }

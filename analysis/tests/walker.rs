@@ -369,3 +369,27 @@ impl Store for Disk {
 "#;
     assert_eq!(codes(src), ["PG111"]);
 }
+
+#[test]
+fn own_offloader_wrappers() {
+    let src = r#"
+pub(crate) async fn asyncify<F, T>(f: F) -> std::io::Result<T>
+where F: FnOnce() -> std::io::Result<T> + Send + 'static, T: Send + 'static {
+    match tokio::task::spawn_blocking(f).await { Ok(r) => r, Err(_) => unreachable!() }
+}
+pub async fn read(path: PathBuf) -> std::io::Result<Vec<u8>> {
+    asyncify(move || std::fs::read(path)).await
+}
+pub async fn not_offloaded(path: PathBuf) -> std::io::Result<Vec<u8>> {
+    std::fs::read(path)
+}
+"#;
+    let lines: Vec<usize> = scan(src).iter().map(|f| f.0).collect();
+    assert_eq!(lines, [10]);
+    let file = syn::parse_file(src).unwrap();
+    let cfg = Config::new();
+    assert_eq!(
+        pollguard_analysis::find_offloaders(&file, &Options::new(&cfg)),
+        ["crate::asyncify"]
+    );
+}
