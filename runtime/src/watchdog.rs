@@ -445,7 +445,12 @@ fn check_finished(l: &Local, e: &Entered, g: u64, flagged: bool, may_panic: bool
         ));
         return;
     }
-    dispatch(policy, &report, true);
+    if may_panic {
+        dispatch(policy, &report, true);
+    } else {
+        // A panicking callback would unwind through Tokio's worker, which aborts the process.
+        let _ = std::panic::catch_unwind(|| dispatch(policy, &report, true));
+    }
 }
 
 fn make_report(
