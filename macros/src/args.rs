@@ -1,0 +1,291 @@
+//! The arguments of `#[no_blocking(..)]`, turned into the engine's [`Config`]
+//! and the watchdog settings.
+//!
+//! Every bad argument is reported, not only the first: a user fixing a typo
+//! should not have to recompile once per typo.
+
+use crate::diag::Errors;
+use pollguard_analysis::{Config, ExtraBlocking, Level};
+use proc_macro2::{Span, TokenStream};
+use syn::parse::{ParseStream, Parser};
+use syn::punctuated::Punctuated;
+use syn::{Ident, LitBool, LitStr, Token};
+
+const EXPECTED: &str = "expected `warn`, `allow(..)`, `deny(..)`, `blocking(\"path\")`, \
+                        `offload(\"path\")`, `budget = \"20ms\"` or `watchdog = false`";
+
+/// What the attribute was asked to do.
+#[derive(Debug)]
+pub(crate) struct Args {
+    /// Levels, allowed callees, extra blocking paths and offloaders.
+    pub(crate) config: Config,
+    /// `warn`: every finding is a warning, whatever its level.
+    pub(crate) warn_all: bool,
+    /// Whether async fn bodies are wrapped in the runtime watchdog.
+    pub(crate) watchdog: bool,
+    /// The watchdog budget in nanoseconds; 0 means the runtime's default.
+    pub(crate) budget_ns: u64,
+}
+
+/// One element of `allow(..)` / `deny(..)` / `warn(..)`: a category or rule
+/// name, or (only in `allow`) a callee path.
+enum Key {
+    Ident(Ident),
+    Str(LitStr),
+}
+
+impl syn::parse::Parse for Key {
+    fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
+        if input.peek(LitStr) {
+            input.parse().map(Key::Str)
+        } else {
+            input.call(syn::ext::IdentExt::parse_any).map(Key::Ident)
+        }
+    }
+}
+
+/// Parses the attribute's arguments; all problems come back together.
+pub(crate) fn parse(args: TokenStream) -> Result<Args, syn::Error> {
+    let mut out = Args {
+        config: Config::new(),
+        warn_all: false,
+        watchdog: true,
+        budget_ns: 0,
+    };
+    let mut errors = Errors::default();
+    let parser = |input: ParseStream<'_>| {
+        while !input.is_empty() {
+            let name: Ident = input.call(syn::ext::IdentExt::parse_any)?;
+            if input.peek(syn::token::Paren) {
+                let content;
+                syn::parenthesized!(content in input);
+                let keys = Punctuated::<Key, Token![,]>::parse_terminated(&content)?;
+                list_arg(&mut out, &mut errors, &name, keys);
+            } else if input.peek(Token![=]) {
+                input.parse::<Token![=]>()?;
+                let value: syn::Lit = input.parse()?;
+                value_arg(&mut out, &mut errors, &name, &value);
+            } else if name == "warn" {
+                out.warn_all = true;
+            } else {
+                errors.push(syn::Error::new(
+                    name.span(),
+                    format!("unknown argument `{name}`: {EXPECTED}"),
+                ));
+            }
+            if input.is_empty() {
+                break;
+            }
+            input.parse::<Token![,]>()?;
+        }
+        Ok(())
+    };
+    if let Err(e) = parser.parse2(args) {
+        errors.push(e);
+    }
+    errors.finish()?;
+    Ok(out)
+}
+
+fn list_arg(out: &mut Args, errors: &mut Errors, name: &Ident, keys: Punctuated<Key, Token![,]>) {
+    let level = match name.to_string().as_str() {
+        "allow" => Level::Allow,
+        "deny" => Level::Deny,
+        "warn" => Level::Warn,
+        "blocking" | "offload" => {
+            for key in keys {
+                let Some(path) = path_arg(errors, name, &key) else {
+                    continue;
+                };
+                if name == "blocking" {
+                    out.config
+                        .extra_blocking
+                        .push(ExtraBlocking { path, help: None });
+                } else {
+                    out.config.extra_offloaders.push(path);
+                }
+            }
+            return;
+        }
+        _ => {
+            errors.push(syn::Error::new(
+                name.span(),
+                format!("unknown argument `{name}(..)`: {EXPECTED}"),
+            ));
+            return;
+        }
+    };
+    if keys.is_empty() {
+        errors.push(syn::Error::new(
+            name.span(),
+            format!("`{name}()` is empty: name categories or rules, like `{name}(fs, lock)`"),
+        ));
+    }
+    for key in keys {
+        let (text, span) = match &key {
+            Key::Ident(i) => (i.to_string(), i.span()),
+            Key::Str(s) => (s.value(), s.span()),
+        };
+        // A string with `::` is a callee path; only `allow` takes those.
+        if matches!(key, Key::Str(_)) && text.contains("::") {
+            if level == Level::Allow {
+                out.config.allowed_calls.push(text);
+            } else {
+                errors.push(syn::Error::new(
+                    span,
+                    format!(
+                        "`{name}` takes categories or rules, not paths: \
+                         to report calls of `{text}`, write `blocking(\"{text}\")`"
+                    ),
+                ));
+            }
+            continue;
+        }
+        if let Err(e) = out.config.set_level(&text, level) {
+            errors.push(syn::Error::new(span, e.0));
+        }
+    }
+}
+
+fn path_arg(errors: &mut Errors, name: &Ident, key: &Key) -> Option<String> {
+    let err = |span: Span, what: String| {
+        syn::Error::new(
+            span,
+            format!(
+                "`{name}` takes fn paths as strings, like `{name}(\"my_crate::db::query\")`: {what}"
+            ),
+        )
+    };
+    match key {
+        Key::Ident(i) => {
+            errors.push(err(i.span(), format!("write `\"{i}\"`")));
+            None
+        }
+        Key::Str(s) => {
+            let path = s.value();
+            if syn::parse_str::<syn::Path>(&path).is_ok() {
+                Some(path)
+            } else {
+                errors.push(err(s.span(), format!("`{path}` is not a path")));
+                None
+            }
+        }
+    }
+}
+
+fn value_arg(out: &mut Args, errors: &mut Errors, name: &Ident, value: &syn::Lit) {
+    match (name.to_string().as_str(), value) {
+        ("watchdog", syn::Lit::Bool(LitBool { value, .. })) => out.watchdog = *value,
+        ("watchdog", other) => errors.push(syn::Error::new(
+            other.span(),
+            "`watchdog` takes `true` or `false`, like `watchdog = false`",
+        )),
+        ("budget", syn::Lit::Str(s)) => match parse_budget(&s.value()) {
+            Ok(ns) => out.budget_ns = ns,
+            Err(why) => errors.push(syn::Error::new(
+                s.span(),
+                format!("invalid budget `{}`: {why}", s.value()),
+            )),
+        },
+        ("budget", other) => errors.push(syn::Error::new(
+            other.span(),
+            "`budget` takes a duration as a string, like `budget = \"20ms\"`",
+        )),
+        _ => errors.push(syn::Error::new(
+            name.span(),
+            format!("unknown argument `{name} = ..`: {EXPECTED}"),
+        )),
+    }
+}
+
+/// Parses `20ms`, `1.5s`, `500us`, `250000ns` into nanoseconds, in the
+/// format the runtime's `POLLGUARD_BUDGET` takes, so one budget reads the
+/// same everywhere.
+pub(crate) fn parse_budget(text: &str) -> Result<u64, &'static str> {
+    const FORMAT: &str = "write a number and a unit, like `20ms`, `500us` or `1.5s`";
+    let t = text.trim();
+    let split = t
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(t.len());
+    let (number, unit) = t.split_at(split);
+    let unit_ns: u64 = match unit.trim() {
+        "ns" => 1,
+        "us" | "µs" => 1_000,
+        "ms" => 1_000_000,
+        "s" => 1_000_000_000,
+        _ => return Err(FORMAT),
+    };
+    let (whole, frac) = number.split_once('.').unwrap_or((number, ""));
+    if (whole.is_empty() && frac.is_empty()) || frac.contains('.') {
+        return Err(FORMAT);
+    }
+    let whole: u64 = if whole.is_empty() {
+        0
+    } else {
+        whole.parse().map_err(|_| "it is too large")?
+    };
+    let mut ns = whole.checked_mul(unit_ns).ok_or("it is too large")?;
+    let mut scale = unit_ns;
+    for d in frac.bytes() {
+        scale /= 10;
+        ns = ns
+            .checked_add(u64::from(d - b'0') * scale)
+            .ok_or("it is too large")?;
+    }
+    if ns == 0 {
+        return Err(
+            "a budget must be more than zero; to turn the watchdog off, write `watchdog = false`",
+        );
+    }
+    Ok(ns)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use quote::quote;
+
+    #[test]
+    fn budgets() {
+        assert_eq!(parse_budget("20ms"), Ok(20_000_000));
+        assert_eq!(parse_budget("1.5s"), Ok(1_500_000_000));
+        assert_eq!(parse_budget("500us"), Ok(500_000));
+        assert_eq!(parse_budget("7ns"), Ok(7));
+        assert!(parse_budget("20").is_err());
+        assert!(parse_budget("20 minutes").is_err());
+        assert!(parse_budget("0ms").is_err());
+        assert!(parse_budget("1.2.3s").is_err());
+        assert!(parse_budget("99999999999999999999s").is_err());
+    }
+
+    #[test]
+    fn good_arguments() {
+        let args = parse(quote!(
+            warn,
+            allow(fs, "crate::db::query"),
+            deny(lock),
+            blocking("legacy::fetch"),
+            budget = "20ms",
+            watchdog = false
+        ))
+        .unwrap();
+        assert!(args.warn_all);
+        assert!(!args.watchdog);
+        assert_eq!(args.budget_ns, 20_000_000);
+        assert_eq!(args.config.allowed_calls, ["crate::db::query"]);
+        assert_eq!(args.config.extra_blocking[0].path, "legacy::fetch");
+        let lock = pollguard_analysis::Rule::find("sync-lock").unwrap();
+        assert_eq!(args.config.level(lock), Level::Deny);
+    }
+
+    #[test]
+    fn every_bad_argument_is_reported() {
+        let err = parse(quote!(alow(fs), deny(lok), budget = "20", watchdog = 3)).unwrap_err();
+        let all: Vec<String> = err.into_iter().map(|e| e.to_string()).collect();
+        assert_eq!(all.len(), 4, "{all:?}");
+        assert!(all[0].starts_with("unknown argument `alow(..)`"));
+        assert!(all[1].contains("did you mean `lock`"));
+        assert!(all[2].starts_with("invalid budget `20`"));
+        assert!(all[3].contains("`watchdog` takes `true` or `false`"));
+    }
+}

@@ -1,0 +1,286 @@
+//! The expansions: `#[no_blocking]`, `#[blocking]` and `#[allow_blocking]`.
+//!
+//! On any problem the item is still emitted, next to the errors, so that
+//! rustc keeps type-checking it and the IDE keeps completing inside it.
+
+use crate::diag::{self, Errors};
+use crate::{args, strip, watchdog};
+use pollguard_analysis::{Options, analyze_item, check_hatch};
+use proc_macro2::{Delimiter, Span, TokenStream, TokenTree};
+use quote::{ToTokens, quote, quote_spanned};
+use syn::spanned::Spanned;
+use syn::visit::Visit;
+use syn::{Item, ItemFn};
+
+const WHERE: &str = "put it on an `async fn`, a fn that returns `impl Future`, \
+                     an `impl` block, a trait or an inline `mod`";
+
+/// `#[no_blocking(..)]`.
+pub(crate) fn no_blocking(args: TokenStream, input: TokenStream) -> TokenStream {
+    // Code that does not parse is rustc's to report, with its better messages;
+    // an error of ours on top would only be noise.
+    let Ok(mut item) = syn::parse2::<Item>(input.clone()) else {
+        return input;
+    };
+    let mut errors = Errors::default();
+    let args = match args::parse(args) {
+        Ok(a) => Some(a),
+        Err(e) => {
+            errors.push(e);
+            None
+        }
+    };
+    if let Err(e) = check_target(&item) {
+        errors.push(e);
+    }
+    let mut warnings = TokenStream::new();
+    if let (Some(args), true) = (&args, errors.is_empty()) {
+        let analysis = analyze_item(&item, &Options::new(&args.config));
+        for e in analysis.errors {
+            errors.push(e);
+        }
+        for f in &analysis.findings {
+            if diag::is_warning(f, args.warn_all) {
+                warnings.extend(diag::warning(f));
+            } else {
+                errors.push(diag::error(f));
+            }
+        }
+        // The watchdog is only worth its expansion in code that compiles.
+        if errors.is_empty() && args.watchdog {
+            watchdog::wrap(&mut item, args.budget_ns);
+        }
+    }
+    strip::hatches(&mut item);
+    let mut out = TokenStream::new();
+    if warnings.is_empty() {
+        item.to_tokens(&mut out);
+    } else if let Item::Fn(f) = &mut item {
+        // A method cannot have a sibling `const _` item: warn from inside its body.
+        let body = std::mem::take(&mut f.block.stmts);
+        f.block
+            .stmts
+            .push(syn::Stmt::Expr(syn::Expr::Verbatim(warnings), None));
+        f.block.stmts.extend(body);
+        f.to_tokens(&mut out);
+    } else {
+        item.to_tokens(&mut out);
+        out.extend(quote!(const _: () = { #warnings };));
+    }
+    out.extend(errors.into_tokens());
+    out
+}
+
+/// Whether the attribute has something async to check in `item`.
+fn check_target(item: &Item) -> syn::Result<()> {
+    let kind = match item {
+        Item::Fn(f) => return check_fn(f),
+        Item::Impl(_) | Item::Trait(_) => return Ok(()),
+        Item::Mod(m) if m.content.is_some() => return Ok(()),
+        Item::Mod(m) => {
+            return Err(syn::Error::new_spanned(
+                m,
+                format!(
+                    "`#[no_blocking]` cannot see the contents of `mod {0};`, which live in another file: \
+                     put it on the items in that file, or on an inline `mod {0} {{ .. }}`",
+                    m.ident
+                ),
+            ));
+        }
+        Item::Struct(_) => "a struct",
+        Item::Enum(_) => "an enum",
+        Item::Union(_) => "a union",
+        Item::Const(_) => "a const",
+        Item::Static(_) => "a static",
+        Item::Type(_) => "a type alias",
+        Item::Use(_) => "a `use` declaration",
+        Item::ForeignMod(_) => "an `extern` block",
+        Item::ExternCrate(_) => "an `extern crate`",
+        Item::Macro(_) => "a macro",
+        Item::TraitAlias(_) => "a trait alias",
+        _ => "this item",
+    };
+    Err(syn::Error::new(
+        first_token_span(item),
+        format!("`#[no_blocking]` checks async code and cannot go on {kind}: {WHERE}"),
+    ))
+}
+
+fn check_fn(f: &ItemFn) -> syn::Result<()> {
+    if f.sig.asyncness.is_some() || returns_impl_future(&f.sig.output) || has_async(f) {
+        return Ok(());
+    }
+    let name = &f.sig.ident;
+    let fn_token = &f.sig.fn_token;
+    Err(syn::Error::new_spanned(
+        quote!(#fn_token #name),
+        format!(
+            "`#[no_blocking]` checks async code, and `{name}` is a sync fn with no `async` block inside: \
+             {WHERE}; to declare that `{name}` blocks, use `#[pollguard::blocking]`"
+        ),
+    ))
+}
+
+fn returns_impl_future(output: &syn::ReturnType) -> bool {
+    let syn::ReturnType::Type(_, ty) = output else {
+        return false;
+    };
+    let syn::Type::ImplTrait(it) = &**ty else {
+        return false;
+    };
+    it.bounds.iter().any(|b| match b {
+        syn::TypeParamBound::Trait(t) => t
+            .path
+            .segments
+            .last()
+            .is_some_and(|s| s.ident == "Future" || s.ident == "IntoFuture"),
+        _ => false,
+    })
+}
+
+/// Whether an async block or closure appears in the fn (`tokio::spawn(async
+/// { .. })` in a sync fn, or `#[tokio::main]`'s expansion).
+fn has_async(f: &ItemFn) -> bool {
+    struct Finder(bool);
+    impl Visit<'_> for Finder {
+        fn visit_expr_async(&mut self, _: &syn::ExprAsync) {
+            self.0 = true;
+        }
+        fn visit_expr_closure(&mut self, c: &syn::ExprClosure) {
+            if c.asyncness.is_some() {
+                self.0 = true;
+            } else {
+                syn::visit::visit_expr_closure(self, c);
+            }
+        }
+        // Tokens of macros are not parsed here: an async block hidden in a
+        // macro call is the rare case, and rustc reports the error's span well.
+    }
+    let mut finder = Finder(false);
+    finder.visit_block(&f.block);
+    finder.0
+}
+
+/// The span of an item's first token after its attributes (`pub`, `struct`, ..).
+fn first_token_span(item: &Item) -> Span {
+    let mut tokens = TokenStream::new();
+    item.to_tokens(&mut tokens);
+    let mut iter = tokens.into_iter().peekable();
+    // Skip outer attributes: `#` followed by a bracketed group.
+    while let Some(TokenTree::Punct(p)) = iter.peek() {
+        if p.as_char() != '#' {
+            break;
+        }
+        iter.next();
+        iter.next();
+    }
+    iter.next().map_or_else(|| item.span(), |t| t.span())
+}
+
+/// `#[blocking]`: identity on a sync fn, an error on anything else.
+pub(crate) fn blocking(args: TokenStream, input: TokenStream) -> Result<(), TokenStream> {
+    let mut errors = Errors::default();
+    if let Some(first) = args.into_iter().next() {
+        errors.push(syn::Error::new(
+            first.span(),
+            "`#[blocking]` takes no arguments: write `#[pollguard::blocking]`",
+        ));
+    }
+    // Only the signature matters: the body is left unparsed.
+    let head = |input: syn::parse::ParseStream<'_>| {
+        input.call(syn::Attribute::parse_outer)?;
+        input.parse::<syn::Visibility>()?;
+        let sig = if input.peek(syn::Token![fn])
+            || input.peek(syn::Token![async])
+            || input.peek(syn::Token![const])
+            || input.peek(syn::Token![unsafe])
+            || input.peek(syn::Token![extern])
+        {
+            Some(input.parse::<syn::Signature>()?)
+        } else {
+            None
+        };
+        let rest: TokenStream = input.parse()?;
+        Ok((sig, rest))
+    };
+    match syn::parse::Parser::parse2(head, input.clone()) {
+        Ok((Some(sig), _)) if sig.asyncness.is_some() => {
+            errors.push(syn::Error::new_spanned(
+                sig.asyncness,
+                format!(
+                    "`#[blocking]` marks a sync fn that blocks, and `{}` is async: \
+                     to check it for blocking calls, use `#[pollguard::no_blocking]`",
+                    sig.ident
+                ),
+            ));
+        }
+        Ok((Some(_), _)) | Err(_) => {}
+        Ok((None, rest)) => errors.push(syn::Error::new(
+            rest.into_iter()
+                .next()
+                .map_or_else(Span::call_site, |t| t.span()),
+            "`#[blocking]` goes on a sync fn that blocks, so that `#[no_blocking]` \
+             reports its calls in async code",
+        )),
+    }
+    if errors.is_empty() {
+        return Ok(());
+    }
+    let mut out = input;
+    out.extend(errors.into_tokens());
+    Err(out)
+}
+
+/// `#[allow_blocking("reason")]` on an item: checked, then the item as it is.
+///
+/// Written above `#[no_blocking]`, it would expand first and vanish before
+/// `#[no_blocking]` could see it; so it moves itself below the last
+/// `#[no_blocking]`, which then reads and removes it.
+pub(crate) fn allow_blocking(args: TokenStream, input: TokenStream) -> Result<(), TokenStream> {
+    let span = Span::call_site();
+    let attr: syn::Attribute = if args.is_empty() {
+        syn::parse_quote_spanned!(span=> #[pollguard::allow_blocking])
+    } else {
+        syn::parse_quote_spanned!(span=> #[pollguard::allow_blocking(#args)])
+    };
+    if let Err(e) = check_hatch(&attr) {
+        let mut out = input;
+        out.extend(e.into_compile_error());
+        return Err(out);
+    }
+    let tokens: Vec<TokenTree> = input.clone().into_iter().collect();
+    let mut last_no_blocking = None;
+    let mut i = 0;
+    while let (Some(TokenTree::Punct(p)), Some(TokenTree::Group(g))) =
+        (tokens.get(i), tokens.get(i + 1))
+    {
+        if p.as_char() != '#' || g.delimiter() != Delimiter::Bracket {
+            break;
+        }
+        if is_no_blocking(g.stream()) {
+            last_no_blocking = Some(i + 2);
+        }
+        i += 2;
+    }
+    let Some(at) = last_no_blocking else {
+        return Ok(());
+    };
+    let mut out = TokenStream::new();
+    out.extend(tokens[..at].iter().cloned());
+    out.extend(quote_spanned!(span=> #attr));
+    out.extend(tokens[at..].iter().cloned());
+    Err(out)
+}
+
+/// Whether the tokens inside `#[..]` name `no_blocking` (any path ending so).
+fn is_no_blocking(attr: TokenStream) -> bool {
+    let mut last_ident = None;
+    for t in attr {
+        match t {
+            TokenTree::Ident(i) => last_ident = Some(i.to_string()),
+            TokenTree::Punct(p) if p.as_char() == ':' => {}
+            _ => break,
+        }
+    }
+    last_ident.as_deref() == Some("no_blocking")
+}
