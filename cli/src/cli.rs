@@ -1,0 +1,364 @@
+//! The command line: `cargo pollguard [OPTIONS] [PATHS]...`.
+
+use crate::diag::Kind;
+use crate::discover;
+use crate::output::{self, Report};
+use crate::scan::{self, ScanOptions};
+use crate::settings::{self, Flags};
+use clap::{ArgAction, CommandFactory, FromArgMatches, Parser, ValueEnum};
+use codespan_reporting::term::termcolor::ColorChoice;
+use pollguard_analysis::{Confidence, Level};
+use std::ffi::OsString;
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+const ABOUT: &str = "Find blocking calls in async (Tokio) code across a whole Cargo workspace";
+
+const LONG_ABOUT: &str = "\
+Find blocking calls in async (Tokio) code across a whole Cargo workspace: \
+`std::thread::sleep`, `std::fs`, blocking channels, `block_on`, and sync fns of \
+the workspace that block, directly or through other fns (category `transitive`).
+
+Project code is only read and parsed, never compiled or executed: no build \
+script, no proc macro and no `cargo build` runs, so it is safe to run on \
+untrusted code. Without paths, the workspace comes from `cargo metadata \
+--no-deps`; `.gitignore` and `target/` are respected.";
+
+const AFTER_HELP: &str = "\
+Configuration, in Cargo.toml ([package.metadata.pollguard] overrides \
+[workspace.metadata.pollguard]; flags override both):
+
+  [workspace.metadata.pollguard]
+  deny = [\"lock\"]                  # categories or rules (code or name): errors
+  warn = [\"channel\"]               # warnings
+  allow = [\"fs\", \"PG181\"]          # not reported
+  allow-calls = [\"std::fs::read\"]  # callee paths or prefixes never reported
+  blocking = [\"legacy::query\", { path = \"legacy::get\", help = \"use `legacy::get_async`\" }]
+  offloaders = [\"my_rt::run_blocking\"]
+  skip = [\"src/generated\"]         # gitignore-style, relative to that Cargo.toml
+  tests = true                     # analyse tests/ and benches/ targets
+  min-confidence = \"likely\"        # or \"certain\"
+
+An unknown key, category or rule is an error naming it (exit 2).
+
+Suppressions: `#[pollguard::allow_blocking(fs, \"reason\")]` on an item, a \
+statement or an expression, or a comment `// pollguard: allow(fs) reason` at the \
+end of the line or alone on the line above; the reason is mandatory.
+
+Exit status: 0 when no finding is at error level; 1 when one is; 2 on a usage, \
+configuration or I/O error (an unreadable file: the other files are still \
+scanned). A file that does not parse, a binary or non-UTF-8 file and a file \
+nested too deeply are reported on stderr and skipped without changing the \
+exit status. Files that cannot hold a finding (no `async`, no catalog name, no \
+pollguard marker, no call of a fn that may block) are not fully parsed, so \
+their syntax errors go unreported.";
+
+/// Output formats.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// rustc-style diagnostics with the source line.
+    #[default]
+    Human,
+    /// JSON Lines, one finding per line.
+    Json,
+    /// SARIF 2.1.0, for GitHub code scanning.
+    Sarif,
+    /// GitHub Actions workflow-command annotations.
+    Github,
+}
+
+/// cargo's `--message-format` values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum MessageFormat {
+    /// Same as `--format human`.
+    Human,
+    /// Same as `--format human`.
+    Short,
+    /// cargo-compatible `compiler-message` JSON lines.
+    Json,
+    /// Like `json`, with ANSI colours in `rendered`.
+    #[value(name = "json-diagnostic-rendered-ansi")]
+    JsonAnsi,
+    /// Like `json`.
+    #[value(name = "json-diagnostic-short")]
+    JsonShort,
+}
+
+/// When to colour human output.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum Color {
+    /// On a terminal, unless `NO_COLOR` is set.
+    #[default]
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
+}
+
+/// `--min-confidence` values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ConfidenceArg {
+    /// Only calls resolved to a known blocking path or type.
+    Certain,
+    /// Also calls inferred from the shape of the code.
+    Likely,
+}
+
+/// `cargo pollguard`'s arguments.
+#[derive(Debug, Parser)]
+#[command(
+    name = "cargo-pollguard",
+    bin_name = "cargo pollguard",
+    version,
+    about = ABOUT,
+    long_about = LONG_ABOUT,
+    after_long_help = AFTER_HELP
+)]
+pub struct Args {
+    /// Files or directories to scan (any `.rs`, also outside a Cargo
+    /// project); without any, the Cargo workspace around the current directory
+    pub paths: Vec<PathBuf>,
+
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+
+    /// cargo-compatible output (`json` is what rust-analyzer reads); overrides `--format`
+    #[arg(long, value_enum, value_name = "FMT")]
+    pub message_format: Option<MessageFormat>,
+
+    /// When to colour human output
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    pub color: Color,
+
+    /// Print the documentation of a rule (`PG101` or `thread-sleep`) and exit
+    #[arg(long, value_name = "RULE")]
+    pub explain: Option<String>,
+
+    /// Print every rule with its category and default level, and exit
+    #[arg(long)]
+    pub list_rules: bool,
+
+    /// Report only findings at least this sure
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    pub min_confidence: Option<ConfidenceArg>,
+
+    /// Report escape hatches (attributes and comments) that suppress nothing
+    #[arg(long)]
+    pub report_unused_allows: bool,
+
+    /// Report a category or rule as an error (repeatable, comma-separated)
+    #[arg(short = 'D', long, value_name = "CATEGORY|RULE", value_delimiter = ',', action = ArgAction::Append)]
+    pub deny: Vec<String>,
+
+    /// Report a category or rule as a warning (repeatable, comma-separated)
+    #[arg(short = 'W', long, value_name = "CATEGORY|RULE", value_delimiter = ',', action = ArgAction::Append)]
+    pub warn: Vec<String>,
+
+    /// Do not report a category or rule (repeatable, comma-separated)
+    #[arg(short = 'A', long, value_name = "CATEGORY|RULE", value_delimiter = ',', action = ArgAction::Append)]
+    pub allow: Vec<String>,
+
+    /// Skip test and bench targets (`tests/`, `benches/`)
+    #[arg(long)]
+    pub no_tests: bool,
+
+    /// The workspace's Cargo.toml, instead of the one around the current directory
+    #[arg(long, value_name = "PATH")]
+    pub manifest_path: Option<PathBuf>,
+
+    /// Worker threads (default: one per core)
+    #[arg(short = 'j', long, value_name = "N")]
+    pub jobs: Option<usize>,
+
+    /// Accepted for cargo compatibility (the whole workspace is always scanned)
+    #[arg(long, hide = true)]
+    pub workspace: bool,
+
+    /// Accepted for cargo compatibility (every target is always scanned)
+    #[arg(long, hide = true)]
+    pub all_targets: bool,
+
+    /// Accepted for cargo compatibility
+    #[arg(long, hide = true)]
+    pub keep_going: bool,
+
+    /// Accepted for cargo compatibility
+    #[arg(short = 'q', long, hide = true)]
+    pub quiet: bool,
+
+    /// Only read and parse the files (the benchmark's floor)
+    #[arg(long, hide = true)]
+    pub parse_only: bool,
+
+    /// Parse every file, even those that cannot hold a finding
+    #[arg(long, hide = true)]
+    pub no_prefilter: bool,
+}
+
+/// Runs `cargo-pollguard` (or `cargo pollguard`) with these arguments and
+/// returns the exit status.
+pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
+    let mut args: Vec<OsString> = args.into_iter().collect();
+    // `cargo pollguard ..` runs `cargo-pollguard pollguard ..`.
+    if args.get(1).is_some_and(|a| a == "pollguard") {
+        args.remove(1);
+    }
+    let matches = match Args::command().try_get_matches_from(&args) {
+        Ok(m) => m,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    let parsed = match Args::from_arg_matches(&matches) {
+        Ok(a) => a,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(2);
+        }
+    };
+    let mut levels: Vec<(usize, String, Level)> = Vec::new();
+    for (id, level, values) in [
+        ("deny", Level::Deny, &parsed.deny),
+        ("warn", Level::Warn, &parsed.warn),
+        ("allow", Level::Allow, &parsed.allow),
+    ] {
+        let indices: Vec<usize> = matches
+            .indices_of(id)
+            .map(|i| i.collect())
+            .unwrap_or_default();
+        for (n, v) in values.iter().enumerate() {
+            levels.push((indices.get(n).copied().unwrap_or(0), v.clone(), level));
+        }
+    }
+    levels.sort_by_key(|(i, _, _)| *i);
+    let flags = Flags {
+        levels: levels.into_iter().map(|(_, k, l)| (k, l)).collect(),
+        no_tests: parsed.no_tests,
+        min_confidence: parsed.min_confidence.map(|c| match c {
+            ConfidenceArg::Certain => Confidence::Certain,
+            ConfidenceArg::Likely => Confidence::Likely,
+        }),
+    };
+    match execute(&parsed, &flags) {
+        Ok(code) => ExitCode::from(code),
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn execute(args: &Args, flags: &Flags) -> Result<u8, String> {
+    let stdout = std::io::stdout();
+    if let Some(code) = &args.explain {
+        let kind = Kind::find(code).ok_or_else(|| {
+            format!("no rule `{code}`: `cargo pollguard --list-rules` lists them")
+        })?;
+        let _ = write!(stdout.lock(), "{}", kind.explain());
+        return Ok(0);
+    }
+    if args.list_rules {
+        let mut out = stdout.lock();
+        for k in Kind::all() {
+            let _ = writeln!(
+                out,
+                "{:<6} {:<28} {:<15} {:<5} {}",
+                k.code(),
+                k.name(),
+                k.category(),
+                k.default_level().name(),
+                k.short_description()
+            );
+        }
+        return Ok(0);
+    }
+    // Flag keys are checked before any file is read.
+    for (key, level) in &flags.levels {
+        settings::check_level_key(key, &format!("--{}", level.name()), "the command line")?;
+    }
+    let cwd =
+        std::env::current_dir().map_err(|e| format!("cannot read the current directory: {e}"))?;
+    let discovered = if args.paths.is_empty() {
+        discover::workspace(&cwd, args.manifest_path.as_deref(), flags)?
+    } else {
+        discover::paths(&cwd, &args.paths, flags)?
+    };
+    let threads = args.jobs.unwrap_or(0);
+    if args.parse_only {
+        let started = std::time::Instant::now();
+        let (parsed, lines) = scan::parse_only(&discovered, threads)?;
+        eprintln!(
+            "parsed {parsed} of {} files, {lines} lines, in {:.3} s",
+            discovered.files.len(),
+            started.elapsed().as_secs_f64()
+        );
+        return Ok(0);
+    }
+    let result = scan::scan(
+        &discovered,
+        &ScanOptions {
+            report_unused_allows: args.report_unused_allows,
+            no_prefilter: args.no_prefilter,
+            threads,
+        },
+    )?;
+    let report = Report {
+        result: &result,
+        discovered: &discovered,
+    };
+    output::print_problems(&report, &result.problems);
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let written = match (args.message_format, args.format) {
+        (Some(MessageFormat::Json | MessageFormat::JsonShort), _) => {
+            output::cargo_json(&report, false, &mut out)
+        }
+        (Some(MessageFormat::JsonAnsi), _) => output::cargo_json(&report, true, &mut out),
+        (Some(MessageFormat::Human | MessageFormat::Short), _) | (None, Format::Human) => {
+            drop(out);
+            output::human(&report, color_choice(args.color))
+                .map_err(|e| format!("cannot write the report: {e}"))?;
+            return Ok(exit_code(&result));
+        }
+        (None, Format::Json) => output::json(&report, &mut out),
+        (None, Format::Github) => output::github(&report, &mut out),
+        (None, Format::Sarif) => {
+            let log = output::sarif::log(&report);
+            serde_json::to_writer_pretty(&mut out, &log)
+                .map_err(std::io::Error::other)
+                .and_then(|()| writeln!(out))
+        }
+    };
+    written
+        .and_then(|()| out.flush())
+        .map_err(|e| format!("cannot write the report: {e}"))?;
+    Ok(exit_code(&result))
+}
+
+fn exit_code(result: &scan::ScanResult) -> u8 {
+    if result.problems.iter().any(|p| p.fatal) {
+        2
+    } else if result.diags.iter().any(|d| d.level == Level::Deny) {
+        1
+    } else {
+        0
+    }
+}
+
+fn color_choice(color: Color) -> ColorChoice {
+    match color {
+        Color::Always => ColorChoice::Always,
+        Color::Never => ColorChoice::Never,
+        Color::Auto => {
+            let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+            if !no_color && std::io::stdout().is_terminal() {
+                ColorChoice::Auto
+            } else {
+                ColorChoice::Never
+            }
+        }
+    }
+}

@@ -1,0 +1,26 @@
+//! `cargo pollguard`: the CI lint that finds blocking calls in async code
+//! across a whole Cargo workspace.
+//!
+//! The binary is a thin shell around this library, which the integration
+//! tests, the registry test and the fuzz target call directly. The pieces:
+//! - [`cli`]: the command line;
+//! - [`discover`]: which files to read, and the crate and module of each;
+//! - [`settings`]: `[workspace.metadata.pollguard]` / `[package.metadata.pollguard]`;
+//! - [`source`]: reading a file safely (binary, invalid UTF-8, deep nesting);
+//! - [`scan`]: parallel parse and analysis, the transitive closure, suppressions;
+//! - [`diag`]: the diagnostics every output format prints;
+//! - [`output`]: human, JSON Lines, SARIF, GitHub annotations and cargo JSON.
+//!
+//! Project code is only read and parsed, never compiled or executed: no
+//! build script, no proc macro, no `cargo build`.
+
+pub mod cli;
+pub mod diag;
+pub mod discover;
+pub mod output;
+pub mod scan;
+pub mod settings;
+pub mod source;
+mod transitive;
+
+pub use cli::run;

@@ -1,0 +1,246 @@
+//! Reading a source file without trusting it: binary files, invalid UTF-8
+//! and code nested too deeply for a recursive-descent parser are refused with
+//! a reason instead of crashing the process.
+
+use std::path::Path;
+
+/// The nesting score above which a file is not parsed.
+///
+/// syn and the walker recurse once per nesting level, and a stack overflow
+/// aborts the process (it cannot be caught). The worker threads get
+/// [`STACK_SIZE`] bytes of stack; measured on a debug build, the deepest
+/// constructs cost under 20 KiB of stack per level, so this limit keeps a
+/// wide margin while no hand-written code comes near it.
+pub const MAX_NESTING: usize = 3000;
+
+/// Stack size of the threads that parse and analyse files.
+pub const STACK_SIZE: usize = 256 << 20;
+
+/// Why a file was not analysed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Refusal {
+    /// The file could not be read.
+    Io(String),
+    /// The file contains NUL bytes.
+    Binary,
+    /// The file is not UTF-8; the byte offset of the first bad byte.
+    InvalidUtf8(usize),
+    /// The file's nesting score is above [`MAX_NESTING`]; the 1-based line where it was exceeded.
+    TooDeep {
+        /// The line.
+        line: usize,
+    },
+}
+
+impl Refusal {
+    /// The message printed after the path, lowercase.
+    pub fn message(&self) -> String {
+        match self {
+            Refusal::Io(e) => format!("cannot read: {e}"),
+            Refusal::Binary => "skipped: binary file (it contains NUL bytes)".to_owned(),
+            Refusal::InvalidUtf8(at) => {
+                format!("skipped: not valid UTF-8 (first bad byte at offset {at})")
+            }
+            Refusal::TooDeep { line } => format!(
+                "skipped: code nested too deeply to analyse safely (more than {MAX_NESTING} levels of brackets and operators at line {line}); split the expression or add the file to `skip`"
+            ),
+        }
+    }
+}
+
+/// Reads a file as text, refusing binary and non-UTF-8 content.
+pub fn read(path: &Path) -> Result<String, Refusal> {
+    let bytes = std::fs::read(path).map_err(|e| Refusal::Io(e.to_string()))?;
+    decode(bytes)
+}
+
+/// Turns bytes into text, refusing binary and non-UTF-8 content.
+pub fn decode(bytes: Vec<u8>) -> Result<String, Refusal> {
+    if bytes.contains(&0) {
+        return Err(Refusal::Binary);
+    }
+    String::from_utf8(bytes).map_err(|e| Refusal::InvalidUtf8(e.utf8_error().valid_up_to()))
+}
+
+/// Checks that `text` is not nested beyond [`MAX_NESTING`].
+///
+/// The score is an upper bound on the depth of the syntax tree, from tokens
+/// alone: every open bracket counts one level, and so does every operator,
+/// `.`, `as` and `else` since the last `,` or `;` at the same level, because
+/// chains such as `a + b + c`, `x.f().g()`, `!!!x` or `else if` ladders nest
+/// the tree (and its recursive drop) as deep as they are long. Strings,
+/// chars and comments are skipped. Over-counting (`->`, `&self`, generics)
+/// only matters far above any real code.
+pub fn check_nesting(text: &str) -> Result<(), Refusal> {
+    let b = text.as_bytes();
+    let mut stack: Vec<usize> = Vec::new();
+    let mut base = 0usize;
+    let mut cur = 0usize;
+    let mut line = 1usize;
+    let mut i = 0usize;
+    while i < b.len() {
+        let c = b[i];
+        match c {
+            b'\n' => line += 1,
+            b'/' if b.get(i + 1) == Some(&b'/') => {
+                while i < b.len() && b[i] != b'\n' {
+                    i += 1;
+                }
+                continue;
+            }
+            b'/' if b.get(i + 1) == Some(&b'*') => {
+                let mut depth = 0usize;
+                while i < b.len() {
+                    if b[i] == b'/' && b.get(i + 1) == Some(&b'*') {
+                        depth += 1;
+                        i += 2;
+                    } else if b[i] == b'*' && b.get(i + 1) == Some(&b'/') {
+                        depth -= 1;
+                        i += 2;
+                        if depth == 0 {
+                            break;
+                        }
+                    } else {
+                        if b[i] == b'\n' {
+                            line += 1;
+                        }
+                        i += 1;
+                    }
+                }
+                continue;
+            }
+            b'"' => {
+                i = skip_string(b, i + 1, 0, &mut line);
+                continue;
+            }
+            b'r' if matches!(b.get(i + 1), Some(b'"') | Some(b'#'))
+                && (i == 0 || !is_ident(b[i - 1])) =>
+            {
+                let mut j = i + 1;
+                let mut hashes = 0;
+                while b.get(j) == Some(&b'#') {
+                    hashes += 1;
+                    j += 1;
+                }
+                if b.get(j) == Some(&b'"') {
+                    i = skip_string(b, j + 1, hashes, &mut line);
+                    continue;
+                }
+            }
+            b'\'' => {
+                // A char literal ('x', '\n', '\u{..}') rather than a lifetime.
+                if b.get(i + 1) == Some(&b'\\') {
+                    let mut j = i + 2;
+                    while j < b.len() && j < i + 12 && b[j] != b'\'' {
+                        j += 1;
+                    }
+                    i = j + 1;
+                    continue;
+                }
+                let ch_len = text[i + 1..].chars().next().map_or(0, char::len_utf8);
+                if ch_len > 0 && b.get(i + 1 + ch_len) == Some(&b'\'') {
+                    i += 2 + ch_len;
+                    continue;
+                }
+            }
+            b'(' | b'[' | b'{' => {
+                stack.push(cur);
+                base += cur + 1;
+                cur = 0;
+            }
+            b')' | b']' | b'}' => {
+                if let Some(outer) = stack.pop() {
+                    base -= outer + 1;
+                    // A chain goes on after `)` (`a.f().g()`); after `}`
+                    // a new statement or item usually starts.
+                    cur = if c == b'}' { 0 } else { outer };
+                }
+            }
+            b',' | b';' => cur = 0,
+            b'.' | b'+' | b'-' | b'*' | b'/' | b'%' | b'&' | b'|' | b'^' | b'!' | b'<' | b'>'
+            | b'?' | b'=' => cur += 1,
+            _ if is_ident(c) && (i == 0 || !is_ident(b[i - 1])) => {
+                let start = i;
+                while i < b.len() && is_ident(b[i]) {
+                    i += 1;
+                }
+                if matches!(&b[start..i], b"as" | b"else") {
+                    cur += 1;
+                }
+                continue;
+            }
+            _ => {}
+        }
+        if base + cur > MAX_NESTING {
+            return Err(Refusal::TooDeep { line });
+        }
+        i += 1;
+    }
+    Ok(())
+}
+
+fn is_ident(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || c == b'_' || c >= 0x80
+}
+
+/// Index just past the string that starts at `i` (after its opening quote).
+fn skip_string(b: &[u8], mut i: usize, hashes: usize, line: &mut usize) -> usize {
+    while i < b.len() {
+        match b[i] {
+            b'\\' if hashes == 0 => {
+                if b.get(i + 1) == Some(&b'\n') {
+                    *line += 1;
+                }
+                i += 2;
+                continue;
+            }
+            b'\n' => *line += 1,
+            b'"' => {
+                let end = i + 1 + hashes;
+                if end <= b.len() && b[i + 1..end].iter().all(|&c| c == b'#') {
+                    return end;
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    i
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ordinary_code_is_shallow() {
+        let src = "fn f(a: &str) -> Vec<u8> { let s = \"((((\"; if a.len() > 3 { vec![1, 2] } else { vec![] } }";
+        assert!(check_nesting(src).is_ok());
+    }
+
+    #[test]
+    fn deep_code_is_refused() {
+        let parens = format!("fn f() {{ {}1{} }}", "(".repeat(5000), ")".repeat(5000));
+        assert!(matches!(
+            check_nesting(&parens),
+            Err(Refusal::TooDeep { line: 1 })
+        ));
+        let unary = format!("fn f() {{ let x = {}true; }}", "!".repeat(5000));
+        assert!(check_nesting(&unary).is_err());
+        let chain = format!("fn f() {{ let x = 1{}; }}", " + 1".repeat(5000));
+        assert!(check_nesting(&chain).is_err());
+        let flat = format!("const A: [u8; 5000] = [{}];", "1, ".repeat(5000));
+        assert!(check_nesting(&flat).is_ok());
+        let items = "fn f(&self) -> &u8 { &self.x }\n".repeat(5000);
+        assert!(check_nesting(&items).is_ok());
+    }
+
+    #[test]
+    fn binary_and_bad_utf8() {
+        assert_eq!(decode(b"fn\0".to_vec()), Err(Refusal::Binary));
+        assert_eq!(
+            decode(b"fn f() {}\xff".to_vec()),
+            Err(Refusal::InvalidUtf8(9))
+        );
+    }
+}
