@@ -319,6 +319,11 @@ pub const RETURN_TYPES: &[(&str, &str)] = &[
     ("tokio::runtime::Handle::current", "tokio::runtime::Handle"),
 ];
 
+/// Receiver types that a method rule lists but whose match stays likely: a
+/// crossbeam or flume `Sender` blocks on `send` only when its channel is
+/// bounded, which the type does not say.
+pub const LIKELY_TYPES: &[&str] = &["crossbeam_channel::Sender", "flume::Sender"];
+
 /// Iterators whose items the walker knows: `for s in listener.incoming()`
 /// binds `s` to a `Result<TcpStream>`, and `s?` is a `TcpStream`.
 pub const ITEM_TYPES: &[(&str, &str)] = &[

@@ -27,6 +27,9 @@ pub struct Config {
     pub extra_blocking: Vec<ExtraBlocking>,
     /// Extra offloaders: fn paths whose closure arguments run off the executor.
     pub extra_offloaders: Vec<String>,
+    /// Skip test code: items under `#[cfg(test)]` and fns marked `#[test]`,
+    /// `#[tokio::test]` or any other `#[..::test]`.
+    pub skip_tests: bool,
 }
 
 /// A configuration error, naming what was wrong.

@@ -8,8 +8,8 @@
 //! match certain; otherwise only rules whose shape says so match, as likely.
 
 use crate::catalog::{
-    self, CHANNEL_CONSTRUCTORS, Confidence, ITEM_TYPES, Level, Matcher, OFFLOADERS, Offloader,
-    RETURN_TYPES, RULES, Rule, Shape, THREAD_SPAWN_METHODS,
+    self, CHANNEL_CONSTRUCTORS, Confidence, ITEM_TYPES, LIKELY_TYPES, Level, Matcher, OFFLOADERS,
+    Offloader, RETURN_TYPES, RULES, Rule, Shape, THREAD_SPAWN_METHODS,
 };
 use crate::hatch::{Allow, is_hatch, parse_hatch};
 use crate::resolve::{Resolved, Resolver, Scope};
@@ -282,6 +282,9 @@ impl<'a> Walker<'a> {
     }
 
     fn item(&mut self, item: &Item, module: &str) {
+        if self.opts.config.skip_tests && is_test_code(item_attrs(item)) {
+            return;
+        }
         match item {
             Item::Fn(f) => {
                 let path = format!("{module}::{}", f.sig.ident);
@@ -293,6 +296,9 @@ impl<'a> Walker<'a> {
                 self.with_hatches(&i.attrs, |w| {
                     for it in &i.items {
                         if let ImplItem::Fn(f) = it {
+                            if w.opts.config.skip_tests && is_test_code(&f.attrs) {
+                                continue;
+                            }
                             let owner = ty.clone().unwrap_or_else(|| module.to_owned());
                             w.func(
                                 &f.attrs,
@@ -902,6 +908,11 @@ impl<'a> Walker<'a> {
             let confidence = match (&recv_ty, shape) {
                 // Names no async API uses: whatever the receiver.
                 (_, Shape::Always) if types.is_empty() => Some(Confidence::Certain),
+                (Some(ty), _)
+                    if LIKELY_TYPES.contains(&ty.as_str()) && types.contains(&ty.as_str()) =>
+                {
+                    Some(Confidence::Likely)
+                }
                 (Some(ty), _) if types.contains(&ty.as_str()) => Some(Confidence::Certain),
                 (Some(_), _) => None,
                 (None, Shape::Always) => Some(Confidence::Likely),
@@ -910,7 +921,7 @@ impl<'a> Walker<'a> {
             };
             if let Some(confidence) = confidence {
                 let call = match &recv_ty {
-                    Some(ty) if confidence == Confidence::Certain && !types.is_empty() => {
+                    Some(ty) if types.contains(&ty.as_str()) => {
                         format!("{ty}::{name}")
                     }
                     _ => format!(".{name}()"),
@@ -1236,6 +1247,30 @@ fn pat_ident(pat: &Pat) -> Option<String> {
         Pat::Ident(i) => Some(i.ident.to_string()),
         Pat::Type(t) => pat_ident(&t.pat),
         _ => None,
+    }
+}
+
+/// Whether the attributes mark test code: `#[cfg(test)]`, `#[test]`,
+/// `#[tokio::test]`, `#[async_std::test]`, `#[actix_rt::test]`, ...
+fn is_test_code(attrs: &[Attribute]) -> bool {
+    attrs.iter().any(|a| {
+        let path = a.path();
+        if path.is_ident("cfg") {
+            return a.parse_args::<syn::Ident>().is_ok_and(|i| i == "test");
+        }
+        path.segments.last().is_some_and(|s| s.ident == "test")
+    })
+}
+
+fn item_attrs(item: &Item) -> &[Attribute] {
+    match item {
+        Item::Fn(x) => &x.attrs,
+        Item::Mod(x) => &x.attrs,
+        Item::Impl(x) => &x.attrs,
+        Item::Trait(x) => &x.attrs,
+        Item::Const(x) => &x.attrs,
+        Item::Static(x) => &x.attrs,
+        _ => &[],
     }
 }
 

@@ -393,3 +393,21 @@ pub async fn not_offloaded(path: PathBuf) -> std::io::Result<Vec<u8>> {
         ["crate::asyncify"]
     );
 }
+
+#[test]
+fn test_code_can_be_skipped() {
+    let src = r#"
+async fn real() { std::thread::sleep(d); }
+#[tokio::test]
+async fn a_test() { std::thread::sleep(d); }
+#[cfg(test)]
+mod tests {
+    async fn helper() { std::thread::sleep(d); }
+}
+"#;
+    assert_eq!(scan(src).len(), 3);
+    let mut cfg = Config::new();
+    cfg.skip_tests = true;
+    let lines: Vec<usize> = scan_with(src, &cfg).iter().map(|f| f.0).collect();
+    assert_eq!(lines, [2]);
+}
