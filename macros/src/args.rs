@@ -32,16 +32,26 @@ pub(crate) struct Args {
 enum Key {
     Ident(Ident),
     Str(LitStr),
+    /// A path written without quotes, which must be a string.
+    Path(syn::Path),
 }
 
 impl syn::parse::Parse for Key {
     fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
         if input.peek(LitStr) {
-            input.parse().map(Key::Str)
-        } else {
-            input.call(syn::ext::IdentExt::parse_any).map(Key::Ident)
+            return input.parse().map(Key::Str);
         }
+        if input.peek(Token![::]) || input.peek2(Token![::]) {
+            return input.call(syn::Path::parse_mod_style).map(Key::Path);
+        }
+        input.call(syn::ext::IdentExt::parse_any).map(Key::Ident)
     }
+}
+
+fn unquoted(path: &syn::Path) -> String {
+    quote::ToTokens::to_token_stream(path)
+        .to_string()
+        .replace(' ', "")
 }
 
 /// Parses the attribute's arguments; all problems come back together.
@@ -125,6 +135,19 @@ fn list_arg(out: &mut Args, errors: &mut Errors, name: &Ident, keys: Punctuated<
         let (text, span) = match &key {
             Key::Ident(i) => (i.to_string(), i.span()),
             Key::Str(s) => (s.value(), s.span()),
+            Key::Path(p) => {
+                let text = unquoted(p);
+                let fix = if level == Level::Allow {
+                    format!("to allow calls of `{text}`, write `\"{text}\"`")
+                } else {
+                    format!("to report calls of `{text}`, write `blocking(\"{text}\")`")
+                };
+                errors.push(syn::Error::new_spanned(
+                    p,
+                    format!("`{name}` takes categories, rules and quoted paths: {fix}"),
+                ));
+                continue;
+            }
         };
         // A string with `::` is a callee path; only `allow` takes those.
         if matches!(key, Key::Str(_)) && text.contains("::") {
@@ -159,6 +182,16 @@ fn path_arg(errors: &mut Errors, name: &Ident, key: &Key) -> Option<String> {
     match key {
         Key::Ident(i) => {
             errors.push(err(i.span(), format!("write `\"{i}\"`")));
+            None
+        }
+        Key::Path(p) => {
+            errors.push(syn::Error::new_spanned(
+                p,
+                format!(
+                    "`{name}` takes fn paths as strings: write `\"{}\"`",
+                    unquoted(p)
+                ),
+            ));
             None
         }
         Key::Str(s) => {

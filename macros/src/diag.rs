@@ -74,7 +74,9 @@ pub(crate) fn is_warning(f: &Finding, warn_all: bool) -> bool {
 
 /// A finding as a warning: a deprecated constant, used right away. The use
 /// carries the call's span; with any other span rustc takes the lint for one
-/// from an external macro and hides it. A statement, to go in a fn body.
+/// from an external macro and hides it. rustc points a deprecation at the last
+/// segment of the path only, so the warning marks the call's first token. A
+/// statement, to go in a fn body.
 pub(crate) fn warning(f: &Finding) -> TokenStream {
     let note = text(f);
     quote_spanned! {f.span=>

@@ -81,6 +81,7 @@ fn type_name(ty: &Type) -> String {
 }
 
 fn wrap_fn(sig: &Signature, block: &mut Block, name: &str, budget_ns: u64) {
+    crate::strip::block(block);
     let site = site(sig, name, budget_ns);
     if sig.asyncness.is_some() {
         // The output type guides inference inside the moved body (`?` needs
