@@ -188,6 +188,58 @@ pub enum Matcher {
     },
 }
 
+const PATHS: &[&str] = &["std::path::Path", "std::path::PathBuf"];
+const FILE: &[&str] = &["std::fs::File"];
+const TCP_STREAM: &[&str] = &["std::net::TcpStream"];
+const UDP_SOCKET: &[&str] = &["std::net::UdpSocket"];
+const STDIN: &[&str] = &["std::io::Stdin", "std::io::StdinLock"];
+const RECEIVERS: &[&str] = &[
+    "std::sync::mpsc::Receiver",
+    "crossbeam_channel::Receiver",
+    "flume::Receiver",
+];
+
+/// Any number of arguments, for [`Matcher::typed`] and friends.
+const ANY: usize = usize::MAX;
+
+impl Matcher {
+    const fn method(
+        name: &'static str,
+        args: usize,
+        types: &'static [&'static str],
+        shape: Shape,
+    ) -> Matcher {
+        let args = if args == ANY { None } else { Some(args) };
+        Matcher::Method {
+            name,
+            args,
+            types,
+            shape,
+        }
+    }
+
+    /// A method that blocks on a receiver of one of `types`.
+    const fn typed(name: &'static str, args: usize, types: &'static [&'static str]) -> Matcher {
+        Matcher::method(name, args, types, Shape::Typed)
+    }
+
+    /// A method that blocks on `types`, and is likely blocking on an unknown
+    /// receiver when its result is consumed as a value.
+    const fn consumed(name: &'static str, args: usize, types: &'static [&'static str]) -> Matcher {
+        Matcher::method(name, args, types, Shape::Consumed)
+    }
+
+    /// A method name that only blocking APIs use.
+    const fn always(name: &'static str) -> Matcher {
+        Matcher::method(name, ANY, &[], Shape::Always)
+    }
+
+    /// A method name used by blocking APIs, certain on `types`, likely elsewhere.
+    const fn always_on(name: &'static str, args: usize, types: &'static [&'static str]) -> Matcher {
+        Matcher::method(name, args, types, Shape::Always)
+    }
+}
+
 /// The documentation of a rule, in the style of a clippy lint.
 #[derive(Clone, Copy, Debug)]
 pub struct RuleDoc {
@@ -476,72 +528,17 @@ pub static RULES: &[Rule] = &[
             Matcher::Path("std::fs::File::create"),
             Matcher::Path("std::fs::File::create_new"),
             Matcher::Path("std::fs::File::options"),
-            Matcher::Method {
-                name: "open",
-                args: Some(1),
-                types: &["std::fs::OpenOptions"],
-                shape: Shape::Typed,
-            },
-            Matcher::Method {
-                name: "sync_all",
-                args: Some(0),
-                types: &["std::fs::File"],
-                shape: Shape::Typed,
-            },
-            Matcher::Method {
-                name: "sync_data",
-                args: Some(0),
-                types: &["std::fs::File"],
-                shape: Shape::Typed,
-            },
-            Matcher::Method {
-                name: "set_len",
-                args: Some(1),
-                types: &["std::fs::File"],
-                shape: Shape::Typed,
-            },
-            Matcher::Method {
-                name: "read",
-                args: Some(1),
-                types: &["std::fs::File"],
-                shape: Shape::Typed,
-            },
-            Matcher::Method {
-                name: "read_exact",
-                args: Some(1),
-                types: &["std::fs::File"],
-                shape: Shape::Typed,
-            },
-            Matcher::Method {
-                name: "read_to_end",
-                args: Some(1),
-                types: &["std::fs::File"],
-                shape: Shape::Typed,
-            },
-            Matcher::Method {
-                name: "read_to_string",
-                args: Some(1),
-                types: &["std::fs::File"],
-                shape: Shape::Typed,
-            },
-            Matcher::Method {
-                name: "write",
-                args: Some(1),
-                types: &["std::fs::File"],
-                shape: Shape::Typed,
-            },
-            Matcher::Method {
-                name: "write_all",
-                args: Some(1),
-                types: &["std::fs::File"],
-                shape: Shape::Typed,
-            },
-            Matcher::Method {
-                name: "flush",
-                args: Some(0),
-                types: &["std::fs::File"],
-                shape: Shape::Typed,
-            },
+            Matcher::typed("open", 1, &["std::fs::OpenOptions"]),
+            Matcher::typed("sync_all", 0, FILE),
+            Matcher::typed("sync_data", 0, FILE),
+            Matcher::typed("set_len", 1, FILE),
+            Matcher::typed("read", 1, FILE),
+            Matcher::typed("read_exact", 1, FILE),
+            Matcher::typed("read_to_end", 1, FILE),
+            Matcher::typed("read_to_string", 1, FILE),
+            Matcher::typed("write", 1, FILE),
+            Matcher::typed("write_all", 1, FILE),
+            Matcher::typed("flush", 0, FILE),
         ],
         message: "does blocking file I/O on the executor thread",
         help: "use `tokio::fs::File` / `tokio::fs::OpenOptions` with `.await`, or move the file work into `tokio::task::spawn_blocking`",
@@ -559,71 +556,25 @@ pub static RULES: &[Rule] = &[
         category: Category::Fs,
         default_level: Level::Deny,
         matchers: &[
-            Matcher::Method {
-                name: "exists",
-                args: Some(0),
-                types: &["std::path::Path", "std::path::PathBuf"],
-                shape: Shape::Typed,
-            },
-            Matcher::Method {
-                name: "try_exists",
-                args: Some(0),
-                types: &["std::path::Path", "std::path::PathBuf"],
-                shape: Shape::Typed,
-            },
-            Matcher::Method {
-                name: "is_file",
-                args: Some(0),
-                types: &["std::path::Path", "std::path::PathBuf"],
-                shape: Shape::Typed,
-            },
-            Matcher::Method {
-                name: "is_dir",
-                args: Some(0),
-                types: &["std::path::Path", "std::path::PathBuf"],
-                shape: Shape::Typed,
-            },
-            Matcher::Method {
-                name: "is_symlink",
-                args: Some(0),
-                types: &["std::path::Path", "std::path::PathBuf"],
-                shape: Shape::Typed,
-            },
-            Matcher::Method {
-                name: "metadata",
-                args: Some(0),
-                types: &[
+            Matcher::typed("exists", 0, PATHS),
+            Matcher::typed("try_exists", 0, PATHS),
+            Matcher::typed("is_file", 0, PATHS),
+            Matcher::typed("is_dir", 0, PATHS),
+            Matcher::typed("is_symlink", 0, PATHS),
+            Matcher::consumed(
+                "metadata",
+                0,
+                &[
                     "std::path::Path",
                     "std::path::PathBuf",
                     "std::fs::File",
                     "std::fs::DirEntry",
                 ],
-                shape: Shape::Consumed,
-            },
-            Matcher::Method {
-                name: "symlink_metadata",
-                args: Some(0),
-                types: &["std::path::Path", "std::path::PathBuf"],
-                shape: Shape::Consumed,
-            },
-            Matcher::Method {
-                name: "canonicalize",
-                args: Some(0),
-                types: &["std::path::Path", "std::path::PathBuf"],
-                shape: Shape::Consumed,
-            },
-            Matcher::Method {
-                name: "read_dir",
-                args: Some(0),
-                types: &["std::path::Path", "std::path::PathBuf"],
-                shape: Shape::Consumed,
-            },
-            Matcher::Method {
-                name: "read_link",
-                args: Some(0),
-                types: &["std::path::Path", "std::path::PathBuf"],
-                shape: Shape::Consumed,
-            },
+            ),
+            Matcher::consumed("symlink_metadata", 0, PATHS),
+            Matcher::consumed("canonicalize", 0, PATHS),
+            Matcher::consumed("read_dir", 0, PATHS),
+            Matcher::consumed("read_link", 0, PATHS),
         ],
         message: "queries the file system with a blocking call on the executor thread",
         help: "use `tokio::fs::metadata`, `tokio::fs::try_exists`, `tokio::fs::canonicalize` or `tokio::fs::read_dir` with `.await`",
@@ -660,84 +611,19 @@ pub static RULES: &[Rule] = &[
         category: Category::Net,
         default_level: Level::Deny,
         matchers: &[
-            Matcher::Method {
-                name: "accept",
-                args: Some(0),
-                types: &["std::net::TcpListener"],
-                shape: Shape::Consumed,
-            },
-            Matcher::Method {
-                name: "incoming",
-                args: Some(0),
-                types: &["std::net::TcpListener"],
-                shape: Shape::Typed,
-            },
-            Matcher::Method {
-                name: "recv",
-                args: Some(1),
-                types: &["std::net::UdpSocket"],
-                shape: Shape::Typed,
-            },
-            Matcher::Method {
-                name: "recv_from",
-                args: Some(1),
-                types: &["std::net::UdpSocket"],
-                shape: Shape::Consumed,
-            },
-            Matcher::Method {
-                name: "send",
-                args: Some(1),
-                types: &["std::net::UdpSocket"],
-                shape: Shape::Typed,
-            },
-            Matcher::Method {
-                name: "send_to",
-                args: Some(2),
-                types: &["std::net::UdpSocket"],
-                shape: Shape::Consumed,
-            },
-            Matcher::Method {
-                name: "read",
-                args: Some(1),
-                types: &["std::net::TcpStream"],
-                shape: Shape::Typed,
-            },
-            Matcher::Method {
-                name: "read_exact",
-                args: Some(1),
-                types: &["std::net::TcpStream"],
-                shape: Shape::Typed,
-            },
-            Matcher::Method {
-                name: "read_to_end",
-                args: Some(1),
-                types: &["std::net::TcpStream"],
-                shape: Shape::Typed,
-            },
-            Matcher::Method {
-                name: "read_to_string",
-                args: Some(1),
-                types: &["std::net::TcpStream"],
-                shape: Shape::Typed,
-            },
-            Matcher::Method {
-                name: "write",
-                args: Some(1),
-                types: &["std::net::TcpStream"],
-                shape: Shape::Typed,
-            },
-            Matcher::Method {
-                name: "write_all",
-                args: Some(1),
-                types: &["std::net::TcpStream"],
-                shape: Shape::Typed,
-            },
-            Matcher::Method {
-                name: "flush",
-                args: Some(0),
-                types: &["std::net::TcpStream"],
-                shape: Shape::Typed,
-            },
+            Matcher::consumed("accept", 0, &["std::net::TcpListener"]),
+            Matcher::typed("incoming", 0, &["std::net::TcpListener"]),
+            Matcher::typed("recv", 1, UDP_SOCKET),
+            Matcher::consumed("recv_from", 1, UDP_SOCKET),
+            Matcher::typed("send", 1, UDP_SOCKET),
+            Matcher::consumed("send_to", 2, UDP_SOCKET),
+            Matcher::typed("read", 1, TCP_STREAM),
+            Matcher::typed("read_exact", 1, TCP_STREAM),
+            Matcher::typed("read_to_end", 1, TCP_STREAM),
+            Matcher::typed("read_to_string", 1, TCP_STREAM),
+            Matcher::typed("write", 1, TCP_STREAM),
+            Matcher::typed("write_all", 1, TCP_STREAM),
+            Matcher::typed("flush", 0, TCP_STREAM),
         ],
         message: "does blocking network I/O on the executor thread",
         help: "use `tokio::net` sockets and their async methods with `.await`",
@@ -755,12 +641,7 @@ pub static RULES: &[Rule] = &[
         default_level: Level::Deny,
         matchers: &[
             Matcher::Path("std::net::ToSocketAddrs::to_socket_addrs"),
-            Matcher::Method {
-                name: "to_socket_addrs",
-                args: Some(0),
-                types: &[],
-                shape: Shape::Always,
-            },
+            Matcher::always_on("to_socket_addrs", 0, &[]),
         ],
         message: "resolves a host name with a blocking system call on the executor thread",
         help: "use `tokio::net::lookup_host(..).await`",
@@ -777,30 +658,10 @@ pub static RULES: &[Rule] = &[
         category: Category::Process,
         default_level: Level::Deny,
         matchers: &[
-            Matcher::Method {
-                name: "output",
-                args: Some(0),
-                types: &["std::process::Command"],
-                shape: Shape::Typed,
-            },
-            Matcher::Method {
-                name: "status",
-                args: Some(0),
-                types: &["std::process::Command"],
-                shape: Shape::Typed,
-            },
-            Matcher::Method {
-                name: "wait",
-                args: Some(0),
-                types: &["std::process::Child"],
-                shape: Shape::Typed,
-            },
-            Matcher::Method {
-                name: "wait_with_output",
-                args: Some(0),
-                types: &["std::process::Child"],
-                shape: Shape::Consumed,
-            },
+            Matcher::typed("output", 0, &["std::process::Command"]),
+            Matcher::typed("status", 0, &["std::process::Command"]),
+            Matcher::typed("wait", 0, &["std::process::Child"]),
+            Matcher::consumed("wait_with_output", 0, &["std::process::Child"]),
         ],
         message: "waits for a child process on the executor thread",
         help: "use `tokio::process::Command` and `.await` its `output()`, `status()` or `wait()`",
@@ -817,36 +678,11 @@ pub static RULES: &[Rule] = &[
         category: Category::Stdio,
         default_level: Level::Deny,
         matchers: &[
-            Matcher::Method {
-                name: "read_line",
-                args: Some(1),
-                types: &["std::io::Stdin", "std::io::StdinLock"],
-                shape: Shape::Typed,
-            },
-            Matcher::Method {
-                name: "lines",
-                args: Some(0),
-                types: &["std::io::Stdin", "std::io::StdinLock"],
-                shape: Shape::Typed,
-            },
-            Matcher::Method {
-                name: "read_to_string",
-                args: Some(1),
-                types: &["std::io::Stdin", "std::io::StdinLock"],
-                shape: Shape::Typed,
-            },
-            Matcher::Method {
-                name: "read_to_end",
-                args: Some(1),
-                types: &["std::io::Stdin", "std::io::StdinLock"],
-                shape: Shape::Typed,
-            },
-            Matcher::Method {
-                name: "read",
-                args: Some(1),
-                types: &["std::io::Stdin", "std::io::StdinLock"],
-                shape: Shape::Typed,
-            },
+            Matcher::typed("read_line", 1, STDIN),
+            Matcher::typed("lines", 0, STDIN),
+            Matcher::typed("read_to_string", 1, STDIN),
+            Matcher::typed("read_to_end", 1, STDIN),
+            Matcher::typed("read", 1, STDIN),
         ],
         message: "waits for standard input on the executor thread",
         help: "use `tokio::io::stdin()` with `AsyncBufReadExt`, or read stdin on a dedicated thread and send lines over a channel",
@@ -871,18 +707,8 @@ pub static RULES: &[Rule] = &[
             Matcher::Path("smol::block_on"),
             Matcher::Path("tokio::runtime::Runtime::block_on"),
             Matcher::Path("tokio::runtime::Handle::block_on"),
-            Matcher::Method {
-                name: "block_on",
-                args: Some(1),
-                types: &[],
-                shape: Shape::Always,
-            },
-            Matcher::Method {
-                name: "run_until",
-                args: Some(1),
-                types: &["futures::executor::LocalPool"],
-                shape: Shape::Typed,
-            },
+            Matcher::always_on("block_on", 1, &[]),
+            Matcher::typed("run_until", 1, &["futures::executor::LocalPool"]),
         ],
         message: "blocks on a future inside async context, which panics or deadlocks inside a runtime",
         help: "`.await` the future instead",
@@ -902,60 +728,15 @@ pub static RULES: &[Rule] = &[
         category: Category::TokioBlocking,
         default_level: Level::Deny,
         matchers: &[
-            Matcher::Method {
-                name: "blocking_recv",
-                args: None,
-                types: &[],
-                shape: Shape::Always,
-            },
-            Matcher::Method {
-                name: "blocking_recv_many",
-                args: None,
-                types: &[],
-                shape: Shape::Always,
-            },
-            Matcher::Method {
-                name: "blocking_send",
-                args: None,
-                types: &[],
-                shape: Shape::Always,
-            },
-            Matcher::Method {
-                name: "blocking_lock",
-                args: None,
-                types: &[],
-                shape: Shape::Always,
-            },
-            Matcher::Method {
-                name: "blocking_lock_owned",
-                args: None,
-                types: &[],
-                shape: Shape::Always,
-            },
-            Matcher::Method {
-                name: "blocking_read",
-                args: None,
-                types: &[],
-                shape: Shape::Always,
-            },
-            Matcher::Method {
-                name: "blocking_write",
-                args: None,
-                types: &[],
-                shape: Shape::Always,
-            },
-            Matcher::Method {
-                name: "blocking_acquire",
-                args: None,
-                types: &[],
-                shape: Shape::Always,
-            },
-            Matcher::Method {
-                name: "blocking_acquire_many",
-                args: None,
-                types: &[],
-                shape: Shape::Always,
-            },
+            Matcher::always("blocking_recv"),
+            Matcher::always("blocking_recv_many"),
+            Matcher::always("blocking_send"),
+            Matcher::always("blocking_lock"),
+            Matcher::always("blocking_lock_owned"),
+            Matcher::always("blocking_read"),
+            Matcher::always("blocking_write"),
+            Matcher::always("blocking_acquire"),
+            Matcher::always("blocking_acquire_many"),
         ],
         message: "is meant for sync code and panics inside async context",
         help: "use the async method without the `blocking_` prefix and `.await` it",
@@ -974,46 +755,10 @@ pub static RULES: &[Rule] = &[
         category: Category::Channel,
         default_level: Level::Deny,
         matchers: &[
-            Matcher::Method {
-                name: "recv",
-                args: Some(0),
-                types: &[
-                    "std::sync::mpsc::Receiver",
-                    "crossbeam_channel::Receiver",
-                    "flume::Receiver",
-                ],
-                shape: Shape::Consumed,
-            },
-            Matcher::Method {
-                name: "recv_timeout",
-                args: Some(1),
-                types: &[
-                    "std::sync::mpsc::Receiver",
-                    "crossbeam_channel::Receiver",
-                    "flume::Receiver",
-                ],
-                shape: Shape::Consumed,
-            },
-            Matcher::Method {
-                name: "recv_deadline",
-                args: Some(1),
-                types: &[
-                    "std::sync::mpsc::Receiver",
-                    "crossbeam_channel::Receiver",
-                    "flume::Receiver",
-                ],
-                shape: Shape::Consumed,
-            },
-            Matcher::Method {
-                name: "iter",
-                args: Some(0),
-                types: &[
-                    "std::sync::mpsc::Receiver",
-                    "crossbeam_channel::Receiver",
-                    "flume::Receiver",
-                ],
-                shape: Shape::Typed,
-            },
+            Matcher::consumed("recv", 0, RECEIVERS),
+            Matcher::consumed("recv_timeout", 1, RECEIVERS),
+            Matcher::consumed("recv_deadline", 1, RECEIVERS),
+            Matcher::typed("iter", 0, RECEIVERS),
         ],
         message: "waits for a message on a blocking channel on the executor thread",
         help: "use `tokio::sync::mpsc` and `.recv().await`, or `flume`/`async-channel` with `.recv_async().await`",
@@ -1031,16 +776,15 @@ pub static RULES: &[Rule] = &[
         name: "channel-send",
         category: Category::Channel,
         default_level: Level::Deny,
-        matchers: &[Matcher::Method {
-            name: "send",
-            args: Some(1),
-            types: &[
+        matchers: &[Matcher::typed(
+            "send",
+            1,
+            &[
                 "std::sync::mpsc::SyncSender",
                 "crossbeam_channel::Sender",
                 "flume::Sender",
             ],
-            shape: Shape::Typed,
-        }],
+        )],
         message: "can wait for room in a bounded blocking channel on the executor thread",
         help: "use `tokio::sync::mpsc::Sender::send(..).await`, or `try_send` and handle a full channel",
         doc: doc!(
@@ -1057,12 +801,11 @@ pub static RULES: &[Rule] = &[
         category: Category::ThreadJoin,
         default_level: Level::Deny,
         matchers: &[
-            Matcher::Method {
-                name: "join",
-                args: Some(0),
-                types: &["std::thread::JoinHandle", "std::thread::ScopedJoinHandle"],
-                shape: Shape::Consumed,
-            },
+            Matcher::consumed(
+                "join",
+                0,
+                &["std::thread::JoinHandle", "std::thread::ScopedJoinHandle"],
+            ),
             Matcher::Path("std::thread::scope"),
         ],
         message: "waits for a thread to finish on the executor thread",
@@ -1080,30 +823,10 @@ pub static RULES: &[Rule] = &[
         category: Category::ThreadJoin,
         default_level: Level::Deny,
         matchers: &[
-            Matcher::Method {
-                name: "wait",
-                args: Some(0),
-                types: &["std::sync::Barrier"],
-                shape: Shape::Typed,
-            },
-            Matcher::Method {
-                name: "wait",
-                args: Some(1),
-                types: &["std::sync::Condvar", "parking_lot::Condvar"],
-                shape: Shape::Consumed,
-            },
-            Matcher::Method {
-                name: "wait_while",
-                args: Some(2),
-                types: &["std::sync::Condvar"],
-                shape: Shape::Consumed,
-            },
-            Matcher::Method {
-                name: "wait_timeout",
-                args: Some(2),
-                types: &["std::sync::Condvar"],
-                shape: Shape::Consumed,
-            },
+            Matcher::typed("wait", 0, &["std::sync::Barrier"]),
+            Matcher::consumed("wait", 1, &["std::sync::Condvar", "parking_lot::Condvar"]),
+            Matcher::consumed("wait_while", 2, &["std::sync::Condvar"]),
+            Matcher::consumed("wait_timeout", 2, &["std::sync::Condvar"]),
         ],
         message: "parks the executor thread until another thread signals",
         help: "use `tokio::sync::Barrier` or `tokio::sync::Notify` and `.await` them",
@@ -1142,28 +865,17 @@ pub static RULES: &[Rule] = &[
         category: Category::Lock,
         default_level: Level::Allow,
         matchers: &[
-            Matcher::Method {
-                name: "lock",
-                args: Some(0),
-                types: &[
+            Matcher::consumed(
+                "lock",
+                0,
+                &[
                     "std::sync::Mutex",
                     "parking_lot::Mutex",
                     "parking_lot::ReentrantMutex",
                 ],
-                shape: Shape::Consumed,
-            },
-            Matcher::Method {
-                name: "read",
-                args: Some(0),
-                types: &["std::sync::RwLock", "parking_lot::RwLock"],
-                shape: Shape::Consumed,
-            },
-            Matcher::Method {
-                name: "write",
-                args: Some(0),
-                types: &["std::sync::RwLock", "parking_lot::RwLock"],
-                shape: Shape::Consumed,
-            },
+            ),
+            Matcher::consumed("read", 0, &["std::sync::RwLock", "parking_lot::RwLock"]),
+            Matcher::consumed("write", 0, &["std::sync::RwLock", "parking_lot::RwLock"]),
         ],
         message: "takes a blocking lock on the executor thread",
         help: "keep the critical section short and never hold the guard across `.await`, or use `tokio::sync::Mutex` with `.lock().await`",
