@@ -702,3 +702,55 @@ pub fn parse_only(discovered: &Discovered, threads: usize) -> Result<(usize, usi
         .into_iter()
         .fold((0, 0), |(a, b), (c, d)| (a + c, b + d)))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Code just under the nesting limit, in its deepest shapes, on a worker
+    /// stack: parsed and analysed without overflowing.
+    #[test]
+    fn deepest_accepted_code_fits_the_stack() {
+        let n = source::MAX_NESTING - 10;
+        let cases = [
+            format!(
+                "async fn f() {{ {}std::thread::sleep(d){} }}",
+                "(".repeat(n),
+                ")".repeat(n)
+            ),
+            format!("async fn f() {{ {}", "{".repeat(n)) + &"}".repeat(n) + "}",
+            format!("async fn f() {{ let x = {}true; }}", "!".repeat(n)),
+            format!("async fn f() {{ let x = 1{}; }}", " + 1".repeat(n)),
+            format!("async fn f() {{ let x = a{}; }}", ".b()".repeat(n / 2)),
+            format!(
+                "async fn f() {{ if a {{}}{} }}",
+                " else if a {}".repeat(n / 3)
+            ),
+            format!(
+                "async fn f() -> {}u8{} {{ }}",
+                "Vec<".repeat(n / 2),
+                ">".repeat(n / 2)
+            ),
+            format!("async fn f() {{ let x = {}1; }}", "|| ".repeat(n / 2)),
+        ];
+        let stack = std::env::var("POLLGUARD_TEST_STACK")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(source::STACK_SIZE);
+        for (i, src) in cases.into_iter().enumerate() {
+            let outcome = std::thread::Builder::new()
+                .stack_size(stack)
+                .spawn(move || {
+                    let config = Config::new();
+                    analyze_source(&src, &Options::new(&config))
+                })
+                .unwrap()
+                .join()
+                .unwrap();
+            assert!(
+                matches!(outcome, Outcome::Analysed(_) | Outcome::ParseError { .. }),
+                "case {i}: {outcome:?}"
+            );
+        }
+    }
+}

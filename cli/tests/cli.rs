@@ -1,0 +1,451 @@
+//! The command line end to end: every format, exit code, configuration
+//! error, suppression, transitive chain, a workspace and a directory of
+//! mixed files. Fixtures live in `tests/fixtures/`: never built, only parsed.
+
+use assert_cmd::Command;
+use std::path::{Path, PathBuf};
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+/// Runs `cargo-pollguard` in `dir` (relative to the fixtures) with `args`;
+/// absolute fixture paths in the output become `[FIXTURES]`.
+fn run_in(dir: &Path, args: &[&str]) -> Run {
+    let out = Command::cargo_bin("cargo-pollguard")
+        .unwrap()
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .args(args)
+        .output()
+        .unwrap();
+    let clean = |b: Vec<u8>| {
+        String::from_utf8(b)
+            .unwrap()
+            .replace(&fixtures().display().to_string(), "[FIXTURES]")
+    };
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: clean(out.stdout),
+        stderr: clean(out.stderr),
+    }
+}
+
+fn run(fixture: &str, args: &[&str]) -> Run {
+    run_in(&fixtures().join(fixture), args)
+}
+
+fn json_lines(s: &str) -> Vec<serde_json::Value> {
+    s.lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+fn forum() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/forum")
+}
+
+#[test]
+fn human_format() {
+    let r = run_in(&forum(), &["pollguard", "--color", "never"]);
+    assert_eq!(r.code, 1);
+    insta::assert_snapshot!(r.stdout);
+    assert_eq!(
+        r.stderr,
+        "pollguard: 3 errors, 0 warnings in 1 file (1 file scanned)\n"
+    );
+}
+
+#[test]
+fn human_format_colour_is_opt_in() {
+    let plain = run_in(&forum(), &[]);
+    assert!(!plain.stdout.contains('\x1b'));
+    let coloured = run_in(&forum(), &["--color", "always"]);
+    assert!(coloured.stdout.contains('\x1b'));
+}
+
+#[test]
+fn json_format_is_the_contract() {
+    let r = run_in(&forum(), &["--format", "json"]);
+    assert_eq!(r.code, 1);
+    insta::assert_snapshot!(r.stdout);
+    for line in json_lines(&r.stdout) {
+        for key in [
+            "file",
+            "line",
+            "column",
+            "end_line",
+            "end_column",
+            "rule",
+            "name",
+            "category",
+            "severity",
+            "confidence",
+            "call",
+            "message",
+            "help",
+        ] {
+            assert!(line.get(key).is_some(), "missing `{key}` in {line}");
+        }
+    }
+}
+
+#[test]
+fn github_format() {
+    let r = run_in(&forum(), &["--format", "github"]);
+    assert_eq!(r.code, 1);
+    insta::assert_snapshot!(r.stdout);
+}
+
+#[test]
+fn cargo_message_format_parses_as_cargo_messages() {
+    let r = run_in(&forum(), &["pollguard", "--message-format", "json"]);
+    assert_eq!(r.code, 1);
+    let mut diagnostics = 0;
+    let mut finished = false;
+    for line in r.stdout.lines() {
+        let msg: cargo_metadata::Message = serde_json::from_str(line).unwrap();
+        match msg {
+            cargo_metadata::Message::CompilerMessage(m) => {
+                diagnostics += 1;
+                let d = &m.message;
+                assert_eq!(d.code.as_ref().unwrap().code, "PG101");
+                assert_eq!(d.spans[0].file_name, "src/main.rs");
+                assert!(d.rendered.as_deref().unwrap().contains("error[PG101]"));
+                assert_eq!(d.children[0].message.split(' ').next(), Some("use"));
+                assert_eq!(m.target.name, "forum");
+            }
+            cargo_metadata::Message::BuildFinished(b) => {
+                finished = true;
+                assert!(!b.success);
+            }
+            other => panic!("unexpected message {other:?}"),
+        }
+    }
+    assert_eq!((diagnostics, finished), (3, true));
+    let first: serde_json::Value = serde_json::from_str(r.stdout.lines().next().unwrap()).unwrap();
+    let span = &first["message"]["spans"][0];
+    insta::assert_snapshot!(serde_json::to_string_pretty(span).unwrap());
+}
+
+#[test]
+fn sarif_format_validates_against_the_schema() {
+    let r = run_in(&forum(), &["--format", "sarif"]);
+    assert_eq!(r.code, 1);
+    let log: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let schema = sarif_schema();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let errors: Vec<String> = validator
+        .iter_errors(&log)
+        .map(|e| format!("{e} at {}", e.instance_path))
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    // The validator does reject a log that breaks the schema.
+    let mut broken = log.clone();
+    broken["runs"][0]["results"][0]["level"] = serde_json::json!("fatal");
+    assert!(!validator.is_valid(&broken));
+    // The typed model of serde-sarif reads it too.
+    let typed: serde_sarif::sarif::Sarif = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(typed.runs[0].results.as_ref().unwrap().len(), 3);
+    let rules = &log["runs"][0]["tool"]["driver"]["rules"];
+    assert!(rules.as_array().unwrap().iter().any(|r| {
+        r["id"] == "PG101"
+            && r["help"]["markdown"]
+                .as_str()
+                .unwrap()
+                .contains("## Use instead")
+    }));
+    let mut results = log["runs"][0]["results"].clone();
+    insta::assert_snapshot!(serde_json::to_string_pretty(&results.take()).unwrap());
+}
+
+/// The SARIF 2.1.0 schema as the `serde-sarif` crate (a dev-dependency)
+/// ships it: found through `cargo metadata`, so the registry provides it.
+fn sarif_schema() -> serde_json::Value {
+    let md = cargo_metadata::MetadataCommand::new()
+        .manifest_path(concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml"))
+        .exec()
+        .unwrap();
+    let pkg = md
+        .packages
+        .iter()
+        .find(|p| p.name.as_str() == "serde-sarif")
+        .expect("serde-sarif is a dev-dependency");
+    let path = pkg.manifest_path.parent().unwrap().join("src/schema.json");
+    let schema: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    assert_eq!(
+        schema["title"],
+        "Static Analysis Results Format (SARIF) Version 2.1.0 JSON Schema"
+    );
+    schema
+}
+
+#[test]
+fn sarif_of_a_transitive_chain_validates() {
+    let r = run(
+        "transitive",
+        &["--format", "sarif", "--report-unused-allows"],
+    );
+    assert_eq!(r.code, 1);
+    let log: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let validator = jsonschema::validator_for(&sarif_schema()).unwrap();
+    let errors: Vec<String> = validator.iter_errors(&log).map(|e| e.to_string()).collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    let first = &log["runs"][0]["results"][0];
+    assert_eq!(
+        first["relatedLocations"][1]["physicalLocation"]["artifactLocation"]["uri"],
+        "src/util.rs"
+    );
+}
+
+#[test]
+fn clean_example_exits_0() {
+    let clean = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/clean");
+    let r = run_in(&clean, &["--format", "json"]);
+    assert_eq!((r.code, r.stdout.as_str()), (0, ""));
+}
+
+#[test]
+fn levels_from_flags() {
+    let allow = run_in(&forum(), &["--allow", "sleep", "--format", "json"]);
+    assert_eq!((allow.code, allow.stdout.as_str()), (0, ""));
+    let warn = run_in(&forum(), &["-W", "thread-sleep", "--format", "json"]);
+    assert_eq!(warn.code, 0);
+    assert!(
+        json_lines(&warn.stdout)
+            .iter()
+            .all(|l| l["severity"] == "warning")
+    );
+    // Later flags win, as with rustc.
+    let last = run_in(
+        &forum(),
+        &["-A", "sleep", "-D", "PG101", "--format", "json"],
+    );
+    assert_eq!((last.code, json_lines(&last.stdout).len()), (1, 3));
+}
+
+#[test]
+fn transitive_chains_across_files() {
+    let r = run("transitive", &["--format", "json"]);
+    assert_eq!(r.code, 1);
+    insta::assert_snapshot!(r.stdout);
+    // The chain goes through `config.rs`, which has neither `async` nor a
+    // blocking name: the pre-filter must still bring it in.
+    let full = run("transitive", &["--format", "json", "--no-prefilter"]);
+    assert_eq!(r.stdout, full.stdout);
+    let first = &json_lines(&r.stdout)[0];
+    assert_eq!(
+        first["notes"][0],
+        "`load_config` → `slurp` → `std::fs::read_to_string` at src/util.rs:2"
+    );
+}
+
+#[test]
+fn suppressions_and_unused_allows() {
+    let r = run(
+        "transitive",
+        &["--report-unused-allows", "--color", "never"],
+    );
+    assert_eq!(r.code, 1);
+    insta::assert_snapshot!(r.stdout);
+    let quiet = run("transitive", &["--format", "json"]);
+    let codes: Vec<String> = json_lines(&quiet.stdout)
+        .iter()
+        .map(|l| format!("{}:{}", l["line"], l["rule"].as_str().unwrap()))
+        .collect();
+    // Line 6 (trailing comment) and `warm_up` (attribute) are suppressed;
+    // line 8's comment names the wrong category; line 9's has no reason.
+    assert_eq!(
+        codes,
+        ["7:PG902", "5:PG902", "8:PG902", "9:PG001", "10:PG902"]
+    );
+}
+
+#[test]
+fn workspace_with_several_members() {
+    let r = run("workspace", &["--format", "json"]);
+    assert_eq!(r.code, 1);
+    insta::assert_snapshot!(r.stdout);
+    // From inside a member, the whole workspace, with the same paths.
+    let inner = run("workspace/app", &["--format", "json"]);
+    assert_eq!(inner.stdout, r.stdout);
+    let manifest = fixtures().join("workspace/Cargo.toml");
+    let elsewhere = run_in(
+        &fixtures(),
+        &[
+            "--format",
+            "json",
+            "--manifest-path",
+            manifest.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(elsewhere.stdout, r.stdout);
+    let no_tests = run("workspace", &["--format", "json", "--no-tests"]);
+    assert!(!no_tests.stdout.contains("shared/tests"));
+    let certain = run(
+        "workspace",
+        &["--format", "json", "--min-confidence", "certain"],
+    );
+    assert_eq!(
+        json_lines(&certain.stdout).len(),
+        json_lines(&r.stdout).len()
+    );
+}
+
+#[test]
+fn config_errors_exit_2_and_name_the_key() {
+    let typo = run("config-typo", &[]);
+    assert_eq!(typo.code, 2);
+    assert_eq!(
+        typo.stderr,
+        "error: unknown key `dney` in [workspace.metadata.pollguard] of [FIXTURES]/config-typo/Cargo.toml: did you mean `deny`?\n"
+    );
+    let rule = run("config-bad-rule", &[]);
+    assert_eq!(rule.code, 2);
+    assert_eq!(
+        rule.stderr,
+        "error: unknown category or rule `sleeep` in `deny` of [package.metadata.pollguard] of [FIXTURES]/config-bad-rule/Cargo.toml: did you mean `sleep`?\n"
+    );
+    let level = run("config-bad-level", &[]);
+    assert_eq!(level.code, 2);
+    assert_eq!(
+        level.stderr,
+        "error: `min-confidence` in [package.metadata.pollguard] of [FIXTURES]/config-bad-level/Cargo.toml must be \"certain\" or \"likely\", not \"sure\"\n"
+    );
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let flag = run_in(&forum(), &["--deny", "sleeep"]);
+    assert_eq!(flag.code, 2);
+    assert_eq!(
+        flag.stderr,
+        "error: unknown category or rule `sleeep` in `--deny` of the command line: did you mean `sleep`?\n"
+    );
+    assert_eq!(run_in(&forum(), &["--format", "xml"]).code, 2);
+    assert_eq!(run_in(&forum(), &["--min-confidence", "sure"]).code, 2);
+    assert_eq!(run_in(&forum(), &["no/such/dir"]).code, 2);
+    assert_eq!(run_in(&forum(), &["--explain", "PG999"]).code, 2);
+    let not_cargo = std::env::temp_dir();
+    let outside = Command::cargo_bin("cargo-pollguard")
+        .unwrap()
+        .current_dir(&not_cargo)
+        .output()
+        .unwrap();
+    assert_eq!(outside.status.code(), Some(2));
+}
+
+#[test]
+fn explain_and_list_rules() {
+    let r = run_in(&forum(), &["pollguard", "--explain", "PG101"]);
+    assert_eq!(r.code, 0);
+    insta::assert_snapshot!(r.stdout);
+    let by_name = run_in(&forum(), &["--explain", "thread-sleep"]);
+    assert_eq!(by_name.stdout, r.stdout);
+    let list = run_in(&forum(), &["--list-rules"]);
+    assert_eq!(list.code, 0);
+    assert!(
+        list.stdout
+            .lines()
+            .any(|l| l.starts_with("PG101  thread-sleep"))
+    );
+    assert!(
+        list.stdout
+            .lines()
+            .any(|l| l.starts_with("PG001  invalid-allow"))
+    );
+    let help = run_in(&forum(), &["--help"]);
+    assert_eq!(help.code, 0);
+    assert!(help.stdout.contains("never compiled or executed"));
+    assert!(help.stdout.contains("[workspace.metadata.pollguard]"));
+}
+
+/// A directory of mixed files, made at test time: files git should not
+/// hold (binary, invalid UTF-8) and ignored ones.
+#[test]
+fn directory_of_mixed_files() {
+    let dir = std::env::temp_dir().join(format!("pollguard-mixed-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let src = dir.join("mixed");
+    std::fs::create_dir_all(src.join("target/debug")).unwrap();
+    std::fs::create_dir_all(src.join("nested")).unwrap();
+    let sleepy = "async fn f() { std::thread::sleep(d); }\n";
+    std::fs::write(src.join("good.rs"), sleepy).unwrap();
+    std::fs::write(src.join("nested/deeper.rs"), sleepy).unwrap();
+    std::fs::write(src.join("broken.rs"), "async fn f() {\n    let x = ;\n}\n").unwrap();
+    std::fs::write(src.join("binary.rs"), b"async\0\x01\x02\xff").unwrap();
+    std::fs::write(src.join("latin1.rs"), b"// caf\xe9\nasync fn f() {}\n").unwrap();
+    std::fs::write(src.join("empty.rs"), "").unwrap();
+    std::fs::write(src.join("notes.txt"), sleepy).unwrap();
+    std::fs::write(src.join("ignored.rs"), sleepy).unwrap();
+    std::fs::write(src.join(".gitignore"), "ignored.rs\n").unwrap();
+    std::fs::write(src.join("target/debug/build.rs"), sleepy).unwrap();
+    std::fs::write(src.join("target/CACHEDIR.TAG"), "").unwrap();
+    let deep = format!(
+        "async fn f() {{ {}1{} }}\n",
+        "(".repeat(100_000),
+        ")".repeat(100_000)
+    );
+    std::fs::write(src.join("deep.rs"), deep).unwrap();
+    let r = run_in(&dir, &["mixed", "--format", "json"]);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(r.code, 1);
+    let files: Vec<String> = json_lines(&r.stdout)
+        .iter()
+        .map(|l| format!("{}:{}", l["file"].as_str().unwrap(), l["line"]))
+        .collect();
+    assert_eq!(files, ["mixed/good.rs:1", "mixed/nested/deeper.rs:1"]);
+    insta::assert_snapshot!(r.stderr);
+}
+
+#[test]
+fn a_single_file_outside_any_project() {
+    let dir = std::env::temp_dir().join(format!("pollguard-single-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("script.rs"),
+        "fn helper() { std::fs::remove_file(\"x\").unwrap(); }\nasync fn f() { helper(); }\n",
+    )
+    .unwrap();
+    let r = run_in(&dir, &["script.rs", "--format", "json"]);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(r.code, 1);
+    let lines = json_lines(&r.stdout);
+    assert_eq!(lines.len(), 1);
+    assert_eq!(lines[0]["rule"], "PG902");
+    assert_eq!(lines[0]["file"], "script.rs");
+}
+
+#[cfg(unix)]
+#[test]
+fn unreadable_files_exit_2_after_scanning_the_rest() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = std::env::temp_dir().join(format!("pollguard-unreadable-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("a.rs"),
+        "async fn f() { std::thread::sleep(d); }\n",
+    )
+    .unwrap();
+    let locked = dir.join("b.rs");
+    std::fs::write(&locked, "fn main() {}\n").unwrap();
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).unwrap();
+    // Root reads anything: then there is nothing to test.
+    let readable = std::fs::read(&locked).is_ok();
+    let r = run_in(&dir, &[".", "--format", "json"]);
+    let _ = std::fs::remove_dir_all(&dir);
+    if readable {
+        eprintln!("note: running as root, every file is readable; skipped");
+        return;
+    }
+    assert_eq!(r.code, 2);
+    assert_eq!(json_lines(&r.stdout).len(), 1);
+    assert!(r.stderr.contains("b.rs: cannot read"));
+}
