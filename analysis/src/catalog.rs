@@ -658,7 +658,7 @@ pub static RULES: &[Rule] = &[
         category: Category::Process,
         default_level: Level::Deny,
         matchers: &[
-            Matcher::typed("output", 0, &["std::process::Command"]),
+            Matcher::consumed("output", 0, &["std::process::Command"]),
             Matcher::typed("status", 0, &["std::process::Command"]),
             Matcher::typed("wait", 0, &["std::process::Child"]),
             Matcher::consumed("wait_with_output", 0, &["std::process::Child"]),

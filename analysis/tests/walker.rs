@@ -411,3 +411,18 @@ mod tests {
     let lines: Vec<usize> = scan_with(src, &cfg).iter().map(|f| f.0).collect();
     assert_eq!(lines, [2]);
 }
+
+#[test]
+fn process_output_without_a_visible_import() {
+    // The attribute on one fn does not see `use std::process::Command;`.
+    let src = r#"
+async fn a() {
+    let out = Command::new("ls").output()?;
+    let ok = Command::new("ls").output().await?;
+    let st = Command::new("ls").status()?;
+}
+"#;
+    let found = scan(src);
+    let summary: Vec<(usize, &str, &str)> = found.iter().map(|f| (f.0, f.1, f.3)).collect();
+    assert_eq!(summary, [(3, "PG141", "likely")]);
+}
