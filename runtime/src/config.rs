@@ -3,7 +3,7 @@
 use std::fmt;
 use std::str::FromStr;
 use std::sync::OnceLock;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::time::Duration;
 
 use crate::Report;
@@ -19,6 +19,13 @@ use crate::Report;
 /// debug mode (`slow_callback_duration`). Lower it with `POLLGUARD_BUDGET` or [`set_budget`] to
 /// find smaller stalls.
 pub const DEFAULT_BUDGET: Duration = Duration::from_millis(100);
+const DEFAULT_BUDGET_NS: u64 = 100_000_000;
+
+/// Budgets under this are timed with a clock read at both ends of each poll; longer ones by
+/// the stall monitor's sampling, which is accurate to a tick (5 ms).
+pub(crate) const PRECISE_BELOW_NS: u64 = 20_000_000;
+/// Whether the process-wide budget is under [`PRECISE_BELOW_NS`].
+static SHORT_BUDGET: AtomicBool = AtomicBool::new(false);
 
 /// What the watchdog does when a poll runs over its budget.
 ///
@@ -45,7 +52,8 @@ pub enum Policy {
     /// that returned, on the stall monitor's reporting thread (`pollguard-reporter`) for a poll
     /// that is stuck.
     Callback(fn(&Report)),
-    /// Do nothing: no clock read, no stall monitor.
+    /// Report nothing. Watched polls still do their bookkeeping (a clock read and a few
+    /// stores); builds without debug assertions are the ones without any.
     Off,
 }
 
@@ -243,7 +251,13 @@ fn load_env() -> &'static Result<(), ConfigError> {
             );
         }
         if let Some(b) = budget {
-            let _ = BUDGET_NS.compare_exchange(0, nanos(b), Ordering::Relaxed, Ordering::Relaxed);
+            let b = nanos(b);
+            if BUDGET_NS
+                .compare_exchange(0, b, Ordering::Relaxed, Ordering::Relaxed)
+                .is_ok()
+            {
+                SHORT_BUDGET.store(b < PRECISE_BELOW_NS, Ordering::Relaxed);
+            }
         }
         Ok(())
     })
@@ -277,7 +291,9 @@ pub fn policy() -> Policy {
 /// Sets the budget of every watched future that has none of its own, overriding
 /// `POLLGUARD_BUDGET`. A zero budget is taken as one nanosecond.
 pub fn set_budget(budget: Duration) {
-    BUDGET_NS.store(nanos(budget).max(1), Ordering::Relaxed);
+    let b = nanos(budget).max(1);
+    BUDGET_NS.store(b, Ordering::Relaxed);
+    SHORT_BUDGET.store(b < PRECISE_BELOW_NS, Ordering::Relaxed);
 }
 
 /// The default budget in force: set by [`set_budget`], else by `POLLGUARD_BUDGET`, else
@@ -322,15 +338,32 @@ pub(crate) fn policy_code() -> usize {
 #[inline]
 pub(crate) fn budget_ns() -> u64 {
     ensure_env();
+    budget_ns_fast()
+}
+
+/// [`budget_ns`] without the check of the environment, done at the thread's first watched poll.
+#[inline]
+pub(crate) fn budget_ns_fast() -> u64 {
     match BUDGET_NS.load(Ordering::Relaxed) {
-        0 => nanos(DEFAULT_BUDGET),
+        0 => DEFAULT_BUDGET_NS,
         b => b,
     }
+}
+
+/// Whether the process-wide budget is short enough to need a clock read at both ends of a poll.
+#[inline]
+pub(crate) fn short_budget() -> bool {
+    SHORT_BUDGET.load(Ordering::Relaxed)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn default_budget_const() {
+        assert_eq!(nanos(DEFAULT_BUDGET), DEFAULT_BUDGET_NS);
+    }
 
     #[test]
     fn budgets_parse() {

@@ -4,11 +4,29 @@ use std::cell::Cell;
 
 use tokio::runtime::{Builder, RuntimeFlavor};
 
-use crate::Policy;
 use crate::watchdog::{self, Entered, Guard, Loc, Meta};
+use crate::{Policy, Site};
+
+static NO_SITE: Site = Site {
+    name: "",
+    file: "",
+    line: 0,
+    column: 0,
+    budget_ns: 0,
+};
 
 thread_local! {
     static CURRENT: Cell<Option<Entered>> = const { Cell::new(None) };
+    /// The running task's `Meta`: it stays here, at one address, for the whole poll.
+    static META: Cell<Meta> = const {
+        Cell::new(Meta {
+            name: None,
+            loc: Loc::Site(&NO_SITE),
+            budget_ns: 0,
+            policy: Policy::INHERIT,
+            task_id: 0,
+        })
+    };
 }
 
 /// Watches every task spawned on the runtime that `builder` builds, through Tokio's
@@ -40,17 +58,25 @@ pub fn install_hooks(builder: &mut Builder) -> &mut Builder {
                 policy: Policy::INHERIT,
                 task_id: id.max(1),
             };
-            let entered = watchdog::enter(&meta);
-            if let Some(stale) = CURRENT.replace(entered) {
+            if let Some(stale) = CURRENT.take() {
                 // The after-poll hook did not run (the poll panicked): end it quietly.
                 drop(Guard(Some(stale)));
             }
+            let entered = META.with(|m| {
+                m.set(meta);
+                // SAFETY: the cell is written only here, between polls.
+                watchdog::enter(unsafe { &*m.as_ptr() })
+            });
+            CURRENT.set(entered);
         })
         .on_after_task_poll(|_| {
             if let Some(e) = CURRENT.take() {
                 let may_panic = tokio::runtime::Handle::try_current()
                     .is_ok_and(|h| h.runtime_flavor() == RuntimeFlavor::CurrentThread);
-                watchdog::exit(Guard(Some(e)), may_panic);
+                META.with(|m| {
+                    // SAFETY: see above.
+                    watchdog::exit(Guard(Some(e)), unsafe { &*m.as_ptr() }, may_panic)
+                });
             }
         })
 }

@@ -168,9 +168,10 @@ impl<F: Future> Future for Watch<F> {
         if !ENABLED {
             return this.inner.poll(cx);
         }
-        let guard = Guard(watchdog::enter(this.meta));
+        let meta: &Meta = this.meta;
+        let guard = Guard(watchdog::enter(meta));
         let out = this.inner.poll(cx);
-        watchdog::exit(guard, true);
+        watchdog::exit(guard, meta, true);
         out
     }
 }

@@ -71,9 +71,7 @@ mod imp {
             let same_thread =
                 unsafe { libc::pthread_self() } as usize == TARGET_THREAD.load(Ordering::Relaxed);
             // SAFETY: slots are leaked, never freed.
-            let same_poll = same_thread
-                && !slot.is_null()
-                && unsafe { &*slot }.seq.load(Ordering::Acquire) == seq;
+            let same_poll = same_thread && !slot.is_null() && unsafe { &*slot }.poll_id() == seq;
             // The poll moved on, or the thread is panicking (its panic hook may hold the
             // unwinder's locks): drop the sample.
             if !same_poll || std::thread::panicking() {
@@ -140,7 +138,7 @@ mod imp {
         {
             // Holding the owner lock keeps the thread from ending, so its pthread_t is valid.
             let owner = slot.owner.lock().unwrap_or_else(|e| e.into_inner());
-            if !owner.is_alive() || slot.seq.load(Ordering::Acquire) != seq {
+            if !owner.is_alive() || slot.poll_id() != seq {
                 return None;
             }
             TARGET.store(slot as *const Slot as *mut Slot, Ordering::Relaxed);

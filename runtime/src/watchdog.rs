@@ -1,17 +1,18 @@
 //! The poll path and the stall monitor.
 //!
 //! Each thread that polls a watched future owns a [`Slot`]. Entering a poll reads the clock once
-//! and publishes the poll (start, budget, name, location) in the slot; leaving it bumps a
-//! generation counter and compares a coarse clock, which the monitor thread advances, with half
-//! the budget: only a poll that may be over budget reads the clock again. The monitor samples
-//! every slot each tick and reports polls still running past their budget.
+//! and publishes the start time and a pointer to the future's [`Meta`] in the slot; leaving it
+//! compares a coarse clock, which the monitor thread advances, with half the budget, and reads
+//! the clock again only past that. In debug builds every atomic operation and thread-local access
+//! is a function call of a few nanoseconds, so the poll path does as few as it can: the settings
+//! are read only when there is something to report.
 //!
-//! The slot is a seqlock made of atomics: its owner is the only writer, the monitor re-reads the
-//! generation after reading the fields and drops a torn read.
+//! The monitor reads the `Meta` behind the pointer only while it holds the slot's `LOCKED` bit,
+//! and the owning thread cannot end the poll (and so drop the future) while that bit is set.
 
 use std::cell::Cell;
 use std::panic::Location;
-use std::sync::atomic::{AtomicPtr, AtomicU64, AtomicUsize, Ordering, fence};
+use std::sync::atomic::{AtomicPtr, AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard, Once, OnceLock, PoisonError, mpsc};
 use std::time::Duration;
 
@@ -21,11 +22,16 @@ use crate::{Site, stack};
 
 /// How often the monitor samples the slots and advances the coarse clock.
 pub(crate) const TICK: Duration = Duration::from_millis(5);
-const TICK_NS: u64 = 5_000_000;
 
 /// The monitor's last clock reading, in the units of [`now_ns`]; lags the true time by about a
 /// tick, more when the monitor thread waits for a core.
 static COARSE_NS: AtomicU64 = AtomicU64::new(0);
+
+/// Bits of [`Slot::state`]: a watched poll is running; the monitor is reading its `Meta`.
+const IN_POLL: u64 = 1;
+const LOCKED: u64 = 2;
+/// The rest counts the polls.
+const STEP: u64 = 4;
 
 /// Where a watched future was created.
 #[derive(Clone, Copy, Debug)]
@@ -35,25 +41,6 @@ pub(crate) enum Loc {
 }
 
 impl Loc {
-    fn encode(self) -> usize {
-        // Both are aligned to at least 4: the low bit is free for the tag.
-        match self {
-            Loc::Caller(l) => l as *const Location<'static> as usize,
-            Loc::Site(s) => s as *const Site as usize | 1,
-        }
-    }
-
-    fn decode(code: usize) -> Loc {
-        // SAFETY: codes come from `encode` of `'static` references.
-        unsafe {
-            if code & 1 == 0 {
-                Loc::Caller(&*(code as *const Location<'static>))
-            } else {
-                Loc::Site(&*((code & !1) as *const Site))
-            }
-        }
-    }
-
     fn parts(self) -> (&'static str, u32, u32) {
         match self {
             Loc::Caller(l) => (l.file(), l.line(), l.column()),
@@ -101,30 +88,18 @@ impl Owner {
     }
 }
 
-/// The state of the watched poll running on one thread, if any.
+/// The watched poll running on one thread, if any.
 pub(crate) struct Slot {
-    /// Odd while a watched poll runs on the owning thread.
-    pub(crate) seq: AtomicU64,
+    /// A poll counter, with [`IN_POLL`] and [`LOCKED`]. Only the owning thread changes the
+    /// counter and `IN_POLL`; only the monitor sets `LOCKED`, on a state with `IN_POLL`.
+    state: AtomicU64,
     start_ns: AtomicU64,
-    budget_ns: AtomicU64,
-    name_ptr: AtomicPtr<u8>,
-    name_len: AtomicUsize,
-    loc: AtomicUsize,
-    policy: AtomicUsize,
-    task_id: AtomicU64,
-    /// The generation the monitor found over budget.
+    meta: AtomicPtr<Meta>,
+    /// The state (without `LOCKED`) of the poll that the monitor found over budget.
     flagged: AtomicU64,
     pub(crate) owner: Mutex<Owner>,
-    /// Instruction pointers the monitor captured for a generation.
+    /// Instruction pointers the monitor captured for a poll.
     ips: Mutex<Option<(u64, Vec<usize>)>>,
-}
-
-/// A consistent copy of a slot's published poll.
-#[derive(Clone, Copy)]
-struct Published {
-    start_ns: u64,
-    budget_ns: u64,
-    meta: Meta,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -134,14 +109,9 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 impl Slot {
     fn new() -> Slot {
         Slot {
-            seq: AtomicU64::new(0),
+            state: AtomicU64::new(0),
             start_ns: AtomicU64::new(0),
-            budget_ns: AtomicU64::new(0),
-            name_ptr: AtomicPtr::new(std::ptr::null_mut()),
-            name_len: AtomicUsize::new(0),
-            loc: AtomicUsize::new(0),
-            policy: AtomicUsize::new(0),
-            task_id: AtomicU64::new(0),
+            meta: AtomicPtr::new(std::ptr::null_mut()),
             flagged: AtomicU64::new(0),
             owner: Mutex::new(Owner {
                 alive: false,
@@ -154,66 +124,56 @@ impl Slot {
         }
     }
 
-    /// Publishes a poll. Only the owning thread calls this, with the slot's generation even.
-    #[inline]
-    fn publish(&self, even_gen: u64, p: &Published) -> u64 {
-        // Orders the stores below after the even generation: a monitor that reads one of them
-        // then sees a changed generation and drops its read.
-        fence(Ordering::Release);
-        self.start_ns.store(p.start_ns, Ordering::Relaxed);
-        self.budget_ns.store(p.budget_ns, Ordering::Relaxed);
-        let (ptr, len) = match p.meta.name {
-            Some(n) => (n.as_ptr() as *mut u8, n.len()),
-            None => (std::ptr::null_mut(), 0),
-        };
-        self.name_ptr.store(ptr, Ordering::Relaxed);
-        self.name_len.store(len, Ordering::Relaxed);
-        self.loc.store(p.meta.loc.encode(), Ordering::Relaxed);
-        self.policy.store(p.meta.policy, Ordering::Relaxed);
-        self.task_id.store(p.meta.task_id, Ordering::Relaxed);
-        let g = even_gen + 1;
-        self.seq.store(g, Ordering::Release);
-        g
+    /// Which poll runs now: changes with every poll, odd while one runs.
+    pub(crate) fn poll_id(&self) -> u64 {
+        self.state.load(Ordering::Acquire) & !LOCKED
     }
 
-    /// Read by the monitor: the poll running now, or `None` between polls or on a torn read.
-    fn read(&self) -> Option<(u64, Published)> {
-        let g = self.seq.load(Ordering::Acquire);
-        if g % 2 == 0 {
+    /// Publishes a poll; the owner calls it between polls.
+    #[inline]
+    fn publish(&self, between: u64, meta: *const Meta, start_ns: u64) -> u64 {
+        self.start_ns.store(start_ns, Ordering::Relaxed);
+        self.meta.store(meta as *mut Meta, Ordering::Relaxed);
+        let s = between + STEP + IN_POLL;
+        self.state.store(s, Ordering::Release);
+        s
+    }
+
+    /// Ends poll `s`; waits while the monitor reads its `Meta`. Returns the state between polls.
+    #[inline]
+    fn end(&self, s: u64) -> u64 {
+        let next = s - IN_POLL;
+        let mut spins = 0u32;
+        while self
+            .state
+            .compare_exchange(s, next, Ordering::Release, Ordering::Relaxed)
+            .is_err()
+        {
+            spins += 1;
+            if spins < 64 {
+                std::hint::spin_loop();
+            } else {
+                std::thread::yield_now();
+            }
+        }
+        next
+    }
+
+    /// The monitor's read of the running poll: its state, start and `Meta`.
+    fn read(&self) -> Option<(u64, u64, Meta)> {
+        let s = self.state.load(Ordering::Relaxed);
+        if s & IN_POLL == 0 || s & LOCKED != 0 {
             return None;
         }
-        let start_ns = self.start_ns.load(Ordering::Relaxed);
-        let budget_ns = self.budget_ns.load(Ordering::Relaxed);
-        let ptr = self.name_ptr.load(Ordering::Relaxed);
-        let len = self.name_len.load(Ordering::Relaxed);
-        let loc = self.loc.load(Ordering::Relaxed);
-        let policy = self.policy.load(Ordering::Relaxed);
-        let task_id = self.task_id.load(Ordering::Relaxed);
-        fence(Ordering::Acquire);
-        if self.seq.load(Ordering::Relaxed) != g || loc == 0 {
-            return None;
-        }
-        let name = if ptr.is_null() {
-            None
-        } else {
-            // SAFETY: a consistent read of a name published from a `&'static str`.
-            Some(unsafe { std::str::from_utf8_unchecked(std::slice::from_raw_parts(ptr, len)) })
-        };
-        let meta = Meta {
-            name,
-            loc: Loc::decode(loc),
-            budget_ns,
-            policy,
-            task_id,
-        };
-        Some((
-            g,
-            Published {
-                start_ns,
-                budget_ns,
-                meta,
-            },
-        ))
+        self.state
+            .compare_exchange(s, s | LOCKED, Ordering::Acquire, Ordering::Relaxed)
+            .ok()?;
+        let start = self.start_ns.load(Ordering::Relaxed);
+        // SAFETY: the pointer was published with this state, and the future it points into
+        // cannot be dropped before its poll ends, which waits for `LOCKED` to be cleared.
+        let meta = unsafe { *self.meta.load(Ordering::Relaxed) };
+        self.state.store(s, Ordering::Release);
+        Some((s, start, meta))
     }
 }
 
@@ -221,60 +181,59 @@ impl Slot {
 static SLOTS: Mutex<Vec<&'static Slot>> = Mutex::new(Vec::new());
 static FREE: Mutex<Vec<&'static Slot>> = Mutex::new(Vec::new());
 
-struct Local {
-    slot: &'static Slot,
-    /// The slot's generation, which only this thread writes.
-    seq: Cell<u64>,
-    depth: Cell<u32>,
-    /// How many polls this thread reported, so that enclosing watched polls do not report the
-    /// same stall again.
-    reports: Cell<u64>,
-}
+/// Gives the slot back when the thread ends.
+struct Release(&'static Slot);
 
-impl Local {
-    fn new() -> Local {
-        start_monitor();
-        let slot = lock(&FREE).pop().unwrap_or_else(|| {
-            let s: &'static Slot = Box::leak(Box::new(Slot::new()));
-            lock(&SLOTS).push(s);
-            s
-        });
-        {
-            let mut o = lock(&slot.owner);
-            o.alive = true;
-            o.thread_name = std::thread::current().name().map(str::to_owned);
-            #[cfg(target_os = "linux")]
-            {
-                // SAFETY: no preconditions.
-                o.pthread = unsafe { libc::pthread_self() };
-            }
-        }
-        let seq = slot.seq.load(Ordering::Relaxed);
-        Local {
-            slot,
-            seq: Cell::new(seq),
-            depth: Cell::new(0),
-            reports: Cell::new(0),
-        }
-    }
-}
-
-impl Drop for Local {
+impl Drop for Release {
     fn drop(&mut self) {
+        let _ = SLOT.try_with(|s| s.set(std::ptr::null()));
         // Taking the owner lock waits for a monitor that is signalling this thread.
-        let mut o = lock(&self.slot.owner);
+        let mut o = lock(&self.0.owner);
         o.alive = false;
-        let g = self.seq.get();
-        if g % 2 == 1 {
-            self.slot.seq.store(g + 1, Ordering::Release);
+        let s = self.0.state.load(Ordering::Relaxed);
+        if s & IN_POLL != 0 {
+            self.0.end(s & !LOCKED);
         }
         drop(o);
-        lock(&FREE).push(self.slot);
+        lock(&FREE).push(self.0);
     }
 }
 
 thread_local! {
-    static LOCAL: Local = Local::new();
+    /// This thread's slot; null until its first watched poll. No destructor, so the poll path
+    /// reads it without a lazy-initialization check.
+    static SLOT: Cell<*const Slot> = const { Cell::new(std::ptr::null()) };
+    static RELEASE: Cell<Option<Release>> = const { Cell::new(None) };
+}
+
+/// Gives this thread a slot at its first watched poll; `None` while the thread is ending.
+#[cold]
+#[inline(never)]
+fn acquire() -> Option<&'static Slot> {
+    // A bad `POLLGUARD` or `POLLGUARD_BUDGET` panics here, at the first watched poll.
+    config::policy_code();
+    start_monitor();
+    let slot = lock(&FREE).pop().unwrap_or_else(|| {
+        let s: &'static Slot = Box::leak(Box::new(Slot::new()));
+        lock(&SLOTS).push(s);
+        s
+    });
+    if RELEASE.try_with(|r| r.set(Some(Release(slot)))).is_err() {
+        lock(&FREE).push(slot);
+        return None;
+    }
+    {
+        let mut o = lock(&slot.owner);
+        o.alive = true;
+        o.thread_name = std::thread::current().name().map(str::to_owned);
+        #[cfg(target_os = "linux")]
+        {
+            // SAFETY: no preconditions.
+            o.pthread = unsafe { libc::pthread_self() };
+        }
+    }
+    SLOT.with(|s| s.set(slot));
+    Some(slot)
 }
 
 /// Nanoseconds on a monotonic clock (the one `std::time::Instant` reads).
@@ -298,16 +257,29 @@ pub(crate) fn now_ns() -> u64 {
     }
 }
 
-/// One watched poll in progress, between [`enter`] and [`exit`].
+/// One watched poll in progress, between [`enter`] and [`exit`]. Kept to three words: debug
+/// builds copy larger values with a `memcpy` call, which showed in the benchmark.
 #[derive(Clone, Copy)]
 pub(crate) struct Entered {
     slot: &'static Slot,
-    start_ns: u64,
-    budget_ns: u64,
-    meta: Meta,
-    reports: u64,
-    /// The enclosing watched poll on this thread, to publish again when this one ends.
-    outer: Option<Published>,
+    /// The `Meta` of the enclosing watched poll on this thread, to publish again when this one
+    /// ends (null if none), with bit 0 set when this poll is timed with the precise clock at
+    /// both ends (a short budget) rather than by the monitor.
+    outer_meta: usize,
+    outer_start: u64,
+}
+
+const PRECISE: usize = 1;
+
+impl Entered {
+    fn precise(&self) -> bool {
+        self.outer_meta & PRECISE != 0
+    }
+
+    fn outer(&self) -> Option<(*const Meta, u64)> {
+        let m = self.outer_meta & !PRECISE;
+        (m != 0).then_some((m as *const Meta, self.outer_start))
+    }
 }
 
 /// Ends the poll without a report if it unwinds.
@@ -317,140 +289,135 @@ impl Drop for Guard {
     #[cold]
     fn drop(&mut self) {
         if let Some(e) = self.0.take() {
-            let _ = LOCAL.try_with(|l| leave(l, &e, false));
+            let s = e.slot.state.load(Ordering::Relaxed) & !LOCKED;
+            let between = e.slot.end(s);
+            if let Some((meta, start)) = e.outer() {
+                e.slot.publish(between, meta, start);
+            }
         }
     }
 }
 
-/// Starts watching one poll; `None` when the policy is off or the thread is ending.
+/// Starts watching one poll of the future that owns `meta`, which must stay where it is until
+/// [`exit`] (or the guard's drop) ends the poll.
 #[inline(never)]
 pub(crate) fn enter(meta: &Meta) -> Option<Entered> {
-    let policy = match meta.policy {
-        Policy::INHERIT => config::policy_code(),
-        p => p,
+    let slot = SLOT.with(Cell::get);
+    let slot = if slot.is_null() {
+        acquire()?
+    } else {
+        // SAFETY: slots are leaked, never freed.
+        unsafe { &*slot }
     };
-    if policy == Policy::Off.encode() {
-        return None;
+    let mut s = slot.state.load(Ordering::Relaxed);
+    let mut outer_meta = 0;
+    let mut outer_start = 0;
+    if s & IN_POLL != 0 {
+        // A watched future inside another one: the inner poll is published while it runs.
+        outer_meta = slot.meta.load(Ordering::Relaxed) as usize;
+        outer_start = slot.start_ns.load(Ordering::Relaxed);
+        s = slot.end(s & !LOCKED);
     }
-    let budget_ns = match meta.budget_ns {
-        0 => config::budget_ns(),
-        b => b,
+    let precise = match meta.budget_ns {
+        0 => config::short_budget(),
+        b => b < config::PRECISE_BELOW_NS,
     };
-    LOCAL
-        .try_with(|l| {
-            let g = l.seq.get();
-            let outer = if g % 2 == 1 {
-                l.slot.read().map(|(_, p)| p)
-            } else {
-                None
-            };
-            let even = g + (g % 2);
-            if g % 2 == 1 {
-                l.slot.seq.store(even, Ordering::Relaxed);
-            }
-            let start_ns = now_ns();
-            let meta = Meta {
-                policy,
-                budget_ns,
-                ..*meta
-            };
-            let p = Published {
-                start_ns,
-                budget_ns,
-                meta,
-            };
-            l.seq.set(l.slot.publish(even, &p));
-            l.depth.set(l.depth.get() + 1);
-            Entered {
-                slot: l.slot,
-                start_ns,
-                budget_ns,
-                meta,
-                reports: l.reports.get(),
-                outer,
-            }
-        })
-        .ok()
-}
-
-/// Marks the poll as over and publishes the enclosing one again; returns the generation the
-/// poll ended with.
-#[inline]
-fn leave(l: &Local, e: &Entered, reported_inside: bool) -> u64 {
-    let g = l.seq.get();
-    let even = g + (g % 2);
-    l.slot.seq.store(even, Ordering::Release);
-    l.depth.set(l.depth.get().saturating_sub(1));
-    match e.outer {
-        Some(mut outer) => {
-            if reported_inside {
-                // The stall is reported already: the monitor must not find the enclosing poll
-                // over budget because of it.
-                outer.start_ns = now_ns();
-            }
-            l.seq.set(l.slot.publish(even, &outer));
-        }
-        None => l.seq.set(even),
-    }
-    g
+    // The coarse clock is enough for a poll that the monitor times: it only shows in reports.
+    let start = if precise {
+        now_ns()
+    } else {
+        COARSE_NS.load(Ordering::Relaxed)
+    };
+    slot.publish(s, meta, start);
+    Some(Entered {
+        slot,
+        outer_meta: outer_meta | if precise { PRECISE } else { 0 },
+        outer_start,
+    })
 }
 
 /// Ends one watched poll and reports it if it ran over budget. `may_panic` is `false` where a
 /// panic would not reach the user (a hook of a multi-thread Tokio runtime).
 #[inline(never)]
-pub(crate) fn exit(guard: Guard, may_panic: bool) {
+pub(crate) fn exit(guard: Guard, meta: &Meta, may_panic: bool) {
     let mut guard = guard;
     let Some(e) = guard.0.take() else { return };
-    let _ = LOCAL.try_with(|l| {
-        let reported_inside = l.reports.get() != e.reports;
-        let g = leave(l, &e, reported_inside);
-        if reported_inside {
-            return;
-        }
-        let flagged = e.slot.flagged.load(Ordering::Relaxed) == g;
-        let precise = e.budget_ns < 4 * TICK_NS;
-        let coarse_elapsed = COARSE_NS.load(Ordering::Relaxed).saturating_sub(e.start_ns);
-        if precise || flagged || coarse_elapsed >= e.budget_ns / 2 {
-            check_finished(l, &e, g, flagged, may_panic);
-        }
-    });
+    let slot = e.slot;
+    let s = slot.state.load(Ordering::Relaxed) & !LOCKED;
+    // The monitor flags a poll it has seen running for longer than its budget.
+    let flagged = slot.flagged.load(Ordering::Relaxed) == s;
+    let between = slot.end(s);
+    let report = if flagged || e.precise() {
+        check_finished(slot, meta, s, flagged)
+    } else {
+        None
+    };
+    if let Some((outer_meta, outer_start)) = e.outer() {
+        // After a report, the enclosing poll is timed from now: the stall is reported once.
+        let start = if report.is_some() {
+            now_ns()
+        } else {
+            outer_start
+        };
+        slot.publish(between, outer_meta, start);
+    }
+    if let Some((policy, report)) = report {
+        dispatch_finished(policy, &report, may_panic);
+    }
 }
 
 #[cold]
 #[inline(never)]
-fn check_finished(l: &Local, e: &Entered, g: u64, flagged: bool, may_panic: bool) {
-    let elapsed = now_ns().saturating_sub(e.start_ns);
-    if elapsed < e.budget_ns {
-        return;
+fn check_finished(slot: &Slot, meta: &Meta, s: u64, flagged: bool) -> Option<(Policy, Report)> {
+    let start = slot.start_ns.load(Ordering::Relaxed);
+    let budget = match meta.budget_ns {
+        0 => config::budget_ns_fast(),
+        b => b,
+    };
+    // From a coarse start this is an upper bound, off by a tick at most; a flagged poll is over
+    // budget by the monitor's lower bound.
+    let elapsed = now_ns().saturating_sub(start);
+    if !flagged && elapsed < budget {
+        return None;
     }
-    l.reports.set(l.reports.get() + 1);
+    let policy = match meta.policy {
+        Policy::INHERIT => Policy::decode(config::policy_code()),
+        p => Policy::decode(p),
+    };
+    if matches!(policy, Policy::Off) {
+        return None;
+    }
     let ips = if flagged {
-        lock(&e.slot.ips).take().filter(|(ig, _)| *ig == g)
+        lock(&slot.ips).take().filter(|(id, _)| *id == s)
     } else {
         None
     };
     let report = make_report(
-        &e.meta,
+        meta,
         std::thread::current().name().map(str::to_owned),
         elapsed,
-        e.budget_ns,
+        budget,
         false,
         ips.map(|(_, ips)| stack::resolve(&ips)).unwrap_or_default(),
     );
-    let policy = Policy::decode(e.meta.policy);
-    if !may_panic && matches!(policy, Policy::Panic) {
+    Some((policy, report))
+}
+
+#[cold]
+#[inline(never)]
+fn dispatch_finished(policy: Policy, report: &Report, may_panic: bool) {
+    if may_panic {
+        return dispatch(policy, report, true);
+    }
+    if matches!(policy, Policy::Panic) {
         crate::report::write_stderr(&format!(
             "{report}\npollguard: not panicking inside the hook of a multi-thread runtime, \
              where a panic is only printed; set `POLLGUARD=abort` to fail the run"
         ));
         return;
     }
-    if may_panic {
-        dispatch(policy, &report, true);
-    } else {
-        // A panicking callback would unwind through Tokio's worker, which aborts the process.
-        let _ = std::panic::catch_unwind(|| dispatch(policy, &report, true));
-    }
+    // A panicking callback would unwind through Tokio's worker, which aborts the process.
+    let _ = std::panic::catch_unwind(|| dispatch(policy, report, true));
 }
 
 fn make_report(
@@ -493,15 +460,28 @@ fn start_monitor() {
     });
 }
 
+/// What the monitor knows of the poll running in one slot.
+#[derive(Clone, Copy)]
+struct Seen {
+    state: u64,
+    /// When the monitor first saw the poll running: no earlier than its true start.
+    first_seen_ns: u64,
+    start_ns: u64,
+    meta: Meta,
+}
+
 fn monitor() {
     let mut slots: Vec<&'static Slot> = Vec::new();
+    let mut seen: Vec<Option<Seen>> = Vec::new();
     loop {
         std::thread::sleep(TICK);
         tick();
         slots.clear();
+        // `SLOTS` only grows: index i is the same slot on every tick.
         slots.extend(lock(&SLOTS).iter().copied());
-        for slot in &slots {
-            if let Some(stuck) = detect(slot) {
+        seen.resize(slots.len(), None);
+        for (slot, seen) in slots.iter().zip(seen.iter_mut()) {
+            if let Some(stuck) = detect(slot, seen) {
                 send_to_reporter(stuck);
             }
         }
@@ -548,38 +528,71 @@ struct Stuck {
     ips: Option<Vec<usize>>,
 }
 
-fn detect(slot: &'static Slot) -> Option<(Policy, Stuck)> {
-    let (seq, p) = slot.read()?;
-    let elapsed_ns = now_ns().saturating_sub(p.start_ns);
-    if elapsed_ns < p.budget_ns || slot.flagged.load(Ordering::Relaxed) == seq {
+fn detect(slot: &'static Slot, seen: &mut Option<Seen>) -> Option<(Policy, Stuck)> {
+    let s = slot.poll_id();
+    if s & IN_POLL == 0 {
         return None;
     }
-    slot.flagged.store(seq, Ordering::Relaxed);
-    let policy = Policy::decode(p.meta.policy);
+    let known = match *seen {
+        Some(k) if k.state == s => k,
+        _ => {
+            // Read after the state: the poll was running by then.
+            let first_seen_ns = now_ns();
+            let (state, start_ns, meta) = slot.read()?;
+            if state != s {
+                return None;
+            }
+            let k = Seen {
+                state,
+                first_seen_ns,
+                start_ns,
+                meta,
+            };
+            *seen = Some(k);
+            k
+        }
+    };
+    let meta = known.meta;
+    let now = now_ns();
+    let budget_ns = match meta.budget_ns {
+        0 => config::budget_ns_fast(),
+        b => b,
+    };
+    if now.saturating_sub(known.first_seen_ns) < budget_ns
+        || slot.flagged.load(Ordering::Relaxed) == s
+    {
+        return None;
+    }
+    let elapsed_ns = now.saturating_sub(known.start_ns);
+    slot.flagged.store(s, Ordering::Relaxed);
+    let policy = match meta.policy {
+        Policy::INHERIT => Policy::decode(config::policy_code()),
+        p => Policy::decode(p),
+    };
     if matches!(policy, Policy::Off) {
         return None;
     }
-    let ips = match stack::capture(slot, seq) {
+    let ips = match stack::capture(slot, s) {
         stack::Capture::Stack(ips) => Some(ips),
         stack::Capture::Panicking => return None,
         stack::Capture::Unavailable => None,
     };
-    if slot.seq.load(Ordering::Acquire) != seq {
+    if slot.poll_id() != s {
         // The poll returned before the stack was taken: the polling thread reports it.
         return None;
     }
     if let Some(ips) = &ips {
         // For the report of the polling thread when the poll returns.
-        *lock(&slot.ips) = Some((seq, ips.clone()));
+        *lock(&slot.ips) = Some((s, ips.clone()));
     }
     let thread = lock(&slot.owner).thread_name.clone();
     Some((
         policy,
         Stuck {
-            meta: p.meta,
+            meta,
             thread,
             elapsed_ns,
-            budget_ns: p.budget_ns,
+            budget_ns,
             ips,
         },
     ))
