@@ -69,6 +69,17 @@ async fn a_fn_level_hatch_turns_it_off() {
     assert_eq!(helpers::slow_lookup(), 7);
 }
 
+#[pollguard::no_blocking(budget = "30ms")]
+fn later() -> impl std::future::Future<Output = u32> {
+    async move { helpers::slow_lookup() }
+}
+
+#[tokio::test]
+#[should_panic(expected = "`later`")]
+async fn fns_returning_an_async_block_are_watched() {
+    later().await;
+}
+
 struct Service;
 
 #[pollguard::no_blocking(budget = "30ms")]

@@ -46,6 +46,11 @@ pub(crate) fn no_blocking(args: TokenStream, input: TokenStream) -> TokenStream 
                 errors.push(diag::error(f));
             }
         }
+        if errors.is_empty() && warnings.is_empty() && analysis.hatches.is_empty() {
+            if let Some(out) = unchanged(&input, &item, args) {
+                return out;
+            }
+        }
         // The watchdog is only worth its expansion in code that compiles.
         if errors.is_empty() && args.watchdog {
             watchdog::wrap(&mut item, args.budget_ns);
@@ -69,6 +74,34 @@ pub(crate) fn no_blocking(args: TokenStream, input: TokenStream) -> TokenStream 
     }
     out.extend(errors.into_tokens());
     out
+}
+
+/// The expansion of a clean item with nothing to remove, reusing the input's
+/// tokens instead of printing the parsed item again: in a proc macro each new
+/// token is a call into the compiler, and this is the path almost every item
+/// takes. `None` when the item needs the general path.
+fn unchanged(input: &TokenStream, item: &Item, args: &args::Args) -> Option<TokenStream> {
+    if !args.watchdog {
+        return Some(input.clone());
+    }
+    let Item::Fn(f) = item else { return None };
+    // Inner attributes must stay first in the fn body: the general path moves them.
+    if f.sig.asyncness.is_none() || f.attrs.iter().any(|a| a.style != syn::AttrStyle::Outer) {
+        return None;
+    }
+    let mut tokens: Vec<TokenTree> = input.clone().into_iter().collect();
+    let Some(TokenTree::Group(body)) = tokens.pop() else {
+        return None;
+    };
+    if body.delimiter() != Delimiter::Brace {
+        return None;
+    }
+    let name = f.sig.ident.to_string();
+    let wrapped = watchdog::async_body(&f.sig, body.stream(), &name, args.budget_ns);
+    let mut group = proc_macro2::Group::new(Delimiter::Brace, wrapped);
+    group.set_span(body.span());
+    tokens.push(TokenTree::Group(group));
+    Some(tokens.into_iter().collect())
 }
 
 /// Whether the attribute has something async to check in `item`.
@@ -238,10 +271,20 @@ pub(crate) fn blocking(args: TokenStream, input: TokenStream) -> Result<(), Toke
 /// `#[no_blocking]`, which then reads and removes it.
 pub(crate) fn allow_blocking(args: TokenStream, input: TokenStream) -> Result<(), TokenStream> {
     let span = Span::call_site();
-    let attr: syn::Attribute = if args.is_empty() {
-        syn::parse_quote_spanned!(span=> #[pollguard::allow_blocking])
+    let tokens = if args.is_empty() {
+        quote_spanned!(span=> #[pollguard::allow_blocking])
     } else {
-        syn::parse_quote_spanned!(span=> #[pollguard::allow_blocking(#args)])
+        quote_spanned!(span=> #[pollguard::allow_blocking(#args)])
+    };
+    let parsed = syn::parse::Parser::parse2(syn::Attribute::parse_outer, tokens);
+    let attr = match parsed.map(|mut a| a.pop()) {
+        Ok(Some(attr)) => attr,
+        Ok(None) => return Ok(()),
+        Err(e) => {
+            let mut out = input;
+            out.extend(e.into_compile_error());
+            return Err(out);
+        }
     };
     if let Err(e) = check_hatch(&attr) {
         let mut out = input;

@@ -80,33 +80,44 @@ fn type_name(ty: &Type) -> String {
     }
 }
 
+/// The body of a watched async fn, around the statements of its own body.
+pub(crate) fn async_body(
+    sig: &Signature,
+    body: TokenStream,
+    name: &str,
+    budget_ns: u64,
+) -> TokenStream {
+    // The output type guides inference inside the moved body (`?` needs
+    // to know its error type); `impl Trait` cannot be written there.
+    let output = match &sig.output {
+        ReturnType::Default => Some(quote!(())),
+        ReturnType::Type(_, ty) if nameable(ty.to_token_stream()) => Some(ty.to_token_stream()),
+        ReturnType::Type(..) => None,
+    };
+    let watch = watch_call(output, &site(sig, name, budget_ns));
+    let fut = Ident::new("__pg_fut", Span::mixed_site());
+    quote! {
+        let #fut = async move { #body };
+        #[cfg(debug_assertions)]
+        let #fut = #watch;
+        #fut.await
+    }
+}
+
 fn wrap_fn(sig: &Signature, block: &mut Block, name: &str, budget_ns: u64) {
     crate::strip::block(block);
-    let site = site(sig, name, budget_ns);
     if sig.asyncness.is_some() {
-        // The output type guides inference inside the moved body (`?` needs
-        // to know its error type); `impl Trait` cannot be written there.
-        let output = match &sig.output {
-            ReturnType::Default => Some(quote!(())),
-            ReturnType::Type(_, ty) if nameable(ty.to_token_stream()) => Some(ty.to_token_stream()),
-            ReturnType::Type(..) => None,
-        };
-        let watch = watch_call(output, &site);
-        let fut = Ident::new("__pg_fut", Span::mixed_site());
         let stmts = &block.stmts;
-        let body = quote! {
-            let #fut = async move { #(#stmts)* };
-            #[cfg(debug_assertions)]
-            let #fut = #watch;
-            #fut.await
-        };
+        let body = async_body(sig, quote!(#(#stmts)*), name, budget_ns);
         block.stmts = vec![Stmt::Expr(Expr::Verbatim(body), None)];
         return;
     }
-    // A sync fn: the async body that another attribute already moved out.
-    for stmt in &mut block.stmts {
-        if let Some(fut) = expanded_body(stmt) {
-            let watch = watch_call(None, &site);
+    // A sync fn: the async body that another attribute already moved out, or
+    // the async block that a fn returning `impl Future` ends with.
+    let last = block.stmts.len().saturating_sub(1);
+    for (i, stmt) in block.stmts.iter_mut().enumerate() {
+        if let Some(fut) = expanded_body(stmt, i == last) {
+            let watch = watch_call(None, &site(sig, name, budget_ns));
             let inner = std::mem::replace(fut, Expr::Verbatim(TokenStream::new()));
             let v = Ident::new("__pg_fut", Span::mixed_site());
             *fut = Expr::Verbatim(quote! {{
@@ -122,8 +133,14 @@ fn wrap_fn(sig: &Signature, block: &mut Block, name: &str, budget_ns: u64) {
 
 /// The async block in `let body = async { .. };` (`#[tokio::main]`,
 /// `#[tokio::test]`) or in a lone `Box::pin(async move { .. })`
-/// (`#[async_trait]`).
-fn expanded_body(stmt: &mut Stmt) -> Option<&mut Expr> {
+/// (`#[async_trait]`), or a tail `async` block.
+fn expanded_body(stmt: &mut Stmt, is_tail: bool) -> Option<&mut Expr> {
+    if is_tail && matches!(stmt, Stmt::Expr(Expr::Async(_), None)) {
+        return match stmt {
+            Stmt::Expr(e, _) => Some(e),
+            _ => None,
+        };
+    }
     match stmt {
         Stmt::Local(l) => {
             let syn::Pat::Ident(p) = &l.pat else {
