@@ -108,11 +108,7 @@ pub fn workspace(
     for pkg in md.workspace_packages() {
         let manifest = pkg.manifest_path.clone().into_std_path_buf();
         let root = manifest.parent().unwrap_or(&ws_root).to_path_buf();
-        let pkg_table = if manifest == ws_manifest {
-            settings::read_manifest(&manifest)?.1
-        } else {
-            settings::read_manifest(&manifest)?.1
-        };
+        let (_, pkg_table) = settings::read_manifest(&manifest)?;
         let settings = Arc::new(settings::build(
             ws_table.as_ref(),
             pkg_table.as_ref(),

@@ -679,6 +679,43 @@ fn maybe_blocking_names(work: &[Work]) -> HashSet<String> {
     }
 }
 
+/// The fuzz target's body: `text` as the crate root and as module
+/// `crate::m` of one crate, analysed and followed through the transitive
+/// closure. Panics when the analysis panicked, so that the fuzzer sees it.
+#[doc(hidden)]
+pub fn fuzz_one(text: &str) {
+    let settings = Arc::new(
+        crate::settings::build(None, None, &Default::default())
+            .unwrap_or_else(|e| panic!("default settings: {e}")),
+    );
+    let mut analyses = Vec::new();
+    for module_path in [
+        vec!["crate".to_owned()],
+        vec!["crate".to_owned(), "m".to_owned()],
+    ] {
+        let options = Options {
+            config: &settings.config,
+            module_path,
+        };
+        match analyze_source(text, &options) {
+            Outcome::Analysed(a) => analyses.push(a),
+            Outcome::Panicked(m) => panic!("the analysis panicked: {m}"),
+            _ => return,
+        }
+    }
+    let units: Vec<crate::transitive::UnitIn<'_>> = analyses
+        .iter()
+        .enumerate()
+        .map(|(file, analysis)| crate::transitive::UnitIn {
+            krate: "fuzz",
+            file,
+            analysis,
+            settings: &settings,
+        })
+        .collect();
+    let _ = crate::transitive::run(&units);
+}
+
 /// Reads and parses every file in the same parallel way as [`scan`], and
 /// nothing else: the floor the benchmark compares against. Returns the
 /// number of files parsed and of lines read.

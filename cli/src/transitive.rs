@@ -110,14 +110,12 @@ fn rebuild(stand: &mut Stand, a: &FileAnalysis) -> Analysis {
     }
 }
 
+/// A transitive finding: the file it is in, the finding, the chain located.
+pub(crate) type Located = (usize, OwnedFinding, Vec<ChainLoc>);
+
 /// The transitive findings `(file, finding, chain)` and the escape hatches
 /// they used `(file, hatch)`.
-pub(crate) fn run(
-    units: &[UnitIn<'_>],
-) -> (
-    Vec<(usize, OwnedFinding, Vec<ChainLoc>)>,
-    Vec<(usize, usize)>,
-) {
+pub(crate) fn run(units: &[UnitIn<'_>]) -> (Vec<Located>, Vec<(usize, usize)>) {
     // Files appear once per crate they belong to; rebuild each once.
     let mut files: Vec<usize> = units.iter().map(|u| u.file).collect();
     files.sort_unstable();
