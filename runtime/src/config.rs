@@ -3,7 +3,7 @@
 use std::fmt;
 use std::str::FromStr;
 use std::sync::OnceLock;
-use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::Duration;
 
 use crate::Report;
@@ -21,11 +21,9 @@ use crate::Report;
 pub const DEFAULT_BUDGET: Duration = Duration::from_millis(100);
 const DEFAULT_BUDGET_NS: u64 = 100_000_000;
 
-/// Budgets under this are timed with a clock read at both ends of each poll; longer ones by
-/// the stall monitor's sampling, which is accurate to a tick (5 ms).
+/// A future's own budget under this is timed with a clock read at both ends of each poll;
+/// other polls are timed by the stall monitor's sampling, accurate to a tick (5 ms).
 pub(crate) const PRECISE_BELOW_NS: u64 = 20_000_000;
-/// Whether the process-wide budget is under [`PRECISE_BELOW_NS`].
-static SHORT_BUDGET: AtomicBool = AtomicBool::new(false);
 
 /// What the watchdog does when a poll runs over its budget.
 ///
@@ -251,13 +249,7 @@ fn load_env() -> &'static Result<(), ConfigError> {
             );
         }
         if let Some(b) = budget {
-            let b = nanos(b);
-            if BUDGET_NS
-                .compare_exchange(0, b, Ordering::Relaxed, Ordering::Relaxed)
-                .is_ok()
-            {
-                SHORT_BUDGET.store(b < PRECISE_BELOW_NS, Ordering::Relaxed);
-            }
+            let _ = BUDGET_NS.compare_exchange(0, nanos(b), Ordering::Relaxed, Ordering::Relaxed);
         }
         Ok(())
     })
@@ -291,9 +283,7 @@ pub fn policy() -> Policy {
 /// Sets the budget of every watched future that has none of its own, overriding
 /// `POLLGUARD_BUDGET`. A zero budget is taken as one nanosecond.
 pub fn set_budget(budget: Duration) {
-    let b = nanos(budget).max(1);
-    BUDGET_NS.store(b, Ordering::Relaxed);
-    SHORT_BUDGET.store(b < PRECISE_BELOW_NS, Ordering::Relaxed);
+    BUDGET_NS.store(nanos(budget).max(1), Ordering::Relaxed);
 }
 
 /// The default budget in force: set by [`set_budget`], else by `POLLGUARD_BUDGET`, else
@@ -348,12 +338,6 @@ pub(crate) fn budget_ns_fast() -> u64 {
         0 => DEFAULT_BUDGET_NS,
         b => b,
     }
-}
-
-/// Whether the process-wide budget is short enough to need a clock read at both ends of a poll.
-#[inline]
-pub(crate) fn short_budget() -> bool {
-    SHORT_BUDGET.load(Ordering::Relaxed)
 }
 
 #[cfg(test)]

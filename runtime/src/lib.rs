@@ -59,13 +59,17 @@
 //!
 //! Builds without debug assertions (release) poll the inner future directly: no clock read, no
 //! monitor. The `release-watchdog` cargo feature keeps the watchdog on there, with the
-//! [`Policy::Warn`] default. In debug builds, a watched poll reads the clock once and stores a
-//! few words in a per-thread slot; when it ends it compares a coarse clock, which the monitor
-//! thread advances every 5 ms, with half its budget, and reads the clock again only past that.
-//! Budgets under 20 ms are checked with a second clock read on every poll. The figures are in
-//! the repository's `BENCHMARKS.md`.
+//! [`Policy::Warn`] default. In debug builds a watched poll reads no clock: it stores a pointer
+//! and a counter in a per-thread slot, and ends with one compare-and-swap. The stall monitor,
+//! one background thread, samples the slots every 5 ms (every quarter of the default budget if
+//! that is under 20 ms, down to 1 ms) and flags a poll it has seen running past its budget; the
+//! polling thread notices the flag when the poll returns, and only then reads the clock and
+//! reports. So a poll is reported once it has run past its budget by up to one sampling
+//! interval, and never falsely: polls that overrun by less than that may go unreported. A
+//! future's own budget under 20 ms ([`Watch::budget`]) is timed with a clock read at both ends
+//! of each poll instead. The figures are in the repository's `BENCHMARKS.md`.
 //!
-//! The stall monitor wakes every 5 ms. On Linux it captures a stuck thread's stack by sending
+//! On Linux the stall monitor captures a stuck thread's stack by sending
 //! it a real-time signal (`SIGRTMIN+6`, installed with `SA_RESTART`) once per stuck poll, unless
 //! that signal already has a handler or `POLLGUARD_NO_STACK` is set; blocking calls that are
 //! interrupted resume (the standard library retries on `EINTR`).

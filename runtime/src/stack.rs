@@ -65,7 +65,6 @@ mod imp {
         {
             let slot = TARGET.load(Ordering::Relaxed);
             let seq = TARGET_SEQ.load(Ordering::Relaxed);
-            // SAFETY: slots are leaked, never freed.
             // A signal from a withdrawn request can reach another thread than the target's.
             // SAFETY: no preconditions.
             let same_thread =
@@ -75,8 +74,8 @@ mod imp {
             // The poll moved on, or the thread is panicking (its panic hook may hold the
             // unwinder's locks): drop the sample.
             if !same_poll || std::thread::panicking() {
-                let _ =
-                    STATE.compare_exchange(RUNNING, SKIPPED, Ordering::Release, Ordering::Relaxed);
+                let to = if same_poll { PANICKING } else { SKIPPED };
+                let _ = STATE.compare_exchange(RUNNING, to, Ordering::Release, Ordering::Relaxed);
             } else {
                 let mut n = 0;
                 // SAFETY: nothing else walks stacks through this buffer; the walk does not
@@ -172,10 +171,7 @@ mod imp {
                     STATE.store(IDLE, Ordering::Relaxed);
                     return None;
                 }
-                _ if Instant::now() < deadline => {
-                    std::thread::sleep(Duration::from_millis(1));
-                    crate::watchdog::tick();
-                }
+                _ if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(1)),
                 _ => match STATE.compare_exchange(
                     REQUESTED,
                     IDLE,

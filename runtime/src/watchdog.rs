@@ -1,14 +1,18 @@
 //! The poll path and the stall monitor.
 //!
-//! Each thread that polls a watched future owns a [`Slot`]. Entering a poll reads the clock once
-//! and publishes the start time and a pointer to the future's [`Meta`] in the slot; leaving it
-//! compares a coarse clock, which the monitor thread advances, with half the budget, and reads
-//! the clock again only past that. In debug builds every atomic operation and thread-local access
-//! is a function call of a few nanoseconds, so the poll path does as few as it can: the settings
-//! are read only when there is something to report.
+//! Each thread that polls a watched future owns a [`Slot`]. Entering a poll stores a pointer to
+//! the future's [`Meta`] and a new state in the slot; leaving it is one compare-and-swap of the
+//! state. No clock is read: the monitor thread samples the slots every tick, notes when it first
+//! saw each poll running, and flags the state of a poll it has seen running past its budget.
+//! Leaving a flagged poll makes the compare-and-swap fail, and only then does the polling thread
+//! read the clock and report. In debug builds every atomic operation and thread-local access is
+//! a function call of a few nanoseconds, which is why the poll path does so few.
 //!
-//! The monitor reads the `Meta` behind the pointer only while it holds the slot's `LOCKED` bit,
-//! and the owning thread cannot end the poll (and so drop the future) while that bit is set.
+//! A future with its own budget under 20 ms is timed with a clock read at both ends instead:
+//! sampling is accurate to a tick, too coarse for it.
+//!
+//! The monitor reads the `Meta` behind the pointer only while it holds the state's `LOCKED` bit;
+//! the polling thread cannot end the poll (and so drop the future) while that bit is set.
 
 use std::cell::Cell;
 use std::panic::Location;
@@ -20,18 +24,17 @@ use crate::config::{self, Policy};
 use crate::report::{Frame, Report, dispatch};
 use crate::{Site, stack};
 
-/// How often the monitor samples the slots and advances the coarse clock.
-pub(crate) const TICK: Duration = Duration::from_millis(5);
+/// How often the monitor samples the slots, at most; shorter for a short default budget.
+const TICK: Duration = Duration::from_millis(5);
 
-/// The monitor's last clock reading, in the units of [`now_ns`]; lags the true time by about a
-/// tick, more when the monitor thread waits for a core.
-static COARSE_NS: AtomicU64 = AtomicU64::new(0);
-
-/// Bits of [`Slot::state`]: a watched poll is running; the monitor is reading its `Meta`.
+/// Bits of [`Slot::state`]: a watched poll is running; the monitor is reading its `Meta`; the
+/// monitor found the poll over budget.
 const IN_POLL: u64 = 1;
 const LOCKED: u64 = 2;
+const FLAGGED: u64 = 4;
+const FLAGS: u64 = LOCKED | FLAGGED;
 /// The rest counts the polls.
-const STEP: u64 = 4;
+const STEP: u64 = 8;
 
 /// Where a watched future was created.
 #[derive(Clone, Copy, Debug)]
@@ -90,13 +93,14 @@ impl Owner {
 
 /// The watched poll running on one thread, if any.
 pub(crate) struct Slot {
-    /// A poll counter, with [`IN_POLL`] and [`LOCKED`]. Only the owning thread changes the
-    /// counter and `IN_POLL`; only the monitor sets `LOCKED`, on a state with `IN_POLL`.
+    /// A poll counter with [`IN_POLL`], [`LOCKED`] and [`FLAGGED`]. Only the owning thread
+    /// changes the counter and `IN_POLL`; only the monitor sets `LOCKED` and `FLAGGED`, on a
+    /// state with `IN_POLL`.
     state: AtomicU64,
-    start_ns: AtomicU64,
     meta: AtomicPtr<Meta>,
-    /// The state (without `LOCKED`) of the poll that the monitor found over budget.
-    flagged: AtomicU64,
+    /// Start of a precisely timed poll; for a flagged one, when the monitor last sampled the
+    /// slot before seeing it.
+    start_ns: AtomicU64,
     pub(crate) owner: Mutex<Owner>,
     /// Instruction pointers the monitor captured for a poll.
     ips: Mutex<Option<(u64, Vec<usize>)>>,
@@ -110,9 +114,8 @@ impl Slot {
     fn new() -> Slot {
         Slot {
             state: AtomicU64::new(0),
-            start_ns: AtomicU64::new(0),
             meta: AtomicPtr::new(std::ptr::null_mut()),
-            flagged: AtomicU64::new(0),
+            start_ns: AtomicU64::new(0),
             owner: Mutex::new(Owner {
                 alive: false,
                 thread_name: None,
@@ -124,31 +127,40 @@ impl Slot {
         }
     }
 
-    /// Which poll runs now: changes with every poll, odd while one runs.
+    /// Which poll runs now: changes with every poll, has `IN_POLL` while one runs.
     pub(crate) fn poll_id(&self) -> u64 {
-        self.state.load(Ordering::Acquire) & !LOCKED
+        self.state.load(Ordering::Acquire) & !FLAGS
     }
 
-    /// Publishes a poll; the owner calls it between polls.
+    /// Publishes a poll; the owner calls it between polls, with `between` from [`Slot::end`].
     #[inline]
-    fn publish(&self, between: u64, meta: *const Meta, start_ns: u64) -> u64 {
-        self.start_ns.store(start_ns, Ordering::Relaxed);
+    fn publish(&self, between: u64, meta: *const Meta) -> u64 {
         self.meta.store(meta as *mut Meta, Ordering::Relaxed);
         let s = between + STEP + IN_POLL;
         self.state.store(s, Ordering::Release);
         s
     }
 
-    /// Ends poll `s`; waits while the monitor reads its `Meta`. Returns the state between polls.
-    #[inline]
-    fn end(&self, s: u64) -> u64 {
-        let next = s - IN_POLL;
+    /// Ends the running poll, whatever its flags; waits while the monitor reads its `Meta`.
+    /// Returns the poll's state without flags, whether it was flagged, and the state between
+    /// polls.
+    #[cold]
+    #[inline(never)]
+    fn end_slow(&self) -> (u64, bool, u64) {
         let mut spins = 0u32;
-        while self
-            .state
-            .compare_exchange(s, next, Ordering::Release, Ordering::Relaxed)
-            .is_err()
-        {
+        loop {
+            let s = self.state.load(Ordering::Acquire);
+            if s & LOCKED == 0 {
+                let id = s & !FLAGS;
+                let next = id + STEP - IN_POLL;
+                if self
+                    .state
+                    .compare_exchange(s, next, Ordering::AcqRel, Ordering::Acquire)
+                    .is_ok()
+                {
+                    return (id, s & FLAGGED != 0, next);
+                }
+            }
             spins += 1;
             if spins < 64 {
                 std::hint::spin_loop();
@@ -156,24 +168,26 @@ impl Slot {
                 std::thread::yield_now();
             }
         }
-        next
     }
 
-    /// The monitor's read of the running poll: its state, start and `Meta`.
-    fn read(&self) -> Option<(u64, u64, Meta)> {
-        let s = self.state.load(Ordering::Relaxed);
-        if s & IN_POLL == 0 || s & LOCKED != 0 {
-            return None;
-        }
+    /// The monitor's read of the running poll `s` (no flags): its `Meta`.
+    fn read_meta(&self, s: u64) -> Option<Meta> {
         self.state
             .compare_exchange(s, s | LOCKED, Ordering::Acquire, Ordering::Relaxed)
             .ok()?;
-        let start = self.start_ns.load(Ordering::Relaxed);
         // SAFETY: the pointer was published with this state, and the future it points into
         // cannot be dropped before its poll ends, which waits for `LOCKED` to be cleared.
         let meta = unsafe { *self.meta.load(Ordering::Relaxed) };
         self.state.store(s, Ordering::Release);
-        Some((s, start, meta))
+        Some(meta)
+    }
+
+    /// The monitor flags poll `s` as over budget, begun no earlier than `start_ns`.
+    fn flag(&self, s: u64, start_ns: u64) -> bool {
+        self.start_ns.store(start_ns, Ordering::Relaxed);
+        self.state
+            .compare_exchange(s, s | FLAGGED, Ordering::Release, Ordering::Relaxed)
+            .is_ok()
     }
 }
 
@@ -190,9 +204,8 @@ impl Drop for Release {
         // Taking the owner lock waits for a monitor that is signalling this thread.
         let mut o = lock(&self.0.owner);
         o.alive = false;
-        let s = self.0.state.load(Ordering::Relaxed);
-        if s & IN_POLL != 0 {
-            self.0.end(s & !LOCKED);
+        if self.0.state.load(Ordering::Relaxed) & IN_POLL != 0 {
+            self.0.end_slow();
         }
         drop(o);
         lock(&FREE).push(self.0);
@@ -262,25 +275,15 @@ pub(crate) fn now_ns() -> u64 {
 #[derive(Clone, Copy)]
 pub(crate) struct Entered {
     slot: &'static Slot,
+    /// The state this poll was published with, with [`PRECISE`] when its start is in the slot.
+    state: u64,
     /// The `Meta` of the enclosing watched poll on this thread, to publish again when this one
-    /// ends (null if none), with bit 0 set when this poll is timed with the precise clock at
-    /// both ends (a short budget) rather than by the monitor.
-    outer_meta: usize,
-    outer_start: u64,
+    /// ends; null if none.
+    outer: *const Meta,
 }
 
-const PRECISE: usize = 1;
-
-impl Entered {
-    fn precise(&self) -> bool {
-        self.outer_meta & PRECISE != 0
-    }
-
-    fn outer(&self) -> Option<(*const Meta, u64)> {
-        let m = self.outer_meta & !PRECISE;
-        (m != 0).then_some((m as *const Meta, self.outer_start))
-    }
-}
+/// In [`Entered::state`] (where `LOCKED` never is): timed with the clock at both ends.
+const PRECISE: u64 = LOCKED;
 
 /// Ends the poll without a report if it unwinds.
 pub(crate) struct Guard(pub(crate) Option<Entered>);
@@ -289,10 +292,9 @@ impl Drop for Guard {
     #[cold]
     fn drop(&mut self) {
         if let Some(e) = self.0.take() {
-            let s = e.slot.state.load(Ordering::Relaxed) & !LOCKED;
-            let between = e.slot.end(s);
-            if let Some((meta, start)) = e.outer() {
-                e.slot.publish(between, meta, start);
+            let (_, _, between) = e.slot.end_slow();
+            if !e.outer.is_null() {
+                e.slot.publish(between, e.outer);
             }
         }
     }
@@ -309,57 +311,55 @@ pub(crate) fn enter(meta: &Meta) -> Option<Entered> {
         // SAFETY: slots are leaked, never freed.
         unsafe { &*slot }
     };
-    let mut s = slot.state.load(Ordering::Relaxed);
-    let mut outer_meta = 0;
-    let mut outer_start = 0;
-    if s & IN_POLL != 0 {
+    let mut between = slot.state.load(Ordering::Relaxed);
+    let mut outer = std::ptr::null();
+    if between & IN_POLL != 0 {
         // A watched future inside another one: the inner poll is published while it runs.
-        outer_meta = slot.meta.load(Ordering::Relaxed) as usize;
-        outer_start = slot.start_ns.load(Ordering::Relaxed);
-        s = slot.end(s & !LOCKED);
+        outer = slot.meta.load(Ordering::Relaxed) as *const Meta;
+        between = slot.end_slow().2;
     }
-    let precise = match meta.budget_ns {
-        0 => config::short_budget(),
-        b => b < config::PRECISE_BELOW_NS,
-    };
-    // The coarse clock is enough for a poll that the monitor times: it only shows in reports.
-    let start = if precise {
-        now_ns()
-    } else {
-        COARSE_NS.load(Ordering::Relaxed)
-    };
-    slot.publish(s, meta, start);
-    Some(Entered {
-        slot,
-        outer_meta: outer_meta | if precise { PRECISE } else { 0 },
-        outer_start,
-    })
+    let mut state = slot.publish(between, meta);
+    if meta.budget_ns != 0 && meta.budget_ns < config::PRECISE_BELOW_NS {
+        slot.start_ns.store(now_ns(), Ordering::Relaxed);
+        state |= PRECISE;
+    }
+    Some(Entered { slot, state, outer })
 }
 
 /// Ends one watched poll and reports it if it ran over budget. `may_panic` is `false` where a
 /// panic would not reach the user (a hook of a multi-thread Tokio runtime).
 #[inline(never)]
 pub(crate) fn exit(guard: Guard, meta: &Meta, may_panic: bool) {
-    let mut guard = guard;
-    let Some(e) = guard.0.take() else { return };
+    let Some(e) = guard.0 else { return };
+    std::mem::forget(guard);
+    let s = e.state & !PRECISE;
+    // Fails when the monitor flagged the poll, or a nested watched poll republished this one.
+    if e.outer.is_null()
+        && e.state & PRECISE == 0
+        && e.slot
+            .state
+            .compare_exchange(s, s + STEP - IN_POLL, Ordering::Release, Ordering::Relaxed)
+            .is_ok()
+    {
+        return;
+    }
+    exit_slow(e, meta, may_panic);
+}
+
+#[cold]
+#[inline(never)]
+fn exit_slow(e: Entered, meta: &Meta, may_panic: bool) {
     let slot = e.slot;
-    let s = slot.state.load(Ordering::Relaxed) & !LOCKED;
-    // The monitor flags a poll it has seen running for longer than its budget.
-    let flagged = slot.flagged.load(Ordering::Relaxed) == s;
-    let between = slot.end(s);
-    let report = if flagged || e.precise() {
-        check_finished(slot, meta, s, flagged)
+    let (id, flagged, between) = slot.end_slow();
+    let report = if flagged || e.state & PRECISE != 0 {
+        check_finished(slot, meta, id, flagged)
     } else {
         None
     };
-    if let Some((outer_meta, outer_start)) = e.outer() {
-        // After a report, the enclosing poll is timed from now: the stall is reported once.
-        let start = if report.is_some() {
-            now_ns()
-        } else {
-            outer_start
-        };
-        slot.publish(between, outer_meta, start);
+    if !e.outer.is_null() {
+        // A new state: the monitor times the enclosing poll afresh, so a stall reported here
+        // is not reported again for it.
+        slot.publish(between, e.outer);
     }
     if let Some((policy, report)) = report {
         dispatch_finished(policy, &report, may_panic);
@@ -368,14 +368,14 @@ pub(crate) fn exit(guard: Guard, meta: &Meta, may_panic: bool) {
 
 #[cold]
 #[inline(never)]
-fn check_finished(slot: &Slot, meta: &Meta, s: u64, flagged: bool) -> Option<(Policy, Report)> {
+fn check_finished(slot: &Slot, meta: &Meta, id: u64, flagged: bool) -> Option<(Policy, Report)> {
+    // The precise start, or the monitor's sampling before it saw the poll: then the elapsed
+    // time is an upper bound, long by a tick at most.
     let start = slot.start_ns.load(Ordering::Relaxed);
     let budget = match meta.budget_ns {
         0 => config::budget_ns_fast(),
         b => b,
     };
-    // From a coarse start this is an upper bound, off by a tick at most; a flagged poll is over
-    // budget by the monitor's lower bound.
     let elapsed = now_ns().saturating_sub(start);
     if !flagged && elapsed < budget {
         return None;
@@ -388,7 +388,7 @@ fn check_finished(slot: &Slot, meta: &Meta, s: u64, flagged: bool) -> Option<(Po
         return None;
     }
     let ips = if flagged {
-        lock(&slot.ips).take().filter(|(id, _)| *id == s)
+        lock(&slot.ips).take().filter(|(ips_id, _)| *ips_id == id)
     } else {
         None
     };
@@ -447,10 +447,10 @@ static MONITOR: Once = Once::new();
 
 fn start_monitor() {
     MONITOR.call_once(|| {
-        tick();
+        let started_ns = now_ns();
         let spawned = std::thread::Builder::new()
             .name("pollguard-monitor".into())
-            .spawn(monitor);
+            .spawn(move || monitor(started_ns));
         if let Err(e) = spawned {
             crate::report::write_stderr(&format!(
                 "pollguard: could not start the stall monitor thread ({e}); polls that never \
@@ -464,33 +464,50 @@ fn start_monitor() {
 #[derive(Clone, Copy)]
 struct Seen {
     state: u64,
-    /// When the monitor first saw the poll running: no earlier than its true start.
+    /// When the monitor first saw the poll running: no earlier than its true start. Budgets
+    /// are checked from here, so that a report is never false.
     first_seen_ns: u64,
-    start_ns: u64,
+    /// When the monitor last sampled the slot before: no later than the true start. Reports
+    /// show the time from here, as the poll's own clock reads would.
+    shown_from_ns: u64,
     meta: Meta,
 }
 
-fn monitor() {
+/// The monitor's memory of one slot.
+#[derive(Clone, Copy)]
+struct Sampled {
+    /// Read just before the slot's state, at the last sampling.
+    at_ns: u64,
+    seen: Option<Seen>,
+}
+
+fn monitor(started_ns: u64) {
+    // A slot new since the last snapshot got its first poll after that snapshot.
+    let mut snapshot_ns = started_ns;
     let mut slots: Vec<&'static Slot> = Vec::new();
-    let mut seen: Vec<Option<Seen>> = Vec::new();
+    let mut seen: Vec<Sampled> = Vec::new();
     loop {
-        std::thread::sleep(TICK);
-        tick();
+        // A short default budget needs finer sampling: a quarter of it, down to 1 ms.
+        let quarter = Duration::from_nanos(config::budget_ns_fast() / 4);
+        std::thread::sleep(quarter.clamp(Duration::from_millis(1), TICK));
         slots.clear();
         // `SLOTS` only grows: index i is the same slot on every tick.
+        let taken_ns = now_ns();
         slots.extend(lock(&SLOTS).iter().copied());
-        seen.resize(slots.len(), None);
+        seen.resize(
+            slots.len(),
+            Sampled {
+                at_ns: snapshot_ns,
+                seen: None,
+            },
+        );
+        snapshot_ns = taken_ns;
         for (slot, seen) in slots.iter().zip(seen.iter_mut()) {
             if let Some(stuck) = detect(slot, seen) {
                 send_to_reporter(stuck);
             }
         }
     }
-}
-
-/// Advances the coarse clock.
-pub(crate) fn tick() {
-    COARSE_NS.store(now_ns(), Ordering::Relaxed);
 }
 
 /// Resolving a stack is slow (the first time, it reads the debug info) and a callback can take
@@ -528,43 +545,40 @@ struct Stuck {
     ips: Option<Vec<usize>>,
 }
 
-fn detect(slot: &'static Slot, seen: &mut Option<Seen>) -> Option<(Policy, Stuck)> {
-    let s = slot.poll_id();
-    if s & IN_POLL == 0 {
+fn detect(slot: &'static Slot, sampled: &mut Sampled) -> Option<(Policy, Stuck)> {
+    let now = now_ns();
+    let before = std::mem::replace(&mut sampled.at_ns, now);
+    let state = slot.state.load(Ordering::Acquire);
+    let s = state & !FLAGS;
+    if s & IN_POLL == 0 || state & FLAGGED != 0 {
         return None;
     }
-    let known = match *seen {
+    let known = match sampled.seen {
         Some(k) if k.state == s => k,
         _ => {
             // Read after the state: the poll was running by then.
             let first_seen_ns = now_ns();
-            let (state, start_ns, meta) = slot.read()?;
-            if state != s {
-                return None;
-            }
-            let k = Seen {
-                state,
+            let meta = slot.read_meta(s)?;
+            sampled.seen = Some(Seen {
+                state: s,
                 first_seen_ns,
-                start_ns,
+                shown_from_ns: before,
                 meta,
-            };
-            *seen = Some(k);
-            k
+            });
+            return None;
         }
     };
     let meta = known.meta;
-    let now = now_ns();
     let budget_ns = match meta.budget_ns {
         0 => config::budget_ns_fast(),
         b => b,
     };
-    if now.saturating_sub(known.first_seen_ns) < budget_ns
-        || slot.flagged.load(Ordering::Relaxed) == s
+    if now_ns().saturating_sub(known.first_seen_ns) < budget_ns
+        || !slot.flag(s, known.shown_from_ns)
     {
         return None;
     }
-    let elapsed_ns = now.saturating_sub(known.start_ns);
-    slot.flagged.store(s, Ordering::Relaxed);
+    let elapsed_ns = now_ns().saturating_sub(known.shown_from_ns);
     let policy = match meta.policy {
         Policy::INHERIT => Policy::decode(config::policy_code()),
         p => Policy::decode(p),

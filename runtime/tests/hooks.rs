@@ -31,6 +31,14 @@ fn setup() {
     pollguard_runtime::set_budget(Duration::from_millis(150));
 }
 
+fn wait_for<T>(done: impl Fn() -> bool, then: impl Fn() -> T) -> T {
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while !done() && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    then()
+}
+
 fn multi_thread() -> tokio::runtime::Runtime {
     install_hooks(
         tokio::runtime::Builder::new_multi_thread()
@@ -87,6 +95,12 @@ fn every_task_is_watched_without_wrapping_it() {
         "{msg}"
     );
     if cfg!(target_os = "linux") {
+        // Stuck reports come from the monitor's reporting thread, which may still be resolving
+        // the stack.
+        let reports = wait_for(
+            || reports_from(line).iter().any(|r| r.is_stuck()),
+            || reports_from(line),
+        );
         let stuck: Vec<_> = reports.iter().filter(|r| r.is_stuck()).collect();
         assert_eq!(stuck.len(), 1, "{reports:#?}");
         assert!(
