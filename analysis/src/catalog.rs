@@ -385,64 +385,78 @@ pub const ITEM_TYPES: &[(&str, &str)] = &[
     ("std::path::PathBuf::read_dir", "std::fs::DirEntry"),
 ];
 
-/// Channel constructors that return a `(sender, receiver)` pair.
-pub const CHANNEL_CONSTRUCTORS: &[(&str, &str, &str)] = &[
+/// Calls that return a tuple whose element types the walker knows: channel
+/// constructors return `(sender, receiver)`.
+pub const TUPLE_RETURNS: &[(&str, &[&str])] = &[
     (
         "std::sync::mpsc::channel",
-        "std::sync::mpsc::Sender",
-        "std::sync::mpsc::Receiver",
+        &["std::sync::mpsc::Sender", "std::sync::mpsc::Receiver"],
     ),
     (
         "std::sync::mpsc::sync_channel",
-        "std::sync::mpsc::SyncSender",
-        "std::sync::mpsc::Receiver",
+        &["std::sync::mpsc::SyncSender", "std::sync::mpsc::Receiver"],
     ),
     (
         "crossbeam_channel::unbounded",
-        "crossbeam_channel::Sender",
-        "crossbeam_channel::Receiver",
+        &["crossbeam_channel::Sender", "crossbeam_channel::Receiver"],
     ),
     (
         "crossbeam_channel::bounded",
-        "crossbeam_channel::Sender",
-        "crossbeam_channel::Receiver",
+        &["crossbeam_channel::Sender", "crossbeam_channel::Receiver"],
     ),
     (
         "crossbeam::channel::unbounded",
-        "crossbeam_channel::Sender",
-        "crossbeam_channel::Receiver",
+        &["crossbeam_channel::Sender", "crossbeam_channel::Receiver"],
     ),
     (
         "crossbeam::channel::bounded",
-        "crossbeam_channel::Sender",
-        "crossbeam_channel::Receiver",
+        &["crossbeam_channel::Sender", "crossbeam_channel::Receiver"],
     ),
-    ("flume::unbounded", "flume::Sender", "flume::Receiver"),
-    ("flume::bounded", "flume::Sender", "flume::Receiver"),
+    ("flume::unbounded", &["flume::Sender", "flume::Receiver"]),
+    ("flume::bounded", &["flume::Sender", "flume::Receiver"]),
     (
         "tokio::sync::mpsc::channel",
-        "tokio::sync::mpsc::Sender",
-        "tokio::sync::mpsc::Receiver",
+        &["tokio::sync::mpsc::Sender", "tokio::sync::mpsc::Receiver"],
     ),
     (
         "tokio::sync::mpsc::unbounded_channel",
-        "tokio::sync::mpsc::UnboundedSender",
-        "tokio::sync::mpsc::UnboundedReceiver",
+        &[
+            "tokio::sync::mpsc::UnboundedSender",
+            "tokio::sync::mpsc::UnboundedReceiver",
+        ],
     ),
     (
         "tokio::sync::oneshot::channel",
-        "tokio::sync::oneshot::Sender",
-        "tokio::sync::oneshot::Receiver",
+        &[
+            "tokio::sync::oneshot::Sender",
+            "tokio::sync::oneshot::Receiver",
+        ],
     ),
     (
         "tokio::sync::broadcast::channel",
-        "tokio::sync::broadcast::Sender",
-        "tokio::sync::broadcast::Receiver",
+        &[
+            "tokio::sync::broadcast::Sender",
+            "tokio::sync::broadcast::Receiver",
+        ],
     ),
     (
         "tokio::sync::watch::channel",
-        "tokio::sync::watch::Sender",
-        "tokio::sync::watch::Receiver",
+        &["tokio::sync::watch::Sender", "tokio::sync::watch::Receiver"],
+    ),
+    (
+        "std::net::TcpListener::accept",
+        &["std::net::TcpStream", "std::net::SocketAddr"],
+    ),
+    (
+        "std::net::UdpSocket::recv_from",
+        &["usize", "std::net::SocketAddr"],
+    ),
+    (
+        "std::os::unix::net::UnixListener::accept",
+        &[
+            "std::os::unix::net::UnixStream",
+            "std::os::unix::net::SocketAddr",
+        ],
     ),
 ];
 

@@ -8,8 +8,8 @@
 //! match certain; otherwise only rules whose shape says so match, as likely.
 
 use crate::catalog::{
-    self, CHANNEL_CONSTRUCTORS, Confidence, ITEM_TYPES, LIKELY_TYPES, Level, Matcher, OFFLOADERS,
-    Offloader, RETURN_TYPES, RULES, Rule, Shape, THREAD_SPAWN_METHODS,
+    self, Confidence, ITEM_TYPES, LIKELY_TYPES, Level, Matcher, OFFLOADERS, Offloader,
+    RETURN_TYPES, RULES, Rule, Shape, THREAD_SPAWN_METHODS, TUPLE_RETURNS,
 };
 use crate::hatch::{Allow, is_hatch, parse_hatch};
 use crate::resolve::{Resolved, Resolver, Scope};
@@ -679,12 +679,11 @@ impl<'a> Walker<'a> {
             p.path.leading_colon.is_some(),
             self.self_ty.as_deref(),
         );
-        let start = p
-            .path
-            .segments
-            .first()
-            .map(|s| s.ident.span())
-            .unwrap_or_else(|| c.span());
+        let start = match (&p.path.leading_colon, p.path.segments.first()) {
+            (Some(colons), _) => colons.spans[0],
+            (None, Some(first)) => first.ident.span(),
+            (None, None) => c.span(),
+        };
         let end = c.paren_token.span.close();
         if usage != Usage::Awaited {
             self.check_path_call(&resolved, &segs, start, end, usage);
@@ -1034,10 +1033,11 @@ impl<'a> Walker<'a> {
 
     fn bind_local(&mut self, pat: &Pat, init: Option<&Expr>) {
         if let (Pat::Tuple(t), Some(init)) = (pat, init) {
-            if let Some((tx, rx)) = self.channel_types(init) {
-                if t.elems.len() == 2 {
-                    self.bind_pat(&t.elems[0], Some(tx.to_owned()));
-                    self.bind_pat(&t.elems[1], Some(rx.to_owned()));
+            if let Some(types) = self.tuple_types(init) {
+                if t.elems.len() == types.len() {
+                    for (p, ty) in t.elems.iter().zip(types) {
+                        self.bind_pat(p, Some((*ty).to_owned()));
+                    }
                     return;
                 }
             }
@@ -1046,13 +1046,23 @@ impl<'a> Walker<'a> {
         self.bind_pat(pat, ty);
     }
 
-    fn channel_types(&self, init: &Expr) -> Option<(&'static str, &'static str)> {
-        let Expr::Call(c) = init else { return None };
-        let path = self.call_path(c)?;
-        CHANNEL_CONSTRUCTORS
+    /// The element types of a call that returns a tuple the catalog knows:
+    /// a channel constructor, or `listener.accept()?`.
+    fn tuple_types(&self, init: &Expr) -> Option<&'static [&'static str]> {
+        let key = match init {
+            Expr::Call(c) => self.call_path(c)?,
+            Expr::MethodCall(m) if SAME_TYPE.contains(&m.method.to_string().as_str()) => {
+                return self.tuple_types(&m.receiver);
+            }
+            Expr::MethodCall(m) => format!("{}::{}", self.infer(&m.receiver)?, m.method),
+            Expr::Try(t) => return self.tuple_types(&t.expr),
+            Expr::Await(_) => return None,
+            _ => return None,
+        };
+        TUPLE_RETURNS
             .iter()
-            .find(|(p, _, _)| *p == path)
-            .map(|(_, tx, rx)| (*tx, *rx))
+            .find(|(p, _)| *p == key)
+            .map(|(_, t)| *t)
     }
 
     fn call_path(&self, c: &syn::ExprCall) -> Option<String> {

@@ -426,3 +426,30 @@ async fn a() {
     let summary: Vec<(usize, &str, &str)> = found.iter().map(|f| (f.0, f.1, f.3)).collect();
     assert_eq!(summary, [(3, "PG141", "likely")]);
 }
+
+#[test]
+fn tuple_patterns_keep_the_types_of_their_parts() {
+    // `accept()` returns `(TcpStream, SocketAddr)`: `conn` is a std socket.
+    let src = r#"
+async fn serve(listener: std::net::TcpListener) -> std::io::Result<()> {
+    let (mut conn, _) = listener.accept()?;
+    conn.write_all(b"hello")?;
+    Ok(())
+}
+"#;
+    let codes: Vec<(usize, &str)> = scan(src).iter().map(|f| (f.0, f.1)).collect();
+    assert_eq!(codes, [(3, "PG122"), (4, "PG122")]);
+}
+
+#[test]
+fn a_leading_colon_belongs_to_the_call() {
+    let file = syn::parse_file("async fn a() {\n    ::std::thread::sleep(d);\n}\n").unwrap();
+    let cfg = Config::new();
+    let analysis = analyze_file(&file, &Options::new(&cfg));
+    let at: Vec<(usize, usize)> = analysis
+        .findings
+        .iter()
+        .map(|f| (f.span.start().line, f.span.start().column))
+        .collect();
+    assert_eq!(at, [(2, 4)]);
+}
