@@ -5,7 +5,7 @@
 
 use crate::diag::{self, Errors};
 use crate::{args, strip, watchdog};
-use pollguard_analysis::{Options, analyze_item, check_hatch};
+use pollguard_analysis::{Options, analyze_item, check_hatch, transitive};
 use proc_macro2::{Delimiter, Span, TokenStream, TokenTree};
 use quote::{ToTokens, quote, quote_spanned};
 use syn::spanned::Spanned;
@@ -36,10 +36,24 @@ pub(crate) fn no_blocking(args: TokenStream, input: TokenStream) -> TokenStream 
     let mut warnings = TokenStream::new();
     if let (Some(args), true) = (&args, errors.is_empty()) {
         let analysis = analyze_item(&item, &Options::new(&args.config));
-        for e in analysis.errors {
+        for e in analysis.errors.clone() {
             errors.push(e);
         }
-        for f in &analysis.findings {
+        // Sync helpers of the same item that block: the CLI reports their
+        // calls too, and the two must agree.
+        let unit = transitive::Unit {
+            krate: "crate",
+            analysis: &analysis,
+        };
+        let (indirect, _) = transitive::findings(&[unit], &args.config);
+        let indirect = indirect.into_iter().map(|u| u.finding);
+        for f in &analysis
+            .findings
+            .iter()
+            .cloned()
+            .chain(indirect)
+            .collect::<Vec<_>>()
+        {
             if diag::is_warning(f, args.warn_all) {
                 warnings.extend(diag::warning(f));
             } else {
