@@ -81,6 +81,9 @@ pub use pollguard_macros::*;
 #[cfg(feature = "tokio")]
 #[doc(inline)]
 pub use pollguard_runtime::spawn;
+#[cfg(all(feature = "tokio", tokio_unstable))]
+#[doc(inline)]
+pub use pollguard_runtime::install_hooks;
 #[doc(inline)]
 pub use pollguard_runtime::{
     ConfigError, DEFAULT_BUDGET, Frame, Policy, Report, Watch, WatchExt, budget, check_env,

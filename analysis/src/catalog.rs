@@ -929,7 +929,7 @@ pub static RULES: &[Rule] = &[
         help: "make the callee async, or call it inside `tokio::task::spawn_blocking`",
         doc: doc!(
             "Reports calls, in async code, of sync fns of the same workspace that block, directly \
-             or through other sync fns (`cargo pollguard` only: it sees the whole crate).",
+             or through other sync fns: `cargo pollguard` follows them across the whole workspace, the attribute within the annotated item.",
             "A helper hides the blocking call from a reader of the async fn, not from the executor.",
             "fn load_config() -> Config {\n    toml::from_str(&std::fs::read_to_string(\"app.toml\").unwrap()).unwrap()\n}\n\nasync fn handler() {\n    let cfg = load_config();\n}",
             "async fn handler() {\n    let cfg = tokio::task::spawn_blocking(load_config).await.unwrap();\n}",
