@@ -1,73 +1,83 @@
-//! Times the engine alone on a directory: read, parse, analyse, sequentially.
-//! `cargo run --release -p pollguard-analysis --example scan -- DIR [-v]`
-//! prints the parse time, the analysis time and the finding count, so a
-//! change to the walker can be checked against parsing, which it must stay
-//! well below.
+//! Times the engine alone on a crate's source directory: read, parse,
+//! analyse, sequentially, with module paths taken from file paths as the CLI
+//! does. `cargo run --release -p pollguard-analysis --example scan -- DIR [-v]`
+//! prints the parse time, the analysis time and the finding count (`-v`: and
+//! every finding), so a change to the walker can be checked against parsing,
+//! which it must stay well below.
 
-use pollguard_analysis::{Config, Options, analyze_file};
+use pollguard_analysis::{Config, Options, analyze_file, module_path_for};
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 fn main() {
     let Some(dir) = std::env::args().nth(1) else {
-        eprintln!("usage: scan DIR");
+        eprintln!("usage: scan DIR [-v]");
         std::process::exit(2);
     };
-    let mut files = Vec::new();
-    collect(std::path::Path::new(&dir), &mut files);
-    files.retain(|f| std::fs::read_to_string(f).is_ok());
-    let sources: Vec<String> = files
-        .iter()
-        .map(|f| std::fs::read_to_string(f).unwrap_or_default())
-        .collect();
-    let root = std::path::Path::new(&dir);
-    let module_of = |f: &std::path::Path| {
-        pollguard_analysis::module_path_for(f.strip_prefix(root).unwrap_or(f))
-    };
-    // Phase 1, as the CLI does: the crate's own offloader wrappers.
-    let mut config = Config::new();
-    for (src, path) in sources.iter().zip(&files) {
-        if let Ok(file) = syn::parse_file(src) {
-            let base = Config::new();
-            let options = Options {
-                config: &base,
-                module_path: module_of(path),
-            };
-            config
-                .extra_offloaders
-                .extend(pollguard_analysis::find_offloaders(&file, &options));
-        }
-    }
-    let (mut parse, mut analyse, mut findings, mut lines) = (Duration::ZERO, Duration::ZERO, 0, 0);
     let verbose = std::env::args().any(|a| a == "-v");
-    for (src, path) in sources.iter().zip(&files) {
+    let root = Path::new(&dir);
+    let mut files = Vec::new();
+    collect(root, &mut files);
+    let sources: Vec<(PathBuf, String)> = files
+        .into_iter()
+        .filter_map(|f| std::fs::read_to_string(&f).ok().map(|s| (f, s)))
+        .collect();
+    let config = Config::new();
+    let (mut parse, mut analyse, mut lines) = (Duration::ZERO, Duration::ZERO, 0);
+    let mut results = Vec::new();
+    for (path, src) in &sources {
         lines += src.lines().count();
         let t = Instant::now();
         let Ok(file) = syn::parse_file(src) else {
             continue;
         };
         parse += t.elapsed();
+        let module_path = module_path_for(path.strip_prefix(root).unwrap_or(path));
         let t = Instant::now();
-        let options = Options {
-            config: &config,
-            module_path: module_of(path),
-        };
-        let analysis = analyze_file(&file, &options);
-        findings += analysis.findings.len();
-        if verbose {
-            for f in &analysis.findings {
-                println!(
+        let analysis = analyze_file(
+            &file,
+            &Options {
+                config: &config,
+                module_path,
+            },
+        );
+        analyse += t.elapsed();
+        let findings: Vec<(String, Option<String>)> = analysis
+            .findings
+            .iter()
+            .map(|f| {
+                let text = format!(
                     "{}:{}: {} [{}]",
                     path.display(),
                     f.span.start().line,
                     f.message(),
                     f.confidence.name()
                 );
+                (text, f.inside_closure_of.clone())
+            })
+            .collect();
+        results.push((findings, analysis.offloaders));
+    }
+    // As the CLI does: a closure handed to an offloader defined in another file is sync.
+    let offloaders: HashSet<String> = results
+        .iter()
+        .flat_map(|(_, o)| o.iter().cloned())
+        .collect();
+    let mut count = 0;
+    for (findings, _) in &results {
+        for (text, owner) in findings {
+            if owner.as_ref().is_some_and(|o| offloaders.contains(o)) {
+                continue;
+            }
+            count += 1;
+            if verbose {
+                println!("{text}");
             }
         }
-        analyse += t.elapsed();
     }
     println!(
-        "{} files, {lines} lines: parse {:.1} ms, analysis {:.1} ms ({:.0}% of parse), {findings} findings",
+        "{} files, {lines} lines: parse {:.1} ms, analysis {:.1} ms ({:.0}% of parse), {count} findings",
         sources.len(),
         parse.as_secs_f64() * 1e3,
         analyse.as_secs_f64() * 1e3,
@@ -75,12 +85,13 @@ fn main() {
     );
 }
 
-fn collect(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };
-    for e in entries.flatten() {
-        let p = e.path();
+    let mut entries: Vec<_> = entries.flatten().map(|e| e.path()).collect();
+    entries.sort();
+    for p in entries {
         if p.is_dir() {
             collect(&p, out);
         } else if p.extension().is_some_and(|x| x == "rs") {

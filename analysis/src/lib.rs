@@ -114,6 +114,11 @@ pub struct Finding {
     /// For a transitive finding: the calls from the called fn down to the
     /// blocking call, outermost first.
     pub chain: Vec<transitive::ChainStep>,
+    /// The finding sits in a closure handed to this fn of the code's own
+    /// (`asyncify(move || std::fs::read(p))`), defined where the walk could
+    /// not see it: if it is an offloader (see [`Analysis::offloaders`] of the
+    /// file that defines it), the finding does not hold.
+    pub inside_closure_of: Option<String>,
 }
 
 impl Finding {
@@ -185,6 +190,9 @@ pub struct Analysis {
     pub async_calls: Vec<LocalCall>,
     /// Escape hatches (attributes) that were present, and whether each suppressed something.
     pub hatches: Vec<HatchUse>,
+    /// The code's own offloaders: fns that hand a closure parameter to a
+    /// known offloader (`fn asyncify<F>(f: F) { spawn_blocking(f) }`).
+    pub offloaders: Vec<String>,
 }
 
 /// An escape-hatch attribute and whether it was needed.
@@ -202,15 +210,6 @@ pub struct HatchUse {
 /// with every `use` of the file in scope.
 pub fn analyze_file(file: &syn::File, options: &Options<'_>) -> Analysis {
     walk::Walker::new(options).file(file)
-}
-
-/// The file's own offloaders: fns that hand a closure parameter to a known
-/// offloader (`fn asyncify<F>(f: F) { spawn_blocking(f) }`). The CLI collects
-/// them from every file first and adds them to
-/// [`Config::extra_offloaders`], so that wrappers defined in one file count in
-/// all of them; within one file the walker finds them by itself.
-pub fn find_offloaders(file: &syn::File, options: &Options<'_>) -> Vec<String> {
-    walk::Walker::new(options).offloaders(file)
 }
 
 /// Analyses one item: what `#[pollguard::no_blocking]` sees. `use`

@@ -159,6 +159,7 @@ pub fn findings(units: &[Unit<'_>], config: &Config) -> (Vec<UnitFinding>, Vec<(
                     help: rule.help.to_owned(),
                     notes,
                     chain,
+                    inside_closure_of: None,
                 },
             });
         }

@@ -146,6 +146,9 @@ pub(crate) struct Walker<'a> {
     local_offloaders: HashSet<String>,
     /// Last segments of every known offloader, for the by-name pre-scans.
     offloader_names: HashSet<String>,
+    /// The fn that receives the closure being walked, when that fn may be an
+    /// offloader defined elsewhere.
+    closure_owner: Option<String>,
     /// Field types of structs seen in the code: struct path -> field -> type path.
     fields: HashMap<String, HashMap<String, String>>,
     out: Analysis,
@@ -164,6 +167,7 @@ impl<'a> Walker<'a> {
             offloaded_names: HashSet::new(),
             marked: HashSet::new(),
             local_offloaders: HashSet::new(),
+            closure_owner: None,
             offloader_names: OFFLOADERS
                 .iter()
                 .map(|o| match o {
@@ -192,6 +196,13 @@ impl<'a> Walker<'a> {
             w.items(&file.items, &module);
         });
         self.res.pop();
+        self.finish()
+    }
+
+    fn finish(mut self) -> Analysis {
+        let mut offloaders: Vec<String> = self.local_offloaders.iter().cloned().collect();
+        offloaders.sort();
+        self.out.offloaders = offloaders;
         self.out
     }
 
@@ -201,7 +212,7 @@ impl<'a> Walker<'a> {
         self.prepass(std::slice::from_ref(item), &module);
         self.items(std::slice::from_ref(item), &module);
         self.res.pop();
-        self.out
+        self.finish()
     }
 
     // ----- pre-pass: marked fns and struct field types -----
@@ -620,11 +631,11 @@ impl<'a> Walker<'a> {
     }
 
     fn async_body(&mut self, f: impl FnOnce(&mut Self)) {
-        let saved = (self.ctx, self.current_fn);
+        let saved = (self.ctx, self.current_fn, self.closure_owner.take());
         self.ctx = Ctx::Async;
         self.current_fn = None;
         f(self);
-        (self.ctx, self.current_fn) = saved;
+        (self.ctx, self.current_fn, self.closure_owner) = saved;
     }
 
     fn closure(&mut self, c: &syn::ExprClosure) {
@@ -690,6 +701,22 @@ impl<'a> Walker<'a> {
         }
         if self.is_offloader(&resolved) {
             self.args_offloaded(&c.args);
+        } else if let (Resolved::Path(path), true) = (&resolved, self.ctx == Ctx::Async) {
+            // A closure handed to a fn of the code's own may be offloaded by
+            // it, when the fn is defined in a file this walk does not see:
+            // findings inside say so, and the CLI drops them once it has
+            // seen every file's offloaders.
+            let owner = (!path.starts_with("std::")).then(|| path.clone());
+            for arg in &c.args {
+                match (arg, &owner) {
+                    (Expr::Closure(cl), Some(owner)) if cl.asyncness.is_none() => {
+                        let saved = self.closure_owner.replace(owner.clone());
+                        self.closure(cl);
+                        self.closure_owner = saved;
+                    }
+                    _ => self.expr(arg, Usage::Passed),
+                }
+            }
         } else {
             c.args.iter().for_each(|a| self.expr(a, Usage::Passed));
         }
@@ -976,6 +1003,7 @@ impl<'a> Walker<'a> {
                     help: help.unwrap_or_else(|| rule.help.to_owned()),
                     notes: Vec::new(),
                     chain: Vec::new(),
+                    inside_closure_of: self.closure_owner.clone(),
                 });
             }
         }
@@ -1335,18 +1363,6 @@ impl Walker<'_> {
     fn add_local_offloader(&mut self, path: String) {
         self.offloader_names.insert(last_segment(&path).to_owned());
         self.local_offloaders.insert(path);
-    }
-
-    /// The code's own offloaders found by the pre-pass.
-    pub(crate) fn offloaders(mut self, file: &syn::File) -> Vec<String> {
-        let module = self.module_path();
-        let mut scope = Scope::new(module.clone());
-        scope.add_items(&file.items);
-        self.res.push(scope);
-        self.prepass(&file.items, &module);
-        let mut out: Vec<String> = self.local_offloaders.into_iter().collect();
-        out.sort();
-        out
     }
 }
 

@@ -389,7 +389,7 @@ pub async fn not_offloaded(path: PathBuf) -> std::io::Result<Vec<u8>> {
     let file = syn::parse_file(src).unwrap();
     let cfg = Config::new();
     assert_eq!(
-        pollguard_analysis::find_offloaders(&file, &Options::new(&cfg)),
+        analyze_file(&file, &Options::new(&cfg)).offloaders,
         ["crate::asyncify"]
     );
 }
@@ -452,4 +452,27 @@ fn a_leading_colon_belongs_to_the_call() {
         .map(|f| (f.span.start().line, f.span.start().column))
         .collect();
     assert_eq!(at, [(2, 4)]);
+}
+
+#[test]
+fn closures_handed_to_the_codes_own_fns_are_marked() {
+    // `asyncify` lives in another file: the finding records whose closure it is in.
+    let src = r#"
+use crate::fs::asyncify;
+pub async fn copy(a: PathBuf, b: PathBuf) -> std::io::Result<u64> {
+    asyncify(move || std::fs::copy(a, b)).await
+}
+pub async fn inline(paths: Vec<PathBuf>) {
+    let v: Vec<_> = paths.iter().map(|p| std::fs::read(p)).collect();
+}
+"#;
+    let file = syn::parse_file(src).unwrap();
+    let cfg = Config::new();
+    let analysis = analyze_file(&file, &Options::new(&cfg));
+    let owners: Vec<Option<&str>> = analysis
+        .findings
+        .iter()
+        .map(|f| f.inside_closure_of.as_deref())
+        .collect();
+    assert_eq!(owners, [Some("crate::fs::asyncify"), None]);
 }

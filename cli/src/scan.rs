@@ -43,6 +43,9 @@ pub struct OwnedFinding {
     pub notes: Vec<String>,
     /// The message.
     pub message: String,
+    /// The workspace fn whose closure argument holds the call: if that fn
+    /// turns out to be an offloader, the finding does not hold.
+    pub inside_closure_of: Option<String>,
 }
 
 /// A call of a path that may be one of the workspace's own fns.
@@ -116,6 +119,8 @@ pub struct FileAnalysis {
     pub hatches: Vec<OwnedHatch>,
     /// Escape-hatch comments.
     pub comments: Vec<OwnedComment>,
+    /// The file's own offloaders (`fn asyncify(f) { spawn_blocking(f) }`).
+    pub offloaders: Vec<String>,
 }
 
 /// What became of one file.
@@ -209,6 +214,7 @@ fn own(a: &Analysis) -> FileAnalysis {
                 help: f.help.clone(),
                 notes: f.notes.clone(),
                 message: f.message(),
+                inside_closure_of: f.inside_closure_of.clone(),
             })
             .collect(),
         errors: a
@@ -243,6 +249,7 @@ fn own(a: &Analysis) -> FileAnalysis {
             })
             .collect(),
         comments: Vec::new(),
+        offloaders: a.offloaders.clone(),
     }
 }
 
@@ -328,10 +335,20 @@ pub fn pool(threads: usize) -> Result<rayon::ThreadPool, String> {
 /// Identifiers that make a file worth parsing: `async`, the last segment of
 /// every catalog path and method, and pollguard's own markers.
 fn trigger_names(discovered: &Discovered) -> HashSet<String> {
-    let mut names: HashSet<String> = ["async", "pollguard", "allow_blocking", "blocking"]
-        .into_iter()
-        .map(str::to_owned)
-        .collect();
+    // An offloader wrapper (`fn run<F>(f: F) { spawn_blocking(f) }`) needs
+    // no `async` to matter: its name keeps the file in.
+    let mut names: HashSet<String> = [
+        "async",
+        "pollguard",
+        "allow_blocking",
+        "blocking",
+        "spawn_blocking",
+        "block_in_place",
+        "unblock",
+    ]
+    .into_iter()
+    .map(str::to_owned)
+    .collect();
     for rule in RULES {
         for m in rule.matchers {
             let name = match m {
@@ -518,13 +535,35 @@ pub fn scan(discovered: &Discovered, opts: &ScanOptions) -> Result<ScanResult, S
     let (transitive, used_hatches) = crate::transitive::run(&units);
     let used_hatches: HashSet<(usize, usize)> = used_hatches.into_iter().collect();
 
+    // The workspace's own offloaders, named as other crates see them: a
+    // closure handed to one of them is sync, wherever the fn is defined.
+    let global = |krate: &str, path: &str| match path.strip_prefix("crate::") {
+        Some(rest) => format!("{krate}::{rest}"),
+        None => path.to_owned(),
+    };
+    let mut offloaders: HashSet<String> = HashSet::new();
+    for (i, a) in analyses.iter().enumerate() {
+        if let Some(a) = a {
+            for k in &discovered.files[i].krates {
+                offloaders.extend(a.offloaders.iter().map(|o| global(k, o)));
+            }
+        }
+    }
     let mut per_file: HashMap<usize, Vec<(OwnedFinding, Vec<ChainLoc>)>> = HashMap::new();
     for (i, a) in analyses.iter().enumerate() {
         if let Some(a) = a {
-            per_file
-                .entry(i)
-                .or_default()
-                .extend(a.findings.iter().map(|f| (f.clone(), Vec::new())));
+            let krates = &discovered.files[i].krates;
+            let offloaded = |f: &OwnedFinding| {
+                f.inside_closure_of
+                    .as_deref()
+                    .is_some_and(|o| krates.iter().any(|k| offloaders.contains(&global(k, o))))
+            };
+            per_file.entry(i).or_default().extend(
+                a.findings
+                    .iter()
+                    .filter(|f| !offloaded(f))
+                    .map(|f| (f.clone(), Vec::new())),
+            );
         }
     }
     for (file, mut f, chain) in transitive {

@@ -107,6 +107,7 @@ fn rebuild(stand: &mut Stand, a: &FileAnalysis) -> Analysis {
                 keys: h.keys.clone(),
             })
             .collect(),
+        offloaders: a.offloaders.clone(),
     }
 }
 
@@ -196,6 +197,7 @@ pub(crate) fn run(units: &[UnitIn<'_>]) -> (Vec<Located>, Vec<(usize, usize)>) {
                     help: f.help.clone(),
                     notes: Vec::new(),
                     message: f.message(),
+                    inside_closure_of: None,
                 },
                 chain,
             ));

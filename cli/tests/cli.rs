@@ -449,3 +449,25 @@ fn unreadable_files_exit_2_after_scanning_the_rest() {
     assert_eq!(json_lines(&r.stdout).len(), 1);
     assert!(r.stderr.contains("b.rs: cannot read"));
 }
+
+#[test]
+fn offloader_wrappers_in_other_files_make_closures_sync() {
+    // `asyncify` is defined in `fs/mod.rs`, used in `fs/read.rs`: only the
+    // call outside its closure is a finding, with or without the pre-filter.
+    for extra in [&[][..], &["--no-prefilter"][..]] {
+        let mut args = vec!["--format", "json"];
+        args.extend_from_slice(extra);
+        let r = run("offloader", &args);
+        assert_eq!(r.code, 1, "{}", r.stderr);
+        let lines: Vec<(String, u64)> = json_lines(&r.stdout)
+            .iter()
+            .map(|f| {
+                (
+                    f["file"].as_str().unwrap().to_owned(),
+                    f["line"].as_u64().unwrap(),
+                )
+            })
+            .collect();
+        assert_eq!(lines, [("src/fs/read.rs".to_owned(), 9)]);
+    }
+}
