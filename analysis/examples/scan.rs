@@ -51,7 +51,7 @@ fn main() {
                     "{}:{}: {} [{}]",
                     path.display(),
                     f.span.start().line,
-                    f.message(),
+                    f.headline(),
                     f.confidence.name()
                 );
                 (text, f.inside_closure_of.clone())

@@ -122,11 +122,20 @@ pub struct Finding {
 }
 
 impl Finding {
-    /// The one-line message: what is wrong, with the category and code.
+    /// What is wrong, in one line: "`std::thread::sleep` blocks the executor thread".
     pub fn message(&self) -> String {
+        format!("`{}` {}", self.display, self.rule.message)
+    }
+
+    /// The message with the category and code, for outputs that have no
+    /// field of their own for them (the attribute's compile errors):
+    /// "`std::thread::sleep` blocks the executor thread (pollguard::sleep, PG101)".
+    pub fn headline(&self) -> String {
         format!(
-            "`{}` {} (pollguard::{}, {})",
-            self.display, self.rule.message, self.rule.category, self.rule.code
+            "{} (pollguard::{}, {})",
+            self.message(),
+            self.rule.category,
+            self.rule.code
         )
     }
 }

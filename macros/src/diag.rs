@@ -52,7 +52,7 @@ impl ToTokens for SpanRange {
 /// lines of their own: rustc indents them under the message, where they
 /// read like its own `help:` lines.
 pub(crate) fn text(f: &Finding) -> String {
-    let mut s = f.message();
+    let mut s = f.headline();
     s.push_str("\nhelp: ");
     s.push_str(&f.help);
     for note in &f.notes {
