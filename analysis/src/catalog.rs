@@ -193,6 +193,14 @@ const FILE: &[&str] = &["std::fs::File"];
 const TCP_STREAM: &[&str] = &["std::net::TcpStream"];
 const UDP_SOCKET: &[&str] = &["std::net::UdpSocket"];
 const STDIN: &[&str] = &["std::io::Stdin", "std::io::StdinLock"];
+/// Request builders of blocking HTTP clients: `send`/`call` does the round trip.
+const HTTP_REQUESTS: &[&str] = &[
+    "reqwest::blocking::RequestBuilder",
+    "ureq::Request",
+    "ureq::RequestBuilder",
+    "attohttpc::RequestBuilder",
+    "minreq::Request",
+];
 const RECEIVERS: &[&str] = &[
     "std::sync::mpsc::Receiver",
     "crossbeam_channel::Receiver",
@@ -316,6 +324,8 @@ pub const OFFLOADERS: &[Offloader] = &[
     Offloader::Path("tokio::task::block_in_place"),
     Offloader::Path("std::thread::spawn"),
     Offloader::Path("std::thread::scope"),
+    Offloader::Path("crossbeam::scope"),
+    Offloader::Path("crossbeam_utils::thread::scope"),
     Offloader::Path("rayon::spawn"),
     Offloader::Path("rayon::spawn_fifo"),
     Offloader::Path("rayon::scope"),
@@ -369,6 +379,123 @@ pub const RETURN_TYPES: &[(&str, &str)] = &[
     ("tokio::task::spawn_blocking", "tokio::task::JoinHandle"),
     ("tokio::runtime::Runtime::new", "tokio::runtime::Runtime"),
     ("tokio::runtime::Handle::current", "tokio::runtime::Handle"),
+    ("std::fs::OpenOptions::open", "std::fs::File"),
+    ("std::fs::File::options", "std::fs::OpenOptions"),
+    // Guards are not locks: `guard.lock()` is the inner value's own method.
+    ("std::sync::Mutex::lock", "std::sync::MutexGuard"),
+    ("std::sync::RwLock::read", "std::sync::RwLockReadGuard"),
+    ("std::sync::RwLock::write", "std::sync::RwLockWriteGuard"),
+    ("parking_lot::Mutex::lock", "parking_lot::MutexGuard"),
+    ("parking_lot::RwLock::read", "parking_lot::RwLockReadGuard"),
+    (
+        "parking_lot::RwLock::write",
+        "parking_lot::RwLockWriteGuard",
+    ),
+    ("tokio::sync::Mutex::lock", "tokio::sync::MutexGuard"),
+    ("tokio::fs::File::into_std", "std::fs::File"),
+    ("tempfile::tempfile", "std::fs::File"),
+    ("tempfile::NamedTempFile::reopen", "std::fs::File"),
+    ("tempfile::NamedTempFile::as_file", "std::fs::File"),
+    ("walkdir::WalkDir::into_iter", "walkdir::WalkDir"),
+    (
+        "reqwest::blocking::Client::get",
+        "reqwest::blocking::RequestBuilder",
+    ),
+    (
+        "reqwest::blocking::Client::post",
+        "reqwest::blocking::RequestBuilder",
+    ),
+    (
+        "reqwest::blocking::Client::put",
+        "reqwest::blocking::RequestBuilder",
+    ),
+    (
+        "reqwest::blocking::Client::delete",
+        "reqwest::blocking::RequestBuilder",
+    ),
+    (
+        "reqwest::blocking::Client::head",
+        "reqwest::blocking::RequestBuilder",
+    ),
+    (
+        "reqwest::blocking::Client::patch",
+        "reqwest::blocking::RequestBuilder",
+    ),
+    (
+        "reqwest::blocking::Client::request",
+        "reqwest::blocking::RequestBuilder",
+    ),
+    (
+        "reqwest::blocking::ClientBuilder::build",
+        "reqwest::blocking::Client",
+    ),
+    (
+        "reqwest::blocking::Client::builder",
+        "reqwest::blocking::ClientBuilder",
+    ),
+    ("ureq::get", "ureq::Request"),
+    ("ureq::post", "ureq::Request"),
+    ("ureq::put", "ureq::Request"),
+    ("ureq::delete", "ureq::Request"),
+    ("ureq::head", "ureq::Request"),
+    ("ureq::patch", "ureq::Request"),
+    ("ureq::request", "ureq::Request"),
+    ("ureq::agent", "ureq::Agent"),
+    ("ureq::AgentBuilder::build", "ureq::Agent"),
+    ("ureq::Agent::get", "ureq::Request"),
+    ("ureq::Agent::post", "ureq::Request"),
+    ("ureq::Agent::put", "ureq::Request"),
+    ("ureq::Agent::delete", "ureq::Request"),
+    ("ureq::Agent::request", "ureq::Request"),
+    ("attohttpc::get", "attohttpc::RequestBuilder"),
+    ("attohttpc::post", "attohttpc::RequestBuilder"),
+    ("attohttpc::put", "attohttpc::RequestBuilder"),
+    ("attohttpc::delete", "attohttpc::RequestBuilder"),
+    ("minreq::get", "minreq::Request"),
+    ("minreq::post", "minreq::Request"),
+    ("minreq::put", "minreq::Request"),
+    ("minreq::delete", "minreq::Request"),
+];
+
+/// Builder types whose configuring methods return the builder itself, and the
+/// methods that end the chain.
+pub const BUILDERS: &[(&str, &[&str])] = &[
+    ("std::process::Command", &["output", "status", "spawn"]),
+    ("std::fs::OpenOptions", &["open"]),
+    (
+        "reqwest::blocking::RequestBuilder",
+        &["send", "build", "try_clone"],
+    ),
+    ("reqwest::blocking::ClientBuilder", &["build"]),
+    (
+        "ureq::Request",
+        &[
+            "call",
+            "send",
+            "send_string",
+            "send_json",
+            "send_bytes",
+            "send_form",
+        ],
+    ),
+    (
+        "ureq::RequestBuilder",
+        &["call", "send", "send_json", "send_empty"],
+    ),
+    ("ureq::AgentBuilder", &["build"]),
+    ("attohttpc::RequestBuilder", &["send", "prepare"]),
+    ("minreq::Request", &["send", "send_lazy"]),
+    ("walkdir::WalkDir", &[]),
+];
+
+/// Types whose `for` loop blocks at each step, and the rule it breaks:
+/// `for msg in rx` receives from a channel, `for e in WalkDir::new(dir)` reads
+/// directories.
+pub const BLOCKING_ITERABLES: &[(&str, &str)] = &[
+    ("std::sync::mpsc::Receiver", "PG181"),
+    ("crossbeam_channel::Receiver", "PG181"),
+    ("flume::Receiver", "PG181"),
+    ("walkdir::WalkDir", "PG111"),
 ];
 
 /// Receiver types that a method rule lists but whose match stays likely: a
@@ -398,7 +525,10 @@ pub const TUPLE_RETURNS: &[(&str, &[&str])] = &[
     ),
     (
         "crossbeam_channel::unbounded",
-        &["crossbeam_channel::Sender", "crossbeam_channel::Receiver"],
+        &[
+            "crossbeam_channel::Sender(unbounded)",
+            "crossbeam_channel::Receiver",
+        ],
     ),
     (
         "crossbeam_channel::bounded",
@@ -406,13 +536,19 @@ pub const TUPLE_RETURNS: &[(&str, &[&str])] = &[
     ),
     (
         "crossbeam::channel::unbounded",
-        &["crossbeam_channel::Sender", "crossbeam_channel::Receiver"],
+        &[
+            "crossbeam_channel::Sender(unbounded)",
+            "crossbeam_channel::Receiver",
+        ],
     ),
     (
         "crossbeam::channel::bounded",
         &["crossbeam_channel::Sender", "crossbeam_channel::Receiver"],
     ),
-    ("flume::unbounded", &["flume::Sender", "flume::Receiver"]),
+    (
+        "flume::unbounded",
+        &["flume::Sender(unbounded)", "flume::Receiver"],
+    ),
     ("flume::bounded", &["flume::Sender", "flume::Receiver"]),
     (
         "tokio::sync::mpsc::channel",
@@ -520,6 +656,12 @@ pub static RULES: &[Rule] = &[
             Matcher::Path("std::fs::hard_link"),
             Matcher::Path("std::fs::set_permissions"),
             Matcher::Path("std::fs::exists"),
+            Matcher::Path("tempfile::tempfile"),
+            Matcher::Path("tempfile::tempdir"),
+            Matcher::Path("tempfile::TempDir::new"),
+            Matcher::Path("tempfile::NamedTempFile::new"),
+            Matcher::typed("reopen", 0, &["tempfile::NamedTempFile"]),
+            Matcher::Path("actix_files::NamedFile::open"),
             Matcher::Path("std::os::unix::fs::symlink"),
         ],
         message: "does blocking file system I/O on the executor thread",
@@ -552,7 +694,9 @@ pub static RULES: &[Rule] = &[
             Matcher::typed("read_to_string", 1, FILE),
             Matcher::typed("write", 1, FILE),
             Matcher::typed("write_all", 1, FILE),
-            Matcher::typed("flush", 0, FILE),
+            Matcher::typed("read_line", 1, FILE),
+            Matcher::typed("lines", 0, FILE),
+            Matcher::typed("write_fmt", 1, FILE),
         ],
         message: "does blocking file I/O on the executor thread",
         help: "use `tokio::fs::File` / `tokio::fs::OpenOptions` with `.await`, or move the file work into `tokio::task::spawn_blocking`",
@@ -637,7 +781,10 @@ pub static RULES: &[Rule] = &[
             Matcher::typed("read_to_string", 1, TCP_STREAM),
             Matcher::typed("write", 1, TCP_STREAM),
             Matcher::typed("write_all", 1, TCP_STREAM),
-            Matcher::typed("flush", 0, TCP_STREAM),
+            Matcher::typed("peek", 1, TCP_STREAM),
+            Matcher::typed("read_line", 1, TCP_STREAM),
+            Matcher::typed("peek", 1, UDP_SOCKET),
+            Matcher::typed("peek_from", 1, UDP_SOCKET),
         ],
         message: "does blocking network I/O on the executor thread",
         help: "use `tokio::net` sockets and their async methods with `.await`",
@@ -697,6 +844,10 @@ pub static RULES: &[Rule] = &[
             Matcher::typed("read_to_string", 1, STDIN),
             Matcher::typed("read_to_end", 1, STDIN),
             Matcher::typed("read", 1, STDIN),
+            Matcher::Path("std::io::read_to_string"),
+            Matcher::consumed("interact", 0, &[]),
+            Matcher::consumed("interact_text", 0, &[]),
+            Matcher::consumed("interact_opt", 0, &[]),
         ],
         message: "waits for standard input on the executor thread",
         help: "use `tokio::io::stdin()` with `AsyncBufReadExt`, or read stdin on a dedicated thread and send lines over a channel",
@@ -717,11 +868,12 @@ pub static RULES: &[Rule] = &[
             Matcher::Path("futures_executor::block_on"),
             Matcher::Path("futures_lite::future::block_on"),
             Matcher::Path("pollster::block_on"),
+            Matcher::Path("tokio_test::block_on"),
             Matcher::Path("async_std::task::block_on"),
             Matcher::Path("smol::block_on"),
             Matcher::Path("tokio::runtime::Runtime::block_on"),
             Matcher::Path("tokio::runtime::Handle::block_on"),
-            Matcher::always_on("block_on", 1, &[]),
+            Matcher::always("block_on"),
             Matcher::typed("run_until", 1, &["futures::executor::LocalPool"]),
         ],
         message: "blocks on a future inside async context, which panics or deadlocks inside a runtime",
@@ -821,6 +973,8 @@ pub static RULES: &[Rule] = &[
                 &["std::thread::JoinHandle", "std::thread::ScopedJoinHandle"],
             ),
             Matcher::Path("std::thread::scope"),
+            Matcher::Path("crossbeam::scope"),
+            Matcher::Path("crossbeam_utils::thread::scope"),
         ],
         message: "waits for a thread to finish on the executor thread",
         help: "use `tokio::task::spawn_blocking` and `.await` its `JoinHandle`, or join inside `spawn_blocking`",
@@ -841,6 +995,8 @@ pub static RULES: &[Rule] = &[
             Matcher::consumed("wait", 1, &["std::sync::Condvar", "parking_lot::Condvar"]),
             Matcher::consumed("wait_while", 2, &["std::sync::Condvar"]),
             Matcher::consumed("wait_timeout", 2, &["std::sync::Condvar"]),
+            Matcher::Path("std::thread::park"),
+            Matcher::Path("std::thread::park_timeout"),
         ],
         message: "parks the executor thread until another thread signals",
         help: "use `tokio::sync::Barrier` or `tokio::sync::Notify` and `.await` them",
@@ -858,15 +1014,22 @@ pub static RULES: &[Rule] = &[
         category: Category::HttpBlocking,
         default_level: Level::Deny,
         matchers: &[
-            Matcher::Prefix("reqwest::blocking"),
-            Matcher::Prefix("ureq"),
-            Matcher::Prefix("attohttpc"),
-            Matcher::Prefix("minreq"),
+            Matcher::Path("reqwest::blocking::get"),
+            // The blocking client starts a runtime thread and waits for it.
+            Matcher::Path("reqwest::blocking::Client::new"),
+            Matcher::typed("build", 0, &["reqwest::blocking::ClientBuilder"]),
+            Matcher::typed("send", 0, HTTP_REQUESTS),
+            Matcher::consumed("call", 0, HTTP_REQUESTS),
+            Matcher::typed("send_string", 1, HTTP_REQUESTS),
+            Matcher::typed("send_json", 1, HTTP_REQUESTS),
+            Matcher::typed("send_bytes", 1, HTTP_REQUESTS),
+            Matcher::typed("send_form", 1, HTTP_REQUESTS),
+            Matcher::typed("send", 1, &["ureq::Request", "ureq::RequestBuilder"]),
         ],
         message: "makes a blocking HTTP request on the executor thread",
         help: "use the async `reqwest::Client` with `.await`, or move the request into `tokio::task::spawn_blocking`",
         doc: doc!(
-            "Reports `reqwest::blocking` and `ureq` calls inside async code.",
+            "Reports requests made with `reqwest::blocking`, `ureq`, `attohttpc` and `minreq` inside async code: `reqwest::blocking::get`, and `send`/`call` on their request builders (building a client or a request does no I/O).",
             "A blocking HTTP client waits for the whole round trip; `reqwest::blocking` also \
              panics when dropped inside a runtime.",
             "async fn fetch(url: &str) -> String {\n    reqwest::blocking::get(url).unwrap().text().unwrap()\n}",
@@ -890,6 +1053,11 @@ pub static RULES: &[Rule] = &[
             ),
             Matcher::consumed("read", 0, &["std::sync::RwLock", "parking_lot::RwLock"]),
             Matcher::consumed("write", 0, &["std::sync::RwLock", "parking_lot::RwLock"]),
+            Matcher::consumed("try_lock_for", 1, &["parking_lot::Mutex"]),
+            Matcher::consumed("try_lock_until", 1, &["parking_lot::Mutex"]),
+            Matcher::consumed("try_read_for", 1, &["parking_lot::RwLock"]),
+            Matcher::consumed("try_write_for", 1, &["parking_lot::RwLock"]),
+            Matcher::typed("upgradable_read", 0, &["parking_lot::RwLock"]),
         ],
         message: "takes a blocking lock on the executor thread",
         help: "keep the critical section short and never hold the guard across `.await`, or use `tokio::sync::Mutex` with `.lock().await`",

@@ -3,8 +3,9 @@
 //! comma-separated expressions. A macro whose tokens do not parse is skipped,
 //! never an error.
 
+use crate::catalog::Confidence;
 use crate::walk::{Usage, Walker};
-use proc_macro2::{Spacing, TokenStream, TokenTree};
+use proc_macro2::{Spacing, Span, TokenStream, TokenTree};
 use syn::parse::{ParseStream, Parser};
 use syn::punctuated::Punctuated;
 use syn::{Expr, Pat, Token};
@@ -29,6 +30,12 @@ pub(crate) fn walk_macro(w: &mut Walker<'_>, mac: &syn::Macro, usage: Usage) {
     };
     if OPAQUE.contains(&name.as_str()) {
         return;
+    }
+    if name == "select" && crossbeam_select(w, mac) {
+        return;
+    }
+    if matches!(name.as_str(), "write" | "writeln") {
+        blocking_write(w, mac);
     }
     if name == "select" {
         if let Ok(branches) = parse_select.parse2(mac.tokens.clone()) {
@@ -178,4 +185,72 @@ fn parse_handler(input: ParseStream<'_>) -> syn::Result<Expr> {
         input.parse::<Token![,]>()?;
     }
     Ok(handler)
+}
+
+/// `crossbeam_channel::select! { recv(rx) -> msg => .., }` blocks until an
+/// operation is ready, unless it has a `default` arm. Its arms are not
+/// expressions, so it is matched by its shape.
+fn crossbeam_select(w: &mut Walker<'_>, mac: &syn::Macro) -> bool {
+    let tokens: Vec<TokenTree> = mac.tokens.clone().into_iter().collect();
+    let is_op = |t: &TokenTree| matches!(t, TokenTree::Ident(i) if i == "recv" || i == "send");
+    if !tokens.first().is_some_and(is_op) {
+        return false;
+    }
+    let has_default = tokens
+        .iter()
+        .any(|t| matches!(t, TokenTree::Ident(i) if i == "default"));
+    if !has_default {
+        let start = mac
+            .path
+            .segments
+            .first()
+            .map(|s| s.ident.span())
+            .unwrap_or_else(Span::call_site);
+        let end = mac.delimiter.span().close();
+        w.emit_at(
+            "PG181",
+            "crossbeam_channel::select",
+            "crossbeam_channel::select!",
+            start,
+            end,
+            Confidence::Likely,
+        );
+    }
+    true
+}
+
+/// `write!(file, ..)` / `writeln!(file, ..)` on a std file or socket: the
+/// macro calls `write_fmt` on it.
+fn blocking_write(w: &mut Walker<'_>, mac: &syn::Macro) {
+    let Ok(args) = Punctuated::<Expr, Token![,]>::parse_terminated.parse2(mac.tokens.clone())
+    else {
+        return;
+    };
+    let Some(target) = args.first() else { return };
+    let code = match w.type_of(target).as_deref() {
+        Some("std::fs::File") => "PG112",
+        Some("std::net::TcpStream") => "PG122",
+        _ => return,
+    };
+    let name = mac
+        .path
+        .segments
+        .last()
+        .map(|s| s.ident.to_string())
+        .unwrap_or_default();
+    let start = mac
+        .path
+        .segments
+        .first()
+        .map(|s| s.ident.span())
+        .unwrap_or_else(Span::call_site);
+    let end = mac.delimiter.span().close();
+    w.emit_at(
+        code,
+        "write_fmt",
+        &format!("{name}!(..)"),
+        start,
+        end,
+        Confidence::Certain,
+    );
 }

@@ -57,6 +57,11 @@ impl Scope {
         }
     }
 
+    /// The names this scope's `use` declarations bring, with their targets.
+    pub(crate) fn uses(&self) -> impl Iterator<Item = (&String, &String)> {
+        self.uses.iter()
+    }
+
     pub(crate) fn add_use(&mut self, tree: &UseTree) {
         let mut prefix = Vec::new();
         self.use_tree(tree, &mut prefix);

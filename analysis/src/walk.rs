@@ -8,8 +8,8 @@
 //! match certain; otherwise only rules whose shape says so match, as likely.
 
 use crate::catalog::{
-    self, Confidence, ITEM_TYPES, LIKELY_TYPES, Level, Matcher, OFFLOADERS, Offloader,
-    RETURN_TYPES, RULES, Rule, Shape, THREAD_SPAWN_METHODS, TUPLE_RETURNS,
+    self, BLOCKING_ITERABLES, BUILDERS, Confidence, ITEM_TYPES, LIKELY_TYPES, Level, Matcher,
+    OFFLOADERS, Offloader, RETURN_TYPES, RULES, Rule, Shape, THREAD_SPAWN_METHODS, TUPLE_RETURNS,
 };
 use crate::hatch::{Allow, is_hatch, parse_hatch};
 use crate::resolve::{Resolved, Resolver, Scope};
@@ -61,6 +61,18 @@ enum Ctx {
     /// Inside a closure handed to an offloader: blocking is fine.
     Offloaded,
 }
+
+/// Traits whose `poll*` methods the executor calls directly.
+const POLL_TRAITS: &[&str] = &[
+    "Future",
+    "Stream",
+    "Sink",
+    "AsyncRead",
+    "AsyncWrite",
+    "AsyncBufRead",
+    "AsyncSeek",
+    "Service",
+];
 
 /// Methods whose receiver is consumed as a value (`rx.recv().unwrap()`).
 const UNWRAPPERS: &[&str] = &[
@@ -120,12 +132,24 @@ const CONSTRUCTORS: &[&str] = &[
     "create_new",
 ];
 
-/// Builder types whose configuring methods return the builder itself.
-const BUILDERS: &[&str] = &["std::process::Command", "std::fs::OpenOptions"];
-
 /// Names that stay in scope as themselves (prelude and primitives) when
 /// inferring wrapper types.
-const WRAPPERS: &[&str] = &["Arc", "Rc", "Box", "Pin"];
+/// Types that wrap a value and give its methods through `Deref` or by
+/// forwarding them: `Arc<Mutex<T>>` locks like a `Mutex`, a `BufReader<File>`
+/// reads like a `File`, axum's `State<AppState>` and actix's `Data<AppState>`
+/// hold an `AppState`.
+const WRAPPERS: &[&str] = &[
+    "Arc",
+    "Rc",
+    "Box",
+    "Pin",
+    "BufReader",
+    "BufWriter",
+    "LineWriter",
+    "Data",
+    "State",
+    "Extension",
+];
 
 pub(crate) struct Walker<'a> {
     opts: &'a Options<'a>,
@@ -146,9 +170,18 @@ pub(crate) struct Walker<'a> {
     local_offloaders: HashSet<String>,
     /// Last segments of every known offloader, for the by-name pre-scans.
     offloader_names: HashSet<String>,
+    /// Inside a hand-written `poll`: nothing there is awaited, so the shape
+    /// of a call says nothing, and only certain matches count.
+    in_poll_fn: bool,
     /// The fn that receives the closure being walked, when that fn may be an
     /// offloader defined elsewhere.
     closure_owner: Option<String>,
+    /// Return types of the code's own fns and methods (`crate::fixture_dir`,
+    /// `crate::Service::state`).
+    fn_returns: HashMap<String, String>,
+    /// `pub use` re-exports of the code's own modules: `crate::sleeper::sleep`
+    /// -> `std::thread::sleep`.
+    reexports: HashMap<String, String>,
     /// Field types of structs seen in the code: struct path -> field -> type path.
     fields: HashMap<String, HashMap<String, String>>,
     out: Analysis,
@@ -168,6 +201,9 @@ impl<'a> Walker<'a> {
             marked: HashSet::new(),
             local_offloaders: HashSet::new(),
             closure_owner: None,
+            in_poll_fn: false,
+            fn_returns: HashMap::new(),
+            reexports: HashMap::new(),
             offloader_names: OFFLOADERS
                 .iter()
                 .map(|o| match o {
@@ -226,7 +262,16 @@ impl<'a> Walker<'a> {
                         self.marked.insert(path.clone());
                     }
                     if forwards_to_offloader(&f.sig, &f.block, &self.offloader_names) {
-                        self.add_local_offloader(path);
+                        self.add_local_offloader(path.clone());
+                    }
+                    self.record_return(path, &f.sig);
+                }
+                Item::Use(u) if !matches!(u.vis, syn::Visibility::Inherited) => {
+                    let mut scope = Scope::new(module.to_owned());
+                    scope.add_use(&u.tree);
+                    for (name, target) in scope.uses() {
+                        self.reexports
+                            .insert(format!("{module}::{name}"), target.clone());
                     }
                 }
                 Item::Impl(i) => {
@@ -240,8 +285,9 @@ impl<'a> Walker<'a> {
                                 self.marked.insert(path.clone());
                             }
                             if forwards_to_offloader(&f.sig, &f.block, &self.offloader_names) {
-                                self.add_local_offloader(path);
+                                self.add_local_offloader(path.clone());
                             }
+                            self.record_return(path, &f.sig);
                         }
                     }
                 }
@@ -268,6 +314,14 @@ impl<'a> Walker<'a> {
                     }
                 }
                 _ => {}
+            }
+        }
+    }
+
+    fn record_return(&mut self, path: String, sig: &Signature) {
+        if let syn::ReturnType::Type(_, ty) = &sig.output {
+            if let Some(ty) = self.resolve_type(ty) {
+                self.fn_returns.insert(path, ty);
             }
         }
     }
@@ -304,6 +358,12 @@ impl<'a> Walker<'a> {
             Item::Impl(i) => {
                 let ty = self.impl_type(&i.self_ty, module);
                 let saved = std::mem::replace(&mut self.self_ty, ty.clone());
+                let poll_trait = i
+                    .trait_
+                    .as_ref()
+                    .and_then(|(_, p, _)| p.segments.last())
+                    .map(|s| s.ident.to_string())
+                    .filter(|t| POLL_TRAITS.contains(&t.as_str()));
                 self.with_hatches(&i.attrs, |w| {
                     for it in &i.items {
                         if let ImplItem::Fn(f) = it {
@@ -311,11 +371,18 @@ impl<'a> Walker<'a> {
                                 continue;
                             }
                             let owner = ty.clone().unwrap_or_else(|| module.to_owned());
-                            w.func(
+                            // A hand-written `poll` (or a tower `Service::call`) runs
+                            // on the executor thread, like an async fn's body.
+                            let name = f.sig.ident.to_string();
+                            let on_executor = poll_trait.as_deref().is_some_and(|t| {
+                                name.starts_with("poll") || (t == "Service" && name == "call")
+                            });
+                            w.func_in(
                                 &f.attrs,
                                 &f.sig,
                                 &f.block,
-                                format!("{owner}::{}", f.sig.ident),
+                                format!("{owner}::{name}"),
+                                on_executor,
                             );
                         }
                     }
@@ -362,6 +429,17 @@ impl<'a> Walker<'a> {
     }
 
     fn func(&mut self, attrs: &[Attribute], sig: &Signature, block: &Block, path: String) {
+        self.func_in(attrs, sig, block, path, false);
+    }
+
+    fn func_in(
+        &mut self,
+        attrs: &[Attribute],
+        sig: &Signature,
+        block: &Block,
+        path: String,
+        on_executor: bool,
+    ) {
         let saved = (
             self.ctx,
             self.current_fn,
@@ -369,7 +447,9 @@ impl<'a> Walker<'a> {
         );
         let hatch_count = self.allows.len();
         let allowed_fn = self.push_hatches(attrs);
-        if sig.asyncness.is_some() {
+        let saved_poll =
+            std::mem::replace(&mut self.in_poll_fn, on_executor && sig.asyncness.is_none());
+        if sig.asyncness.is_some() || on_executor {
             self.ctx = Ctx::Async;
             self.current_fn = None;
         } else {
@@ -401,6 +481,7 @@ impl<'a> Walker<'a> {
         self.block(block, Usage::Returned);
         self.env.pop();
         self.allows.truncate(hatch_count);
+        self.in_poll_fn = saved_poll;
         (self.ctx, self.current_fn, self.offloaded_names) = saved;
     }
 
@@ -542,6 +623,7 @@ impl<'a> Walker<'a> {
                 self.env.pop();
             }
             Expr::ForLoop(f) => {
+                self.blocking_iteration(&f.expr);
                 self.expr(&f.expr, Usage::Iterated);
                 self.env.push(HashMap::new());
                 let item = self.item_type(&f.expr);
@@ -616,6 +698,29 @@ impl<'a> Walker<'a> {
         }
     }
 
+    /// `for msg in rx` receives from a channel at each step with no method
+    /// call in sight; `for e in WalkDir::new(dir)` reads directories.
+    fn blocking_iteration(&mut self, iterable: &Expr) {
+        let Some(ty) = self.infer(iterable) else {
+            return;
+        };
+        let Some((_, code)) = BLOCKING_ITERABLES.iter().find(|(t, _)| *t == ty) else {
+            return;
+        };
+        let Some(rule) = Rule::find(code) else { return };
+        let display = format!("for .. in {}", short(iterable));
+        let span = iterable.span();
+        self.emit(
+            rule,
+            &format!("{ty}::into_iter"),
+            &display,
+            span,
+            span,
+            Confidence::Certain,
+            None,
+        );
+    }
+
     fn cond(&mut self, cond: &Expr) {
         match cond {
             Expr::Let(l) => {
@@ -685,11 +790,11 @@ impl<'a> Walker<'a> {
             c.args.iter().for_each(|a| self.expr(a, Usage::Passed));
             return;
         }
-        let resolved = self.res.resolve(
+        let resolved = self.reexported(self.res.resolve(
             &segs,
             p.path.leading_colon.is_some(),
             self.self_ty.as_deref(),
-        );
+        ));
         let start = match (&p.path.leading_colon, p.path.segments.first()) {
             (Some(colons), _) => colons.spans[0],
             (None, Some(first)) => first.ident.span(),
@@ -720,6 +825,23 @@ impl<'a> Walker<'a> {
         } else {
             c.args.iter().for_each(|a| self.expr(a, Usage::Passed));
         }
+    }
+
+    /// Follows a `pub use` of the code's own modules (`mod sleeper { pub use
+    /// std::thread::sleep; }`), a few levels deep at most.
+    fn reexported(&self, mut resolved: Resolved) -> Resolved {
+        for _ in 0..4 {
+            match &resolved {
+                Resolved::Path(p) => match self.reexports.get(p) {
+                    Some(target) => {
+                        resolved = Resolved::Path(crate::resolve::canonical(target.clone()))
+                    }
+                    None => break,
+                },
+                _ => break,
+            }
+        }
+        resolved
     }
 
     fn is_offloader(&self, resolved: &Resolved) -> bool {
@@ -856,6 +978,9 @@ impl<'a> Walker<'a> {
 
     fn method_call(&mut self, m: &syn::ExprMethodCall, usage: Usage) {
         let name = m.method.to_string();
+        if name == "set_nonblocking" {
+            self.mark_nonblocking(m);
+        }
         if usage != Usage::Awaited {
             self.check_method(m, &name, usage);
         }
@@ -875,6 +1000,25 @@ impl<'a> Walker<'a> {
             self.args_offloaded(&m.args);
         } else {
             m.args.iter().for_each(|a| self.expr(a, Usage::Passed));
+        }
+    }
+
+    /// `sock.set_nonblocking(true)`: from here on the socket's reads and
+    /// writes return `WouldBlock` instead of blocking, so its type no longer
+    /// matches the rules.
+    fn mark_nonblocking(&mut self, m: &syn::ExprMethodCall) {
+        let on = matches!(m.args.first(), Some(Expr::Lit(l)) if matches!(&l.lit, syn::Lit::Bool(b) if b.value));
+        let Expr::Path(p) = &*m.receiver else { return };
+        let Some(var) = p.path.get_ident().map(|i| i.to_string()) else {
+            return;
+        };
+        if let (true, Some(ty)) = (on, self.var_type(&var)) {
+            for frame in self.env.iter_mut().rev() {
+                if let Some(slot) = frame.get_mut(&var) {
+                    *slot = Some(format!("{ty}(nonblocking)"));
+                    break;
+                }
+            }
         }
     }
 
@@ -974,6 +1118,9 @@ impl<'a> Walker<'a> {
         if level == Level::Allow || self.opts.config.call_allowed(call) {
             return;
         }
+        if self.in_poll_fn && confidence == Confidence::Likely {
+            return;
+        }
         match self.ctx {
             Ctx::Offloaded => {}
             Ctx::Sync => {
@@ -1010,6 +1157,26 @@ impl<'a> Walker<'a> {
     }
 
     // ----- macros -----
+
+    /// Reports a blocking macro (`crossbeam_channel::select!`, `writeln!` to
+    /// a file) at its path.
+    pub(crate) fn emit_at(
+        &mut self,
+        code: &str,
+        call: &str,
+        display: &str,
+        span: Span,
+        end: Span,
+        confidence: Confidence,
+    ) {
+        if let Some(rule) = Rule::find(code) {
+            self.emit(rule, call, display, span, end, confidence, None);
+        }
+    }
+
+    pub(crate) fn type_of(&self, e: &Expr) -> Option<String> {
+        self.infer(e)
+    }
 
     fn mac(&mut self, mac: &syn::Macro, usage: Usage) {
         crate::macros::walk_macro(self, mac, usage);
@@ -1051,6 +1218,9 @@ impl<'a> Walker<'a> {
             Pat::Reference(r) => self.bind_pat(&r.pat, ty),
             Pat::Paren(p) => self.bind_pat(&p.pat, ty),
             Pat::Tuple(t) => t.elems.iter().for_each(|p| self.bind_pat(p, None)),
+            // `State(state): State<AppState>`: the type peels to the inner
+            // value, which a one-field pattern binds.
+            Pat::TupleStruct(t) if t.elems.len() == 1 => self.bind_pat(&t.elems[0], ty),
             Pat::TupleStruct(t) => t.elems.iter().for_each(|p| self.bind_pat(p, None)),
             Pat::Slice(s) => s.elems.iter().for_each(|p| self.bind_pat(p, None)),
             Pat::Struct(s) => s.fields.iter().for_each(|f| self.bind_pat(&f.pat, None)),
@@ -1094,16 +1264,25 @@ impl<'a> Walker<'a> {
     }
 
     fn call_path(&self, c: &syn::ExprCall) -> Option<String> {
-        let Expr::Path(p) = &*c.func else { return None };
+        let Expr::Path(p) = &*c.func else {
+            return None;
+        };
         let segs = path_segs(&p.path);
-        match self.res.resolve(
+        let resolved = self.res.resolve(
             &segs,
             p.path.leading_colon.is_some(),
             self.self_ty.as_deref(),
-        ) {
+        );
+        match self.reexported(resolved) {
             Resolved::Path(s) => Some(s),
             Resolved::Glob(c) if c.len() == 1 => c.into_iter().next(),
-            _ => None,
+            // Several globs: the candidate the catalog knows.
+            Resolved::Glob(c) => c.into_iter().find(|p| {
+                RETURN_TYPES.iter().any(|(k, _)| k == p)
+                    || TUPLE_RETURNS.iter().any(|(k, _)| k == p)
+                    || match_path(p).is_some()
+            }),
+            Resolved::Unresolved(_) => None,
         }
     }
 
@@ -1163,6 +1342,9 @@ impl<'a> Walker<'a> {
                 if let Some((_, ty)) = RETURN_TYPES.iter().find(|(p, _)| *p == path) {
                     return Some((*ty).to_owned());
                 }
+                if let Some(ty) = self.fn_returns.get(&path) {
+                    return Some(ty.clone());
+                }
                 let (parent, last) = path.rsplit_once("::")?;
                 let parent_last = parent.rsplit("::").next()?;
                 if WRAPPERS.contains(&parent_last) && last == "new"
@@ -1188,7 +1370,11 @@ impl<'a> Walker<'a> {
                 if let Some((_, ty)) = RETURN_TYPES.iter().find(|(p, _)| *p == key) {
                     return Some((*ty).to_owned());
                 }
-                if BUILDERS.contains(&recv.as_str()) && !builder_terminal(&name) {
+                if let Some(ty) = self.fn_returns.get(&key) {
+                    return Some(ty.clone());
+                }
+                let builder = BUILDERS.iter().find(|(t, _)| *t == recv);
+                if builder.is_some_and(|(_, ends)| !ends.contains(&name.as_str())) {
                     return Some(recv);
                 }
                 None
@@ -1208,11 +1394,6 @@ impl<'a> Walker<'a> {
             _ => None,
         }
     }
-}
-
-/// Methods of builders that end the chain (they are what the rules match).
-fn builder_terminal(name: &str) -> bool {
-    matches!(name, "output" | "status" | "spawn" | "open")
 }
 
 /// The catalog rule whose path or prefix matcher matches `path`.

@@ -476,3 +476,40 @@ pub async fn inline(paths: Vec<PathBuf>) {
         .collect();
     assert_eq!(owners, [Some("crate::fs::asyncify"), None]);
 }
+
+#[test]
+fn hand_written_poll_fns_run_on_the_executor() {
+    // Nothing is awaited in `poll`, so only certain matches count there.
+    let src = r#"
+impl Future for ReadOnce {
+    type Output = Vec<u8>;
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Vec<u8>> {
+        let maybe = self.inner.output().unwrap();
+        Poll::Ready(std::fs::read(&self.path).unwrap())
+    }
+}
+impl Drop for ReadOnce {
+    fn drop(&mut self) { std::fs::remove_file(&self.path).ok(); }
+}
+"#;
+    let lines: Vec<(usize, &str)> = scan(src).iter().map(|f| (f.0, f.1)).collect();
+    assert_eq!(lines, [(6, "PG111")]);
+}
+
+#[test]
+fn nonblocking_sockets_and_unbounded_senders_do_not_block() {
+    let src = r#"
+async fn tick(sock: std::net::UdpSocket, blocking: std::net::UdpSocket) {
+    sock.set_nonblocking(true).unwrap();
+    let mut buf = [0u8; 64];
+    let a = sock.recv_from(&mut buf);
+    let b = blocking.recv_from(&mut buf);
+    let (tx, _rx) = crossbeam_channel::unbounded::<u8>();
+    tx.send(1).unwrap();
+    let (btx, _brx) = crossbeam_channel::bounded::<u8>(1);
+    btx.send(1).unwrap();
+}
+"#;
+    let lines: Vec<(usize, &str)> = scan(src).iter().map(|f| (f.0, f.1)).collect();
+    assert_eq!(lines, [(6, "PG122"), (10, "PG182")]);
+}

@@ -33,10 +33,10 @@ async fn session(req: HttpRequest, data: web::Data<AppState>) -> impl Responder 
 #[get("/static/{name}")]
 async fn static_file(name: web::Path<String>, data: web::Data<AppState>) -> actix_web::Result<NamedFile> {
     let path = data.static_dir.join(name.into_inner()); //~ ok(thread_join)
-    if !path.is_file() { //~ miss(fs)
+    if !path.is_file() { //~ fs
         return Err(actix_web::error::ErrorNotFound("no such file"));
     }
-    Ok(NamedFile::open(path)?) //~ miss(fs)
+    Ok(NamedFile::open(path)?) //~ fs
 }
 
 #[get("/static-async/{name}")]

@@ -9,7 +9,7 @@ pub struct AppState {
 }
 
 pub async fn list(State(state): State<AppState>) -> Json<Vec<String>> {
-    let rows = state.db.lock().clone(); //~ miss(lock)
+    let rows = state.db.lock().clone(); //~ lock
     Json(rows)
 }
 

@@ -28,7 +28,7 @@ async fn fetch_to_std_file(client: &reqwest::Client, job: &Job) -> anyhow::Resul
     let bytes = client.get(&job.url).send().await?.bytes().await?;
     let mut file = std::fs::File::create(&job.dest)?; //~ fs
     file.write_all(&bytes)?; //~ fs
-    file.flush()?; //~ fp(fs)
+    file.flush()?; //~ ok(fs)
     Ok(())
 }
 
@@ -58,7 +58,7 @@ async fn main() -> anyhow::Result<()> {
 
     let overwrite = dialoguer::Confirm::new()
         .with_prompt("overwrite existing files?")
-        .interact()?; //~ miss(stdio)
+        .interact()?; //~ stdio
     if !overwrite {
         let jobs_left: Vec<&Job> = jobs.iter().filter(|j| !j.dest.exists()).collect(); //~ miss(fs)
         eprintln!("{} to fetch", jobs_left.len());
@@ -98,8 +98,8 @@ async fn main() -> anyhow::Result<()> {
         drop(status);
     }
 
-    let agent = ureq::AgentBuilder::new().build(); //~ fp(http_blocking)
-    let ping = agent.get("https://example.com/ping").call(); //~ miss(http_blocking)
+    let agent = ureq::AgentBuilder::new().build(); //~ ok(http_blocking)
+    let ping = agent.get("https://example.com/ping").call(); //~ http_blocking
     drop(ping);
 
     if failed > 0 {

@@ -80,9 +80,9 @@ pub async fn poll_socket(sock: UdpSocket, world: Arc<World>) -> std::io::Result<
     sock.set_nonblocking(true)?;
     let mut buf = [0u8; 1200];
     loop {
-        match sock.recv_from(&mut buf) { //~ fp(net)
+        match sock.recv_from(&mut buf) { //~ ok(net)
             Ok((n, from)) => {
-                sock.send_to(&buf[..n], from)?; //~ fp(net)
+                sock.send_to(&buf[..n], from)?; //~ ok(net)
             }
             Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
                 tokio::time::sleep(Duration::from_millis(1)).await;

@@ -54,7 +54,7 @@ pub async fn helpers_and_unknown_types(p: &Parser, cfg: &Config) {
         drop(ev);
     }
     let d = decoder();
-    let frame = d.recv().unwrap(); //~ fp(channel)
+    let frame = d.recv().unwrap(); //~ ok(channel)
     drop((b, frame));
 }
 

@@ -13,7 +13,7 @@ pub async fn globbed(p: &std::path::Path) -> std::io::Result<String> {
     let text = read_to_string(p)?; //~ fs
     let mut f = File::open(p)?; //~ fs
     let mut more = String::new();
-    f.read_to_string(&mut more)?; //~ miss(fs)
+    f.read_to_string(&mut more)?; //~ fs
     create_dir_all(p.with_extension("d"))?; //~ fs
     Ok(text + &more)
 }
@@ -93,7 +93,7 @@ mod timer {
 }
 
 pub async fn reexports() {
-    sleeper::sleep(std::time::Duration::from_millis(1)); //~ miss(sleep)
+    sleeper::sleep(std::time::Duration::from_millis(1)); //~ sleep
     timer::sleep(std::time::Duration::from_millis(1)).await; //~ ok(sleep)
 }
 

@@ -48,7 +48,7 @@ pub async fn via_thread_builder(d: Duration) -> std::io::Result<()> {
 
 pub async fn scoped_crossbeam(data: &[u64]) -> u64 {
     let mut total = 0;
-    crossbeam::scope(|s| { //~ miss(thread_join)
+    crossbeam::scope(|s| { //~ thread_join
         s.spawn(|_| data.len());
         total = data.iter().sum();
     })
@@ -58,7 +58,7 @@ pub async fn scoped_crossbeam(data: &[u64]) -> u64 {
 
 pub async fn parks() {
     std::thread::yield_now(); //~ ok(sleep)
-    std::thread::park_timeout(Duration::from_millis(5)); //~ miss(thread_join)
+    std::thread::park_timeout(Duration::from_millis(5)); //~ thread_join
 }
 
 pub async fn condvar_variants(pair: &(std::sync::Mutex<bool>, std::sync::Condvar)) {
@@ -73,10 +73,10 @@ pub async fn condvar_variants(pair: &(std::sync::Mutex<bool>, std::sync::Condvar
 }
 
 pub async fn parking_lot_timeouts(m: &parking_lot::Mutex<u8>, r: &parking_lot::RwLock<u8>) {
-    if let Some(g) = m.try_lock_for(Duration::from_millis(10)) { //~ miss(lock)
+    if let Some(g) = m.try_lock_for(Duration::from_millis(10)) { //~ lock
         drop(g);
     }
-    let up = r.upgradable_read(); //~ miss(lock)
+    let up = r.upgradable_read(); //~ lock
     drop(up);
     let fast = r.try_read(); //~ ok(lock)
     drop(fast);
@@ -106,7 +106,7 @@ pub async fn nested_runtimes() -> u32 {
     let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
     let a = rt.block_on(async { 1 }); //~ block_on
     let local = tokio::task::LocalSet::new();
-    let b = local.block_on(&rt, async { 2 }); //~ miss(block_on)
+    let b = local.block_on(&rt, async { 2 }); //~ block_on
     let c = std::thread::spawn(|| futures::executor::block_on(async { 3 })) //~ ok(block_on)
         .join() //~ thread_join
         .unwrap();

@@ -80,7 +80,7 @@ pub async fn flume_bridge(n: usize) -> usize {
 
 pub async fn crossbeam_unbounded() {
     let (tx, rx) = crossbeam_channel::unbounded::<u64>();
-    tx.send(7).unwrap(); //~ fp(channel)
+    tx.send(7).unwrap(); //~ ok(channel)
     for v in rx.try_iter() { //~ ok(channel)
         drop(v);
     }

@@ -37,8 +37,8 @@ pub async fn read_stdin_many_ways() -> std::io::Result<String> {
     let mut buf = [0u8; 16];
     let n = std::io::stdin().read(&mut buf)?; //~ stdio
     let mut reader = BufReader::new(std::io::stdin());
-    reader.read_line(&mut s)?; //~ miss(stdio)
-    let all = std::io::read_to_string(std::io::stdin())?; //~ miss(stdio)
+    reader.read_line(&mut s)?; //~ stdio
+    let all = std::io::read_to_string(std::io::stdin())?; //~ stdio
     let stdin = std::io::stdin();
     let mut handle = stdin.lock();
     handle.read_line(&mut s)?; //~ stdio
@@ -46,7 +46,7 @@ pub async fn read_stdin_many_ways() -> std::io::Result<String> {
 }
 
 pub async fn relay(rx: std::sync::mpsc::Receiver<String>, out: tokio::sync::mpsc::Sender<String>) {
-    for msg in rx { //~ miss(channel)
+    for msg in rx { //~ channel
         out.send(msg).await.ok(); //~ ok(channel)
     }
 }

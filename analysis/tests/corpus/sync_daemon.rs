@@ -74,7 +74,7 @@ impl Daemon {
         let mut buf = [0u8; 8192];
         let mut sum = 0u64;
         loop {
-            let n = reader.read(&mut buf)?; //~ miss(fs)
+            let n = reader.read(&mut buf)?; //~ fs
             if n == 0 {
                 break;
             }
@@ -85,7 +85,7 @@ impl Daemon {
 
     pub async fn full_scan(&self) -> Vec<PathBuf> {
         let mut out = Vec::new();
-        for entry in walkdir::WalkDir::new(&self.src) { //~ miss(fs)
+        for entry in walkdir::WalkDir::new(&self.src) { //~ fs
             if let Ok(e) = entry {
                 out.push(e.into_path());
             }
@@ -107,7 +107,7 @@ impl Daemon {
             .create(true)
             .append(true)
             .open(self.dst.join(".synced"))?; //~ fs
-        marker.sync_all()?; //~ miss(fs)
+        marker.sync_all()?; //~ fs
         let age = std::fs::metadata(self.dst.join(".synced"))?.modified()?; //~ fs
         let _ = age.elapsed();
         Ok(())

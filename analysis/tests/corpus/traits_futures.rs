@@ -59,7 +59,7 @@ pub struct ReadOnce {
 impl Future for ReadOnce {
     type Output = std::io::Result<Vec<u8>>;
     fn poll(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<Self::Output> {
-        Poll::Ready(std::fs::read(&self.path)) //~ miss(fs)
+        Poll::Ready(std::fs::read(&self.path)) //~ fs
     }
 }
 
@@ -70,7 +70,7 @@ pub struct Throttle {
 impl futures::Stream for Throttle {
     type Item = ();
     fn poll_next(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<Option<()>> {
-        std::thread::sleep(self.delay); //~ miss(sleep)
+        std::thread::sleep(self.delay); //~ sleep
         Poll::Ready(Some(()))
     }
 }
@@ -130,7 +130,7 @@ pub struct House {
 impl House {
     pub async fn close_up(&self) {
         let mut front = self.front.lock().unwrap(); //~ lock
-        front.lock(); //~ fp(lock)
+        front.lock(); //~ ok(lock)
         let mut back = self.back.lock().await; //~ ok(lock)
         back.lock(); //~ fp(lock)
         let _ = back.wait(); //~ ok(thread_join)

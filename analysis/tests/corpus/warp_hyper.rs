@@ -90,14 +90,14 @@ where
             .open("slow.log") //~ fs
             .unwrap();
         use std::io::Write;
-        writeln!(log, "slow request").ok(); //~ miss(fs)
+        writeln!(log, "slow request").ok(); //~ fs
     }
     resp
 }
 
 pub async fn client_call(url: &str) -> String {
     let client = reqwest::blocking::Client::new(); //~ http_blocking
-    let resp = client.get(url).send(); //~ miss(http_blocking)
+    let resp = client.get(url).send(); //~ http_blocking
     resp.and_then(|r| r.text()).unwrap_or_default()
 }
 
