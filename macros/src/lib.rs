@@ -15,6 +15,9 @@ mod expand;
 mod strip;
 mod watchdog;
 
+#[cfg(test)]
+mod robustness;
+
 use proc_macro::TokenStream;
 
 /// Reports blocking calls in async code as compile errors, at the call.
