@@ -101,13 +101,8 @@ pub(crate) fn path_has_prefix(call: &str, prefix: &str) -> bool {
 pub fn unknown_key_message(key: &str) -> String {
     let mut names: Vec<&str> = Category::ALL.iter().map(|c| c.name()).collect();
     names.extend(crate::catalog::RULES.iter().map(|r| r.name));
-    let best = names
-        .iter()
-        .map(|n| (edit_distance(key, n), *n))
-        .min()
-        .filter(|(d, _)| *d <= 3);
-    match best {
-        Some((_, name)) => format!("unknown category or rule `{key}`: did you mean `{name}`?"),
+    match closest(key, names) {
+        Some(name) => format!("unknown category or rule `{key}`: did you mean `{name}`?"),
         None => format!(
             "unknown category or rule `{key}`: expected one of {}",
             Category::ALL
@@ -117,6 +112,17 @@ pub fn unknown_key_message(key: &str) -> String {
                 .join(", ")
         ),
     }
+}
+
+/// The candidate closest to a misspelled `key`, if one is close enough to be
+/// what was meant (an edit distance of 2, or a third of its length).
+pub fn closest<'a>(key: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|c| (edit_distance(key, c), c))
+        .min()
+        .filter(|(d, c)| *d <= 2.max(c.len() / 3))
+        .map(|(_, c)| c)
 }
 
 fn edit_distance(a: &str, b: &str) -> usize {

@@ -334,13 +334,8 @@ fn unknown_key(key: &str, at: &str) -> String {
 }
 
 fn unknown_key_in(key: &str, at: &str, keys: &[&str]) -> String {
-    let best = keys
-        .iter()
-        .map(|k| (edit_distance(key, k), *k))
-        .min()
-        .filter(|(d, k)| *d <= 2.max(k.len() / 3));
-    match best {
-        Some((_, k)) => format!("unknown key `{key}` in {at}: did you mean `{k}`?"),
+    match pollguard_analysis::config::closest(key, keys.iter().copied()) {
+        Some(k) => format!("unknown key `{key}` in {at}: did you mean `{k}`?"),
         None => format!(
             "unknown key `{key}` in {at}: expected one of {}",
             keys.iter()
@@ -349,20 +344,6 @@ fn unknown_key_in(key: &str, at: &str, keys: &[&str]) -> String {
                 .join(", ")
         ),
     }
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != *cb);
-            cur.push((prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1));
-        }
-        prev = cur;
-    }
-    prev[b.len()]
 }
 
 #[cfg(test)]
