@@ -257,14 +257,12 @@ impl<'a> Walker<'a> {
         for item in items {
             match item {
                 Item::Fn(f) => {
-                    let path = format!("{module}::{}", f.sig.ident);
-                    if has_marker(&f.attrs) {
-                        self.marked.insert(path.clone());
-                    }
-                    if forwards_to_offloader(&f.sig, &f.block, &self.offloader_names) {
-                        self.add_local_offloader(path.clone());
-                    }
-                    self.record_return(path, &f.sig);
+                    self.prepass_fn(
+                        format!("{module}::{}", f.sig.ident),
+                        &f.attrs,
+                        &f.sig,
+                        &f.block,
+                    );
                 }
                 Item::Use(u) if !matches!(u.vis, syn::Visibility::Inherited) => {
                     let mut scope = Scope::new(module.to_owned());
@@ -280,14 +278,12 @@ impl<'a> Walker<'a> {
                     };
                     for it in &i.items {
                         if let ImplItem::Fn(f) = it {
-                            let path = format!("{ty}::{}", f.sig.ident);
-                            if has_marker(&f.attrs) {
-                                self.marked.insert(path.clone());
-                            }
-                            if forwards_to_offloader(&f.sig, &f.block, &self.offloader_names) {
-                                self.add_local_offloader(path.clone());
-                            }
-                            self.record_return(path, &f.sig);
+                            self.prepass_fn(
+                                format!("{ty}::{}", f.sig.ident),
+                                &f.attrs,
+                                &f.sig,
+                                &f.block,
+                            );
                         }
                     }
                 }
@@ -318,7 +314,15 @@ impl<'a> Walker<'a> {
         }
     }
 
-    fn record_return(&mut self, path: String, sig: &Signature) {
+    /// What the walk needs to know of a fn before it reaches its callers:
+    /// whether it is marked blocking, whether it is an offloader, what it returns.
+    fn prepass_fn(&mut self, path: String, attrs: &[Attribute], sig: &Signature, block: &Block) {
+        if has_marker(attrs) {
+            self.marked.insert(path.clone());
+        }
+        if forwards_to_offloader(sig, block, &self.offloader_names) {
+            self.add_local_offloader(path.clone());
+        }
         if let syn::ReturnType::Type(_, ty) = &sig.output {
             if let Some(ty) = self.resolve_type(ty) {
                 self.fn_returns.insert(path, ty);
