@@ -323,9 +323,6 @@ pub const OFFLOADERS: &[Offloader] = &[
     Offloader::Path("tokio::task::spawn_blocking"),
     Offloader::Path("tokio::task::block_in_place"),
     Offloader::Path("std::thread::spawn"),
-    Offloader::Path("std::thread::scope"),
-    Offloader::Path("crossbeam::scope"),
-    Offloader::Path("crossbeam_utils::thread::scope"),
     Offloader::Path("rayon::spawn"),
     Offloader::Path("rayon::spawn_fifo"),
     Offloader::Path("rayon::scope"),
@@ -1029,7 +1026,7 @@ pub static RULES: &[Rule] = &[
         message: "makes a blocking HTTP request on the executor thread",
         help: "use the async `reqwest::Client` with `.await`, or move the request into `tokio::task::spawn_blocking`",
         doc: doc!(
-            "Reports requests made with `reqwest::blocking`, `ureq`, `attohttpc` and `minreq` inside async code: `reqwest::blocking::get`, and `send`/`call` on their request builders (building a client or a request does no I/O).",
+            "Reports requests made with `reqwest::blocking`, `ureq`, `attohttpc` and `minreq` inside async code: `reqwest::blocking::get`, `send`/`call` on their request builders, and building a `reqwest::blocking::Client`, which starts a thread and waits for it (building a request, or a `ureq` agent, does no I/O).",
             "A blocking HTTP client waits for the whole round trip; `reqwest::blocking` also \
              panics when dropped inside a runtime.",
             "async fn fetch(url: &str) -> String {\n    reqwest::blocking::get(url).unwrap().text().unwrap()\n}",

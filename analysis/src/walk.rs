@@ -109,6 +109,14 @@ const PASS_THROUGH: &[&str] = &[
 
 /// Methods that return their receiver's type, for inference.
 const SAME_TYPE: &[&str] = &[
+    "map_err",
+    "context",
+    "with_context",
+    "inspect",
+    "inspect_err",
+    "or_else",
+    "ok",
+    "try_clone",
     "unwrap",
     "expect",
     "clone",
@@ -179,6 +187,8 @@ pub(crate) struct Walker<'a> {
     /// Return types of the code's own fns and methods (`crate::fixture_dir`,
     /// `crate::Service::state`).
     fn_returns: HashMap<String, String>,
+    /// `type Peers = Arc<Mutex<..>>;` of the code: alias path -> resolved type.
+    aliases: HashMap<String, String>,
     /// `pub use` re-exports of the code's own modules: `crate::sleeper::sleep`
     /// -> `std::thread::sleep`.
     reexports: HashMap<String, String>,
@@ -204,6 +214,7 @@ impl<'a> Walker<'a> {
             in_poll_fn: false,
             fn_returns: HashMap::new(),
             reexports: HashMap::new(),
+            aliases: HashMap::new(),
             offloader_names: OFFLOADERS
                 .iter()
                 .map(|o| match o {
@@ -263,6 +274,11 @@ impl<'a> Walker<'a> {
                         &f.sig,
                         &f.block,
                     );
+                }
+                Item::Type(t) => {
+                    if let Some(ty) = self.resolve_type(&t.ty) {
+                        self.aliases.insert(format!("{module}::{}", t.ident), ty);
+                    }
                 }
                 Item::Use(u) if !matches!(u.vis, syn::Visibility::Inherited) => {
                     let mut scope = Scope::new(module.to_owned());
@@ -609,7 +625,7 @@ impl<'a> Walker<'a> {
             Expr::Macro(m) => self.mac(&m.mac, usage),
             Expr::Let(l) => {
                 self.expr(&l.expr, Usage::Matched);
-                self.bind_pat(&l.pat, None);
+                self.bind_local(&l.pat, Some(&l.expr));
             }
             Expr::If(i) => {
                 self.env.push(HashMap::new());
@@ -640,7 +656,7 @@ impl<'a> Walker<'a> {
                 self.expr(&m.expr, Usage::Matched);
                 for arm in &m.arms {
                     self.env.push(HashMap::new());
-                    self.bind_pat(&arm.pat, None);
+                    self.bind_local(&arm.pat, Some(&m.expr));
                     if let Some((_, g)) = &arm.guard {
                         self.expr(g, Usage::Other);
                     }
@@ -729,7 +745,7 @@ impl<'a> Walker<'a> {
         match cond {
             Expr::Let(l) => {
                 self.expr(&l.expr, Usage::Matched);
-                self.bind_pat(&l.pat, None);
+                self.bind_local(&l.pat, Some(&l.expr));
             }
             Expr::Binary(b) if matches!(b.op, syn::BinOp::And(_)) => {
                 self.cond(&b.left);
@@ -1233,19 +1249,30 @@ impl<'a> Walker<'a> {
         }
     }
 
+    /// Binds a pattern matched against `init`, with the types the code
+    /// names: `let (tx, rx) = channel()`, `if let Ok((sock, _)) = l.accept()`,
+    /// `match File::open(p) { Ok(f) => .. }`.
     fn bind_local(&mut self, pat: &Pat, init: Option<&Expr>) {
-        if let (Pat::Tuple(t), Some(init)) = (pat, init) {
-            if let Some(types) = self.tuple_types(init) {
-                if t.elems.len() == types.len() {
+        let Some(init) = init else {
+            return self.bind_pat(pat, None);
+        };
+        match pat {
+            Pat::TupleStruct(ts) if ts.elems.len() == 1 && is_wrapping_variant(&ts.path) => {
+                self.bind_local(&ts.elems[0], Some(init));
+            }
+            Pat::Tuple(t) => match self.tuple_types(init) {
+                Some(types) if t.elems.len() == types.len() => {
                     for (p, ty) in t.elems.iter().zip(types) {
                         self.bind_pat(p, Some((*ty).to_owned()));
                     }
-                    return;
                 }
+                _ => self.bind_pat(pat, None),
+            },
+            _ => {
+                let ty = self.infer(init);
+                self.bind_pat(pat, ty);
             }
         }
-        let ty = init.and_then(|e| self.infer(e));
-        self.bind_pat(pat, ty);
     }
 
     /// The element types of a call that returns a tuple the catalog knows:
@@ -1256,7 +1283,9 @@ impl<'a> Walker<'a> {
             Expr::MethodCall(m) if SAME_TYPE.contains(&m.method.to_string().as_str()) => {
                 return self.tuple_types(&m.receiver);
             }
-            Expr::MethodCall(m) => format!("{}::{}", self.infer(&m.receiver)?, m.method),
+            Expr::MethodCall(m) => {
+                format!("{}::{}", base_type(&self.infer(&m.receiver)?), m.method)
+            }
             Expr::Try(t) => return self.tuple_types(&t.expr),
             Expr::Await(_) => return None,
             _ => return None,
@@ -1320,15 +1349,16 @@ impl<'a> Walker<'a> {
                     }
                 }
                 let segs = path_segs(&tp.path);
-                match self.res.resolve(
+                let path = match self.res.resolve(
                     &segs,
                     tp.path.leading_colon.is_some(),
                     self.self_ty.as_deref(),
                 ) {
-                    Resolved::Path(p) => Some(p),
-                    Resolved::Glob(c) if c.len() == 1 => c.into_iter().next(),
-                    _ => None,
-                }
+                    Resolved::Path(p) => p,
+                    Resolved::Glob(c) if c.len() == 1 => c.into_iter().next()?,
+                    _ => return None,
+                };
+                Some(self.aliases.get(&path).cloned().unwrap_or(path))
             }
             _ => None,
         }
@@ -1370,7 +1400,7 @@ impl<'a> Walker<'a> {
                     return recv;
                 }
                 let recv = recv?;
-                let key = format!("{recv}::{name}");
+                let key = format!("{}::{name}", base_type(&recv));
                 if let Some((_, ty)) = RETURN_TYPES.iter().find(|(p, _)| *p == key) {
                     return Some((*ty).to_owned());
                 }
@@ -1398,6 +1428,19 @@ impl<'a> Walker<'a> {
             _ => None,
         }
     }
+}
+
+/// `Ok(x)` and `Some(x)`: the walker does not track `Result` and `Option`,
+/// so `x` has the type the matched expression is said to have.
+fn is_wrapping_variant(path: &syn::Path) -> bool {
+    path.get_ident().is_some_and(|i| i == "Ok" || i == "Some")
+}
+
+/// A type without the walker's own annotations: `std::net::TcpListener` for
+/// `std::net::TcpListener(nonblocking)`. What a non-blocking listener
+/// accepts is an ordinary, blocking socket.
+fn base_type(ty: &str) -> String {
+    ty.split_once('(').map_or(ty, |(base, _)| base).to_owned()
 }
 
 /// The catalog rule whose path or prefix matcher matches `path`.

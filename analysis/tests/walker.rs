@@ -513,3 +513,35 @@ async fn tick(sock: std::net::UdpSocket, blocking: std::net::UdpSocket) {
     let lines: Vec<(usize, &str)> = scan(src).iter().map(|f| (f.0, f.1)).collect();
     assert_eq!(lines, [(6, "PG122"), (10, "PG182")]);
 }
+
+#[test]
+fn types_through_aliases_results_and_match_arms() {
+    let src = r#"
+use std::sync::{Arc, Mutex};
+type Peers = Arc<Mutex<Vec<u8>>>;
+async fn a(peers: Peers, listener: std::net::TcpListener, p: &std::path::Path) {
+    peers.lock().unwrap().push(1);
+    let mut f = std::fs::File::create(p).map_err(|e| e.to_string())?;
+    f.write_all(b"x").ok();
+    match listener.accept() {
+        Ok((mut sock, _)) => { sock.write_all(b"hi").ok(); }
+        Err(_) => {}
+    }
+    if let Ok(mut child) = std::process::Command::new("x").spawn() { let _ = child.wait(); }
+}
+"#;
+    let mut cfg = Config::new();
+    cfg.set_level("lock", Level::Deny).unwrap();
+    let lines: Vec<(usize, &str)> = scan_with(src, &cfg).iter().map(|f| (f.0, f.1)).collect();
+    assert_eq!(
+        lines,
+        [
+            (5, "PG211"),
+            (6, "PG112"),
+            (7, "PG112"),
+            (8, "PG122"),
+            (9, "PG122"),
+            (12, "PG141")
+        ]
+    );
+}

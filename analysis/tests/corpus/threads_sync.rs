@@ -15,7 +15,7 @@ pub async fn fan_out(data: Vec<u64>) -> u64 {
 pub async fn scoped(data: &[u64]) -> u64 {
     thread::scope(|s| { //~ thread_join
         let h = s.spawn(|| data.iter().sum::<u64>());
-        h.join().unwrap() //~ ok(thread_join)
+        h.join().unwrap() //~ thread_join
     })
 }
 

@@ -116,7 +116,7 @@ impl Scheduler {
         flusher.join().unwrap(); //~ thread_join
         let summary = thread::scope(|s| { //~ thread_join
             let h = s.spawn(|| "flushed");
-            h.join().unwrap() //~ miss(thread_join)
+            h.join().unwrap() //~ thread_join
         });
         tracing::info!(summary);
     }

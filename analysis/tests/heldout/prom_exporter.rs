@@ -31,7 +31,7 @@ impl Collector {
         tracing::debug!(?df, "df ran");
 
         if let Ok(mut child) = Command::new("sensors").stdout(Stdio::piped()).spawn() { //~ ok(process)
-            let _ = child.wait(); //~ miss(process)
+            let _ = child.wait(); //~ process
         }
 
         let resp = ureq::get(&self.sidecar_url).call(); //~ http_blocking

@@ -17,19 +17,19 @@ async fn handle(stream: TcpStream, addr: SocketAddr, peers: Peers, tx: broadcast
     let ws = accept_async(stream).await.unwrap(); //~ ok(net)
     let (mut sink, mut source) = ws.split();
     let mut rx = tx.subscribe();
-    peers.lock().unwrap().insert(addr, "anon".into()); //~ miss(lock)
+    peers.lock().unwrap().insert(addr, "anon".into()); //~ lock
     loop {
         tokio::select! {
             msg = source.next() => {
                 match msg {
                     Some(Ok(Message::Text(t))) => {
                         if let Some(nick) = t.strip_prefix("/nick ") {
-                            peers.lock().unwrap().insert(addr, nick.to_owned()); //~ miss(lock)
+                            peers.lock().unwrap().insert(addr, nick.to_owned()); //~ lock
                         } else if t == "/history" {
                             let hist = std::fs::read_to_string("history.log").unwrap_or_default(); //~ fs
                             sink.send(Message::Text(hist)).await.ok(); //~ ok(channel)
                         } else {
-                            let nick = peers.lock().unwrap().get(&addr).cloned().unwrap_or_default(); //~ miss(lock)
+                            let nick = peers.lock().unwrap().get(&addr).cloned().unwrap_or_default(); //~ lock
                             let line = format!("{nick}: {t}");
                             history.send(line.clone()).unwrap(); //~ channel
                             let _ = tx.send(line); //~ ok(channel)
@@ -46,7 +46,7 @@ async fn handle(stream: TcpStream, addr: SocketAddr, peers: Peers, tx: broadcast
             }
         }
     }
-    peers.lock().unwrap().remove(&addr); //~ miss(lock)
+    peers.lock().unwrap().remove(&addr); //~ lock
 }
 
 fn spawn_history_writer() -> SyncSender<String> {
@@ -68,10 +68,10 @@ async fn admin(peers: Peers) {
             Ok((sock, _)) => {
                 let mut reader = BufReader::new(sock.try_clone().unwrap());
                 let mut cmd = String::new();
-                reader.read_line(&mut cmd).ok(); //~ miss(net)
-                let count = peers.lock().unwrap().len(); //~ miss(lock)
+                reader.read_line(&mut cmd).ok(); //~ net
+                let count = peers.lock().unwrap().len(); //~ lock
                 let mut sock = sock;
-                sock.write_all(format!("{count} peers\n").as_bytes()).ok(); //~ miss(net)
+                sock.write_all(format!("{count} peers\n").as_bytes()).ok(); //~ net
             }
             Err(_) => tokio::time::sleep(std::time::Duration::from_millis(100)).await, //~ ok(sleep)
         }
