@@ -75,15 +75,17 @@
 //! (`panic|warn|abort|off`) and `POLLGUARD_BUDGET` (`50ms`, `2s`) in the
 //! environment.
 
+#![warn(missing_docs)]
+
 #[doc(inline)]
 pub use pollguard_macros::*;
 
-#[cfg(feature = "tokio")]
-#[doc(inline)]
-pub use pollguard_runtime::spawn;
 #[cfg(all(feature = "tokio", tokio_unstable))]
 #[doc(inline)]
 pub use pollguard_runtime::install_hooks;
+#[cfg(feature = "tokio")]
+#[doc(inline)]
+pub use pollguard_runtime::spawn;
 #[doc(inline)]
 pub use pollguard_runtime::{
     ConfigError, DEFAULT_BUDGET, Frame, Policy, Report, Watch, WatchExt, budget, check_env,

@@ -27,6 +27,8 @@
 //! assert_eq!(analysis.findings[0].rule.code, "PG101");
 //! ```
 
+#![warn(missing_docs)]
+
 pub mod catalog;
 pub mod config;
 mod hatch;

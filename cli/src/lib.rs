@@ -14,6 +14,8 @@
 //! Project code is only read and parsed, never compiled or executed: no
 //! build script, no proc macro, no `cargo build`.
 
+#![warn(missing_docs)]
+
 pub mod cli;
 pub mod diag;
 pub mod discover;

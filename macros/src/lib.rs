@@ -9,6 +9,8 @@
 //! The examples below are checked by the UI tests of the `pollguard` crate
 //! (`tests/ui`), where the facade and Tokio are available.
 
+#![warn(missing_docs)]
+
 mod args;
 mod diag;
 mod expand;
