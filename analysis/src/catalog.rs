@@ -35,6 +35,9 @@ pub enum Category {
     HttpBlocking,
     /// Synchronous locks: `std::sync::Mutex`/`RwLock`, `parking_lot` (allowed by default).
     Lock,
+    /// Synchronous database and cache clients: diesel, rusqlite, postgres,
+    /// r2d2, the sync redis client.
+    Db,
     /// Paths the user declared blocking: `blocking("..")` or `#[pollguard::blocking]`.
     Custom,
     /// A sync fn of the same workspace that blocks, directly or through other fns.
@@ -56,6 +59,7 @@ impl Category {
         Category::ThreadJoin,
         Category::HttpBlocking,
         Category::Lock,
+        Category::Db,
         Category::Custom,
         Category::Transitive,
     ];
@@ -75,6 +79,7 @@ impl Category {
             Category::ThreadJoin => "thread_join",
             Category::HttpBlocking => "http_blocking",
             Category::Lock => "lock",
+            Category::Db => "db",
             Category::Custom => "custom",
             Category::Transitive => "transitive",
         }
@@ -201,6 +206,9 @@ const HTTP_REQUESTS: &[&str] = &[
     "attohttpc::RequestBuilder",
     "minreq::Request",
 ];
+/// Marks a method matcher whose argument must be written `&mut conn`: the
+/// shape of diesel's and redis's sync query methods. No type has this name.
+pub const MUT_CONN: &[&str] = &["&mut"];
 const RECEIVERS: &[&str] = &[
     "std::sync::mpsc::Receiver",
     "crossbeam_channel::Receiver",
@@ -452,6 +460,12 @@ pub const RETURN_TYPES: &[(&str, &str)] = &[
     ("minreq::post", "minreq::Request"),
     ("minreq::put", "minreq::Request"),
     ("minreq::delete", "minreq::Request"),
+    ("image::open", "image::DynamicImage"),
+    ("redis::cmd", "redis::Cmd"),
+    ("redis::Cmd::new", "redis::Cmd"),
+    ("redis::Client::open", "redis::Client"),
+    ("r2d2::Pool::new", "r2d2::Pool"),
+    ("r2d2::Builder::build", "r2d2::Pool"),
 ];
 
 /// Builder types whose configuring methods return the builder itself, and the
@@ -483,6 +497,10 @@ pub const BUILDERS: &[(&str, &[&str])] = &[
     ("attohttpc::RequestBuilder", &["send", "prepare"]),
     ("minreq::Request", &["send", "send_lazy"]),
     ("walkdir::WalkDir", &[]),
+    (
+        "redis::Cmd",
+        &["query", "query_async", "exec", "exec_async"],
+    ),
 ];
 
 /// Types whose `for` loop blocks at each step, and the rule it breaks:
@@ -659,6 +677,13 @@ pub static RULES: &[Rule] = &[
             Matcher::Path("tempfile::NamedTempFile::new"),
             Matcher::typed("reopen", 0, &["tempfile::NamedTempFile"]),
             Matcher::Path("actix_files::NamedFile::open"),
+            // The `image` crate decodes and encodes from and to files, synchronously.
+            Matcher::Path("image::open"),
+            Matcher::typed(
+                "save",
+                1,
+                &["image::DynamicImage", "image::RgbaImage", "image::RgbImage"],
+            ),
             Matcher::Path("std::os::unix::fs::symlink"),
         ],
         message: "does blocking file system I/O on the executor thread",
@@ -1066,6 +1091,40 @@ pub static RULES: &[Rule] = &[
              `.await` can deadlock the task with itself.",
             "async fn bump(counter: Arc<std::sync::Mutex<u64>>) {\n    *counter.lock().unwrap() += 1;\n}",
             "async fn bump(counter: Arc<tokio::sync::Mutex<u64>>) {\n    *counter.lock().await += 1;\n}",
+        ),
+    },
+    Rule {
+        code: "PG221",
+        name: "sync-db",
+        category: Category::Db,
+        default_level: Level::Deny,
+        matchers: &[
+            Matcher::Path("rusqlite::Connection::open"),
+            Matcher::Path("rusqlite::Connection::open_in_memory"),
+            Matcher::Path("postgres::Client::connect"),
+            Matcher::Path("redis::Client::get_connection"),
+            Matcher::typed("get_connection", 0, &["redis::Client"]),
+            Matcher::typed("get", 0, &["r2d2::Pool"]),
+            Matcher::typed("query", 1, &["redis::Cmd"]),
+            // diesel's query methods take the connection as `&mut conn`;
+            // diesel-async's have the same names and are awaited.
+            Matcher::consumed("load", 1, MUT_CONN),
+            Matcher::consumed("get_result", 1, MUT_CONN),
+            Matcher::consumed("get_results", 1, MUT_CONN),
+            Matcher::consumed("execute", 1, MUT_CONN),
+            Matcher::consumed("first", 1, MUT_CONN),
+            Matcher::consumed("query", 1, MUT_CONN),
+        ],
+        message: "queries a database or cache with a synchronous client on the executor thread",
+        help: "use the client's async variant (`diesel-async`, `tokio-postgres`, `sqlx`, `redis` with `tokio-comp`), or move the call into `tokio::task::spawn_blocking`",
+        doc: doc!(
+            "Reports synchronous database and cache clients inside async code: diesel's \
+             `load`/`get_result`/`execute(&mut conn)`, `rusqlite`, the sync `postgres` client, \
+             `r2d2::Pool::get` and the sync `redis` client.",
+            "A query waits for the database's round trip, a pool `get` for a free connection: the \
+             worker thread runs no other task meanwhile.",
+            "async fn list(pool: Pool<ConnectionManager<PgConnection>>) -> Vec<User> {\n    let mut conn = pool.get().unwrap();\n    users::table.load(&mut conn).unwrap()\n}",
+            "async fn list(pool: Pool<ConnectionManager<PgConnection>>) -> Vec<User> {\n    tokio::task::spawn_blocking(move || users::table.load(&mut pool.get().unwrap()).unwrap()).await.unwrap()\n}",
         ),
     },
     Rule {

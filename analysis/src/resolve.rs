@@ -171,6 +171,7 @@ pub(crate) struct Resolver {
 /// Re-exports that name the same item; paths are rewritten to the right side.
 const CANONICAL: &[(&str, &str)] = &[
     ("crossbeam::channel::", "crossbeam_channel::"),
+    ("diesel::r2d2::", "r2d2::"),
     ("futures_executor::", "futures::executor::"),
     ("futures::executor::", "futures::executor::"),
     ("core::", "std::"),

@@ -8,8 +8,9 @@
 //! match certain; otherwise only rules whose shape says so match, as likely.
 
 use crate::catalog::{
-    self, BLOCKING_ITERABLES, BUILDERS, Confidence, ITEM_TYPES, LIKELY_TYPES, Level, Matcher,
-    OFFLOADERS, Offloader, RETURN_TYPES, RULES, Rule, Shape, THREAD_SPAWN_METHODS, TUPLE_RETURNS,
+    self, BLOCKING_ITERABLES, BUILDERS, Confidence, ITEM_TYPES, LIKELY_TYPES, Level, MUT_CONN,
+    Matcher, OFFLOADERS, Offloader, RETURN_TYPES, RULES, Rule, Shape, THREAD_SPAWN_METHODS,
+    TUPLE_RETURNS,
 };
 use crate::hatch::{Allow, is_hatch, parse_hatch};
 use crate::resolve::{Resolved, Resolver, Scope};
@@ -1093,6 +1094,11 @@ impl<'a> Walker<'a> {
                 continue;
             };
             if args.is_some_and(|n| n != nargs) {
+                continue;
+            }
+            let mut_conn =
+                matches!(m.args.first(), Some(Expr::Reference(r)) if r.mutability.is_some());
+            if *types == MUT_CONN && !mut_conn {
                 continue;
             }
             let confidence = match (&recv_ty, shape) {

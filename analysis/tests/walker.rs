@@ -545,3 +545,33 @@ async fn a(peers: Peers, listener: std::net::TcpListener, p: &std::path::Path) {
         ]
     );
 }
+
+#[test]
+fn sync_database_clients() {
+    let src = r#"
+use diesel::prelude::*;
+async fn handler(pool: r2d2::Pool<M>, hits: &std::sync::atomic::AtomicU64) -> usize {
+    let mut conn = pool.get().unwrap();
+    let rows: Vec<User> = users::table.load(&mut conn).unwrap();
+    let async_rows: Vec<User> = users::table.load(&mut aconn).await.unwrap();
+    match hits.load(std::sync::atomic::Ordering::Relaxed) { 0 => {}, _ => {} }
+    let db = rusqlite::Connection::open("app.db").unwrap();
+    let client = redis::Client::open("redis://localhost").unwrap();
+    let mut con = client.get_connection().unwrap();
+    let pong: String = redis::cmd("PING").query(&mut con).unwrap();
+    let apong: String = redis::cmd("PING").query_async(&mut acon).await.unwrap();
+    rows.len()
+}
+"#;
+    let lines: Vec<(usize, &str)> = scan(src).iter().map(|f| (f.0, f.1)).collect();
+    assert_eq!(
+        lines,
+        [
+            (4, "PG221"),
+            (5, "PG221"),
+            (8, "PG221"),
+            (10, "PG221"),
+            (11, "PG221")
+        ]
+    );
+}

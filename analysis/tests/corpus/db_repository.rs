@@ -70,12 +70,12 @@ impl AuditRepo {
         let mut conn = self.single.lock().unwrap(); //~ lock
         diesel::insert_into(audit::table)
             .values(audit::action.eq(action))
-            .execute(&mut *conn) //~ miss(net)
+            .execute(&mut *conn) //~ db
     }
 
     pub async fn count(&self) -> i64 {
-        let mut conn = self.pool.get().unwrap(); //~ miss(net)
-        audit::table.count().get_result(&mut conn).unwrap_or(0) //~ miss(net)
+        let mut conn = self.pool.get().unwrap(); //~ db
+        audit::table.count().get_result(&mut conn).unwrap_or(0) //~ db
     }
 
     pub async fn purge(&self) -> usize {

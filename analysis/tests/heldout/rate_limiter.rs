@@ -68,8 +68,8 @@ where
                     n <= limit
                 }
                 Err(_) => {
-                    if let Ok(mut con) = sync_client.get_connection() { //~ miss(net)
-                        let _: redis::RedisResult<String> = redis::cmd("PING").query(&mut con); //~ miss(net)
+                    if let Ok(mut con) = sync_client.get_connection() { //~ db
+                        let _: redis::RedisResult<String> = redis::cmd("PING").query(&mut con); //~ db
                     }
                     fallback.lock().take() //~ lock
                 }
