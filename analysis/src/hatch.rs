@@ -152,87 +152,189 @@ impl CommentAllow {
 }
 
 /// Finds `// pollguard: allow(..) reason` comments. Only line comments
-/// count, and only outside string literals: a cheap scanner that skips
-/// strings, chars and block comments is enough because the marker must start
-/// a `//` comment.
+/// count, found by a small lexer that steps over string, raw string, byte
+/// string and char literals and block comments, across lines: a marker
+/// inside a multi-line string is text, not a suppression.
 pub fn parse_comment_allows(source: &str) -> Vec<CommentAllow> {
     let mut out = Vec::new();
     if !source.contains("pollguard:") {
         return out;
     }
-    for (idx, line) in source.lines().enumerate() {
-        let Some(pos) = comment_start(line) else {
-            continue;
-        };
-        let comment = line[pos + 2..].trim_start_matches('/').trim();
-        let Some(rest) = comment.strip_prefix("pollguard:") else {
-            continue;
-        };
-        let rest = rest.trim_start();
-        let Some(rest) = rest.strip_prefix("allow") else {
-            continue;
-        };
-        let (keys, reason) = match rest.strip_prefix('(') {
-            Some(inner) => match inner.split_once(')') {
-                Some((list, reason)) => (
-                    list.split(',')
-                        .map(|k| k.trim().to_owned())
-                        .filter(|k| !k.is_empty())
-                        .collect(),
-                    reason.trim().to_owned(),
-                ),
-                None => (Vec::new(), String::new()),
-            },
-            None => (Vec::new(), rest.trim().to_owned()),
-        };
-        let mut error = None;
-        for k in &keys {
-            if k != "*" {
-                if let Err(m) = check_key(k) {
-                    error = Some(m);
-                }
-            }
+    let line_starts: Vec<usize> = std::iter::once(0)
+        .chain(source.match_indices('\n').map(|(i, _)| i + 1))
+        .collect();
+    for start in line_comments(source) {
+        let line_idx = line_starts.partition_point(|&s| s <= start) - 1;
+        let line_start = line_starts[line_idx];
+        let line_end = source[start..]
+            .find('\n')
+            .map_or(source.len(), |n| start + n);
+        let before = &source[line_start..start];
+        let text = &source[start + 2..line_end];
+        if let Some(allow) = parse_marker(text, line_idx + 1, before) {
+            out.push(allow);
         }
-        if reason.is_empty() && error.is_none() {
-            error = Some("`pollguard: allow` needs a reason: write `// pollguard: allow(fs) why this call may block here`".to_owned());
-        }
-        out.push(CommentAllow {
-            line: idx + 1,
-            column: line[..pos].chars().count() + 1,
-            trailing: !line[..pos].trim().is_empty(),
-            keys,
-            reason,
-            error,
-        });
     }
     out
 }
 
-/// Byte offset of a `//` that starts a comment on this line, skipping string
-/// and char literals. Multi-line strings are rare enough around a marker to
-/// ignore.
-fn comment_start(line: &str) -> Option<usize> {
-    let bytes = line.as_bytes();
-    let mut i = 0;
-    let mut in_str = false;
-    while i < bytes.len() {
-        let b = bytes[i];
-        if in_str {
-            if b == b'\\' {
-                i += 2;
-                continue;
-            }
-            if b == b'"' {
-                in_str = false;
-            }
-        } else if b == b'"' {
-            in_str = true;
-        } else if b == b'/' && bytes.get(i + 1) == Some(&b'/') {
-            return Some(i);
-        }
-        i += 1;
+/// Parses the text of one line comment (after `//`), if it is a marker.
+fn parse_marker(text: &str, line: usize, before: &str) -> Option<CommentAllow> {
+    let comment = text.trim_start_matches('/').trim();
+    let rest = comment.strip_prefix("pollguard:")?.trim_start();
+    let rest = rest.strip_prefix("allow")?;
+    let (keys, reason) = match rest.strip_prefix('(') {
+        Some(inner) => match inner.split_once(')') {
+            Some((list, reason)) => (
+                list.split(',')
+                    .map(|k| k.trim().to_owned())
+                    .filter(|k| !k.is_empty())
+                    .collect(),
+                reason.trim().to_owned(),
+            ),
+            None => (Vec::new(), String::new()),
+        },
+        None => (Vec::new(), rest.trim().to_owned()),
+    };
+    let mut error = keys
+        .iter()
+        .filter(|k| *k != "*")
+        .find_map(|k: &String| check_key(k).err());
+    if reason.is_empty() && error.is_none() {
+        error = Some(
+            "`pollguard: allow` needs a reason: write `// pollguard: allow(fs) why this call may block here`"
+                .to_owned(),
+        );
     }
-    None
+    Some(CommentAllow {
+        line,
+        column: before.chars().count() + 1,
+        trailing: !before.trim().is_empty(),
+        keys,
+        reason,
+        error,
+    })
+}
+
+/// Byte offsets of every `//` that starts a line comment.
+fn line_comments(src: &str) -> Vec<usize> {
+    let b = src.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'/' if b.get(i + 1) == Some(&b'/') => {
+                out.push(i);
+                i = src[i..].find('\n').map_or(b.len(), |n| i + n);
+            }
+            b'/' if b.get(i + 1) == Some(&b'*') => i = skip_block_comment(b, i),
+            b'"' => i = skip_string(b, i + 1),
+            b'r' | b'b' | b'c' if !continues_ident(b, i) => i = skip_prefixed_literal(b, i),
+            b'\'' => i = skip_char(b, i),
+            _ => i += 1,
+        }
+    }
+    out
+}
+
+fn continues_ident(b: &[u8], i: usize) -> bool {
+    i > 0 && (b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'_')
+}
+
+/// Past a `/* .. */` comment, which nests.
+fn skip_block_comment(b: &[u8], mut i: usize) -> usize {
+    let mut depth = 0usize;
+    while i < b.len() {
+        if b[i] == b'/' && b.get(i + 1) == Some(&b'*') {
+            depth += 1;
+            i += 2;
+        } else if b[i] == b'*' && b.get(i + 1) == Some(&b'/') {
+            depth -= 1;
+            i += 2;
+            if depth == 0 {
+                return i;
+            }
+        } else {
+            i += 1;
+        }
+    }
+    i
+}
+
+/// Past the closing quote of a string whose body starts at `i`.
+fn skip_string(b: &[u8], mut i: usize) -> usize {
+    while i < b.len() {
+        match b[i] {
+            b'\\' => i += 2,
+            b'"' => return i + 1,
+            _ => i += 1,
+        }
+    }
+    i
+}
+
+/// `r"..."`, `r#"..."#`, `b"..."`, `br#"..."#`, `c"..."`, `b'x'`: past the
+/// literal; anything else (an identifier starting with r, b or c): one byte on.
+fn skip_prefixed_literal(b: &[u8], i: usize) -> usize {
+    let mut j = i + 1;
+    if b[i] == b'b' && b.get(j) == Some(&b'\'') {
+        return skip_char(b, j);
+    }
+    if b[i] != b'r' && b.get(j) == Some(&b'r') {
+        j += 1;
+    }
+    let raw = b[i] == b'r' || (j > i + 1 && b[j - 1] == b'r');
+    if !raw {
+        return if b.get(j) == Some(&b'"') {
+            skip_string(b, j + 1)
+        } else {
+            i + 1
+        };
+    }
+    let hashes = b[j..].iter().take_while(|&&c| c == b'#').count();
+    j += hashes;
+    if b.get(j) != Some(&b'"') {
+        return i + 1;
+    }
+    j += 1;
+    while j < b.len() {
+        if b[j] == b'"'
+            && b[j + 1..]
+                .iter()
+                .take(hashes)
+                .filter(|&&c| c == b'#')
+                .count()
+                == hashes
+        {
+            return j + 1 + hashes;
+        }
+        j += 1;
+    }
+    j
+}
+
+/// A char literal (`'x'`, `'\n'`, `'\u{1F600}'`) or a lifetime (`'a`): past it.
+fn skip_char(b: &[u8], i: usize) -> usize {
+    if b.get(i + 1) == Some(&b'\\') {
+        let close = b[i + 2..]
+            .iter()
+            .position(|&c| c == b'\'')
+            .map_or(b.len(), |p| i + 2 + p);
+        return close + 1;
+    }
+    // One char then a quote: a char literal; otherwise a lifetime.
+    let len = match b.get(i + 1) {
+        Some(&c) if c < 0x80 => 1,
+        Some(&c) if c >= 0xF0 => 4,
+        Some(&c) if c >= 0xE0 => 3,
+        Some(_) => 2,
+        None => return i + 1,
+    };
+    if b.get(i + 1 + len) == Some(&b'\'') {
+        i + 2 + len
+    } else {
+        i + 1
+    }
 }
 
 #[cfg(test)]
@@ -261,6 +363,25 @@ mod tests {
                 .contains("needs a reason")
         );
         assert!(found[3].error.as_deref().unwrap().contains("`fss`"));
+    }
+
+    #[test]
+    fn markers_inside_literals_and_block_comments_are_text() {
+        let src = concat!(
+            "let s = \"first line\n",
+            "// pollguard: allow(fss) inside a multi-line string\";\n",
+            "let r = r#\"\n// pollguard: allow(fss) inside a raw string\"#;\n",
+            "/* // pollguard: allow(fss) in a block comment */\n",
+            "let c = '\"'; let l: &'static str = \"x\"; // pollguard: allow(fs) after a char and a lifetime\n",
+        );
+        let found = parse_comment_allows(src);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(
+            (found[0].line, found[0].keys.clone()),
+            (5, vec!["fs".to_owned()])
+        );
+        assert!(found[0].trailing);
+        assert!(found[0].error.is_none());
     }
 
     #[test]

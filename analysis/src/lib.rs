@@ -10,7 +10,7 @@
 //! - [`catalog`]: every blocking call pollguard knows, as a table of [`Rule`]s;
 //! - [`Config`]: levels per category or rule, extra blocking paths, offloaders;
 //! - [`analyze_file`] / [`analyze_item`]: the walker, which returns an [`Analysis`];
-//! - [`transitive`]: blocking sync fns of a crate, followed across files (CLI).
+//! - [`transitive`]: blocking sync fns, followed across a whole workspace (the CLI) or an annotated item (the attribute).
 //!
 //! ```
 //! let file = syn::parse_file(r#"
