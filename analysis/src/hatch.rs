@@ -378,7 +378,7 @@ mod tests {
         assert_eq!(found.len(), 1, "{found:?}");
         assert_eq!(
             (found[0].line, found[0].keys.clone()),
-            (5, vec!["fs".to_owned()])
+            (6, vec!["fs".to_owned()])
         );
         assert!(found[0].trailing);
         assert!(found[0].error.is_none());
