@@ -17,10 +17,11 @@
 //! History, so the numbers are read right: this is a second blind set,
 //! written on 2026-11-25, after the engine had been tuned on both
 //! `tests/corpus/` and `tests/heldout/`, by an author who read neither them,
-//! the engine's source nor its unit tests. Its first run is the honest
-//! number; do not use this set for tuning (fixing the engine and updating
-//! the labels here would make it one more tuning corpus): write a new blind
-//! set instead.
+//! the engine's source nor its unit tests. Measured blind once, at commit
+//! 388baf2: 72 of 93 blocking calls found (77% recall), no false positive in
+//! 113 traps (100% precision). Do not use this set for tuning: fixing the
+//! engine on its misses and updating the labels here would make it one more
+//! tuning corpus; the next honest number needs a new blind set.
 
 use pollguard_analysis::{Category, Config, Level, Options, analyze_file};
 use std::collections::BTreeMap;
