@@ -56,8 +56,8 @@ impl Loader<i32> for AuthorLoader {
             return Ok(out);
         }
         let mut conn = self.pool.get().map_err(|e| Arc::new(e.to_string()))?; //~ db
-        let rows = conn //~ miss(db)
-            .query("SELECT id, name FROM authors WHERE id = ANY($1)", &[&missing])
+        let rows = conn
+            .query("SELECT id, name FROM authors WHERE id = ANY($1)", &[&missing]) //~ miss(db)
             .map_err(|e| Arc::new(e.to_string()))?;
         let mut w = self.cache.write().unwrap(); //~ lock
         for row in &rows {
