@@ -100,7 +100,11 @@ fn unchanged(input: &TokenStream, item: &Item, args: &args::Args) -> Option<Toke
     }
     let Item::Fn(f) = item else { return None };
     // Inner attributes must stay first in the fn body: the general path moves them.
-    if f.sig.asyncness.is_none() || f.attrs.iter().any(|a| a.style != syn::AttrStyle::Outer) {
+    if f.sig.asyncness.is_none()
+        || f.attrs
+            .iter()
+            .any(|a| !matches!(a.style, syn::AttrStyle::Outer))
+    {
         return None;
     }
     let mut tokens: Vec<TokenTree> = input.clone().into_iter().collect();
