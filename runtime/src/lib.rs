@@ -168,13 +168,19 @@ impl<F: Future> Future for Watch<F> {
 
     #[inline]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
-        let this = self.project();
+        // SAFETY: `Pin<P>` is `repr(transparent)` over `P`. `inner` is structurally pinned (as
+        // `pin_project!` declares it): it is only ever reached through this pinned projection,
+        // never moved. Transmutes instead of `project()` and `Pin::new_unchecked`, which are
+        // generic fns: with one instance each per watched future type, they showed in the
+        // compile time of crates with many `#[no_blocking]` fns.
+        let this: &mut Self = unsafe { core::mem::transmute(self) };
+        let meta: &Meta = &this.meta;
+        let inner: Pin<&mut F> = unsafe { core::mem::transmute(&mut this.inner) };
         if !ENABLED {
-            return this.inner.poll(cx);
+            return inner.poll(cx);
         }
-        let meta: &Meta = this.meta;
         let guard = Guard(watchdog::enter(meta));
-        let out = this.inner.poll(cx);
+        let out = inner.poll(cx);
         watchdog::exit(guard, meta, true);
         out
     }
@@ -251,8 +257,8 @@ where
 /// Not public API: what `#[pollguard::no_blocking]` expands to.
 #[doc(hidden)]
 pub mod __private {
-    /// Where an annotated function is, and its budget; the attribute emits one `static` per
-    /// function.
+    /// Where an annotated function is, and its budget; the attribute passes one per function
+    /// as `&Site { .. }`, a constant that rustc promotes to a `'static` allocation.
     #[derive(Debug)]
     pub struct Site {
         /// The function's name.
