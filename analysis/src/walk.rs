@@ -170,8 +170,6 @@ pub(crate) struct Walker<'a> {
     self_ty: Option<String>,
     /// Active escape hatches: what they allow and their index in `out.hatches`.
     allows: Vec<(Allow, usize)>,
-    /// Names of closures that some offloader receives by name (`spawn_blocking(f)`).
-    offloaded_names: HashSet<String>,
     /// Paths of fns marked `#[pollguard::blocking]`.
     marked: HashSet<String>,
     /// Paths of the code's own fns that hand a closure parameter to an
@@ -208,7 +206,6 @@ impl<'a> Walker<'a> {
             current_fn: None,
             self_ty: None,
             allows: Vec::new(),
-            offloaded_names: HashSet::new(),
             marked: HashSet::new(),
             local_offloaders: HashSet::new(),
             closure_owner: None,
@@ -461,11 +458,7 @@ impl<'a> Walker<'a> {
         path: String,
         on_executor: bool,
     ) {
-        let saved = (
-            self.ctx,
-            self.current_fn,
-            std::mem::take(&mut self.offloaded_names),
-        );
+        let saved = (self.ctx, self.current_fn);
         let hatch_count = self.allows.len();
         let allowed_fn = self.push_hatches(attrs);
         let saved_poll =
@@ -485,7 +478,6 @@ impl<'a> Walker<'a> {
             });
             self.current_fn = Some(self.out.fns.len() - 1);
         }
-        self.offloaded_names = offloaded_closure_names(block, &self.offloader_names);
         self.env.push(HashMap::new());
         for input in &sig.inputs {
             match input {
@@ -503,7 +495,7 @@ impl<'a> Walker<'a> {
         self.env.pop();
         self.allows.truncate(hatch_count);
         self.in_poll_fn = saved_poll;
-        (self.ctx, self.current_fn, self.offloaded_names) = saved;
+        (self.ctx, self.current_fn) = saved;
     }
 
     // ----- escape hatches -----
@@ -550,7 +542,8 @@ impl<'a> Walker<'a> {
         self.env.push(HashMap::new());
         let last = block.stmts.len().saturating_sub(1);
         for (i, stmt) in block.stmts.iter().enumerate() {
-            self.stmt(stmt, if i == last { usage } else { Usage::Dropped });
+            let tail = if i == last { usage } else { Usage::Dropped };
+            self.stmt(stmt, tail, &block.stmts[i + 1..]);
         }
         self.env.pop();
         if has_items {
@@ -558,12 +551,17 @@ impl<'a> Walker<'a> {
         }
     }
 
-    fn stmt(&mut self, stmt: &Stmt, tail: Usage) {
+    /// `rest`: the statements after this one in its block, where a closure
+    /// bound here may be handed to an offloader by name.
+    fn stmt(&mut self, stmt: &Stmt, tail: Usage, rest: &[Stmt]) {
         match stmt {
             Stmt::Local(local) => self.with_hatches(&local.attrs, |w| {
                 if let Some(init) = &local.init {
-                    let closure_name = pat_ident(&local.pat);
-                    let offloaded = closure_name.is_some_and(|n| w.offloaded_names.contains(&n));
+                    // Only a `let job = || ..;` needs the look ahead, which
+                    // keeps it off the common path.
+                    let offloaded = matches!(&*init.expr, Expr::Closure(c) if c.asyncness.is_none())
+                        && pat_ident(&local.pat)
+                            .is_some_and(|name| offloaded_later(rest, &name, &w.offloader_names));
                     match (&*init.expr, offloaded) {
                         (Expr::Closure(c), true) => w.offloaded_closure(c),
                         _ => {
@@ -1604,8 +1602,18 @@ fn last_segment(path: &str) -> &str {
     path.rsplit("::").next().unwrap_or(path)
 }
 
-/// Whether a fn passes one of its own parameters to an offloader.
+/// Whether a fn passes one of its own parameters to an offloader. Only a fn
+/// with a generic or `impl` parameter can take a closure, which keeps the
+/// scan of its body off every other fn.
 fn forwards_to_offloader(sig: &Signature, block: &Block, offloaders: &HashSet<String>) -> bool {
+    let takes_closure = !sig.generics.params.is_empty()
+        || sig
+            .inputs
+            .iter()
+            .any(|i| matches!(i, FnArg::Typed(t) if matches!(&*t.ty, Type::ImplTrait(_))));
+    if !takes_closure {
+        return false;
+    }
     let params: HashSet<String> = sig
         .inputs
         .iter()
@@ -1614,26 +1622,34 @@ fn forwards_to_offloader(sig: &Signature, block: &Block, offloaders: &HashSet<St
             FnArg::Receiver(_) => None,
         })
         .collect();
-    !params.is_empty() && !offloaded_closure_names(block, offloaders).is_disjoint(&params)
+    !params.is_empty() && !offloaded_names_in(&block.stmts, offloaders).is_disjoint(&params)
 }
 
-/// Names of local closures handed to an offloader by name: `spawn_blocking(job)`.
-fn offloaded_closure_names(block: &Block, offloaders: &HashSet<String>) -> HashSet<String> {
+/// Whether the closure bound to `name` is handed to an offloader by name in
+/// `rest`: `let job = || ..; spawn_blocking(job)`.
+fn offloaded_later(rest: &[Stmt], name: &str, offloaders: &HashSet<String>) -> bool {
+    offloaded_names_in(rest, offloaders).contains(name)
+}
+
+/// Names handed to an offloader as plain arguments in these statements.
+fn offloaded_names_in(stmts: &[Stmt], offloaders: &HashSet<String>) -> HashSet<String> {
     struct Finder<'a> {
         offloaders: &'a HashSet<String>,
         names: HashSet<String>,
     }
     impl Finder<'_> {
-        fn args<'e>(&mut self, callee: &str, args: impl Iterator<Item = &'e Expr>) {
-            if !self.offloaders.contains(callee) {
+        fn args<'e>(&mut self, callee: &syn::Ident, args: impl Iterator<Item = &'e Expr> + Clone) {
+            // Stringify the callee only when an argument is a bare name.
+            let mut names = args.filter_map(|a| match a {
+                Expr::Path(p) => p.path.get_ident(),
+                _ => None,
+            });
+            let Some(first) = names.next() else { return };
+            if !self.offloaders.contains(&callee.to_string()) {
                 return;
             }
-            for arg in args {
-                if let Expr::Path(a) = arg {
-                    if let Some(id) = a.path.get_ident() {
-                        self.names.insert(id.to_string());
-                    }
-                }
+            for id in std::iter::once(first).chain(names) {
+                self.names.insert(id.to_string());
             }
         }
     }
@@ -1641,13 +1657,13 @@ fn offloaded_closure_names(block: &Block, offloaders: &HashSet<String>) -> HashS
         fn visit_expr_call(&mut self, c: &'ast syn::ExprCall) {
             if let Expr::Path(p) = &*c.func {
                 if let Some(last) = p.path.segments.last() {
-                    self.args(&last.ident.to_string(), c.args.iter());
+                    self.args(&last.ident, c.args.iter());
                 }
             }
             syn::visit::visit_expr_call(self, c);
         }
         fn visit_expr_method_call(&mut self, m: &'ast syn::ExprMethodCall) {
-            self.args(&m.method.to_string(), m.args.iter());
+            self.args(&m.method, m.args.iter());
             syn::visit::visit_expr_method_call(self, m);
         }
     }
@@ -1655,6 +1671,8 @@ fn offloaded_closure_names(block: &Block, offloaders: &HashSet<String>) -> HashS
         offloaders,
         names: HashSet::new(),
     };
-    f.visit_block(block);
+    for stmt in stmts {
+        f.visit_stmt(stmt);
+    }
     f.names
 }
