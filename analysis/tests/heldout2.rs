@@ -4,15 +4,8 @@
 //!
 //! The files in `tests/heldout2/` were written without reading the engine's
 //! source or the earlier corpora, and every line is labeled by the truth (does
-//! this call block the thread when it runs in async context?), in the style
-//! of rustc's UI tests:
-//! - `//~ fs`: a blocking call of category `fs` that must be reported;
-//! - `//~ miss(fs)`: a blocking call the engine is known to miss;
-//! - `//~ fp(fs)`: a call that does not block but is known to be reported;
-//! - `//~ ok(fs)`: a trap: it looks like `fs` and must not be reported.
-//!
-//! The test fails on any difference between the labels and what the engine
-//! reports. It runs with `lock` denied so that locks are measured too.
+//! this call block the thread when it runs in async context?), with the labels
+//! and the measurement of `common/mod.rs`.
 //!
 //! History, so the numbers are read right: this is a second blind set,
 //! written on 2026-11-25, after the engine had been tuned on both
@@ -23,150 +16,9 @@
 //! engine on its misses and updating the labels here would make it one more
 //! tuning corpus; the next honest number needs a new blind set.
 
-use pollguard_analysis::{Category, Config, Level, Options, analyze_file};
-use std::collections::BTreeMap;
-use std::fmt::Write as _;
-use std::path::Path;
-
-#[derive(Default, Clone, Copy)]
-struct Counts {
-    found: usize,
-    missed: usize,
-    false_pos: usize,
-    traps: usize,
-}
-
-#[derive(Debug, PartialEq, Eq, PartialOrd, Ord, Clone)]
-enum Label {
-    Hit(String),
-    Miss(String),
-    Fp(String),
-    Ok(String),
-}
-
-fn labels(line: &str) -> Vec<Label> {
-    let Some((_, marks)) = line.split_once("//~") else {
-        return Vec::new();
-    };
-    marks
-        .split(',')
-        .map(str::trim)
-        .filter(|m| !m.is_empty())
-        .map(|m| {
-            let inner = |p: &str| m[p.len()..m.len() - 1].to_owned();
-            if m.starts_with("miss(") {
-                Label::Miss(inner("miss("))
-            } else if m.starts_with("fp(") {
-                Label::Fp(inner("fp("))
-            } else if m.starts_with("ok(") {
-                Label::Ok(inner("ok("))
-            } else {
-                Label::Hit(m.to_owned())
-            }
-        })
-        .collect()
-}
+mod common;
 
 #[test]
 fn heldout2_recall_and_precision() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/heldout2");
-    let mut config = Config::new();
-    config.set_level("lock", Level::Deny).unwrap();
-    let mut per_cat: BTreeMap<String, Counts> = BTreeMap::new();
-    let mut mismatches = Vec::new();
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    files.sort();
-    assert!(files.len() >= 10, "the second held-out corpus is missing");
-    for path in files {
-        let src = std::fs::read_to_string(&path).unwrap();
-        let name = path.file_name().unwrap().to_string_lossy().into_owned();
-        let file = syn::parse_file(&src).unwrap_or_else(|e| panic!("{name} does not parse: {e}"));
-        let analysis = analyze_file(&file, &Options::new(&config));
-        assert!(analysis.errors.is_empty(), "{name}: {:?}", analysis.errors);
-        // What the engine reported, per line.
-        let mut reported: BTreeMap<usize, Vec<String>> = BTreeMap::new();
-        for f in &analysis.findings {
-            reported
-                .entry(f.span.start().line)
-                .or_default()
-                .push(f.rule.category.name().to_owned());
-        }
-        for (idx, line) in src.lines().enumerate() {
-            let lineno = idx + 1;
-            let mut got = reported.remove(&lineno).unwrap_or_default();
-            got.sort();
-            let labels = labels(line);
-            let mut want: Vec<String> = labels
-                .iter()
-                .filter_map(|l| match l {
-                    Label::Hit(c) | Label::Fp(c) => Some(c.clone()),
-                    _ => None,
-                })
-                .collect();
-            want.sort();
-            if got != want {
-                mismatches.push(format!(
-                    "{name}:{lineno}: labeled {want:?}, reported {got:?}: {}",
-                    line.trim()
-                ));
-            }
-            for l in &labels {
-                let (cat, f): (&String, fn(&mut Counts)) = match l {
-                    Label::Hit(c) => (c, |c| c.found += 1),
-                    Label::Miss(c) => (c, |c| c.missed += 1),
-                    Label::Fp(c) => (c, |c| c.false_pos += 1),
-                    Label::Ok(c) => (c, |c| c.traps += 1),
-                };
-                assert!(
-                    Category::from_name(cat).is_some(),
-                    "{name}:{lineno}: unknown category `{cat}`"
-                );
-                f(per_cat.entry(cat.clone()).or_default());
-            }
-        }
-    }
-
-    let mut table = String::from(
-        "| category | blocking calls | found | missed | false positives | traps passed | recall | precision |\n|---|---|---|---|---|---|---|---|\n",
-    );
-    let mut total = Counts::default();
-    for (cat, c) in &per_cat {
-        row(&mut table, cat, c);
-        total.found += c.found;
-        total.missed += c.missed;
-        total.false_pos += c.false_pos;
-        total.traps += c.traps;
-    }
-    row(&mut table, "**all**", &total);
-    println!("{table}");
-    assert!(
-        mismatches.is_empty(),
-        "labels and findings differ:\n{}",
-        mismatches.join("\n")
-    );
-}
-
-fn row(table: &mut String, cat: &str, c: &Counts) {
-    let pct = |n: usize, d: usize| {
-        if d == 0 {
-            "n/a".to_owned()
-        } else {
-            format!("{:.0}%", 100.0 * n as f64 / d as f64)
-        }
-    };
-    writeln!(
-        table,
-        "| {cat} | {} | {} | {} | {} | {} | {} | {} |",
-        c.found + c.missed,
-        c.found,
-        c.missed,
-        c.false_pos,
-        c.traps,
-        pct(c.found, c.found + c.missed),
-        pct(c.found, c.found + c.false_pos),
-    )
-    .unwrap();
+    common::measure("heldout2", 10);
 }
