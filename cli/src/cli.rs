@@ -37,7 +37,7 @@ Configuration, in Cargo.toml ([package.metadata.pollguard] overrides \
   blocking = [\"legacy::query\", { path = \"legacy::get\", help = \"use `legacy::get_async`\" }]
   offloaders = [\"my_rt::run_blocking\"]
   skip = [\"src/generated\"]         # gitignore-style, relative to that Cargo.toml
-  tests = true                     # analyse tests/ and benches/ targets
+  tests = true                     # analyse test code (tests/, benches/, #[cfg(test)])
   min-confidence = \"likely\"        # or \"certain\"
 
 An unknown key, category or rule is an error naming it (exit 2).
@@ -161,7 +161,7 @@ pub struct Args {
     #[arg(short = 'A', long, value_name = "CATEGORY|RULE", value_delimiter = ',', action = ArgAction::Append)]
     pub allow: Vec<String>,
 
-    /// Skip test and bench targets (`tests/`, `benches/`)
+    /// Skip test code: test and bench targets (`tests/`, `benches/`), and `#[cfg(test)]` modules and `#[test]` fns in the others
     #[arg(long)]
     pub no_tests: bool,
 

@@ -15,7 +15,7 @@
 //! ]
 //! offloaders = ["my_rt::run_blocking"]  # fns whose closure argument runs off the executor
 //! skip = ["src/generated", "benches/*.rs"]  # gitignore-style, relative to this Cargo.toml
-//! tests = true                    # analyse `tests/` and `benches/` targets (default true)
+//! tests = true                    # analyse test code: `tests/`, `benches/`, `#[cfg(test)]` (default true)
 //! min-confidence = "likely"       # `likely` (everything) or `certain`
 //! ```
 //!
@@ -230,6 +230,9 @@ pub fn build(
     if flags.no_tests {
         tests = false;
     }
+    // Without tests, unit tests inside `src/` go too: `#[cfg(test)]`
+    // modules and `#[test]`/`#[tokio::test]` fns.
+    config.skip_tests = !tests;
     if let Some(c) = flags.min_confidence {
         min_confidence = c;
     }

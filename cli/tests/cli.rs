@@ -471,3 +471,25 @@ fn offloader_wrappers_in_other_files_make_closures_sync() {
         assert_eq!(lines, [("src/fs/read.rs".to_owned(), 9)]);
     }
 }
+
+#[test]
+fn no_tests_also_skips_unit_tests_in_src() {
+    let dir = std::env::temp_dir().join(format!("pollguard-no-tests-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("lib.rs"),
+        "async fn real() { std::thread::sleep(d); }\n\
+         #[cfg(test)]\nmod tests {\n    #[tokio::test]\n    async fn t() { std::thread::sleep(d); }\n}\n",
+    )
+    .unwrap();
+    let all = run_in(&dir, &["--format", "json", "lib.rs"]);
+    assert_eq!(json_lines(&all.stdout).len(), 2, "{}", all.stderr);
+    let some = run_in(&dir, &["--format", "json", "--no-tests", "lib.rs"]);
+    let lines: Vec<u64> = json_lines(&some.stdout)
+        .iter()
+        .map(|f| f["line"].as_u64().unwrap())
+        .collect();
+    assert_eq!(lines, [1]);
+    let _ = std::fs::remove_dir_all(&dir);
+}
