@@ -91,9 +91,11 @@ pub fn module_path_for(relative: &std::path::Path) -> Vec<String> {
     path
 }
 
-/// One blocking call in async context.
+/// One blocking call in async context. `P` is how positions are held: the
+/// parser's spans, or the line and column a caller turned them into (the CLI
+/// does, to move results between threads).
 #[derive(Clone, Debug)]
-pub struct Finding {
+pub struct Finding<P = Span> {
     /// The catalog rule that matched.
     pub rule: &'static Rule,
     /// The resolved callee: a path (`std::thread::sleep`), a typed method
@@ -102,9 +104,9 @@ pub struct Finding {
     /// The call as the message shows it (`std::thread::sleep`, `rx.recv()`).
     pub display: String,
     /// The first token of the call.
-    pub span: Span,
+    pub span: P,
     /// The last token of the call.
-    pub end_span: Span,
+    pub end_span: P,
     /// How sure the walker is.
     pub confidence: Confidence,
     /// The configured level (never [`Level::Allow`]: allowed findings are dropped).
@@ -115,7 +117,7 @@ pub struct Finding {
     pub notes: Vec<String>,
     /// For a transitive finding: the calls from the called fn down to the
     /// blocking call, outermost first.
-    pub chain: Vec<transitive::ChainStep>,
+    pub chain: Vec<transitive::ChainStep<P>>,
     /// The finding sits in a closure handed to this fn of the code's own
     /// (`asyncify(move || std::fs::read(p))`), defined where the walk could
     /// not see it: if it is an offloader (see [`Analysis::offloaders`] of the
@@ -123,7 +125,7 @@ pub struct Finding {
     pub inside_closure_of: Option<String>,
 }
 
-impl Finding {
+impl<P> Finding<P> {
     /// What is wrong, in one line: "`std::thread::sleep` blocks the executor thread".
     pub fn message(&self) -> String {
         format!("`{}` {}", self.display, self.rule.message)
@@ -144,43 +146,43 @@ impl Finding {
 
 /// A sync fn of the analysed code, summarised for [`transitive`] analysis.
 #[derive(Clone, Debug)]
-pub struct FnSummary {
+pub struct FnSummary<P = Span> {
     /// `crate::config::load_config`, or `crate::config::Loader::load` for a method.
     pub path: String,
     /// The fn's name token.
-    pub span: Span,
+    pub span: P,
     /// Whether the fn carries `#[pollguard::blocking]`.
     pub marked: bool,
     /// Whether the fn carries the fn-level escape hatch.
     pub allowed: bool,
     /// Blocking calls made directly in its body (not offloaded).
-    pub blocking: Vec<BlockingCall>,
+    pub blocking: Vec<BlockingCall<P>>,
     /// Calls of the crate's own fns (resolved paths) made in its body.
-    pub calls: Vec<LocalCall>,
+    pub calls: Vec<LocalCall<P>>,
 }
 
 /// A blocking call made by a sync fn.
 #[derive(Clone, Debug)]
-pub struct BlockingCall {
+pub struct BlockingCall<P = Span> {
     /// The resolved callee.
     pub call: String,
     /// The rule that matched.
     pub rule: &'static Rule,
     /// Where.
-    pub span: Span,
+    pub span: P,
 }
 
 /// A call of a path that may be one of the crate's own fns.
 #[derive(Clone, Debug)]
-pub struct LocalCall {
+pub struct LocalCall<P = Span> {
     /// The resolved path (`crate::config::load_config`, `other_crate::db::query`).
     pub path: String,
     /// How the call was written, for messages.
     pub display: String,
     /// First token of the call.
-    pub span: Span,
+    pub span: P,
     /// Last token of the call.
-    pub end_span: Span,
+    pub end_span: P,
     /// Whether the call's result is awaited (an async fn's future).
     pub awaited: bool,
     /// Escape hatches active at this call (indices into [`Analysis::hatches`]).

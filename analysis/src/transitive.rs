@@ -3,22 +3,46 @@
 //! findings. Only the CLI sees a whole crate, so only the CLI calls this.
 
 use crate::catalog::{Level, Rule, transitive_rule, user_rule};
-use crate::{Analysis, Confidence, Config, Finding};
+use crate::{Analysis, Confidence, Config, Finding, FnSummary, LocalCall};
 use proc_macro2::Span;
 use std::collections::{HashMap, VecDeque};
 
+/// What the closure reads of one analysed file. [`Analysis`] provides it with
+/// the parser's spans; a caller that moved its results between threads can
+/// provide it with positions of its own.
+pub trait Summaries<P> {
+    /// The file's sync fns.
+    fn fns(&self) -> &[FnSummary<P>];
+    /// Its calls, in async context, of paths the catalog does not know.
+    fn async_calls(&self) -> &[LocalCall<P>];
+    /// The categories or rules escape hatch number `hatch` allows (empty: all).
+    fn hatch_keys(&self, hatch: usize) -> &[String];
+}
+
+impl Summaries<Span> for Analysis {
+    fn fns(&self) -> &[FnSummary] {
+        &self.fns
+    }
+    fn async_calls(&self) -> &[LocalCall] {
+        &self.async_calls
+    }
+    fn hatch_keys(&self, hatch: usize) -> &[String] {
+        self.hatches.get(hatch).map_or(&[], |h| &h.keys)
+    }
+}
+
 /// One analysed file and the crate it belongs to.
-#[derive(Debug, Clone, Copy)]
-pub struct Unit<'a> {
+#[derive(Clone, Copy)]
+pub struct Unit<'a, P = Span> {
     /// The crate's name as code spells it (`my_app`, dashes made underscores).
     pub krate: &'a str,
-    /// The file's analysis.
-    pub analysis: &'a Analysis,
+    /// The file's summaries.
+    pub file: &'a dyn Summaries<P>,
 }
 
 /// One call on the way from a called fn down to a blocking call.
 #[derive(Clone, Debug)]
-pub struct ChainStep {
+pub struct ChainStep<P = Span> {
     /// The fn that makes the call (`crate::config::load_config`).
     pub caller: String,
     /// What it calls: another fn of the workspace, or the blocking call itself.
@@ -26,34 +50,37 @@ pub struct ChainStep {
     /// The unit (index into the slice given to [`findings`]) holding the call.
     pub unit: usize,
     /// Where the call is.
-    pub span: Span,
+    pub span: P,
 }
 
 /// A transitive finding and the unit it belongs to.
 #[derive(Clone, Debug)]
-pub struct UnitFinding {
+pub struct UnitFinding<P = Span> {
     /// Index into the units.
     pub unit: usize,
     /// The finding; its `chain` names the way down.
-    pub finding: Finding,
+    pub finding: Finding<P>,
 }
 
 /// What made a fn blocking.
 #[derive(Clone, Debug)]
-enum Why {
+enum Why<P> {
     /// Marked `#[pollguard::blocking]`.
     Marked,
     /// A blocking call in its own body, or a call of a blocking fn.
-    Calls(ChainStep, Option<usize>),
+    Calls(ChainStep<P>, Option<usize>),
 }
 
 /// Computes the transitive findings of a set of units, and the escape
 /// hatches they used (unit, hatch index).
-pub fn findings(units: &[Unit<'_>], config: &Config) -> (Vec<UnitFinding>, Vec<(usize, usize)>) {
+pub fn findings<P: Copy>(
+    units: &[Unit<'_, P>],
+    config: &Config,
+) -> (Vec<UnitFinding<P>>, Vec<(usize, usize)>) {
     let mut index: HashMap<String, usize> = HashMap::new();
     let mut fns = Vec::new();
     for (u, unit) in units.iter().enumerate() {
-        for (f, summary) in unit.analysis.fns.iter().enumerate() {
+        for (f, summary) in unit.file.fns().iter().enumerate() {
             let key = global(unit.krate, &summary.path);
             index.insert(key, fns.len());
             fns.push((u, f));
@@ -61,11 +88,11 @@ pub fn findings(units: &[Unit<'_>], config: &Config) -> (Vec<UnitFinding>, Vec<(
     }
     // Breadth first from the fns that block by themselves, along reversed call
     // edges, so each fn keeps a shortest chain.
-    let mut why: Vec<Option<Why>> = vec![None; fns.len()];
+    let mut why: Vec<Option<Why<P>>> = vec![None; fns.len()];
     let mut callers: Vec<Vec<(usize, usize, usize)>> = vec![Vec::new(); fns.len()];
     let mut queue = VecDeque::new();
     for (id, &(u, f)) in fns.iter().enumerate() {
-        let summary = &units[u].analysis.fns[f];
+        let summary = &units[u].file.fns()[f];
         if summary.allowed {
             continue;
         }
@@ -96,7 +123,7 @@ pub fn findings(units: &[Unit<'_>], config: &Config) -> (Vec<UnitFinding>, Vec<(
                 continue;
             }
             let (cu, cf) = fns[caller];
-            let summary = &units[cu].analysis.fns[cf];
+            let summary = &units[cu].file.fns()[cf];
             if summary.allowed {
                 continue;
             }
@@ -117,7 +144,7 @@ pub fn findings(units: &[Unit<'_>], config: &Config) -> (Vec<UnitFinding>, Vec<(
     let mut out = Vec::new();
     let mut used = Vec::new();
     for (u, unit) in units.iter().enumerate() {
-        for call in &unit.analysis.async_calls {
+        for call in unit.file.async_calls() {
             if call.awaited {
                 continue;
             }
@@ -134,8 +161,11 @@ pub fn findings(units: &[Unit<'_>], config: &Config) -> (Vec<UnitFinding>, Vec<(
                 continue;
             }
             let hatch = call.hatches.iter().rev().find(|&&h| {
-                let keys = &unit.analysis.hatches[h].keys;
-                crate::hatch::Allow { keys: keys.clone() }.covers(rule)
+                let keys = &unit.file.hatch_keys(h);
+                crate::hatch::Allow {
+                    keys: keys.to_vec(),
+                }
+                .covers(rule)
             });
             if let Some(&h) = hatch {
                 used.push((u, h));
@@ -167,7 +197,7 @@ pub fn findings(units: &[Unit<'_>], config: &Config) -> (Vec<UnitFinding>, Vec<(
     (out, used)
 }
 
-fn chain_of(why: &[Option<Why>], mut id: usize) -> Vec<ChainStep> {
+fn chain_of<P: Copy>(why: &[Option<Why<P>>], mut id: usize) -> Vec<ChainStep<P>> {
     let mut chain = Vec::new();
     // Chains are acyclic by construction (each fn is reached once), but cap
     // the walk anyway so a bug can never loop.

@@ -11,9 +11,10 @@ use crate::diag::{ChainLoc, Diag, Kind, Pos, Problem};
 use crate::discover::{Discovered, SourceFile};
 use crate::source::{self, Refusal};
 use pollguard_analysis::catalog::Matcher;
+use pollguard_analysis::transitive::Summaries;
 use pollguard_analysis::{
-    Analysis, CommentAllow, Confidence, Config, Level, Options, RULES, Rule, analyze_file,
-    parse_comment_allows,
+    Analysis, BlockingCall, CommentAllow, Confidence, Config, FnSummary, Level, LocalCall, Options,
+    RULES, Rule, analyze_file, parse_comment_allows,
 };
 use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
@@ -48,38 +49,6 @@ pub struct OwnedFinding {
     pub inside_closure_of: Option<String>,
 }
 
-/// A call of a path that may be one of the workspace's own fns.
-#[derive(Clone, Debug)]
-pub struct OwnedCall {
-    /// The resolved path.
-    pub path: String,
-    /// As written.
-    pub display: String,
-    /// First character.
-    pub start: Pos,
-    /// One past the last character.
-    pub end: Pos,
-    /// Whether the result is awaited.
-    pub awaited: bool,
-    /// Escape hatches active at the call.
-    pub hatches: Vec<usize>,
-}
-
-/// A sync fn, summarised.
-#[derive(Clone, Debug)]
-pub struct OwnedFn {
-    /// Its path.
-    pub path: String,
-    /// `#[pollguard::blocking]`.
-    pub marked: bool,
-    /// Under a fn-level escape hatch.
-    pub allowed: bool,
-    /// Blocking calls in its body: callee, rule, position.
-    pub blocking: Vec<(String, &'static Rule, Pos)>,
-    /// Calls of workspace fns.
-    pub calls: Vec<OwnedCall>,
-}
-
 /// An escape-hatch attribute.
 #[derive(Clone, Debug)]
 pub struct OwnedHatch {
@@ -112,15 +81,27 @@ pub struct FileAnalysis {
     /// Malformed escape hatches: start, end, message.
     pub errors: Vec<(Pos, Pos, String)>,
     /// Sync fns.
-    pub fns: Vec<OwnedFn>,
+    pub fns: Vec<FnSummary<Pos>>,
     /// Calls of non-catalog paths in async context.
-    pub async_calls: Vec<OwnedCall>,
+    pub async_calls: Vec<LocalCall<Pos>>,
     /// Escape-hatch attributes.
     pub hatches: Vec<OwnedHatch>,
     /// Escape-hatch comments.
     pub comments: Vec<OwnedComment>,
     /// The file's own offloaders (`fn asyncify(f) { spawn_blocking(f) }`).
     pub offloaders: Vec<String>,
+}
+
+impl Summaries<Pos> for FileAnalysis {
+    fn fns(&self) -> &[FnSummary<Pos>] {
+        &self.fns
+    }
+    fn async_calls(&self) -> &[LocalCall<Pos>] {
+        &self.async_calls
+    }
+    fn hatch_keys(&self, hatch: usize) -> &[String] {
+        self.hatches.get(hatch).map_or(&[], |h| &h.keys)
+    }
 }
 
 /// What became of one file.
@@ -187,12 +168,12 @@ pub fn analyze_source(text: &str, options: &Options<'_>) -> Outcome {
     }
 }
 
-fn own_call(c: &pollguard_analysis::LocalCall) -> OwnedCall {
-    OwnedCall {
+fn own_call(c: &LocalCall) -> LocalCall<Pos> {
+    LocalCall {
         path: c.path.clone(),
         display: c.display.clone(),
-        start: pos(c.span.start()),
-        end: pos(c.end_span.end()),
+        span: pos(c.span.start()),
+        end_span: pos(c.end_span.end()),
         awaited: c.awaited,
         hatches: c.hatches.clone(),
     }
@@ -225,14 +206,19 @@ fn own(a: &Analysis) -> FileAnalysis {
         fns: a
             .fns
             .iter()
-            .map(|f| OwnedFn {
+            .map(|f| FnSummary {
                 path: f.path.clone(),
+                span: pos(f.span.start()),
                 marked: f.marked,
                 allowed: f.allowed,
                 blocking: f
                     .blocking
                     .iter()
-                    .map(|b| (b.call.clone(), b.rule, pos(b.span.start())))
+                    .map(|b| BlockingCall {
+                        call: b.call.clone(),
+                        rule: b.rule,
+                        span: pos(b.span.start()),
+                    })
                     .collect(),
                 calls: f.calls.iter().map(own_call).collect(),
             })
@@ -689,7 +675,7 @@ fn unused(file: usize, start: Pos, end: Pos, message: String) -> Diag {
 /// Last segments of the fns that may block, directly or through calls, among
 /// the analysed files (matched by name, so a superset).
 fn maybe_blocking_names(work: &[Work]) -> HashSet<String> {
-    let fns: Vec<&OwnedFn> = work
+    let fns: Vec<&FnSummary<Pos>> = work
         .iter()
         .filter_map(|w| match &w.outcome {
             Outcome::Analysed(a) => Some(a.fns.iter()),

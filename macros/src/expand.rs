@@ -43,7 +43,7 @@ pub(crate) fn no_blocking(args: TokenStream, input: TokenStream) -> TokenStream 
         // calls too, and the two must agree.
         let unit = transitive::Unit {
             krate: "crate",
-            analysis: &analysis,
+            file: &analysis,
         };
         let (indirect, _) = transitive::findings(&[unit], &args.config);
         let indirect = indirect.into_iter().map(|u| u.finding);
