@@ -198,6 +198,11 @@ const FILE: &[&str] = &["std::fs::File"];
 const TCP_STREAM: &[&str] = &["std::net::TcpStream"];
 const UDP_SOCKET: &[&str] = &["std::net::UdpSocket"];
 const STDIN: &[&str] = &["std::io::Stdin", "std::io::StdinLock"];
+const GIT_REPO: &[&str] = &["git2::Repository"];
+const SERIAL: &[&str] = &["serialport::SerialPort"];
+const SQLITE: &[&str] = &["rusqlite::Connection", "rusqlite::Transaction"];
+const POSTGRES: &[&str] = &["postgres::Client", "postgres::Transaction"];
+
 /// Request builders of blocking HTTP clients: `send`/`call` does the round trip.
 const HTTP_REQUESTS: &[&str] = &[
     "reqwest::blocking::RequestBuilder",
@@ -461,6 +466,45 @@ pub const RETURN_TYPES: &[(&str, &str)] = &[
     ("minreq::put", "minreq::Request"),
     ("minreq::delete", "minreq::Request"),
     ("image::open", "image::DynamicImage"),
+    (
+        "std::net::TcpStream::connect_timeout",
+        "std::net::TcpStream",
+    ),
+    ("ureq::Request::call", "ureq::Response"),
+    (
+        "lettre::SmtpTransport::relay",
+        "lettre::SmtpTransportBuilder",
+    ),
+    (
+        "lettre::SmtpTransport::starttls_relay",
+        "lettre::SmtpTransportBuilder",
+    ),
+    (
+        "lettre::SmtpTransport::builder_dangerous",
+        "lettre::SmtpTransportBuilder",
+    ),
+    (
+        "lettre::SmtpTransportBuilder::build",
+        "lettre::SmtpTransport",
+    ),
+    (
+        "lettre::SmtpTransport::unencrypted_localhost",
+        "lettre::SmtpTransport",
+    ),
+    ("tantivy::Index::writer", "tantivy::IndexWriter"),
+    (
+        "tantivy::Index::writer_with_num_threads",
+        "tantivy::IndexWriter",
+    ),
+    ("tantivy::Index::reader", "tantivy::IndexReader"),
+    ("serialport::new", "serialport::SerialPortBuilder"),
+    (
+        "serialport::SerialPortBuilder::open",
+        "serialport::SerialPort",
+    ),
+    ("rusqlite::Connection::transaction", "rusqlite::Transaction"),
+    ("rusqlite::Connection::prepare", "rusqlite::Statement"),
+    ("rusqlite::Transaction::prepare", "rusqlite::Statement"),
     ("redis::cmd", "redis::Cmd"),
     ("redis::Cmd::new", "redis::Cmd"),
     ("redis::Client::open", "redis::Client"),
@@ -497,6 +541,8 @@ pub const BUILDERS: &[(&str, &[&str])] = &[
     ("attohttpc::RequestBuilder", &["send", "prepare"]),
     ("minreq::Request", &["send", "send_lazy"]),
     ("walkdir::WalkDir", &[]),
+    ("lettre::SmtpTransportBuilder", &["build"]),
+    ("serialport::SerialPortBuilder", &["open", "open_native"]),
     (
         "redis::Cmd",
         &["query", "query_async", "exec", "exec_async"],
@@ -679,6 +725,28 @@ pub static RULES: &[Rule] = &[
             Matcher::Path("actix_files::NamedFile::open"),
             // The `image` crate decodes and encodes from and to files, synchronously.
             Matcher::Path("image::open"),
+            // git2, tantivy and serialport do their file and device I/O synchronously.
+            Matcher::Path("git2::Repository::open"),
+            Matcher::Path("git2::Repository::open_bare"),
+            Matcher::Path("git2::Repository::init"),
+            Matcher::Path("git2::Repository::init_bare"),
+            Matcher::Path("git2::Repository::clone"),
+            Matcher::Path("git2::Repository::discover"),
+            Matcher::typed("head", 0, GIT_REPO),
+            Matcher::typed("index", 0, GIT_REPO),
+            Matcher::typed("statuses", 1, GIT_REPO),
+            Matcher::typed("revwalk", 0, GIT_REPO),
+            Matcher::typed("find_commit", 1, GIT_REPO),
+            Matcher::typed("checkout_head", 1, GIT_REPO),
+            Matcher::Path("tantivy::Index::open_in_dir"),
+            Matcher::Path("tantivy::Index::create_in_dir"),
+            Matcher::typed("commit", 0, &["tantivy::IndexWriter"]),
+            Matcher::typed("reload", 0, &["tantivy::IndexReader"]),
+            Matcher::typed("open", 0, &["serialport::SerialPortBuilder"]),
+            Matcher::typed("read", 1, SERIAL),
+            Matcher::typed("read_exact", 1, SERIAL),
+            Matcher::typed("write", 1, SERIAL),
+            Matcher::typed("write_all", 1, SERIAL),
             Matcher::typed(
                 "save",
                 1,
@@ -807,6 +875,8 @@ pub static RULES: &[Rule] = &[
             Matcher::typed("read_line", 1, TCP_STREAM),
             Matcher::typed("peek", 1, UDP_SOCKET),
             Matcher::typed("peek_from", 1, UDP_SOCKET),
+            Matcher::typed("send", 1, &["lettre::SmtpTransport"]),
+            Matcher::typed("test_connection", 0, &["lettre::SmtpTransport"]),
         ],
         message: "does blocking network I/O on the executor thread",
         help: "use `tokio::net` sockets and their async methods with `.await`",
@@ -1046,6 +1116,8 @@ pub static RULES: &[Rule] = &[
             Matcher::typed("send_json", 1, HTTP_REQUESTS),
             Matcher::typed("send_bytes", 1, HTTP_REQUESTS),
             Matcher::typed("send_form", 1, HTTP_REQUESTS),
+            Matcher::typed("into_string", 0, &["ureq::Response"]),
+            Matcher::typed("into_json", 0, &["ureq::Response"]),
             Matcher::typed("send", 1, &["ureq::Request", "ureq::RequestBuilder"]),
         ],
         message: "makes a blocking HTTP request on the executor thread",
@@ -1114,6 +1186,19 @@ pub static RULES: &[Rule] = &[
             Matcher::consumed("execute", 1, MUT_CONN),
             Matcher::consumed("first", 1, MUT_CONN),
             Matcher::consumed("query", 1, MUT_CONN),
+            Matcher::typed("execute", 2, SQLITE),
+            Matcher::typed("execute_batch", 1, SQLITE),
+            Matcher::typed("prepare", 1, SQLITE),
+            Matcher::typed("query_row", 3, SQLITE),
+            Matcher::typed("commit", 0, &["rusqlite::Transaction"]),
+            Matcher::typed("query_map", 2, &["rusqlite::Statement"]),
+            Matcher::typed("query_row", 2, &["rusqlite::Statement"]),
+            Matcher::typed("execute", 1, &["rusqlite::Statement"]),
+            Matcher::typed("query", 2, POSTGRES),
+            Matcher::typed("query_one", 2, POSTGRES),
+            Matcher::typed("query_opt", 2, POSTGRES),
+            Matcher::typed("execute", 2, POSTGRES),
+            Matcher::typed("batch_execute", 1, POSTGRES),
         ],
         message: "queries a database or cache with a synchronous client on the executor thread",
         help: "use the client's async variant (`diesel-async`, `tokio-postgres`, `sqlx`, `redis` with `tokio-comp`), or move the call into `tokio::task::spawn_blocking`",

@@ -172,6 +172,7 @@ pub(crate) struct Resolver {
 const CANONICAL: &[(&str, &str)] = &[
     ("crossbeam::channel::", "crossbeam_channel::"),
     ("diesel::r2d2::", "r2d2::"),
+    ("lettre::transport::smtp::", "lettre::"),
     ("futures_executor::", "futures::executor::"),
     ("futures::executor::", "futures::executor::"),
     ("core::", "std::"),

@@ -1044,7 +1044,7 @@ impl<'a> Walker<'a> {
     fn check_method(&mut self, m: &syn::ExprMethodCall, name: &str, usage: Usage) {
         let start = m.method.span();
         let end = m.paren_token.span.close();
-        let recv_ty = self.infer(&m.receiver);
+        let recv_ty = self.infer(&m.receiver).map(|t| matchable(&t).to_owned());
         if let Some(ty) = &recv_ty {
             let path = format!("{ty}::{name}");
             if self.marked.contains(&path) {
@@ -1362,8 +1362,39 @@ impl<'a> Walker<'a> {
                     Resolved::Glob(c) if c.len() == 1 => c.into_iter().next()?,
                     _ => return None,
                 };
-                Some(self.aliases.get(&path).cloned().unwrap_or(path))
+                let path = self.aliases.get(&path).cloned().unwrap_or(path);
+                // A lock remembers what it guards: `m.lock().unwrap()` has
+                // the inner value's methods.
+                let inner = match &last.arguments {
+                    syn::PathArguments::AngleBracketed(args)
+                        if LOCKS.contains(&last.ident.to_string().as_str()) =>
+                    {
+                        args.args.iter().find_map(|a| match a {
+                            syn::GenericArgument::Type(t) => self.resolve_type(t),
+                            _ => None,
+                        })
+                    }
+                    _ => None,
+                };
+                Some(match inner {
+                    Some(inner) => format!("{path}(inner={inner})"),
+                    None => path,
+                })
             }
+            // `Box<dyn SerialPort>`: the trait's methods.
+            Type::TraitObject(t) => t.bounds.iter().find_map(|b| match b {
+                syn::TypeParamBound::Trait(tb) => {
+                    let segs = path_segs(&tb.path);
+                    match self
+                        .res
+                        .resolve(&segs, tb.path.leading_colon.is_some(), None)
+                    {
+                        Resolved::Path(p) => Some(p),
+                        _ => None,
+                    }
+                }
+                _ => None,
+            }),
             _ => None,
         }
     }
@@ -1400,6 +1431,11 @@ impl<'a> Walker<'a> {
             Expr::MethodCall(m) => {
                 let name = m.method.to_string();
                 let recv = self.infer(&m.receiver);
+                if let Some(inner) = recv.as_deref().and_then(inner_of) {
+                    if GUARD_METHODS.contains(&name.as_str()) {
+                        return Some(inner.to_owned());
+                    }
+                }
                 if SAME_TYPE.contains(&name.as_str()) {
                     return recv;
                 }
@@ -1427,11 +1463,42 @@ impl<'a> Walker<'a> {
                 let syn::Member::Named(field) = &f.member else {
                     return None;
                 };
-                self.fields.get(&base)?.get(&field.to_string()).cloned()
+                self.fields
+                    .get(matchable(&base))?
+                    .get(&field.to_string())
+                    .cloned()
             }
             _ => None,
         }
     }
+}
+
+/// Locks whose type records what they guard, and the methods that reach it.
+const LOCKS: &[&str] = &["Mutex", "RwLock", "ReentrantMutex"];
+const GUARD_METHODS: &[&str] = &[
+    "lock",
+    "read",
+    "write",
+    "try_lock",
+    "try_read",
+    "try_write",
+    "blocking_lock",
+    "blocking_read",
+    "blocking_write",
+    "get_mut",
+    "into_inner",
+];
+
+/// A type without what its lock guards: `std::sync::Mutex` for
+/// `std::sync::Mutex(inner=rusqlite::Connection)`; rules match on this.
+fn matchable(ty: &str) -> &str {
+    ty.find("(inner=").map_or(ty, |i| &ty[..i])
+}
+
+/// What a lock type guards, if the code says.
+fn inner_of(ty: &str) -> Option<&str> {
+    let start = ty.find("(inner=")? + "(inner=".len();
+    ty.get(start..ty.len().checked_sub(1)?)
 }
 
 /// `Ok(x)` and `Some(x)`: the walker does not track `Result` and `Option`,

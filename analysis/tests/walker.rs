@@ -575,3 +575,20 @@ async fn handler(pool: r2d2::Pool<M>, hits: &std::sync::atomic::AtomicU64) -> us
         ]
     );
 }
+
+#[test]
+fn locks_remember_what_they_guard_and_trait_objects_keep_their_trait() {
+    let src = r#"
+use std::sync::{Arc, Mutex};
+type Db = Arc<Mutex<rusqlite::Connection>>;
+struct Ports { port: Mutex<Box<dyn serialport::SerialPort>> }
+async fn a(db: Db, ports: &Ports) -> rusqlite::Result<i64> {
+    let conn = db.lock().unwrap();
+    let n = conn.query_row("select 1", [], |r| r.get(0))?;
+    ports.port.lock().unwrap().write_all(b"x").ok();
+    Ok(n)
+}
+"#;
+    let lines: Vec<(usize, &str)> = scan(src).iter().map(|f| (f.0, f.1)).collect();
+    assert_eq!(lines, [(7, "PG221"), (8, "PG111")]);
+}

@@ -88,7 +88,7 @@ pub async fn sockets(host: &str) -> std::io::Result<usize> {
     let s = TcpStream::connect_timeout(&addr, Duration::from_secs(1))?; //~ net
     s.set_read_timeout(Some(Duration::from_millis(100)))?; //~ ok(net)
     let mut peekbuf = [0u8; 4];
-    let n = s.peek(&mut peekbuf)?; //~ miss(net)
+    let n = s.peek(&mut peekbuf)?; //~ net
     let resolved = format!("{host}:443").to_socket_addrs()?.count(); //~ dns
     let tokio_stream = tokio::net::TcpStream::from_std(s)?; //~ ok(net)
     drop(tokio_stream);

@@ -54,7 +54,7 @@ async fn put_object(State(store): State<Shared>, UrlPath((bucket, key)): Key, bo
     let etag = hex::encode(Sha256::digest(&body));
     let meta = ObjectMeta { size: body.len() as u64, etag: etag.clone() };
     store.index.write().insert(format!("{bucket}/{key}"), meta); //~ lock
-    writeln!(store.journal.lock(), "PUT {bucket}/{key} {etag}").ok(); //~ lock, miss(fs)
+    writeln!(store.journal.lock(), "PUT {bucket}/{key} {etag}").ok(); //~ lock, fs
     let mut headers = HeaderMap::new();
     headers.insert("ETag", etag.parse().unwrap());
     Ok(headers)

@@ -31,7 +31,7 @@ impl Robots {
         }
         let robots = format!("{}://{}/robots.txt", url.scheme(), host);
         let body = match self.agent.get(&robots).call() { //~ http_blocking
-            Ok(r) => r.into_string().unwrap_or_default(), //~ miss(http_blocking)
+            Ok(r) => r.into_string().unwrap_or_default(), //~ http_blocking
             Err(_) => String::new(),
         };
         let dis: Vec<String> = body

@@ -40,9 +40,9 @@ pub struct SqliteCache {
 impl FlagSource for SqliteCache {
     async fn fetch(&self) -> anyhow::Result<Flags> {
         let conn = self.conn.lock().unwrap(); //~ lock
-        let mut stmt = conn.prepare("SELECT name, enabled FROM flags")?; //~ miss(db)
+        let mut stmt = conn.prepare("SELECT name, enabled FROM flags")?; //~ db
         let rows: Vec<(String, bool)> = stmt
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))? //~ miss(db)
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))? //~ db
             .collect::<Result<_, _>>()?;
         Ok(rows.into_iter().collect())
     }
@@ -59,14 +59,14 @@ impl SqliteCache {
         let mut conn = self.conn.lock().unwrap(); //~ lock
         let tx = conn.transaction()?;
         for (k, v) in flags {
-            tx.execute("INSERT OR REPLACE INTO flags VALUES (?1, ?2)", params![k, v])?; //~ miss(db)
+            tx.execute("INSERT OR REPLACE INTO flags VALUES (?1, ?2)", params![k, v])?; //~ db
         }
-        tx.commit() //~ miss(db)
+        tx.commit() //~ db
     }
 
     pub async fn one(&self, name: &str) -> Option<bool> {
         let conn = self.conn.lock().ok()?; //~ lock
-        conn.query_row("SELECT enabled FROM flags WHERE name = ?1", [name], |r| r.get(0)) //~ miss(db)
+        conn.query_row("SELECT enabled FROM flags WHERE name = ?1", [name], |r| r.get(0)) //~ db
             .optional()
             .ok()
             .flatten()
@@ -111,7 +111,7 @@ impl FlagService {
 
     pub async fn count_enabled(&self) -> usize {
         let conn = self.cache.conn.lock().unwrap(); //~ lock
-        conn.query_row("SELECT count(*) FROM flags WHERE enabled = 1", [], |r| r.get::<_, i64>(0)) //~ miss(db)
+        conn.query_row("SELECT count(*) FROM flags WHERE enabled = 1", [], |r| r.get::<_, i64>(0)) //~ db
             .unwrap_or(0) as usize
     }
 

@@ -46,7 +46,7 @@ impl HookServer {
         }
         drop(banned);
 
-        let repo = Repository::open_bare(&path)?; //~ miss(fs)
+        let repo = Repository::open_bare(&path)?; //~ fs
         let from = Oid::from_str(&ev.before)?;
         let to = Oid::from_str(&ev.after)?;
         let msgs = commit_messages(&repo, from, to)?;
@@ -121,8 +121,8 @@ impl HookServer {
         if !head.exists() { //~ fs
             return None;
         }
-        let repo = git2::Repository::open(&path).ok()?; //~ miss(fs)
-        let h = repo.head().ok()?.target()?; //~ miss(fs)
+        let repo = git2::Repository::open(&path).ok()?; //~ fs
+        let h = repo.head().ok()?.target()?; //~ fs
         Some(h.to_string())
     }
 }

@@ -71,8 +71,8 @@ impl SearchService {
 
     pub async fn commit_now(&self) -> tantivy::Result<()> {
         let mut w = self.writer.lock(); //~ lock
-        w.commit()?; //~ miss(fs)
-        self.reader.reload()?; //~ miss(fs)
+        w.commit()?; //~ fs
+        self.reader.reload()?; //~ fs
         Ok(())
     }
 

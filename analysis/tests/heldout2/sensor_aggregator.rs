@@ -101,9 +101,9 @@ impl Gateway {
 
     pub async fn calibrate(&self, offset: i8) -> std::io::Result<()> {
         let mut port = self.calib_port.lock().unwrap(); //~ lock
-        port.write_all(&[0x55, offset as u8])?; //~ miss(fs)
+        port.write_all(&[0x55, offset as u8])?; //~ fs
         let mut ack = [0u8; 1];
-        port.read_exact(&mut ack)?; //~ miss(fs)
+        port.read_exact(&mut ack)?; //~ fs
         Ok(())
     }
 
