@@ -200,13 +200,7 @@ fn crossbeam_select(w: &mut Walker<'_>, mac: &syn::Macro) -> bool {
         .iter()
         .any(|t| matches!(t, TokenTree::Ident(i) if i == "default"));
     if !has_default {
-        let start = mac
-            .path
-            .segments
-            .first()
-            .map(|s| s.ident.span())
-            .unwrap_or_else(Span::call_site);
-        let end = mac.delimiter.span().close();
+        let (start, end) = whole_macro(mac);
         w.emit_at(
             "PG181",
             "crossbeam_channel::select",
@@ -238,13 +232,7 @@ fn blocking_write(w: &mut Walker<'_>, mac: &syn::Macro) {
         .last()
         .map(|s| s.ident.to_string())
         .unwrap_or_default();
-    let start = mac
-        .path
-        .segments
-        .first()
-        .map(|s| s.ident.span())
-        .unwrap_or_else(Span::call_site);
-    let end = mac.delimiter.span().close();
+    let (start, end) = whole_macro(mac);
     w.emit_at(
         code,
         "write_fmt",
@@ -253,4 +241,14 @@ fn blocking_write(w: &mut Walker<'_>, mac: &syn::Macro) {
         end,
         Confidence::Certain,
     );
+}
+
+/// The first and last tokens of a macro call: its path to its closing delimiter.
+fn whole_macro(mac: &syn::Macro) -> (Span, Span) {
+    let start = mac
+        .path
+        .segments
+        .first()
+        .map_or_else(Span::call_site, |s| s.ident.span());
+    (start, mac.delimiter.span().close())
 }
