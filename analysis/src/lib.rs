@@ -33,6 +33,7 @@ pub mod catalog;
 pub mod config;
 mod hatch;
 mod macros;
+pub mod model;
 mod resolve;
 pub mod transitive;
 mod walk;
@@ -222,12 +223,34 @@ pub struct HatchUse {
 /// Analyses a whole file: every async fn, async block and async closure,
 /// with every `use` of the file in scope.
 pub fn analyze_file(file: &syn::File, options: &Options<'_>) -> Analysis {
-    walk::Walker::new(options).file(file)
+    let items = model::lower_file(file);
+    let model = model::CrateModel::build(
+        [(options.module_path.as_slice(), &items)],
+        &options.config.extra_offloaders,
+    );
+    analyze_file_in(file, options, &model)
+}
+
+/// Analyses a file of a crate whose [`model::CrateModel`] was built from all
+/// its files: names, methods and types of the other files resolve.
+pub fn analyze_file_in(
+    file: &syn::File,
+    options: &Options<'_>,
+    model: &model::CrateModel,
+) -> Analysis {
+    walk::Walker::new(options, model).file(file)
 }
 
 /// Analyses one item: what `#[pollguard::no_blocking]` sees. `use`
 /// declarations outside the item are not visible; on an inline `mod`, the
 /// module's own are.
 pub fn analyze_item(item: &syn::Item, options: &Options<'_>) -> Analysis {
-    walk::Walker::new(options).root_item(item)
+    let items = model::FileItems {
+        root: model::lower_items(std::slice::from_ref(item)),
+    };
+    let model = model::CrateModel::build(
+        [(options.module_path.as_slice(), &items)],
+        &options.config.extra_offloaders,
+    );
+    walk::Walker::new(options, &model).root_item(item)
 }

@@ -15,6 +15,9 @@ pub(crate) struct Scope {
     locals: HashSet<String>,
     /// The module path that local items live in.
     module: String,
+    /// A block's scope: its items live under the enclosing fn's path, and
+    /// `self`/`super` still mean the enclosing module.
+    block: bool,
 }
 
 /// How a path in the code resolves.
@@ -36,6 +39,28 @@ impl Scope {
         }
     }
 
+    /// The scope of a block with items: they are named under `owner` (the
+    /// enclosing fn), so two fns' nested helpers of one name stay apart.
+    pub(crate) fn block(owner: String) -> Scope {
+        Scope {
+            module: owner,
+            block: true,
+            ..Scope::default()
+        }
+    }
+
+    /// A module's scope as the crate model resolved it: every name it can
+    /// see with the path it stands for, and its globs of outside paths.
+    pub(crate) fn from_model(module: &str, model: &crate::model::CrateModel) -> Scope {
+        let mut scope = Scope::new(module.to_owned());
+        scope.uses = model
+            .scope_names(module)
+            .map(|(n, t)| (n.to_owned(), t.to_owned()))
+            .collect();
+        scope.globs = model.scope_globs(module).to_vec();
+        scope
+    }
+
     /// Collects the `use` declarations and item names of a module or block.
     pub(crate) fn add_items<'a>(&mut self, items: impl IntoIterator<Item = &'a Item>) {
         for item in items {
@@ -55,11 +80,6 @@ impl Scope {
                 *target = format!("{}::{target}", self.module);
             }
         }
-    }
-
-    /// The names this scope's `use` declarations bring, with their targets.
-    pub(crate) fn uses(&self) -> impl Iterator<Item = (&String, &String)> {
-        self.uses.iter()
     }
 
     pub(crate) fn add_use(&mut self, tree: &UseTree) {
@@ -207,7 +227,9 @@ impl Resolver {
 
     pub(crate) fn module(&self) -> &str {
         self.scopes
-            .last()
+            .iter()
+            .rev()
+            .find(|s| !s.block)
             .map(|s| s.module.as_str())
             .unwrap_or("crate")
     }

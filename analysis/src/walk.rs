@@ -13,6 +13,7 @@ use crate::catalog::{
     TUPLE_RETURNS,
 };
 use crate::hatch::{Allow, is_hatch, parse_hatch};
+use crate::model::{CrateModel, TypeRef, WRAPPERS, resolve_type_ref};
 use crate::resolve::{Resolved, Resolver, Scope};
 use crate::{Analysis, BlockingCall, Finding, FnSummary, HatchUse, LocalCall, Options};
 use proc_macro2::Span;
@@ -141,25 +142,6 @@ const CONSTRUCTORS: &[&str] = &[
     "create_new",
 ];
 
-/// Names that stay in scope as themselves (prelude and primitives) when
-/// inferring wrapper types.
-/// Types that wrap a value and give its methods through `Deref` or by
-/// forwarding them: `Arc<Mutex<T>>` locks like a `Mutex`, a `BufReader<File>`
-/// reads like a `File`, axum's `State<AppState>` and actix's `Data<AppState>`
-/// hold an `AppState`.
-const WRAPPERS: &[&str] = &[
-    "Arc",
-    "Rc",
-    "Box",
-    "Pin",
-    "BufReader",
-    "BufWriter",
-    "LineWriter",
-    "Data",
-    "State",
-    "Extension",
-];
-
 pub(crate) struct Walker<'a> {
     opts: &'a Options<'a>,
     res: Resolver,
@@ -170,11 +152,10 @@ pub(crate) struct Walker<'a> {
     self_ty: Option<String>,
     /// Active escape hatches: what they allow and their index in `out.hatches`.
     allows: Vec<(Allow, usize)>,
-    /// Paths of fns marked `#[pollguard::blocking]`.
-    marked: HashSet<String>,
-    /// Paths of the code's own fns that hand a closure parameter to an
-    /// offloader (tokio's `asyncify(move || ..)`): offloaders themselves.
-    local_offloaders: HashSet<String>,
+    /// The crate's items, imports and types across its files.
+    model: &'a CrateModel,
+    /// The path nested items of the current fn are named under.
+    item_owner: Option<String>,
     /// Last segments of every known offloader, for the by-name pre-scans.
     offloader_names: HashSet<String>,
     /// Inside a hand-written `poll`: nothing there is awaited, so the shape
@@ -183,21 +164,11 @@ pub(crate) struct Walker<'a> {
     /// The fn that receives the closure being walked, when that fn may be an
     /// offloader defined elsewhere.
     closure_owner: Option<String>,
-    /// Return types of the code's own fns and methods (`crate::fixture_dir`,
-    /// `crate::Service::state`).
-    fn_returns: HashMap<String, String>,
-    /// `type Peers = Arc<Mutex<..>>;` of the code: alias path -> resolved type.
-    aliases: HashMap<String, String>,
-    /// `pub use` re-exports of the code's own modules: `crate::sleeper::sleep`
-    /// -> `std::thread::sleep`.
-    reexports: HashMap<String, String>,
-    /// Field types of structs seen in the code: struct path -> field -> type path.
-    fields: HashMap<String, HashMap<String, String>>,
     out: Analysis,
 }
 
 impl<'a> Walker<'a> {
-    pub(crate) fn new(opts: &'a Options<'a>) -> Walker<'a> {
+    pub(crate) fn new(opts: &'a Options<'a>, model: &'a CrateModel) -> Walker<'a> {
         Walker {
             opts,
             res: Resolver::default(),
@@ -206,13 +177,10 @@ impl<'a> Walker<'a> {
             current_fn: None,
             self_ty: None,
             allows: Vec::new(),
-            marked: HashSet::new(),
-            local_offloaders: HashSet::new(),
+            model,
+            item_owner: None,
             closure_owner: None,
             in_poll_fn: false,
-            fn_returns: HashMap::new(),
-            reexports: HashMap::new(),
-            aliases: HashMap::new(),
             offloader_names: OFFLOADERS
                 .iter()
                 .map(|o| match o {
@@ -220,11 +188,19 @@ impl<'a> Walker<'a> {
                     Offloader::Method(m) => m,
                 })
                 .chain(opts.config.extra_offloaders.iter().map(|p| last_segment(p)))
+                .chain(model.offloaders.iter().map(|p| last_segment(p)))
                 .map(str::to_owned)
                 .collect(),
-            fields: HashMap::new(),
             out: Analysis::default(),
         }
+    }
+
+    /// Where items declared in the current block live: under the enclosing
+    /// fn, so that `fn iter` nested in two fns names two helpers.
+    fn item_prefix(&self) -> String {
+        self.item_owner
+            .clone()
+            .unwrap_or_else(|| self.res.module().to_owned())
     }
 
     fn module_path(&self) -> String {
@@ -233,19 +209,14 @@ impl<'a> Walker<'a> {
 
     pub(crate) fn file(mut self, file: &syn::File) -> Analysis {
         let module = self.module_path();
-        let mut scope = Scope::new(module.clone());
-        scope.add_items(&file.items);
-        self.res.push(scope);
-        self.with_hatches(&file.attrs, |w| {
-            w.prepass(&file.items, &module);
-            w.items(&file.items, &module);
-        });
+        self.res.push(Scope::from_model(&module, self.model));
+        self.with_hatches(&file.attrs, |w| w.items(&file.items, &module));
         self.res.pop();
         self.finish()
     }
 
     fn finish(mut self) -> Analysis {
-        let mut offloaders: Vec<String> = self.local_offloaders.iter().cloned().collect();
+        let mut offloaders: Vec<String> = self.model.offloaders.iter().cloned().collect();
         offloaders.sort();
         self.out.offloaders = offloaders;
         self.out
@@ -253,95 +224,10 @@ impl<'a> Walker<'a> {
 
     pub(crate) fn root_item(mut self, item: &Item) -> Analysis {
         let module = self.module_path();
-        self.res.push(Scope::new(module.clone()));
-        self.prepass(std::slice::from_ref(item), &module);
+        self.res.push(Scope::from_model(&module, self.model));
         self.items(std::slice::from_ref(item), &module);
         self.res.pop();
         self.finish()
-    }
-
-    // ----- pre-pass: marked fns and struct field types -----
-
-    fn prepass(&mut self, items: &[Item], module: &str) {
-        for item in items {
-            match item {
-                Item::Fn(f) => {
-                    self.prepass_fn(
-                        format!("{module}::{}", f.sig.ident),
-                        &f.attrs,
-                        &f.sig,
-                        &f.block,
-                    );
-                }
-                Item::Type(t) => {
-                    if let Some(ty) = self.resolve_type(&t.ty) {
-                        self.aliases.insert(format!("{module}::{}", t.ident), ty);
-                    }
-                }
-                Item::Use(u) if !matches!(u.vis, syn::Visibility::Inherited) => {
-                    let mut scope = Scope::new(module.to_owned());
-                    scope.add_use(&u.tree);
-                    for (name, target) in scope.uses() {
-                        self.reexports
-                            .insert(format!("{module}::{name}"), target.clone());
-                    }
-                }
-                Item::Impl(i) => {
-                    let Some(ty) = self.impl_type(&i.self_ty, module) else {
-                        continue;
-                    };
-                    for it in &i.items {
-                        if let ImplItem::Fn(f) = it {
-                            self.prepass_fn(
-                                format!("{ty}::{}", f.sig.ident),
-                                &f.attrs,
-                                &f.sig,
-                                &f.block,
-                            );
-                        }
-                    }
-                }
-                Item::Struct(s) => {
-                    let mut map = HashMap::new();
-                    for field in &s.fields {
-                        if let (Some(name), Some(ty)) = (&field.ident, self.resolve_type(&field.ty))
-                        {
-                            map.insert(name.to_string(), ty);
-                        }
-                    }
-                    if !map.is_empty() {
-                        self.fields.insert(format!("{module}::{}", s.ident), map);
-                    }
-                }
-                Item::Mod(m) => {
-                    if let Some((_, content)) = &m.content {
-                        let inner = format!("{module}::{}", m.ident);
-                        let mut scope = Scope::new(inner.clone());
-                        scope.add_items(content);
-                        self.res.push(scope);
-                        self.prepass(content, &inner);
-                        self.res.pop();
-                    }
-                }
-                _ => {}
-            }
-        }
-    }
-
-    /// What the walk needs to know of a fn before it reaches its callers:
-    /// whether it is marked blocking, whether it is an offloader, what it returns.
-    fn prepass_fn(&mut self, path: String, attrs: &[Attribute], sig: &Signature, block: &Block) {
-        if has_marker(attrs) {
-            self.marked.insert(path.clone());
-        }
-        if forwards_to_offloader(sig, block, &self.offloader_names) {
-            self.add_local_offloader(path.clone());
-        }
-        if let syn::ReturnType::Type(_, ty) = &sig.output {
-            if let Some(ty) = self.resolve_type(ty) {
-                self.fn_returns.insert(path, ty);
-            }
-        }
     }
 
     fn impl_type(&self, ty: &Type, module: &str) -> Option<String> {
@@ -424,9 +310,7 @@ impl<'a> Walker<'a> {
             Item::Mod(m) => {
                 if let Some((_, content)) = &m.content {
                     let inner = format!("{module}::{}", m.ident);
-                    let mut scope = Scope::new(inner.clone());
-                    scope.add_items(content);
-                    self.res.push(scope);
+                    self.res.push(Scope::from_model(&inner, self.model));
                     self.with_hatches(&m.attrs, |w| w.items(content, &inner));
                     self.res.pop();
                 }
@@ -469,15 +353,16 @@ impl<'a> Walker<'a> {
         } else {
             self.ctx = Ctx::Sync;
             self.out.fns.push(FnSummary {
-                path,
+                path: path.clone(),
                 span: sig.ident.span(),
-                marked: has_marker(attrs),
+                marked: crate::model::lower::has_marker(attrs),
                 allowed: allowed_fn,
                 blocking: Vec::new(),
                 calls: Vec::new(),
             });
             self.current_fn = Some(self.out.fns.len() - 1);
         }
+        let saved_owner = self.item_owner.replace(path.clone());
         self.env.push(HashMap::new());
         for input in &sig.inputs {
             match input {
@@ -493,6 +378,7 @@ impl<'a> Walker<'a> {
         }
         self.block(block, Usage::Returned);
         self.env.pop();
+        self.item_owner = saved_owner;
         self.allows.truncate(hatch_count);
         self.in_poll_fn = saved_poll;
         (self.ctx, self.current_fn) = saved;
@@ -532,7 +418,7 @@ impl<'a> Walker<'a> {
     fn block(&mut self, block: &Block, usage: Usage) {
         let has_items = block.stmts.iter().any(|s| matches!(s, Stmt::Item(_)));
         if has_items {
-            let mut scope = Scope::new(self.res.module().to_owned());
+            let mut scope = Scope::block(self.item_prefix());
             scope.add_items(block.stmts.iter().filter_map(|s| match s {
                 Stmt::Item(i) => Some(i),
                 _ => None,
@@ -580,9 +466,9 @@ impl<'a> Walker<'a> {
                 w.bind_local(&local.pat, local.init.as_ref().map(|i| &*i.expr));
             }),
             Stmt::Item(item) => {
-                let module = self.res.module().to_owned();
+                let owner = self.item_prefix();
                 let saved_env = std::mem::take(&mut self.env);
-                self.item(item, &module);
+                self.item(item, &owner);
                 self.env = saved_env;
             }
             Stmt::Expr(e, semi) => {
@@ -848,19 +734,11 @@ impl<'a> Walker<'a> {
 
     /// Follows a `pub use` of the code's own modules (`mod sleeper { pub use
     /// std::thread::sleep; }`), a few levels deep at most.
-    fn reexported(&self, mut resolved: Resolved) -> Resolved {
-        for _ in 0..4 {
-            match &resolved {
-                Resolved::Path(p) => match self.reexports.get(p) {
-                    Some(target) => {
-                        resolved = Resolved::Path(crate::resolve::canonical(target.clone()))
-                    }
-                    None => break,
-                },
-                _ => break,
-            }
+    fn reexported(&self, resolved: Resolved) -> Resolved {
+        match resolved {
+            Resolved::Path(p) => Resolved::Path(self.model.resolve_path(&p)),
+            other => other,
         }
-        resolved
     }
 
     fn is_offloader(&self, resolved: &Resolved) -> bool {
@@ -880,7 +758,7 @@ impl<'a> Walker<'a> {
             || OFFLOADERS
                 .iter()
                 .any(|o| matches!(o, Offloader::Path(p) if p == path))
-            || self.local_offloaders.contains(path)
+            || self.model.offloaders.contains(path)
             || self
                 .opts
                 .config
@@ -911,7 +789,7 @@ impl<'a> Walker<'a> {
                         Confidence::Certain,
                         extra,
                     );
-                } else if self.marked.contains(path) {
+                } else if self.model.marked.contains(path) {
                     self.emit(
                         catalog::user_rule(),
                         path,
@@ -1047,7 +925,7 @@ impl<'a> Walker<'a> {
         let recv_ty = self.infer(&m.receiver).map(|t| matchable(&t).to_owned());
         if let Some(ty) = &recv_ty {
             let path = format!("{ty}::{name}");
-            if self.marked.contains(&path) {
+            if self.model.marked.contains(&path) {
                 let display = format!("{}.{name}()", short(&m.receiver));
                 self.emit(
                     catalog::user_rule(),
@@ -1339,64 +1217,20 @@ impl<'a> Walker<'a> {
 
     /// The resolved path of a type, looking through references and smart pointers.
     fn resolve_type(&self, ty: &Type) -> Option<String> {
-        match ty {
-            Type::Reference(r) => self.resolve_type(&r.elem),
-            Type::Paren(p) => self.resolve_type(&p.elem),
-            Type::Group(g) => self.resolve_type(&g.elem),
-            Type::Path(tp) if tp.qself.is_none() => {
-                let last = tp.path.segments.last()?;
-                if WRAPPERS.contains(&last.ident.to_string().as_str()) {
-                    if let syn::PathArguments::AngleBracketed(args) = &last.arguments {
-                        if let Some(syn::GenericArgument::Type(inner)) = args.args.first() {
-                            return self.resolve_type(inner);
-                        }
-                    }
-                }
-                let segs = path_segs(&tp.path);
-                let path = match self.res.resolve(
-                    &segs,
-                    tp.path.leading_colon.is_some(),
-                    self.self_ty.as_deref(),
-                ) {
-                    Resolved::Path(p) => p,
-                    Resolved::Glob(c) if c.len() == 1 => c.into_iter().next()?,
-                    _ => return None,
-                };
-                let path = self.aliases.get(&path).cloned().unwrap_or(path);
-                // A lock remembers what it guards: `m.lock().unwrap()` has
-                // the inner value's methods.
-                let inner = match &last.arguments {
-                    syn::PathArguments::AngleBracketed(args)
-                        if LOCKS.contains(&last.ident.to_string().as_str()) =>
-                    {
-                        args.args.iter().find_map(|a| match a {
-                            syn::GenericArgument::Type(t) => self.resolve_type(t),
-                            _ => None,
-                        })
-                    }
-                    _ => None,
-                };
-                Some(match inner {
-                    Some(inner) => format!("{path}(inner={inner})"),
-                    None => path,
-                })
-            }
-            // `Box<dyn SerialPort>`: the trait's methods.
-            Type::TraitObject(t) => t.bounds.iter().find_map(|b| match b {
-                syn::TypeParamBound::Trait(tb) => {
-                    let segs = path_segs(&tb.path);
-                    match self
-                        .res
-                        .resolve(&segs, tb.path.leading_colon.is_some(), None)
-                    {
-                        Resolved::Path(p) => Some(p),
-                        _ => None,
-                    }
-                }
+        let t = TypeRef::from_syn(ty);
+        resolve_type_ref(
+            &t,
+            &|segs, leading_colon| match self.reexported(self.res.resolve(
+                segs,
+                leading_colon,
+                self.self_ty.as_deref(),
+            )) {
+                Resolved::Path(p) => Some(p),
+                Resolved::Glob(c) if c.len() == 1 => c.into_iter().next(),
                 _ => None,
-            }),
-            _ => None,
-        }
+            },
+            &|p| self.model.aliases.get(p).cloned(),
+        )
     }
 
     /// The type of an expression, when the code names it.
@@ -1411,7 +1245,7 @@ impl<'a> Walker<'a> {
                 if let Some((_, ty)) = RETURN_TYPES.iter().find(|(p, _)| *p == path) {
                     return Some((*ty).to_owned());
                 }
-                if let Some(ty) = self.fn_returns.get(&path) {
+                if let Some(ty) = self.model.fn_returns.get(&path) {
                     return Some(ty.clone());
                 }
                 let (parent, last) = path.rsplit_once("::")?;
@@ -1444,7 +1278,7 @@ impl<'a> Walker<'a> {
                 if let Some((_, ty)) = RETURN_TYPES.iter().find(|(p, _)| *p == key) {
                     return Some((*ty).to_owned());
                 }
-                if let Some(ty) = self.fn_returns.get(&key) {
+                if let Some(ty) = self.model.fn_returns.get(&key) {
                     return Some(ty.clone());
                 }
                 let builder = BUILDERS.iter().find(|(t, _)| *t == recv);
@@ -1463,7 +1297,8 @@ impl<'a> Walker<'a> {
                 let syn::Member::Named(field) = &f.member else {
                     return None;
                 };
-                self.fields
+                self.model
+                    .fields
                     .get(matchable(&base))?
                     .get(&field.to_string())
                     .cloned()
@@ -1473,8 +1308,7 @@ impl<'a> Walker<'a> {
     }
 }
 
-/// Locks whose type records what they guard, and the methods that reach it.
-const LOCKS: &[&str] = &["Mutex", "RwLock", "ReentrantMutex"];
+/// Methods that reach what a lock guards.
 const GUARD_METHODS: &[&str] = &[
     "lock",
     "read",
@@ -1611,15 +1445,6 @@ fn item_attrs(item: &Item) -> &[Attribute] {
     }
 }
 
-/// Whether `attrs` holds `#[pollguard::blocking]` (or `#[blocking]`).
-fn has_marker(attrs: &[Attribute]) -> bool {
-    attrs.iter().any(|a| {
-        let segs = path_segs(a.path());
-        matches!(segs.as_slice(), [n] if n == "blocking")
-            || matches!(segs.as_slice(), [k, n] if k == "pollguard" && n == "blocking")
-    })
-}
-
 /// The attributes an expression can carry (hatches on expressions).
 fn expr_attrs(e: &Expr) -> &[Attribute] {
     match e {
@@ -1658,38 +1483,8 @@ fn short(e: &Expr) -> String {
     }
 }
 
-impl Walker<'_> {
-    fn add_local_offloader(&mut self, path: String) {
-        self.offloader_names.insert(last_segment(&path).to_owned());
-        self.local_offloaders.insert(path);
-    }
-}
-
 fn last_segment(path: &str) -> &str {
     path.rsplit("::").next().unwrap_or(path)
-}
-
-/// Whether a fn passes one of its own parameters to an offloader. Only a fn
-/// with a generic or `impl` parameter can take a closure, which keeps the
-/// scan of its body off every other fn.
-fn forwards_to_offloader(sig: &Signature, block: &Block, offloaders: &HashSet<String>) -> bool {
-    let takes_closure = !sig.generics.params.is_empty()
-        || sig
-            .inputs
-            .iter()
-            .any(|i| matches!(i, FnArg::Typed(t) if matches!(&*t.ty, Type::ImplTrait(_))));
-    if !takes_closure {
-        return false;
-    }
-    let params: HashSet<String> = sig
-        .inputs
-        .iter()
-        .filter_map(|i| match i {
-            FnArg::Typed(t) => pat_ident(&t.pat),
-            FnArg::Receiver(_) => None,
-        })
-        .collect();
-    !params.is_empty() && !offloaded_names_in(&block.stmts, offloaders).is_disjoint(&params)
 }
 
 /// Whether the closure bound to `name` is handed to an offloader by name in

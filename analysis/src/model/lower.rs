@@ -1,0 +1,385 @@
+//! Lowering a file's items to plain data.
+//!
+//! syn's trees hold `proc_macro2` spans, which only mean something on the
+//! thread that parsed them, so they cannot be handed to the code that builds a
+//! crate's model from all its files. Each file is lowered once, on the thread
+//! that parsed it, to what the model needs: names, imports, signatures, field
+//! types. Bodies are not kept; what the model needs of them (which of its
+//! parameters a fn hands to another fn, for offloader wrappers) is recorded.
+
+use super::TypeRef;
+use std::collections::HashSet;
+use syn::visit::Visit;
+use syn::{Attribute, FnArg, ImplItem, Item, Signature, TraitItem, Type, UseTree};
+
+/// The items of one file, ready to join a crate model.
+#[derive(Clone, Debug, Default)]
+pub struct FileItems {
+    /// The file's top-level module contents.
+    pub root: ModItems,
+}
+
+/// What one module (a file, or an inline `mod { }`) declares.
+#[derive(Clone, Debug, Default)]
+pub struct ModItems {
+    /// `use` declarations, one per imported name or glob.
+    pub uses: Vec<UseDecl>,
+    /// Names of items declared here (`fn`, `struct`, `mod`, ...) and whether
+    /// they are visible outside the module.
+    pub decls: Vec<(String, bool)>,
+    /// Child modules.
+    pub mods: Vec<ModDecl>,
+    /// Free fns.
+    pub fns: Vec<FnDecl>,
+    /// `impl` blocks.
+    pub impls: Vec<ImplDecl>,
+    /// Traits, with the methods that have a default body.
+    pub traits: Vec<(String, Vec<FnDecl>)>,
+    /// Structs and their named fields' types.
+    pub structs: Vec<(String, Vec<(String, TypeRef)>)>,
+    /// `type X = ..;`
+    pub aliases: Vec<(String, TypeRef)>,
+    /// Types of `const` and `static` items.
+    pub values: Vec<(String, TypeRef)>,
+    /// `extern crate x as y;`: `y` names crate `x`.
+    pub extern_crates: Vec<(String, String)>,
+}
+
+/// One name (or glob) a `use` brings.
+#[derive(Clone, Debug)]
+pub struct UseDecl {
+    /// The name it binds; `None` for a glob.
+    pub name: Option<String>,
+    /// The path as written (`super`, `self` and `crate` kept), without the name
+    /// for globs.
+    pub path: Vec<String>,
+    /// Written with a leading `::`.
+    pub leading_colon: bool,
+    /// `pub use` (any visibility but private): a re-export.
+    pub public: bool,
+}
+
+/// A child module.
+#[derive(Clone, Debug)]
+pub struct ModDecl {
+    /// Its name.
+    pub name: String,
+    /// `#[path = ".."]`, when given.
+    pub path_attr: Option<String>,
+    /// The contents of an inline module.
+    pub inline: Option<ModItems>,
+    /// Whether it is test-only code (`#[cfg(test)]`).
+    pub test_only: bool,
+}
+
+/// A fn or method signature, and what the model needs of its body.
+#[derive(Clone, Debug)]
+pub struct FnDecl {
+    /// Its name.
+    pub name: String,
+    /// Its return type.
+    pub ret: Option<TypeRef>,
+    /// Carries `#[pollguard::blocking]`.
+    pub marked: bool,
+    /// Last segments of the fns it hands one of its own parameters to, for a
+    /// fn that may take a closure: `fn run<F>(f: F) { spawn_blocking(f) }`
+    /// records `spawn_blocking`.
+    pub forwards: Vec<String>,
+}
+
+/// An `impl` block.
+#[derive(Clone, Debug)]
+pub struct ImplDecl {
+    /// The type it is for, as written.
+    pub self_ty: TypeRef,
+    /// Its methods and associated fns.
+    pub fns: Vec<FnDecl>,
+}
+
+/// Lowers a parsed file.
+pub fn lower_file(file: &syn::File) -> FileItems {
+    FileItems {
+        root: lower_items(&file.items),
+    }
+}
+
+/// Lowers a list of items (a file's, an inline module's, or the one item an
+/// attribute is on).
+pub fn lower_items(items: &[Item]) -> ModItems {
+    let mut m = ModItems::default();
+    for item in items {
+        lower_item(item, &mut m);
+    }
+    m
+}
+
+fn is_pub(vis: &syn::Visibility) -> bool {
+    !matches!(vis, syn::Visibility::Inherited)
+}
+
+fn lower_item(item: &Item, m: &mut ModItems) {
+    match item {
+        Item::Use(u) => flatten_use(
+            &u.tree,
+            &mut Vec::new(),
+            u.leading_colon.is_some(),
+            is_pub(&u.vis),
+            &mut m.uses,
+        ),
+        Item::Fn(f) => {
+            m.decls.push((f.sig.ident.to_string(), is_pub(&f.vis)));
+            m.fns.push(fn_decl(&f.attrs, &f.sig, Some(&f.block)));
+        }
+        Item::Mod(md) => {
+            m.decls.push((md.ident.to_string(), is_pub(&md.vis)));
+            m.mods.push(ModDecl {
+                name: md.ident.to_string(),
+                path_attr: path_attr(&md.attrs),
+                inline: md.content.as_ref().map(|(_, items)| lower_items(items)),
+                test_only: is_cfg_test(&md.attrs),
+            });
+        }
+        Item::Struct(s) => {
+            m.decls.push((s.ident.to_string(), is_pub(&s.vis)));
+            let fields = s
+                .fields
+                .iter()
+                .filter_map(|f| Some((f.ident.as_ref()?.to_string(), TypeRef::from_syn(&f.ty))))
+                .collect();
+            m.structs.push((s.ident.to_string(), fields));
+        }
+        Item::Enum(e) => m.decls.push((e.ident.to_string(), is_pub(&e.vis))),
+        Item::Union(u) => m.decls.push((u.ident.to_string(), is_pub(&u.vis))),
+        Item::Trait(t) => {
+            m.decls.push((t.ident.to_string(), is_pub(&t.vis)));
+            let fns = t
+                .items
+                .iter()
+                .filter_map(|it| match it {
+                    TraitItem::Fn(f) => f
+                        .default
+                        .as_ref()
+                        .map(|b| fn_decl(&f.attrs, &f.sig, Some(b))),
+                    _ => None,
+                })
+                .collect();
+            m.traits.push((t.ident.to_string(), fns));
+        }
+        Item::Type(t) => {
+            m.decls.push((t.ident.to_string(), is_pub(&t.vis)));
+            m.aliases
+                .push((t.ident.to_string(), TypeRef::from_syn(&t.ty)));
+        }
+        Item::Const(c) => {
+            m.decls.push((c.ident.to_string(), is_pub(&c.vis)));
+            m.values
+                .push((c.ident.to_string(), TypeRef::from_syn(&c.ty)));
+        }
+        Item::Static(s) => {
+            m.decls.push((s.ident.to_string(), is_pub(&s.vis)));
+            m.values
+                .push((s.ident.to_string(), TypeRef::from_syn(&s.ty)));
+        }
+        Item::ExternCrate(e) => {
+            let name = e.rename.as_ref().map_or(&e.ident, |(_, i)| i).to_string();
+            m.decls.push((name.clone(), is_pub(&e.vis)));
+            m.extern_crates.push((name, e.ident.to_string()));
+        }
+        Item::Impl(i) => {
+            let fns = i
+                .items
+                .iter()
+                .filter_map(|it| match it {
+                    ImplItem::Fn(f) => Some(fn_decl(&f.attrs, &f.sig, Some(&f.block))),
+                    _ => None,
+                })
+                .collect();
+            m.impls.push(ImplDecl {
+                self_ty: TypeRef::from_syn(&i.self_ty),
+                fns,
+            });
+        }
+        _ => {}
+    }
+}
+
+fn flatten_use(
+    tree: &UseTree,
+    prefix: &mut Vec<String>,
+    leading_colon: bool,
+    public: bool,
+    out: &mut Vec<UseDecl>,
+) {
+    match tree {
+        UseTree::Path(p) => {
+            prefix.push(p.ident.to_string());
+            flatten_use(&p.tree, prefix, leading_colon, public, out);
+            prefix.pop();
+        }
+        UseTree::Name(n) => {
+            let name = n.ident.to_string();
+            if name == "self" {
+                if let Some(last) = prefix.last().cloned() {
+                    out.push(UseDecl {
+                        name: Some(last),
+                        path: prefix.clone(),
+                        leading_colon,
+                        public,
+                    });
+                }
+            } else {
+                let mut path = prefix.clone();
+                path.push(name.clone());
+                out.push(UseDecl {
+                    name: Some(name),
+                    path,
+                    leading_colon,
+                    public,
+                });
+            }
+        }
+        UseTree::Rename(r) => {
+            let alias = r.rename.to_string();
+            if alias == "_" {
+                return;
+            }
+            let mut path = prefix.clone();
+            if r.ident != "self" {
+                path.push(r.ident.to_string());
+            }
+            out.push(UseDecl {
+                name: Some(alias),
+                path,
+                leading_colon,
+                public,
+            });
+        }
+        UseTree::Glob(_) => out.push(UseDecl {
+            name: None,
+            path: prefix.clone(),
+            leading_colon,
+            public,
+        }),
+        UseTree::Group(g) => {
+            for t in &g.items {
+                flatten_use(t, prefix, leading_colon, public, out);
+            }
+        }
+    }
+}
+
+fn fn_decl(attrs: &[Attribute], sig: &Signature, body: Option<&syn::Block>) -> FnDecl {
+    let ret = match &sig.output {
+        syn::ReturnType::Type(_, ty) => Some(TypeRef::from_syn(ty)),
+        syn::ReturnType::Default => None,
+    };
+    FnDecl {
+        name: sig.ident.to_string(),
+        ret,
+        marked: has_marker(attrs),
+        forwards: body.map(|b| forwards(sig, b)).unwrap_or_default(),
+    }
+}
+
+/// Whether `attrs` holds `#[pollguard::blocking]` (or `#[blocking]`).
+pub(crate) fn has_marker(attrs: &[Attribute]) -> bool {
+    attrs.iter().any(|a| {
+        let segs: Vec<String> = a
+            .path()
+            .segments
+            .iter()
+            .map(|s| s.ident.to_string())
+            .collect();
+        matches!(segs.as_slice(), [n] if n == "blocking")
+            || matches!(segs.as_slice(), [k, n] if k == "pollguard" && n == "blocking")
+    })
+}
+
+fn path_attr(attrs: &[Attribute]) -> Option<String> {
+    attrs.iter().find_map(|a| match &a.meta {
+        syn::Meta::NameValue(nv) if nv.path.is_ident("path") => match &nv.value {
+            syn::Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(s),
+                ..
+            }) => Some(s.value()),
+            _ => None,
+        },
+        _ => None,
+    })
+}
+
+fn is_cfg_test(attrs: &[Attribute]) -> bool {
+    attrs.iter().any(|a| {
+        a.path().is_ident("cfg") && a.parse_args::<syn::Ident>().is_ok_and(|i| i == "test")
+    })
+}
+
+/// The callees (last segments) that receive one of the fn's own parameters
+/// as a plain argument. Only a fn with a generic or `impl` parameter can take
+/// a closure, which keeps the scan off every other body.
+fn forwards(sig: &Signature, block: &syn::Block) -> Vec<String> {
+    let takes_closure = !sig.generics.params.is_empty()
+        || sig
+            .inputs
+            .iter()
+            .any(|i| matches!(i, FnArg::Typed(t) if matches!(&*t.ty, Type::ImplTrait(_))));
+    if !takes_closure {
+        return Vec::new();
+    }
+    let params: HashSet<String> = sig
+        .inputs
+        .iter()
+        .filter_map(|i| match i {
+            FnArg::Typed(t) => match &*t.pat {
+                syn::Pat::Ident(p) => Some(p.ident.to_string()),
+                _ => None,
+            },
+            FnArg::Receiver(_) => None,
+        })
+        .collect();
+    if params.is_empty() {
+        return Vec::new();
+    }
+    struct Finder<'a> {
+        params: &'a HashSet<String>,
+        callees: Vec<String>,
+    }
+    impl Finder<'_> {
+        fn args<'e>(&mut self, callee: &syn::Ident, mut args: impl Iterator<Item = &'e syn::Expr>) {
+            let passes = args.any(|a| match a {
+                syn::Expr::Path(p) => p
+                    .path
+                    .get_ident()
+                    .is_some_and(|i| self.params.contains(&i.to_string())),
+                _ => false,
+            });
+            if passes {
+                self.callees.push(callee.to_string());
+            }
+        }
+    }
+    impl<'ast> Visit<'ast> for Finder<'_> {
+        fn visit_expr_call(&mut self, c: &'ast syn::ExprCall) {
+            if let syn::Expr::Path(p) = &*c.func {
+                if let Some(last) = p.path.segments.last() {
+                    self.args(&last.ident, c.args.iter());
+                }
+            }
+            syn::visit::visit_expr_call(self, c);
+        }
+        fn visit_expr_method_call(&mut self, m: &'ast syn::ExprMethodCall) {
+            self.args(&m.method, m.args.iter());
+            syn::visit::visit_expr_method_call(self, m);
+        }
+        // Items nested in the body have parameters of their own.
+        fn visit_item(&mut self, _: &'ast Item) {}
+    }
+    let mut f = Finder {
+        params: &params,
+        callees: Vec::new(),
+    };
+    f.visit_block(block);
+    f.callees.sort();
+    f.callees.dedup();
+    f.callees
+}

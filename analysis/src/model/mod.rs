@@ -1,0 +1,633 @@
+//! The crate as one program: modules, items, imports and types across files.
+//!
+//! Built once per crate from every file's [`FileItems`], never by compiling.
+//! Each module gets the names it can see: its own items, its imports, and
+//! what its glob imports bring, resolved to a fixed point (`use super::*`
+//! sees the parent's imports; a glob of a module that itself glob-imports
+//! sees those too). Signatures, field types and aliases are resolved in the
+//! scope of the module that declares them, so the walker of any file can
+//! follow `self.settings.addr()` to a method of the crate's own type in
+//! another file.
+
+pub mod lower;
+
+pub use lower::{FileItems, FnDecl, ModItems, lower_file, lower_items};
+
+use crate::catalog::{OFFLOADERS, Offloader};
+use std::collections::{HashMap, HashSet};
+
+/// A type as written, without spans: what a signature or a field names.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TypeRef {
+    /// A path type; `args` are the type arguments of its last segment.
+    Path {
+        /// Segments, without generic arguments.
+        segs: Vec<String>,
+        /// Written with a leading `::`.
+        leading_colon: bool,
+        /// The last segment's type arguments.
+        args: Vec<TypeRef>,
+    },
+    /// `&T`, `&mut T`, `(T)`: the walker looks through them.
+    Ref(Box<TypeRef>),
+    /// `dyn Trait` / `impl Trait`: the first trait bound.
+    Dyn {
+        /// The trait's segments.
+        segs: Vec<String>,
+        /// Written with a leading `::`.
+        leading_colon: bool,
+    },
+    /// Anything else (tuples, slices, fn pointers).
+    Other,
+}
+
+impl TypeRef {
+    /// Lowers a syn type.
+    pub fn from_syn(ty: &syn::Type) -> TypeRef {
+        match ty {
+            syn::Type::Reference(r) => TypeRef::Ref(Box::new(TypeRef::from_syn(&r.elem))),
+            syn::Type::Paren(p) => TypeRef::Ref(Box::new(TypeRef::from_syn(&p.elem))),
+            syn::Type::Group(g) => TypeRef::Ref(Box::new(TypeRef::from_syn(&g.elem))),
+            syn::Type::Path(tp) if tp.qself.is_none() => {
+                let segs = tp
+                    .path
+                    .segments
+                    .iter()
+                    .map(|s| s.ident.to_string())
+                    .collect();
+                let args = match tp.path.segments.last().map(|s| &s.arguments) {
+                    Some(syn::PathArguments::AngleBracketed(a)) => a
+                        .args
+                        .iter()
+                        .filter_map(|a| match a {
+                            syn::GenericArgument::Type(t) => Some(TypeRef::from_syn(t)),
+                            _ => None,
+                        })
+                        .collect(),
+                    _ => Vec::new(),
+                };
+                TypeRef::Path {
+                    segs,
+                    leading_colon: tp.path.leading_colon.is_some(),
+                    args,
+                }
+            }
+            syn::Type::TraitObject(t) => bound_path(t.bounds.iter()),
+            syn::Type::ImplTrait(t) => bound_path(t.bounds.iter()),
+            _ => TypeRef::Other,
+        }
+    }
+}
+
+fn bound_path<'a>(mut bounds: impl Iterator<Item = &'a syn::TypeParamBound>) -> TypeRef {
+    bounds
+        .find_map(|b| match b {
+            syn::TypeParamBound::Trait(tb) => Some(TypeRef::Dyn {
+                segs: tb
+                    .path
+                    .segments
+                    .iter()
+                    .map(|s| s.ident.to_string())
+                    .collect(),
+                leading_colon: tb.path.leading_colon.is_some(),
+            }),
+            _ => None,
+        })
+        .unwrap_or(TypeRef::Other)
+}
+
+/// Types that wrap a value and give its methods through `Deref` or by
+/// forwarding them: `Arc<Mutex<T>>` locks like a `Mutex`, a `BufReader<File>`
+/// reads like a `File`, axum's `State<AppState>` and actix's `Data<AppState>`
+/// hold an `AppState`. `Option` and `Result` are looked through too: the
+/// walker follows values after `?`, `unwrap()` and `Some(x)` patterns, and the
+/// combinators that exist on both keep the type.
+pub(crate) const WRAPPERS: &[&str] = &[
+    "Arc",
+    "Rc",
+    "Box",
+    "Pin",
+    "BufReader",
+    "BufWriter",
+    "LineWriter",
+    "Data",
+    "State",
+    "Extension",
+    "Option",
+    "Result",
+];
+
+/// Locks whose type records what they guard.
+pub(crate) const LOCKS: &[&str] = &["Mutex", "RwLock", "ReentrantMutex"];
+
+/// Resolves a lowered type to the walker's type string, with `resolve`
+/// turning written path segments into a full path and `alias` expanding the
+/// code's own type aliases.
+pub(crate) fn resolve_type_ref(
+    t: &TypeRef,
+    resolve: &dyn Fn(&[String], bool) -> Option<String>,
+    alias: &dyn Fn(&str) -> Option<String>,
+) -> Option<String> {
+    match t {
+        TypeRef::Ref(inner) => resolve_type_ref(inner, resolve, alias),
+        TypeRef::Path {
+            segs,
+            leading_colon,
+            args,
+        } => {
+            let last = segs.last()?;
+            if WRAPPERS.contains(&last.as_str()) {
+                if let Some(inner) = args.first() {
+                    return resolve_type_ref(inner, resolve, alias);
+                }
+            }
+            let path = resolve(segs, *leading_colon)?;
+            let path = alias(&path).unwrap_or(path);
+            // A lock remembers what it guards: `m.lock().unwrap()` has the
+            // inner value's methods.
+            let inner = if LOCKS.contains(&last.as_str()) {
+                args.iter()
+                    .find_map(|a| resolve_type_ref(a, resolve, alias))
+            } else {
+                None
+            };
+            Some(match inner {
+                Some(inner) => format!("{path}(inner={inner})"),
+                None => path,
+            })
+        }
+        TypeRef::Dyn {
+            segs,
+            leading_colon,
+        } => resolve(segs, *leading_colon),
+        TypeRef::Other => None,
+    }
+}
+
+/// One name a module can see.
+#[derive(Clone, Debug)]
+struct Binding {
+    /// The full path it stands for (`crate::db::Pool`, `reqwest::blocking::Client`).
+    target: String,
+    /// Visible to modules that are not descendants (`pub`, `pub(crate)`, ...).
+    public: bool,
+}
+
+#[derive(Clone, Debug, Default)]
+struct Module {
+    names: HashMap<String, Binding>,
+    /// Glob imports of paths outside the crate (`use std::fs::*`).
+    ext_globs: Vec<String>,
+    /// Glob imports of the crate's own modules, with whether they are `pub use`.
+    globs: Vec<(String, bool)>,
+}
+
+/// A crate's items, imports and types, across all its files.
+#[derive(Clone, Debug, Default)]
+pub struct CrateModel {
+    modules: HashMap<String, Module>,
+    /// Return types of fns and methods: `crate::db::connect`, `crate::db::Db::get`.
+    pub(crate) fn_returns: HashMap<String, String>,
+    /// Field types of structs: struct path -> field -> type.
+    pub(crate) fields: HashMap<String, HashMap<String, String>>,
+    /// Type aliases: alias path -> resolved type.
+    pub(crate) aliases: HashMap<String, String>,
+    /// Types of consts and statics.
+    pub(crate) values: HashMap<String, String>,
+    /// Fns marked `#[pollguard::blocking]`.
+    pub(crate) marked: HashSet<String>,
+    /// The code's own offloaders: fns that hand a closure parameter to an
+    /// offloader, directly or through another of the code's own.
+    pub(crate) offloaders: HashSet<String>,
+}
+
+/// A module's declarations waiting for the fixed point.
+struct Pending<'a> {
+    module: String,
+    items: &'a ModItems,
+}
+
+impl CrateModel {
+    /// Builds the model of one crate from its files' items, each with the
+    /// module path it has in the crate (`["crate", "server", "db"]`).
+    /// `extra_offloaders` are the user's configured offloader paths.
+    pub fn build<'a>(
+        files: impl IntoIterator<Item = (&'a [String], &'a FileItems)>,
+        extra_offloaders: &[String],
+    ) -> CrateModel {
+        let mut model = CrateModel::default();
+        let mut pending = Vec::new();
+        for (module, items) in files {
+            collect(&module.join("::"), &items.root, &mut pending);
+        }
+        // Own items, then explicit imports (which need to know which names
+        // are the module's own: `use db::query;` names a child module).
+        for p in &pending {
+            let m = model.modules.entry(p.module.clone()).or_default();
+            for (name, public) in &p.items.decls {
+                m.names.insert(
+                    name.clone(),
+                    Binding {
+                        target: format!("{}::{name}", p.module),
+                        public: *public,
+                    },
+                );
+            }
+            for (name, krate) in &p.items.extern_crates {
+                m.names.insert(
+                    name.clone(),
+                    Binding {
+                        target: krate.clone(),
+                        public: false,
+                    },
+                );
+            }
+        }
+        for p in &pending {
+            for u in &p.items.uses {
+                let target = model.absolute(&p.module, &u.path, u.leading_colon);
+                let m = model.modules.entry(p.module.clone()).or_default();
+                match &u.name {
+                    Some(name) => {
+                        m.names.insert(
+                            name.clone(),
+                            Binding {
+                                target,
+                                public: u.public,
+                            },
+                        );
+                    }
+                    None if target == "crate" || target.starts_with("crate::") => {
+                        m.globs.push((target, u.public))
+                    }
+                    None => m.ext_globs.push(target),
+                }
+            }
+        }
+        model.resolve_globs();
+        model.signatures(&pending);
+        model.offloaders(&pending, extra_offloaders);
+        model
+    }
+
+    /// Makes a `use` path absolute.
+    fn absolute(&self, module: &str, segs: &[String], leading_colon: bool) -> String {
+        let Some(first) = segs.first() else {
+            return module.to_owned();
+        };
+        if leading_colon {
+            return segs.join("::");
+        }
+        let rest = |from: usize, head: &str| {
+            let mut s = head.to_owned();
+            for seg in &segs[from..] {
+                s.push_str("::");
+                s.push_str(seg);
+            }
+            s
+        };
+        match first.as_str() {
+            "crate" => segs.join("::"),
+            "self" => rest(1, module),
+            "super" => {
+                let mut m: Vec<&str> = module.split("::").collect();
+                let mut i = 0;
+                while segs.get(i).map(String::as_str) == Some("super") {
+                    if m.len() > 1 {
+                        m.pop();
+                    }
+                    i += 1;
+                }
+                rest(i, &m.join("::"))
+            }
+            // 2018 uniform paths: a name the module declares wins over a crate.
+            name => match self.modules.get(module).and_then(|m| m.names.get(name)) {
+                Some(b) if b.target.starts_with("crate") => rest(1, &b.target.clone()),
+                _ => segs.join("::"),
+            },
+        }
+    }
+
+    /// Glob imports of the crate's own modules, to a fixed point: each round
+    /// copies the names a glob's source can see and the importer does not
+    /// bind by name; it stops when a round adds nothing.
+    fn resolve_globs(&mut self) {
+        let importers: Vec<String> = self
+            .modules
+            .iter()
+            .filter(|(_, m)| !m.globs.is_empty())
+            .map(|(k, _)| k.clone())
+            .collect();
+        // Each round adds at least one name or ends; the cap guards a bug.
+        for _ in 0..64 {
+            let mut changed = false;
+            for importer in &importers {
+                let globs = self.modules[importer].globs.clone();
+                for (source, public_glob) in globs {
+                    let source = self.module_of(&source);
+                    let Some(src) = self.modules.get(&source) else {
+                        continue;
+                    };
+                    // Private names are visible only inside the module and its
+                    // descendants.
+                    let sees_private =
+                        importer == &source || importer.starts_with(&format!("{source}::"));
+                    let mut add: Vec<(String, Binding)> = src
+                        .names
+                        .iter()
+                        .filter(|(_, b)| b.public || sees_private)
+                        .map(|(n, b)| {
+                            (
+                                n.clone(),
+                                Binding {
+                                    target: b.target.clone(),
+                                    public: public_glob,
+                                },
+                            )
+                        })
+                        .collect();
+                    let ext = src.ext_globs.clone();
+                    let m = self.modules.entry(importer.clone()).or_default();
+                    add.retain(|(n, _)| !m.names.contains_key(n));
+                    if !add.is_empty() {
+                        changed = true;
+                        m.names.extend(add);
+                    }
+                    for e in ext {
+                        if !m.ext_globs.contains(&e) {
+                            m.ext_globs.push(e);
+                            changed = true;
+                        }
+                    }
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+    }
+
+    /// The module a path names, following re-exports of modules
+    /// (`pub use crate::inner as api;`).
+    fn module_of(&self, path: &str) -> String {
+        let resolved = self.resolve_path(path);
+        if self.modules.contains_key(&resolved) {
+            resolved
+        } else {
+            path.to_owned()
+        }
+    }
+
+    /// Follows a crate path through the modules' imports and re-exports to
+    /// what it stands for: `crate::prelude::Client::new` becomes
+    /// `reqwest::blocking::Client::new` when `prelude` re-exports `Client`.
+    /// Paths outside the crate, and paths the model does not know, are
+    /// returned as they are.
+    pub fn resolve_path(&self, path: &str) -> String {
+        let mut path = path.to_owned();
+        // Each step follows one import; re-export chains are short, and the
+        // cap keeps an import cycle from looping.
+        'outer: for _ in 0..16 {
+            if !(path == "crate" || path.starts_with("crate::")) {
+                return crate::resolve::canonical(path);
+            }
+            let segs: Vec<&str> = path.split("::").collect();
+            let mut module = String::from("crate");
+            for (i, seg) in segs.iter().enumerate().skip(1) {
+                let Some(m) = self.modules.get(&module) else {
+                    return path;
+                };
+                let Some(b) = m.names.get(*seg) else {
+                    return path;
+                };
+                let own = format!("{module}::{seg}");
+                if b.target == own {
+                    if self.modules.contains_key(&own) {
+                        module = own;
+                        continue;
+                    }
+                    return path;
+                }
+                let mut next = b.target.clone();
+                for s in &segs[i + 1..] {
+                    next.push_str("::");
+                    next.push_str(s);
+                }
+                path = next;
+                continue 'outer;
+            }
+            return path;
+        }
+        path
+    }
+
+    /// The names module `module` can see, each with the full path it stands for.
+    pub(crate) fn scope_names(&self, module: &str) -> impl Iterator<Item = (&str, &str)> {
+        self.modules
+            .get(module)
+            .into_iter()
+            .flat_map(|m| m.names.iter())
+            .map(|(n, b)| (n.as_str(), b.target.as_str()))
+    }
+
+    /// The module's glob imports of paths outside the crate.
+    pub(crate) fn scope_globs(&self, module: &str) -> &[String] {
+        self.modules.get(module).map_or(&[], |m| &m.ext_globs)
+    }
+
+    /// Resolves written segments as module `module` sees them, for types in
+    /// signatures and fields.
+    fn resolve_in(&self, module: &str, segs: &[String], leading_colon: bool) -> Option<String> {
+        let first = segs.first()?;
+        if leading_colon {
+            return Some(crate::resolve::canonical(segs.join("::")));
+        }
+        let full = match first.as_str() {
+            "crate" | "self" | "super" => self.absolute(module, segs, false),
+            name => match self.modules.get(module).and_then(|m| m.names.get(name)) {
+                Some(b) => {
+                    let mut s = b.target.clone();
+                    for seg in &segs[1..] {
+                        s.push_str("::");
+                        s.push_str(seg);
+                    }
+                    s
+                }
+                None => {
+                    let globs = self.modules.get(module).map_or(&[][..], |m| &m.ext_globs);
+                    match globs {
+                        // One glob of an outside path: the name is most likely its.
+                        [g] if segs.len() == 1 || first.starts_with(char::is_uppercase) => {
+                            format!("{g}::{}", segs.join("::"))
+                        }
+                        _ if segs.len() > 1 => segs.join("::"),
+                        _ => return None,
+                    }
+                }
+            },
+        };
+        Some(self.resolve_path(&full))
+    }
+
+    fn resolve_type_in(&self, module: &str, t: &TypeRef, self_ty: Option<&str>) -> Option<String> {
+        resolve_type_ref(
+            t,
+            &|segs, lc| match (segs.first().map(String::as_str), self_ty) {
+                (Some("Self"), Some(s)) => {
+                    let mut p = s.to_owned();
+                    for seg in &segs[1..] {
+                        p.push_str("::");
+                        p.push_str(seg);
+                    }
+                    Some(p)
+                }
+                _ => self.resolve_in(module, segs, lc),
+            },
+            &|p| self.aliases.get(p).cloned(),
+        )
+    }
+
+    /// Aliases, then field types, return types and value types, each in the
+    /// scope of the module that declares it.
+    fn signatures(&mut self, pending: &[Pending<'_>]) {
+        // Aliases may name other aliases: a few rounds settle them.
+        for _ in 0..4 {
+            let mut changed = false;
+            for p in pending {
+                for (name, ty) in &p.items.aliases {
+                    if let Some(t) = self.resolve_type_in(&p.module, ty, None) {
+                        let key = format!("{}::{name}", p.module);
+                        if self.aliases.get(&key) != Some(&t) {
+                            self.aliases.insert(key, t);
+                            changed = true;
+                        }
+                    }
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+        for p in pending {
+            let m = &p.module;
+            for (name, fields) in &p.items.structs {
+                let path = format!("{m}::{name}");
+                let map: HashMap<String, String> = fields
+                    .iter()
+                    .filter_map(|(f, ty)| {
+                        Some((f.clone(), self.resolve_type_in(m, ty, Some(&path))?))
+                    })
+                    .collect();
+                if !map.is_empty() {
+                    self.fields.insert(path, map);
+                }
+            }
+            for (name, ty) in &p.items.values {
+                if let Some(t) = self.resolve_type_in(m, ty, None) {
+                    self.values.insert(format!("{m}::{name}"), t);
+                }
+            }
+            for f in &p.items.fns {
+                self.fn_decl(m, &format!("{m}::{}", f.name), f, None);
+            }
+            for (trait_name, fns) in &p.items.traits {
+                let owner = format!("{m}::{trait_name}");
+                for f in fns {
+                    self.fn_decl(m, &format!("{owner}::{}", f.name), f, Some(&owner));
+                }
+            }
+            for i in &p.items.impls {
+                let Some(owner) = self.impl_owner(m, &i.self_ty) else {
+                    continue;
+                };
+                for f in &i.fns {
+                    self.fn_decl(m, &format!("{owner}::{}", f.name), f, Some(&owner));
+                }
+            }
+        }
+    }
+
+    /// The path methods of an `impl` block are named under.
+    pub(crate) fn impl_owner(&self, module: &str, self_ty: &TypeRef) -> Option<String> {
+        let TypeRef::Path {
+            segs,
+            leading_colon,
+            ..
+        } = self_ty
+        else {
+            return None;
+        };
+        Some(
+            self.resolve_in(module, segs, *leading_colon)
+                .unwrap_or_else(|| format!("{module}::{}", segs.join("::"))),
+        )
+    }
+
+    fn fn_decl(&mut self, module: &str, path: &str, f: &FnDecl, self_ty: Option<&str>) {
+        if f.marked {
+            self.marked.insert(path.to_owned());
+        }
+        if let Some(ret) = &f.ret {
+            if let Some(t) = self.resolve_type_in(module, ret, self_ty) {
+                self.fn_returns.insert(path.to_owned(), t);
+            }
+        }
+    }
+
+    /// Offloader wrappers, to a fixed point over names: a fn that hands a
+    /// parameter to `spawn_blocking`, or to another wrapper, is one.
+    fn offloaders(&mut self, pending: &[Pending<'_>], extra: &[String]) {
+        let mut names: HashSet<String> = OFFLOADERS
+            .iter()
+            .map(|o| match o {
+                Offloader::Path(p) => last_segment(p),
+                Offloader::Method(m) => m,
+            })
+            .chain(extra.iter().map(|p| last_segment(p)))
+            .map(str::to_owned)
+            .collect();
+        let mut candidates: Vec<(String, &FnDecl)> = Vec::new();
+        for p in pending {
+            let m = &p.module;
+            for f in &p.items.fns {
+                candidates.push((format!("{m}::{}", f.name), f));
+            }
+            for i in &p.items.impls {
+                if let Some(owner) = self.impl_owner(m, &i.self_ty) {
+                    for f in &i.fns {
+                        candidates.push((format!("{owner}::{}", f.name), f));
+                    }
+                }
+            }
+        }
+        candidates.retain(|(_, f)| !f.forwards.is_empty());
+        loop {
+            let before = self.offloaders.len();
+            for (path, f) in &candidates {
+                if !self.offloaders.contains(path) && f.forwards.iter().any(|c| names.contains(c)) {
+                    names.insert(last_segment(path).to_owned());
+                    self.offloaders.insert(path.clone());
+                }
+            }
+            if self.offloaders.len() == before {
+                break;
+            }
+        }
+    }
+}
+
+fn collect<'a>(module: &str, items: &'a ModItems, out: &mut Vec<Pending<'a>>) {
+    out.push(Pending {
+        module: module.to_owned(),
+        items,
+    });
+    for m in &items.mods {
+        if let Some(inline) = &m.inline {
+            collect(&format!("{module}::{}", m.name), inline, out);
+        }
+    }
+}
+
+fn last_segment(path: &str) -> &str {
+    path.rsplit("::").next().unwrap_or(path)
+}
