@@ -85,6 +85,31 @@ impl Category {
         }
     }
 
+    /// How bad blocking in this category is for an executor, higher is
+    /// worse, each category its own value: a chain shows the worst call it
+    /// reaches. A network round trip
+    /// or a nested runtime can stall a worker for seconds; a file read or a
+    /// short critical section usually for far less.
+    pub fn severity(self) -> u8 {
+        match self {
+            Category::HttpBlocking => 14,
+            Category::Db => 13,
+            Category::Net => 12,
+            Category::BlockOn => 11,
+            Category::TokioBlocking => 10,
+            Category::Dns => 9,
+            Category::Process => 8,
+            Category::Stdio => 7,
+            Category::Channel => 6,
+            Category::ThreadJoin => 5,
+            Category::Sleep => 4,
+            Category::Custom => 3,
+            Category::Fs => 2,
+            Category::Lock => 1,
+            Category::Transitive => 0,
+        }
+    }
+
     /// The category called `name`, if there is one.
     pub fn from_name(name: &str) -> Option<Category> {
         Category::ALL.iter().copied().find(|c| c.name() == name)
@@ -294,6 +319,15 @@ pub struct Rule {
     /// Long documentation.
     pub doc: RuleDoc,
 }
+
+/// A rule is its code: two rules with one code are one rule.
+impl PartialEq for Rule {
+    fn eq(&self, other: &Rule) -> bool {
+        self.code == other.code
+    }
+}
+
+impl Eq for Rule {}
 
 impl Rule {
     /// The rule with this code (`PG101`) or name (`thread-sleep`).

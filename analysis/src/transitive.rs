@@ -2,7 +2,7 @@
 //! other sync fns of the same workspace, makes its call sites in async code
 //! findings. Only the CLI sees a whole crate, so only the CLI calls this.
 
-use crate::catalog::{Level, Rule, transitive_rule, user_rule};
+use crate::catalog::{Category, Level, Rule, transitive_rule, user_rule};
 use crate::{Analysis, Confidence, Config, Finding, FnSummary, LocalCall};
 use proc_macro2::Span;
 use std::collections::{HashMap, VecDeque};
@@ -31,13 +31,16 @@ impl Summaries<Span> for Analysis {
     }
 }
 
-/// One analysed file and the crate it belongs to.
+/// One analysed file, the crate it belongs to and its configuration.
 #[derive(Clone, Copy)]
 pub struct Unit<'a, P = Span> {
     /// The crate's name as code spells it (`my_app`, dashes made underscores).
     pub krate: &'a str,
     /// The file's summaries.
     pub file: &'a dyn Summaries<P>,
+    /// The configuration of the file's package: levels and allowed calls
+    /// apply where async code makes the call.
+    pub config: &'a Config,
 }
 
 /// One call on the way from a called fn down to a blocking call.
@@ -51,6 +54,8 @@ pub struct ChainStep<P = Span> {
     pub unit: usize,
     /// Where the call is.
     pub span: P,
+    /// On the last step, the rule of the blocking call reached.
+    pub rule: Option<&'static Rule>,
 }
 
 /// A transitive finding and the unit it belongs to.
@@ -71,84 +76,138 @@ enum Why<P> {
     Calls(ChainStep<P>, Option<usize>),
 }
 
+/// A fn's key in the closure's index: its crate and its path inside it,
+/// borrowed, so that indexing a workspace allocates nothing per fn or call.
+fn key<'a>(krate: &'a str, path: &'a str) -> (&'a str, &'a str) {
+    if let Some(rest) = path.strip_prefix("crate::") {
+        return (krate, rest);
+    }
+    path.split_once("::").unwrap_or(("", path))
+}
+
 /// Computes the transitive findings of a set of units, and the escape
 /// hatches they used (unit, hatch index).
-pub fn findings<P: Copy>(
-    units: &[Unit<'_, P>],
-    config: &Config,
-) -> (Vec<UnitFinding<P>>, Vec<(usize, usize)>) {
-    let mut index: HashMap<String, usize> = HashMap::new();
-    let mut fns = Vec::new();
+///
+/// Each blocking fn keeps one chain: down to the most severe blocking call
+/// it reaches (see [`crate::Category::severity`]), by the fewest calls
+/// among those. The cost is linear in the number of fns and calls.
+pub fn findings<P: Copy>(units: &[Unit<'_, P>]) -> (Vec<UnitFinding<P>>, Vec<(usize, usize)>) {
+    let mut index: HashMap<(&str, &str), usize> = HashMap::new();
+    let mut fns: Vec<(usize, usize)> = Vec::new();
     for (u, unit) in units.iter().enumerate() {
         for (f, summary) in unit.file.fns().iter().enumerate() {
-            let key = global(unit.krate, &summary.path);
-            index.insert(key, fns.len());
+            index.insert(key(unit.krate, &summary.path), fns.len());
             fns.push((u, f));
         }
     }
-    // Breadth first from the fns that block by themselves, along reversed call
-    // edges, so each fn keeps a shortest chain.
-    let mut why: Vec<Option<Why<P>>> = vec![None; fns.len()];
-    let mut callers: Vec<Vec<(usize, usize, usize)>> = vec![Vec::new(); fns.len()];
-    let mut queue = VecDeque::new();
-    for (id, &(u, f)) in fns.iter().enumerate() {
-        let summary = &units[u].file.fns()[f];
-        if summary.allowed {
+    let summary = |id: usize| {
+        let (u, f) = fns[id];
+        &units[u].file.fns()[f]
+    };
+    // Reversed call edges, and each fn's own worst blocking call.
+    let mut callers: Vec<Vec<(usize, usize)>> = vec![Vec::new(); fns.len()];
+    let mut seeds: Vec<Vec<usize>> = vec![Vec::new(); 16];
+    let mut cats: Vec<u32> = vec![0; fns.len()];
+    for (id, &(u, _)) in fns.iter().enumerate() {
+        let s = summary(id);
+        if s.allowed {
             continue;
         }
-        if summary.marked {
-            why[id] = Some(Why::Marked);
-            queue.push_back(id);
-        } else if let Some(b) = summary.blocking.first() {
-            why[id] = Some(Why::Calls(
-                ChainStep {
-                    caller: summary.path.clone(),
-                    callee: b.call.clone(),
-                    unit: u,
-                    span: b.span,
-                },
-                None,
-            ));
-            queue.push_back(id);
+        for b in &s.blocking {
+            cats[id] |= 1 << b.rule.category.severity();
         }
-        for (c, call) in summary.calls.iter().enumerate() {
-            if let Some(&callee) = index.get(&global(units[u].krate, &call.path)) {
-                callers[callee].push((id, u, c));
+        if s.marked {
+            cats[id] |= 1 << Category::Custom.severity();
+            seeds[usize::from(Category::Custom.severity())].push(id);
+        } else if let Some(worst) = s.blocking.iter().map(|b| b.rule.category.severity()).max() {
+            seeds[usize::from(worst)].push(id);
+        }
+        for (c, call) in s.calls.iter().enumerate() {
+            if let Some(&callee) = index.get(&key(units[u].krate, &call.path)) {
+                callers[callee].push((id, c));
             }
         }
     }
-    while let Some(id) = queue.pop_front() {
-        for &(caller, u, c) in &callers[id] {
-            if why[caller].is_some() {
+    // Worst first: once every fn that reaches a call of severity `s` has its
+    // chain, the next round only reaches fns whose worst call is milder.
+    let mut why: Vec<Option<Why<P>>> = vec![None; fns.len()];
+    let mut queue = VecDeque::new();
+    for severity in (0..seeds.len()).rev() {
+        for &id in &seeds[severity] {
+            if why[id].is_some() {
                 continue;
             }
-            let (cu, cf) = fns[caller];
-            let summary = &units[cu].file.fns()[cf];
-            if summary.allowed {
+            let s = summary(id);
+            why[id] = Some(if s.marked {
+                Why::Marked
+            } else {
+                let b = s
+                    .blocking
+                    .iter()
+                    .find(|b| usize::from(b.rule.category.severity()) == severity)
+                    .or(s.blocking.first());
+                match b {
+                    Some(b) => Why::Calls(
+                        ChainStep {
+                            caller: s.path.clone(),
+                            callee: b.call.clone(),
+                            unit: fns[id].0,
+                            span: b.span,
+                            rule: Some(b.rule),
+                        },
+                        None,
+                    ),
+                    None => Why::Marked,
+                }
+            });
+            queue.push_back(id);
+        }
+        while let Some(id) = queue.pop_front() {
+            for &(caller, c) in &callers[id] {
+                let s = summary(caller);
+                if why[caller].is_some() || s.allowed {
+                    continue;
+                }
+                let call = &s.calls[c];
+                why[caller] = Some(Why::Calls(
+                    ChainStep {
+                        caller: s.path.clone(),
+                        callee: call.path.clone(),
+                        unit: fns[caller].0,
+                        span: call.span,
+                        rule: None,
+                    },
+                    Some(id),
+                ));
+                queue.push_back(caller);
+            }
+        }
+    }
+    // Every category each fn reaches: masks grow along reversed edges until
+    // nothing changes; a mask only grows, at most once per category.
+    let mut work: VecDeque<usize> = (0..fns.len()).filter(|&id| cats[id] != 0).collect();
+    while let Some(id) = work.pop_front() {
+        for &(caller, _) in &callers[id] {
+            if summary(caller).allowed {
                 continue;
             }
-            let call = &summary.calls[c];
-            why[caller] = Some(Why::Calls(
-                ChainStep {
-                    caller: summary.path.clone(),
-                    callee: call.path.clone(),
-                    unit: u,
-                    span: call.span,
-                },
-                Some(id),
-            ));
-            queue.push_back(caller);
+            let merged = cats[caller] | cats[id];
+            if merged != cats[caller] {
+                cats[caller] = merged;
+                work.push_back(caller);
+            }
         }
     }
 
     let mut out = Vec::new();
     let mut used = Vec::new();
     for (u, unit) in units.iter().enumerate() {
+        let config = unit.config;
         for call in unit.file.async_calls() {
             if call.awaited {
                 continue;
             }
-            let Some(&id) = index.get(&global(unit.krate, &call.path)) else {
+            let Some(&id) = index.get(&key(unit.krate, &call.path)) else {
                 continue;
             };
             let Some(reason) = &why[id] else { continue };
@@ -172,10 +231,21 @@ pub fn findings<P: Copy>(
                 continue;
             }
             let chain = chain_of(&why, id);
-            let notes = chain
+            let mut notes: Vec<String> = chain
                 .iter()
                 .map(|s| format!("`{}` calls `{}`", short_name(&s.caller), s.callee))
                 .collect();
+            let reached: Vec<&str> = Category::ALL
+                .iter()
+                .filter(|c| cats[id] & (1 << c.severity()) != 0)
+                .map(|c| c.name())
+                .collect();
+            if reached.len() > 1 {
+                notes.push(format!(
+                    "it reaches blocking calls of {}",
+                    reached.join(", ")
+                ));
+            }
             out.push(UnitFinding {
                 unit: u,
                 finding: Finding {
@@ -214,14 +284,6 @@ fn chain_of<P: Copy>(why: &[Option<Why<P>>], mut id: usize) -> Vec<ChainStep<P>>
         }
     }
     chain
-}
-
-/// `crate::a::b` in crate `k` is `k::a::b` for everyone else.
-fn global(krate: &str, path: &str) -> String {
-    match path.strip_prefix("crate::") {
-        Some(rest) => format!("{krate}::{rest}"),
-        None => path.to_owned(),
-    }
 }
 
 /// `crate::config::load_config` -> `load_config`; `crate::a::Db::get` -> `Db::get`.

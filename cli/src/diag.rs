@@ -154,6 +154,8 @@ pub struct ChainLoc {
     pub file: usize,
     /// Where the call is.
     pub pos: Pos,
+    /// On the last step, the rule of the blocking call reached.
+    pub rule: Option<&'static Rule>,
 }
 
 /// One diagnostic.

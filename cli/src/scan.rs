@@ -11,10 +11,11 @@ use crate::diag::{ChainLoc, Diag, Kind, Pos, Problem};
 use crate::discover::{Discovered, SourceFile};
 use crate::source::{self, Refusal};
 use pollguard_analysis::catalog::Matcher;
+use pollguard_analysis::model::{CrateModel, FileItems, lower_file};
 use pollguard_analysis::transitive::Summaries;
 use pollguard_analysis::{
     Analysis, BlockingCall, CommentAllow, Confidence, Config, FnSummary, Level, LocalCall, Options,
-    RULES, Rule, analyze_file, parse_comment_allows,
+    RULES, Rule, analyze_file, analyze_file_in, parse_comment_allows,
 };
 use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
@@ -135,6 +136,12 @@ fn pos(lc: proc_macro2::LineColumn) -> Pos {
 /// deeper than [`source::MAX_NESTING`] levels. Call it on a thread with
 /// [`source::STACK_SIZE`] bytes of stack.
 pub fn analyze_source(text: &str, options: &Options<'_>) -> Outcome {
+    analyze_source_in(text, options, None)
+}
+
+/// [`analyze_source`] for a file of a crate whose model was built from all
+/// its files (`None`: the file is a crate of its own).
+pub fn analyze_source_in(text: &str, options: &Options<'_>, model: Option<&CrateModel>) -> Outcome {
     if let Err(r) = source::check_nesting(text) {
         return Outcome::Refused(r);
     }
@@ -148,7 +155,10 @@ pub fn analyze_source(text: &str, options: &Options<'_>) -> Outcome {
                 };
             }
         };
-        let analysis = analyze_file(&file, options);
+        let analysis = match model {
+            Some(m) => analyze_file_in(&file, options, m),
+            None => analyze_file(&file, options),
+        };
         let mut owned = own(&analysis);
         owned.comments = comments(text);
         Outcome::Analysed(owned)
@@ -381,12 +391,72 @@ struct Work {
     outcome: Outcome,
 }
 
-fn analyse_one(f: &SourceFile, text: &str, config: &Config) -> Outcome {
+fn analyse_one(f: &SourceFile, text: &str, config: &Config, model: &CrateModel) -> Outcome {
     let options = Options {
         config,
         module_path: f.module_path.clone(),
     };
-    analyze_source(text, &options)
+    analyze_source_in(text, &options, Some(model))
+}
+
+/// Reads one file's items for its crate's model, never panicking; `None`
+/// when the file cannot be parsed (the analysis reports why).
+fn lower_source(text: &str) -> Option<FileItems> {
+    source::check_nesting(text).ok()?;
+    let result = std::panic::catch_unwind(AssertUnwindSafe(|| {
+        syn::parse_file(text).ok().map(|f| lower_file(&f))
+    }));
+    proc_macro2::extra::invalidate_current_thread_spans();
+    result.ok().flatten()
+}
+
+/// The crate models of the discovered files: one per (package, crate), built
+/// from every file that belongs to it, and for each file the index of the
+/// model it is analysed with (its first crate's).
+fn crate_models(
+    discovered: &Discovered,
+    items: &[Option<FileItems>],
+) -> (Vec<CrateModel>, Vec<usize>) {
+    let mut ids: HashMap<(usize, &str), usize> = HashMap::new();
+    let mut members: Vec<Vec<usize>> = Vec::new();
+    let mut model_of = vec![0; discovered.files.len()];
+    for (i, f) in discovered.files.iter().enumerate() {
+        let krates: Vec<&str> = if f.krates.is_empty() {
+            vec![""]
+        } else {
+            f.krates.iter().map(String::as_str).collect()
+        };
+        for (k, krate) in krates.into_iter().enumerate() {
+            let next = members.len();
+            let id = *ids.entry((f.package, krate)).or_insert(next);
+            if id == next {
+                members.push(Vec::new());
+            }
+            members[id].push(i);
+            if k == 0 {
+                model_of[i] = id;
+            }
+        }
+    }
+    let models = members
+        .par_iter()
+        .map(|files| {
+            let package = discovered.files[files[0]].package;
+            let extra = &discovered.packages[package]
+                .settings
+                .config
+                .extra_offloaders;
+            CrateModel::build(
+                files.iter().filter_map(|&i| {
+                    items[i]
+                        .as_ref()
+                        .map(|it| (discovered.files[i].module_path.as_slice(), it))
+                }),
+                extra,
+            )
+        })
+        .collect();
+    (models, model_of)
 }
 
 /// Scans the discovered files.
@@ -394,12 +464,32 @@ pub fn scan(discovered: &Discovered, opts: &ScanOptions) -> Result<ScanResult, S
     let pool = pool(opts.threads)?;
     let names = trigger_names(discovered);
     let config_of = |f: &SourceFile| &discovered.packages[f.package].settings.config;
-    let mut work: Vec<Work> = pool.install(|| {
+    // Every file's items first: any file may declare a type, method or
+    // import that another file's code resolves through.
+    let read: Vec<(Result<Arc<str>, Refusal>, Option<FileItems>)> = pool.install(|| {
         discovered
             .files
             .par_iter()
-            .map(|f| {
-                let text = match source::read(&f.path) {
+            .map(|f| match source::read(&f.path) {
+                Ok(t) => {
+                    let items = lower_source(&t);
+                    (Ok(Arc::from(t)), items)
+                }
+                Err(r) => (Err(r), None),
+            })
+            .collect()
+    });
+    let (texts, items): (Vec<_>, Vec<_>) = read.into_iter().unzip();
+    let (models, model_of) = pool.install(|| crate_models(discovered, &items));
+    drop(items);
+    let model = |i: usize| &models[model_of[i]];
+    let mut work: Vec<Work> = pool.install(|| {
+        texts
+            .into_par_iter()
+            .enumerate()
+            .map(|(i, text)| {
+                let f = &discovered.files[i];
+                let text = match text {
                     Ok(t) => t,
                     Err(r) => {
                         return Work {
@@ -409,12 +499,12 @@ pub fn scan(discovered: &Discovered, opts: &ScanOptions) -> Result<ScanResult, S
                     }
                 };
                 let outcome = if opts.no_prefilter || mentions(&text, &names) {
-                    analyse_one(f, &text, config_of(f))
+                    analyse_one(f, &text, config_of(f), model(i))
                 } else {
                     Outcome::Skipped
                 };
                 Work {
-                    text: Some(Arc::from(text)),
+                    text: Some(text),
                     outcome,
                 }
             })
@@ -444,7 +534,7 @@ pub fn scan(discovered: &Discovered, opts: &ScanOptions) -> Result<ScanResult, S
                 .map(|&i| {
                     let f = &discovered.files[i];
                     let text = work[i].text.as_deref().unwrap_or("");
-                    (i, analyse_one(f, text, config_of(f)))
+                    (i, analyse_one(f, text, config_of(f), model(i)))
                 })
                 .collect()
         });

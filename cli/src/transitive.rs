@@ -34,30 +34,20 @@ pub(crate) fn run(units: &[UnitIn<'_>]) -> (Vec<Located>, Vec<(usize, usize)>) {
         .map(|u| Unit {
             krate: u.krate,
             file: u.analysis,
+            config: &u.settings.config,
         })
         .collect();
-
-    // One closure per distinct configuration; each keeps its own files' findings.
-    let mut configs: Vec<&Arc<Settings>> = Vec::new();
-    for u in units {
-        if !configs.iter().any(|c| Arc::ptr_eq(c, u.settings)) {
-            configs.push(u.settings);
-        }
-    }
-    let mut out = Vec::new();
-    let mut used = Vec::new();
-    for settings in configs {
-        let (found, hatches) = findings(&engine_units, &settings.config);
-        for (u, h) in hatches {
-            if Arc::ptr_eq(units[u].settings, settings) {
-                used.push((units[u].file, h));
-            }
-        }
-        for uf in found {
+    // One closure for the whole workspace: each call site is judged by its
+    // own package's configuration.
+    let (found, hatches) = findings(&engine_units);
+    let used = hatches
+        .into_iter()
+        .map(|(u, h)| (units[u].file, h))
+        .collect();
+    let out = found
+        .into_iter()
+        .map(|uf| {
             let unit = &units[uf.unit];
-            if !Arc::ptr_eq(unit.settings, settings) {
-                continue;
-            }
             let f = uf.finding;
             let chain: Vec<ChainLoc> = f
                 .chain
@@ -67,27 +57,25 @@ pub(crate) fn run(units: &[UnitIn<'_>]) -> (Vec<Located>, Vec<(usize, usize)>) {
                     callee: s.callee.clone(),
                     file: units[s.unit].file,
                     pos: s.span,
+                    rule: s.rule,
                 })
                 .collect();
-            out.push((
-                unit.file,
-                OwnedFinding {
-                    rule: f.rule,
-                    call: f.call.clone(),
-                    display: f.display.clone(),
-                    start: f.span,
-                    end: f.end_span,
-                    confidence: f.confidence,
-                    level: f.level,
-                    help: f.help.clone(),
-                    notes: Vec::new(),
-                    message: f.message(),
-                    inside_closure_of: None,
-                },
-                chain,
-            ));
-        }
-    }
+            let finding = OwnedFinding {
+                rule: f.rule,
+                call: f.call.clone(),
+                display: f.display.clone(),
+                start: f.span,
+                end: f.end_span,
+                confidence: f.confidence,
+                level: f.level,
+                help: f.help.clone(),
+                notes: f.notes.clone(),
+                message: f.message(),
+                inside_closure_of: None,
+            };
+            (unit.file, finding, chain)
+        })
+        .collect();
     (out, used)
 }
 

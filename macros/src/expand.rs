@@ -44,8 +44,9 @@ pub(crate) fn no_blocking(args: TokenStream, input: TokenStream) -> TokenStream 
         let unit = transitive::Unit {
             krate: "crate",
             file: &analysis,
+            config: &args.config,
         };
-        let (indirect, _) = transitive::findings(&[unit], &args.config);
+        let (indirect, _) = transitive::findings(&[unit]);
         let indirect = indirect.into_iter().map(|u| u.finding);
         for f in &analysis
             .findings

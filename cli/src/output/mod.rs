@@ -176,13 +176,21 @@ pub fn json_value(report: &Report<'_>, d: &Diag) -> Value {
         "message": d.message,
         "help": d.help,
         "notes": report.notes(d),
-        "chain": d.chain.iter().map(|s| json!({
-            "caller": s.caller,
-            "callee": s.callee,
-            "file": report.display(s.file),
-            "line": s.pos.line,
-            "column": s.pos.column,
-        })).collect::<Vec<_>>(),
+        "chain": d.chain.iter().map(|s| {
+            let mut step = json!({
+                "caller": s.caller,
+                "callee": s.callee,
+                "file": report.display(s.file),
+                "line": s.pos.line,
+                "column": s.pos.column,
+            });
+            // The blocking call at the end of the chain says what it is.
+            if let Some(rule) = s.rule {
+                step["rule"] = json!(rule.code);
+                step["category"] = json!(rule.category.name());
+            }
+            step
+        }).collect::<Vec<_>>(),
     })
 }
 
