@@ -31,6 +31,14 @@ pub(crate) fn walk_macro(w: &mut Walker<'_>, mac: &syn::Macro, usage: Usage) {
     if OPAQUE.contains(&name.as_str()) {
         return;
     }
+    // `async_stream::stream! { .. }` and `try_stream!` build a stream whose
+    // body runs when it is polled: on the executor, as an async block's does.
+    if matches!(name.as_str(), "stream" | "try_stream") {
+        if let Ok(stmts) = syn::Block::parse_within.parse2(mac.tokens.clone()) {
+            w.async_stmts(&stmts);
+            return;
+        }
+    }
     if name == "select" && crossbeam_select(w, mac) {
         return;
     }

@@ -156,6 +156,8 @@ pub(crate) struct Walker<'a> {
     model: &'a CrateModel,
     /// The path nested items of the current fn are named under.
     item_owner: Option<String>,
+    /// Walking the arguments of a `block_on` made in offloaded code.
+    driving_offloaded: bool,
     /// Last segments of every known offloader, for the by-name pre-scans.
     offloader_names: HashSet<String>,
     /// Inside a hand-written `poll`: nothing there is awaited, so the shape
@@ -179,6 +181,7 @@ impl<'a> Walker<'a> {
             allows: Vec::new(),
             model,
             item_owner: None,
+            driving_offloaded: false,
             closure_owner: None,
             in_poll_fn: false,
             offloader_names: OFFLOADERS
@@ -640,7 +643,24 @@ impl<'a> Walker<'a> {
         }
     }
 
+    /// Statements that run as an async block's body (a `stream!` macro's).
+    pub(crate) fn async_stmts(&mut self, stmts: &[Stmt]) {
+        let block = Block {
+            brace_token: Default::default(),
+            stmts: stmts.to_vec(),
+        };
+        self.async_body(|w| w.block(&block, Usage::Returned));
+    }
+
     fn async_body(&mut self, f: impl FnOnce(&mut Self)) {
+        // `block_in_place(|| handle.block_on(async { .. }))`: the future is
+        // driven by the thread that left the executor, not by a worker.
+        if self.ctx == Ctx::Offloaded && self.driving_offloaded {
+            self.driving_offloaded = false;
+            f(self);
+            self.driving_offloaded = true;
+            return;
+        }
         let saved = (self.ctx, self.current_fn, self.closure_owner.take());
         self.ctx = Ctx::Async;
         self.current_fn = None;
@@ -677,9 +697,31 @@ impl<'a> Walker<'a> {
         for arg in args {
             match arg {
                 Expr::Closure(c) => self.offloaded_closure(c),
+                // `spawn_blocking({ let h = Handle::current(); move || .. })`:
+                // the block runs here, the closure it yields is offloaded.
+                Expr::Block(b) => match b.block.stmts.split_last() {
+                    Some((Stmt::Expr(Expr::Closure(c), None), init)) => {
+                        self.env.push(HashMap::new());
+                        for (i, stmt) in init.iter().enumerate() {
+                            self.stmt(stmt, Usage::Dropped, &init[i + 1..]);
+                        }
+                        self.offloaded_closure(c);
+                        self.env.pop();
+                    }
+                    _ => self.expr(arg, Usage::Passed),
+                },
                 other => self.expr(other, Usage::Passed),
             }
         }
+    }
+
+    /// The arguments of a `block_on` call: inside an offloaded closure, the
+    /// future it is given runs on that same thread.
+    fn block_on_args<'e>(&mut self, args: impl Iterator<Item = &'e Expr>) {
+        let saved = self.driving_offloaded;
+        self.driving_offloaded = self.ctx == Ctx::Offloaded;
+        args.for_each(|a| self.expr(a, Usage::Passed));
+        self.driving_offloaded = saved;
     }
 
     // ----- calls -----
@@ -727,6 +769,8 @@ impl<'a> Walker<'a> {
                     _ => self.expr(arg, Usage::Passed),
                 }
             }
+        } else if segs.last().is_some_and(|l| l == "block_on") {
+            self.block_on_args(c.args.iter());
         } else {
             c.args.iter().for_each(|a| self.expr(a, Usage::Passed));
         }
@@ -895,6 +939,8 @@ impl<'a> Walker<'a> {
             || THREAD_SPAWN_METHODS.contains(&name.as_str());
         if offloads {
             self.args_offloaded(&m.args);
+        } else if name == "block_on" {
+            self.block_on_args(m.args.iter());
         } else {
             m.args.iter().for_each(|a| self.expr(a, Usage::Passed));
         }
@@ -1288,6 +1334,17 @@ impl<'a> Walker<'a> {
                 None
             }
             Expr::Try(t) => self.infer(&t.expr),
+            Expr::Struct(s) if s.qself.is_none() => {
+                let segs = path_segs(&s.path);
+                match self.reexported(self.res.resolve(
+                    &segs,
+                    s.path.leading_colon.is_some(),
+                    self.self_ty.as_deref(),
+                )) {
+                    Resolved::Path(p) => Some(p),
+                    _ => None,
+                }
+            }
             Expr::Paren(p) => self.infer(&p.expr),
             Expr::Group(g) => self.infer(&g.expr),
             Expr::Reference(r) => self.infer(&r.expr),

@@ -391,10 +391,10 @@ struct Work {
     outcome: Outcome,
 }
 
-fn analyse_one(f: &SourceFile, text: &str, config: &Config, model: &CrateModel) -> Outcome {
+fn analyse_one(module_path: &[String], text: &str, config: &Config, model: &CrateModel) -> Outcome {
     let options = Options {
         config,
-        module_path: f.module_path.clone(),
+        module_path: module_path.to_vec(),
     };
     analyze_source_in(text, &options, Some(model))
 }
@@ -410,12 +410,90 @@ fn lower_source(text: &str) -> Option<FileItems> {
     result.ok().flatten()
 }
 
+/// Each file's module path as rustc would give it: from each crate root,
+/// `mod a;` is `a.rs` or `a/mod.rs` beside a `lib.rs`/`main.rs`/`mod.rs`
+/// (else in a folder named after the file), and `#[path = ".."]` is taken
+/// relative to the declaring file's folder. Files no root reaches keep the
+/// path their place in the folders gives them.
+fn tree_module_paths(discovered: &Discovered, items: &[Option<FileItems>]) -> Vec<Vec<String>> {
+    let mut paths: Vec<Vec<String>> = discovered
+        .files
+        .iter()
+        .map(|f| f.module_path.clone())
+        .collect();
+    let by_path: HashMap<&std::path::Path, usize> = discovered
+        .files
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (f.path.as_path(), i))
+        .collect();
+    let mut seen = vec![false; discovered.files.len()];
+    let mut stack: Vec<(usize, Vec<String>)> = discovered
+        .files
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| {
+            discovered.packages[f.package]
+                .targets
+                .get(f.target)
+                .is_some_and(|t| t.src_path == f.path)
+        })
+        .map(|(i, _)| (i, vec!["crate".to_owned()]))
+        .collect();
+    while let Some((i, module)) = stack.pop() {
+        if std::mem::replace(&mut seen[i], true) {
+            continue;
+        }
+        paths[i] = module.clone();
+        let Some(it) = &items[i] else { continue };
+        let file = &discovered.files[i].path;
+        let dir = file.parent().unwrap_or(std::path::Path::new(""));
+        let stem = file.file_stem().and_then(|s| s.to_str()).unwrap_or("");
+        let mod_rs = matches!(stem, "mod" | "lib" | "main") || module.len() == 1;
+        let children = if mod_rs {
+            dir.to_path_buf()
+        } else {
+            dir.join(stem)
+        };
+        let mut pending: Vec<(
+            &pollguard_analysis::model::ModItems,
+            std::path::PathBuf,
+            Vec<String>,
+        )> = vec![(&it.root, children, module)];
+        while let Some((m, dir_of_children, module)) = pending.pop() {
+            for d in &m.mods {
+                let mut child = module.clone();
+                child.push(d.name.clone());
+                if let Some(inline) = &d.inline {
+                    pending.push((inline, dir_of_children.join(&d.name), child));
+                    continue;
+                }
+                let candidates = match &d.path_attr {
+                    Some(p) => vec![dir.join(p)],
+                    None => vec![
+                        dir_of_children.join(format!("{}.rs", d.name)),
+                        dir_of_children.join(&d.name).join("mod.rs"),
+                    ],
+                };
+                let found = candidates
+                    .iter()
+                    .find_map(|c| by_path.get(crate::discover::normalize(c).as_path()));
+                if let Some(&j) = found {
+                    stack.push((j, child));
+                }
+            }
+        }
+    }
+    paths
+}
+
 /// The crate models of the discovered files: one per (package, crate), built
 /// from every file that belongs to it, and for each file the index of the
 /// model it is analysed with (its first crate's).
 fn crate_models(
     discovered: &Discovered,
     items: &[Option<FileItems>],
+    module_paths: &[Vec<String>],
 ) -> (Vec<CrateModel>, Vec<usize>) {
     let mut ids: HashMap<(usize, &str), usize> = HashMap::new();
     let mut members: Vec<Vec<usize>> = Vec::new();
@@ -447,11 +525,9 @@ fn crate_models(
                 .config
                 .extra_offloaders;
             CrateModel::build(
-                files.iter().filter_map(|&i| {
-                    items[i]
-                        .as_ref()
-                        .map(|it| (discovered.files[i].module_path.as_slice(), it))
-                }),
+                files
+                    .iter()
+                    .filter_map(|&i| items[i].as_ref().map(|it| (module_paths[i].as_slice(), it))),
                 extra,
             )
         })
@@ -466,7 +542,8 @@ pub fn scan(discovered: &Discovered, opts: &ScanOptions) -> Result<ScanResult, S
     let config_of = |f: &SourceFile| &discovered.packages[f.package].settings.config;
     // Every file's items first: any file may declare a type, method or
     // import that another file's code resolves through.
-    let read: Vec<(Result<Arc<str>, Refusal>, Option<FileItems>)> = pool.install(|| {
+    type Read = (Result<Arc<str>, Refusal>, Option<FileItems>);
+    let read: Vec<Read> = pool.install(|| {
         discovered
             .files
             .par_iter()
@@ -480,7 +557,8 @@ pub fn scan(discovered: &Discovered, opts: &ScanOptions) -> Result<ScanResult, S
             .collect()
     });
     let (texts, items): (Vec<_>, Vec<_>) = read.into_iter().unzip();
-    let (models, model_of) = pool.install(|| crate_models(discovered, &items));
+    let module_paths = tree_module_paths(discovered, &items);
+    let (models, model_of) = pool.install(|| crate_models(discovered, &items, &module_paths));
     drop(items);
     let model = |i: usize| &models[model_of[i]];
     let mut work: Vec<Work> = pool.install(|| {
@@ -499,7 +577,7 @@ pub fn scan(discovered: &Discovered, opts: &ScanOptions) -> Result<ScanResult, S
                     }
                 };
                 let outcome = if opts.no_prefilter || mentions(&text, &names) {
-                    analyse_one(f, &text, config_of(f), model(i))
+                    analyse_one(&module_paths[i], &text, config_of(f), model(i))
                 } else {
                     Outcome::Skipped
                 };
@@ -534,7 +612,10 @@ pub fn scan(discovered: &Discovered, opts: &ScanOptions) -> Result<ScanResult, S
                 .map(|&i| {
                     let f = &discovered.files[i];
                     let text = work[i].text.as_deref().unwrap_or("");
-                    (i, analyse_one(f, text, config_of(f), model(i)))
+                    (
+                        i,
+                        analyse_one(&module_paths[i], text, config_of(f), model(i)),
+                    )
                 })
                 .collect()
         });

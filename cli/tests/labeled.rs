@@ -1,0 +1,220 @@
+//! Recall and precision over labeled multi-file projects, measured the way a
+//! user runs pollguard: `cargo pollguard --format json <project>`.
+//!
+//! Lines carry labels in the style of rustc's UI tests (`//~ fs`, `//~
+//! miss(fs)`, `//~ fp(fs)`, `//~ ok(fs)`; see `analysis/tests/common`). A
+//! finding reached through the crate's own sync fns counts in the category
+//! of the blocking call at the end of its chain, which is what a reader of
+//! the code would label. Locks are denied, so they are measured too.
+
+use assert_cmd::Command;
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+#[derive(Default, Clone, Copy)]
+struct Counts {
+    found: usize,
+    missed: usize,
+    false_pos: usize,
+    traps: usize,
+}
+
+enum Label {
+    Hit(String),
+    Miss(String),
+    Fp(String),
+    Ok(String),
+}
+
+fn labels(line: &str) -> Vec<Label> {
+    let Some((_, marks)) = line.split_once("//~") else {
+        return Vec::new();
+    };
+    marks
+        .split(',')
+        .map(str::trim)
+        .filter(|m| !m.is_empty())
+        .map(|m| {
+            let inner = |p: &str| m[p.len()..m.len() - 1].to_owned();
+            if m.starts_with("miss(") {
+                Label::Miss(inner("miss("))
+            } else if m.starts_with("fp(") {
+                Label::Fp(inner("fp("))
+            } else if m.starts_with("ok(") {
+                Label::Ok(inner("ok("))
+            } else {
+                Label::Hit(m.to_owned())
+            }
+        })
+        .collect()
+}
+
+fn rs_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    entries.sort();
+    for p in entries {
+        if p.is_dir() {
+            rs_files(&p, out);
+        } else if p.extension().is_some_and(|e| e == "rs") {
+            out.push(p);
+        }
+    }
+}
+
+/// What the CLI reports for `project`: (file relative to the project, line)
+/// -> categories.
+fn reported(project: &Path) -> BTreeMap<(PathBuf, usize), Vec<String>> {
+    let out = Command::cargo_bin("cargo-pollguard")
+        .unwrap()
+        .current_dir(project)
+        .args(["--format", "json", "--deny", "lock", "."])
+        .output()
+        .unwrap();
+    let code = out.status.code();
+    assert!(
+        matches!(code, Some(0 | 1)),
+        "{}: exit {code:?}: {}",
+        project.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut map: BTreeMap<(PathBuf, usize), Vec<String>> = BTreeMap::new();
+    for line in String::from_utf8(out.stdout).unwrap().lines() {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        let root = v["chain"]
+            .as_array()
+            .and_then(|c| c.last())
+            .and_then(|s| s["category"].as_str());
+        let category = root.or(v["category"].as_str()).unwrap().to_owned();
+        let file = PathBuf::from(v["file"].as_str().unwrap());
+        let file = file.strip_prefix(".").unwrap_or(&file).to_path_buf();
+        map.entry((file, v["line"].as_u64().unwrap() as usize))
+            .or_default()
+            .push(category);
+    }
+    map
+}
+
+/// Measures every project directory under `set` (or `set` itself when it
+/// holds a `Cargo.toml`), prints the table, and returns the mismatches.
+fn measure(set: &Path) -> (String, Vec<String>) {
+    let projects: Vec<PathBuf> = if set.join("Cargo.toml").exists() {
+        vec![set.to_path_buf()]
+    } else {
+        let mut p: Vec<PathBuf> = std::fs::read_dir(set)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.join("Cargo.toml").exists())
+            .collect();
+        p.sort();
+        p
+    };
+    assert!(!projects.is_empty(), "no projects under {}", set.display());
+    let mut per_cat: BTreeMap<String, Counts> = BTreeMap::new();
+    let mut mismatches = Vec::new();
+    for project in &projects {
+        let mut reported = reported(project);
+        let mut files = Vec::new();
+        rs_files(project, &mut files);
+        for path in files {
+            let rel = path.strip_prefix(project).unwrap().to_path_buf();
+            let text = std::fs::read_to_string(&path).unwrap();
+            for (idx, line) in text.lines().enumerate() {
+                let mut got = reported.remove(&(rel.clone(), idx + 1)).unwrap_or_default();
+                got.sort();
+                let labels = labels(line);
+                let mut want: Vec<String> = labels
+                    .iter()
+                    .filter_map(|l| match l {
+                        Label::Hit(c) | Label::Fp(c) => Some(c.clone()),
+                        _ => None,
+                    })
+                    .collect();
+                want.sort();
+                if got != want {
+                    mismatches.push(format!(
+                        "{}/{}:{}: labeled {want:?}, reported {got:?}: {}",
+                        project.file_name().unwrap().to_string_lossy(),
+                        rel.display(),
+                        idx + 1,
+                        line.trim()
+                    ));
+                }
+                for l in labels {
+                    let (cat, f): (String, fn(&mut Counts)) = match l {
+                        Label::Hit(c) => (c, |c| c.found += 1),
+                        Label::Miss(c) => (c, |c| c.missed += 1),
+                        Label::Fp(c) => (c, |c| c.false_pos += 1),
+                        Label::Ok(c) => (c, |c| c.traps += 1),
+                    };
+                    f(per_cat.entry(cat).or_default());
+                }
+            }
+        }
+        for ((file, line), cats) in reported {
+            mismatches.push(format!(
+                "{}/{}:{line}: reported {cats:?} on a line outside the labeled files",
+                project.display(),
+                file.display()
+            ));
+        }
+    }
+    let mut table = String::from(
+        "| category | blocking calls | found | missed | false positives | traps passed | recall | precision |\n|---|---|---|---|---|---|---|---|\n",
+    );
+    let mut total = Counts::default();
+    for (cat, c) in &per_cat {
+        row(&mut table, cat, c);
+        total.found += c.found;
+        total.missed += c.missed;
+        total.false_pos += c.false_pos;
+        total.traps += c.traps;
+    }
+    row(&mut table, "**all**", &total);
+    (table, mismatches)
+}
+
+fn row(table: &mut String, cat: &str, c: &Counts) {
+    let pct = |n: usize, d: usize| {
+        if d == 0 {
+            "n/a".to_owned()
+        } else {
+            format!("{:.0}%", 100.0 * n as f64 / d as f64)
+        }
+    };
+    writeln!(
+        table,
+        "| {cat} | {} | {} | {} | {} | {} | {} | {} |",
+        c.found + c.missed,
+        c.found,
+        c.missed,
+        c.false_pos,
+        c.traps,
+        pct(c.found, c.found + c.missed),
+        pct(c.found, c.found + c.false_pos),
+    )
+    .unwrap();
+}
+
+fn tests_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests")
+}
+
+/// The cases, each needing another file of the crate: a blocking
+/// client through `use super::*`, methods of the crate's own types in other
+/// modules, an associated fn, a `#[path]` module, nested helpers of one name
+/// in two fns, `block_in_place` driving a future, a closure made by a block,
+/// `stream!` bodies and an in-memory database.
+#[test]
+fn crate_model_cases() {
+    let (table, mismatches) = measure(&tests_dir().join("fixtures/crate-model"));
+    println!("{table}");
+    assert!(
+        mismatches.is_empty(),
+        "labels and findings differ:\n{}",
+        mismatches.join("\n")
+    );
+}
