@@ -218,3 +218,17 @@ fn crate_model_cases() {
         mismatches.join("\n")
     );
 }
+
+/// The fourth blind set: nine multi-file projects written and labeled by an
+/// author who read neither the engine nor the other sets. See
+/// `tests/heldout4/LABELS.md` and the history in the README.
+#[test]
+fn heldout4_recall_and_precision() {
+    let (table, mismatches) = measure(&tests_dir().join("heldout4"));
+    println!("{table}");
+    assert!(
+        mismatches.is_empty(),
+        "labels and findings differ:\n{}",
+        mismatches.join("\n")
+    );
+}
