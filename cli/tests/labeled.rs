@@ -220,8 +220,20 @@ fn crate_model_cases() {
 }
 
 /// The fourth blind set: nine multi-file projects written and labeled by an
-/// author who read neither the engine nor the other sets. See
-/// `tests/heldout4/LABELS.md` and the history in the README.
+/// author who read neither the engine nor the other sets (see
+/// `tests/heldout4/LABELS.md`), 74% of whose labels need another file.
+///
+/// History, so the numbers are read right: measured once, blind, at commit
+/// bac6797 (the engine of e45c124, with the crate model): 196 of 213
+/// blocking calls found (92% recall) and 8 reports that do not match a label
+/// (96% precision, counting a category mismatch as one miss and one false
+/// positive). By the stricter reading of a false positive (the call does not
+/// block, or does not run on an executor thread), 7 of those 8 are real
+/// blocking calls reported under a milder category (a lock taken before a
+/// database call the engine did not type; a retry helper's sleep), and one is
+/// false (an unbounded std `Sender::send`): 203 of 204 reports, 99.5%. The
+/// misses were then recorded as `miss(..)`/`fp(..)` labels; fixing them makes
+/// this a tuning set, and the next honest number needs a new blind set.
 #[test]
 fn heldout4_recall_and_precision() {
     let (table, mismatches) = measure(&tests_dir().join("heldout4"));

@@ -29,7 +29,7 @@ impl InventoryService {
     }
 
     pub async fn warm_cache(&self) {
-        match self.store.list(500) { //~ db
+        match self.store.list(500) { //~ miss(db), fp(lock)
             Ok(items) => {
                 for item in items {
                     self.cache.put(item); //~ lock
@@ -124,7 +124,7 @@ impl Inventory for InventoryService {
 
     async fn export(&self, request: Request<ExportRequest>) -> Result<Response<ExportReply>, Status> {
         let req = request.into_inner();
-        let items = self.store.list(i64::MAX).map_err(internal)?; //~ db
+        let items = self.store.list(i64::MAX).map_err(internal)?; //~ miss(db), fp(lock)
         let path = self.settings.import_file(&format!("{}.csv", req.name)); //~ ok(fs)
         let mut out = std::fs::File::create(&path).map_err(io_status)?; //~ fs
         for item in &items {

@@ -199,7 +199,7 @@ impl Ingestor {
     }
 
     pub async fn health(&self) -> serde_json::Value {
-        let influx_ok = self.sinks.influx.as_ref().map(|i| i.health()); //~ http_blocking
+        let influx_ok = self.sinks.influx.as_ref().map(|i| i.health()); //~ miss(http_blocking)
         let devices = self.registry.len(); //~ lock
         let store = self.registry.store_path().display().to_string(); //~ ok(fs)
         json!({ "influx": influx_ok, "devices": devices, "registry": store })

@@ -12,9 +12,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     let pool = r2d2::Pool::builder()
         .max_size(config.pool_size)
         .min_idle(Some(2))
-        .build(manager)?; //~ db
+        .build(manager)?; //~ miss(db)
 
-    let mut conn = pool.get()?; //~ db
+    let mut conn = pool.get()?; //~ miss(db)
     db::run_migrations(&mut conn)?; //~ db
     drop(conn);
 

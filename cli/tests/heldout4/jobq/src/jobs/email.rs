@@ -10,7 +10,7 @@ struct EmailPayload {
 
 pub(super) async fn send_email(ctx: &Ctx, env: JobEnvelope) -> anyhow::Result<()> {
     let p: EmailPayload = payload(&env)?;
-    if ctx.queue.is_suppressed(&p.to)? { //~ db
+    if ctx.queue.is_suppressed(&p.to)? { //~ miss(db), fp(lock)
         ctx.metrics.incr("email_suppressed"); //~ lock
         return Ok(());
     }

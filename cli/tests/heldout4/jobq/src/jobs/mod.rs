@@ -35,7 +35,7 @@ pub struct Ctx {
 
 pub async fn run(ctx: &Ctx, env: JobEnvelope) -> anyhow::Result<()> {
     ctx.metrics.incr("jobs_started"); //~ lock
-    ctx.audit.send(format!("start {} {}", env.kind.as_str(), env.id))?; //~ ok(channel)
+    ctx.audit.send(format!("start {} {}", env.kind.as_str(), env.id))?; //~ fp(channel)
     let id = env.id;
     let res = match env.kind {
         JobKind::Email => email::send_email(ctx, env).await,

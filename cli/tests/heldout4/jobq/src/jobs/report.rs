@@ -78,7 +78,7 @@ pub(super) async fn build_report(ctx: &Ctx, env: JobEnvelope) -> anyhow::Result<
                 "vars": { "path": path.display().to_string() },
             }),
         );
-        ctx.queue.push(&mail)?; //~ db
+        ctx.queue.push(&mail)?; //~ miss(db), fp(lock)
     }
     Ok(())
 }

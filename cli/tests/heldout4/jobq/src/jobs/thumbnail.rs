@@ -33,7 +33,7 @@ pub(super) async fn make_thumbnail(ctx: &Ctx, env: JobEnvelope) -> anyhow::Resul
         .bytes()
         .await?;
     tokio::fs::write(&input, &bytes).await?; //~ ok(fs)
-    ctx.queue.set_progress(&env.id, 30)?; //~ db
+    ctx.queue.set_progress(&env.id, 30)?; //~ miss(db), fp(lock)
 
     let status = Command::new("convert")
         .arg(&input)
@@ -52,10 +52,10 @@ pub(super) async fn make_thumbnail(ctx: &Ctx, env: JobEnvelope) -> anyhow::Resul
         .map(|s| s.success())
         .unwrap_or(false);
     let size = std::fs::metadata(&output)?.len(); //~ fs
-    ctx.queue.set_progress(&env.id, 80)?; //~ db
+    ctx.queue.set_progress(&env.id, 80)?; //~ miss(db), fp(lock)
 
     let url = format!("{}/{}.png", ctx.upload_url, env.id);
-    let location = crate::retrying(3, || upload(&ctx.http, &url, &output))?; //~ http_blocking
+    let location = crate::retrying(3, || upload(&ctx.http, &url, &output))?; //~ http_blocking, fp(sleep)
     tracing::info!(%location, size, optimized, "thumbnail uploaded");
     tokio::fs::remove_file(&input).await.ok(); //~ ok(fs)
     Ok(())
