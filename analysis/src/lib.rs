@@ -40,7 +40,10 @@ mod walk;
 
 pub use catalog::{Category, Confidence, Level, RULES, Rule};
 pub use config::{Config, ConfigError, ExtraBlocking};
-pub use hatch::{CommentAllow, HATCH_ATTR, check_hatch, is_hatch, parse_comment_allows};
+pub use hatch::{
+    CommentAllow, HATCH_ATTR, check_hatch, expr_attrs, expr_attrs_mut, is_hatch,
+    parse_comment_allows,
+};
 
 use proc_macro2::Span;
 

@@ -12,7 +12,7 @@ use crate::catalog::{
     Matcher, OFFLOADERS, Offloader, RETURN_TYPES, RULES, Rule, Shape, THREAD_SPAWN_METHODS,
     TUPLE_RETURNS,
 };
-use crate::hatch::{Allow, is_hatch, parse_hatch};
+use crate::hatch::{Allow, expr_attrs, is_hatch, parse_hatch};
 use crate::model::{CrateModel, TypeRef, WRAPPERS, resolve_type_ref};
 use crate::resolve::{Resolved, Resolver, Scope};
 use crate::{Analysis, BlockingCall, Finding, FnSummary, HatchUse, LocalCall, Options};
@@ -1498,29 +1498,6 @@ fn item_attrs(item: &Item) -> &[Attribute] {
         Item::Trait(x) => &x.attrs,
         Item::Const(x) => &x.attrs,
         Item::Static(x) => &x.attrs,
-        _ => &[],
-    }
-}
-
-/// The attributes an expression can carry (hatches on expressions).
-fn expr_attrs(e: &Expr) -> &[Attribute] {
-    match e {
-        Expr::Call(x) => &x.attrs,
-        Expr::MethodCall(x) => &x.attrs,
-        Expr::Await(x) => &x.attrs,
-        Expr::Try(x) => &x.attrs,
-        Expr::Block(x) => &x.attrs,
-        Expr::Macro(x) => &x.attrs,
-        Expr::Unsafe(x) => &x.attrs,
-        Expr::Assign(x) => &x.attrs,
-        Expr::If(x) => &x.attrs,
-        Expr::Match(x) => &x.attrs,
-        Expr::Paren(x) => &x.attrs,
-        Expr::Async(x) => &x.attrs,
-        Expr::Closure(x) => &x.attrs,
-        Expr::ForLoop(x) => &x.attrs,
-        Expr::While(x) => &x.attrs,
-        Expr::Loop(x) => &x.attrs,
         _ => &[],
     }
 }

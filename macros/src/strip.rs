@@ -6,7 +6,7 @@
 //! items inside the annotated item it has done its job too, so it goes as well
 //! (one less macro expansion).
 
-use pollguard_analysis::is_hatch;
+use pollguard_analysis::{expr_attrs_mut, is_hatch};
 use syn::visit_mut::{self, VisitMut};
 use syn::{Attribute, Expr, Item};
 
@@ -76,51 +76,6 @@ fn item_attrs_mut(i: &mut Item) -> Option<&mut Vec<Attribute>> {
         Item::Trait(x) => &mut x.attrs,
         Item::Const(x) => &mut x.attrs,
         Item::Static(x) => &mut x.attrs,
-        _ => return None,
-    })
-}
-
-fn expr_attrs_mut(e: &mut Expr) -> Option<&mut Vec<Attribute>> {
-    Some(match e {
-        Expr::Array(x) => &mut x.attrs,
-        Expr::Assign(x) => &mut x.attrs,
-        Expr::Async(x) => &mut x.attrs,
-        Expr::Await(x) => &mut x.attrs,
-        Expr::Binary(x) => &mut x.attrs,
-        Expr::Block(x) => &mut x.attrs,
-        Expr::Break(x) => &mut x.attrs,
-        Expr::Call(x) => &mut x.attrs,
-        Expr::Cast(x) => &mut x.attrs,
-        Expr::Closure(x) => &mut x.attrs,
-        Expr::Const(x) => &mut x.attrs,
-        Expr::Continue(x) => &mut x.attrs,
-        Expr::Field(x) => &mut x.attrs,
-        Expr::ForLoop(x) => &mut x.attrs,
-        Expr::Group(x) => &mut x.attrs,
-        Expr::If(x) => &mut x.attrs,
-        Expr::Index(x) => &mut x.attrs,
-        Expr::Infer(x) => &mut x.attrs,
-        Expr::Let(x) => &mut x.attrs,
-        Expr::Lit(x) => &mut x.attrs,
-        Expr::Loop(x) => &mut x.attrs,
-        Expr::Macro(x) => &mut x.attrs,
-        Expr::Match(x) => &mut x.attrs,
-        Expr::MethodCall(x) => &mut x.attrs,
-        Expr::Paren(x) => &mut x.attrs,
-        Expr::Path(x) => &mut x.attrs,
-        Expr::Range(x) => &mut x.attrs,
-        Expr::RawAddr(x) => &mut x.attrs,
-        Expr::Reference(x) => &mut x.attrs,
-        Expr::Repeat(x) => &mut x.attrs,
-        Expr::Return(x) => &mut x.attrs,
-        Expr::Struct(x) => &mut x.attrs,
-        Expr::Try(x) => &mut x.attrs,
-        Expr::TryBlock(x) => &mut x.attrs,
-        Expr::Tuple(x) => &mut x.attrs,
-        Expr::Unary(x) => &mut x.attrs,
-        Expr::Unsafe(x) => &mut x.attrs,
-        Expr::While(x) => &mut x.attrs,
-        Expr::Yield(x) => &mut x.attrs,
         _ => return None,
     })
 }

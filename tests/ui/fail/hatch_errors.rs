@@ -26,4 +26,11 @@ async fn partial() {
     }
 }
 
+// On a `return` expression, the hatch is read and checked like any other.
+#[pollguard::no_blocking]
+async fn early() -> Vec<u8> {
+    #[pollguard::allow_blocking(fs)]
+    return std::fs::read("app.toml").unwrap();
+}
+
 fn main() {}

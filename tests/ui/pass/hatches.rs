@@ -55,6 +55,16 @@ async fn allowed() -> usize {
     std::fs::read("Cargo.toml").unwrap().len() + cache::load()
 }
 
+// On a `return` expression.
+#[pollguard::no_blocking]
+async fn early(fast: bool) -> Vec<u8> {
+    if fast {
+        #[pollguard::allow_blocking(fs, "a few bytes of fixture, read once")]
+        return std::fs::read("Cargo.toml").unwrap();
+    }
+    Vec::new()
+}
+
 #[tokio::main(flavor = "current_thread")]
 async fn main() {
     startup().await;
@@ -63,4 +73,5 @@ async fn main() {
     Svc.fixture().await;
     unchecked();
     allowed().await;
+    early(true).await;
 }
