@@ -337,6 +337,69 @@ fn skip_char(b: &[u8], i: usize) -> usize {
     }
 }
 
+/// Applies `$body` to the attributes of whichever expression `$e` is, or
+/// yields `$none` for the kinds that have none: the one list of expression
+/// kinds that carry attributes, so the walker (which reads hatches) and the
+/// attribute's stripper (which removes them) cannot disagree.
+macro_rules! with_expr_attrs {
+    ($e:expr, $x:ident => $body:expr, $none:expr) => {
+        match $e {
+            Expr::Array($x) => $body,
+            Expr::Assign($x) => $body,
+            Expr::Async($x) => $body,
+            Expr::Await($x) => $body,
+            Expr::Binary($x) => $body,
+            Expr::Block($x) => $body,
+            Expr::Break($x) => $body,
+            Expr::Call($x) => $body,
+            Expr::Cast($x) => $body,
+            Expr::Closure($x) => $body,
+            Expr::Const($x) => $body,
+            Expr::Continue($x) => $body,
+            Expr::Field($x) => $body,
+            Expr::ForLoop($x) => $body,
+            Expr::Group($x) => $body,
+            Expr::If($x) => $body,
+            Expr::Index($x) => $body,
+            Expr::Infer($x) => $body,
+            Expr::Let($x) => $body,
+            Expr::Lit($x) => $body,
+            Expr::Loop($x) => $body,
+            Expr::Macro($x) => $body,
+            Expr::Match($x) => $body,
+            Expr::MethodCall($x) => $body,
+            Expr::Paren($x) => $body,
+            Expr::Path($x) => $body,
+            Expr::Range($x) => $body,
+            Expr::RawAddr($x) => $body,
+            Expr::Reference($x) => $body,
+            Expr::Repeat($x) => $body,
+            Expr::Return($x) => $body,
+            Expr::Struct($x) => $body,
+            Expr::Try($x) => $body,
+            Expr::TryBlock($x) => $body,
+            Expr::Tuple($x) => $body,
+            Expr::Unary($x) => $body,
+            Expr::Unsafe($x) => $body,
+            Expr::While($x) => $body,
+            Expr::Yield($x) => $body,
+            _ => $none,
+        }
+    };
+}
+
+/// The attributes an expression carries (where hatches on expressions are).
+pub fn expr_attrs(e: &syn::Expr) -> &[syn::Attribute] {
+    use syn::Expr;
+    with_expr_attrs!(e, x => &x.attrs, &[])
+}
+
+/// The attributes of an expression, to edit (the attribute strips hatches).
+pub fn expr_attrs_mut(e: &mut syn::Expr) -> Option<&mut Vec<syn::Attribute>> {
+    use syn::Expr;
+    with_expr_attrs!(e, x => Some(&mut x.attrs), None)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -410,67 +473,4 @@ mod tests {
         let other: Attribute = syn::parse_quote!(#[other::allow_blocking("x")]);
         assert!(!is_hatch(&other));
     }
-}
-
-/// Applies `$body` to the attributes of whichever expression `$e` is, or
-/// yields `$none` for the kinds that have none: the one list of expression
-/// kinds that carry attributes, so the walker (which reads hatches) and the
-/// attribute's stripper (which removes them) cannot disagree.
-macro_rules! with_expr_attrs {
-    ($e:expr, $x:ident => $body:expr, $none:expr) => {
-        match $e {
-            Expr::Array($x) => $body,
-            Expr::Assign($x) => $body,
-            Expr::Async($x) => $body,
-            Expr::Await($x) => $body,
-            Expr::Binary($x) => $body,
-            Expr::Block($x) => $body,
-            Expr::Break($x) => $body,
-            Expr::Call($x) => $body,
-            Expr::Cast($x) => $body,
-            Expr::Closure($x) => $body,
-            Expr::Const($x) => $body,
-            Expr::Continue($x) => $body,
-            Expr::Field($x) => $body,
-            Expr::ForLoop($x) => $body,
-            Expr::Group($x) => $body,
-            Expr::If($x) => $body,
-            Expr::Index($x) => $body,
-            Expr::Infer($x) => $body,
-            Expr::Let($x) => $body,
-            Expr::Lit($x) => $body,
-            Expr::Loop($x) => $body,
-            Expr::Macro($x) => $body,
-            Expr::Match($x) => $body,
-            Expr::MethodCall($x) => $body,
-            Expr::Paren($x) => $body,
-            Expr::Path($x) => $body,
-            Expr::Range($x) => $body,
-            Expr::RawAddr($x) => $body,
-            Expr::Reference($x) => $body,
-            Expr::Repeat($x) => $body,
-            Expr::Return($x) => $body,
-            Expr::Struct($x) => $body,
-            Expr::Try($x) => $body,
-            Expr::TryBlock($x) => $body,
-            Expr::Tuple($x) => $body,
-            Expr::Unary($x) => $body,
-            Expr::Unsafe($x) => $body,
-            Expr::While($x) => $body,
-            Expr::Yield($x) => $body,
-            _ => $none,
-        }
-    };
-}
-
-/// The attributes an expression carries (where hatches on expressions are).
-pub fn expr_attrs(e: &syn::Expr) -> &[syn::Attribute] {
-    use syn::Expr;
-    with_expr_attrs!(e, x => &x.attrs, &[])
-}
-
-/// The attributes of an expression, to edit (the attribute strips hatches).
-pub fn expr_attrs_mut(e: &mut syn::Expr) -> Option<&mut Vec<syn::Attribute>> {
-    use syn::Expr;
-    with_expr_attrs!(e, x => Some(&mut x.attrs), None)
 }
