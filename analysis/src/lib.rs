@@ -34,6 +34,8 @@ pub mod config;
 mod hatch;
 mod macros;
 mod resolve;
+#[doc(hidden)]
+pub mod shallow;
 pub mod transitive;
 mod walk;
 
