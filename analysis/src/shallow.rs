@@ -17,17 +17,18 @@
 //! `cargo run --release -p pollguard-analysis --example shallow_bench -- <tokio>/src`:
 //! see `examples/shallow_bench.rs` for the figures.
 
-use proc_macro2::{Delimiter, TokenStream, TokenTree};
+use proc_macro2::{Delimiter, Group, Literal, Spacing, TokenStream, TokenTree};
+use std::cell::RefCell;
 use syn::buffer::Cursor;
 use syn::ext::IdentExt as _;
 use syn::parse::discouraged::Speculative as _;
 use syn::parse::{ParseStream, Parser};
 use syn::punctuated::Punctuated;
 use syn::{
-    Attribute, Block, Error, Expr, File, Generics, Ident, ImplItem, ImplItemConst, ImplItemFn,
-    Item, ItemConst, ItemFn, ItemImpl, ItemMod, ItemStatic, ItemTrait, Result, Signature,
-    StaticMutability, Token, TraitItem, TraitItemFn, Type, TypeParamBound, TypePath, Visibility,
-    braced, token,
+    AttrStyle, Attribute, Block, Error, Expr, ExprLit, File, Generics, Ident, ImplItem,
+    ImplItemConst, ImplItemFn, Item, ItemConst, ItemFn, ItemImpl, ItemMod, ItemStatic, ItemTrait,
+    Lit, Meta, MetaNameValue, Result, Signature, StaticMutability, Token, TraitItem, TraitItemFn,
+    Type, TypeParamBound, TypePath, Visibility, braced, bracketed, token,
 };
 
 /// Parses a file's items, with fn bodies skipped unless `keep_body` says otherwise.
@@ -46,8 +47,36 @@ use syn::{
 pub fn parse_items(text: &str, keep_body: &dyn Fn(&TokenStream) -> bool) -> Result<File> {
     let (shebang, content) = split_shebang(text);
     let tokens: TokenStream = content.parse().map_err(Error::from)?;
-    let shallow = Shallow { keep_body };
-    let mut file = (|input: ParseStream| {
+    // Fast path: fn bodies are lifted out of the token tree before syn
+    // builds its buffer, which would otherwise copy (and later free) every
+    // token of every body. The lifting is a guess from tokens alone; if the
+    // parse disagrees with it anywhere (a lifted group that was not a fn
+    // body, or an error), the file is lexed and parsed again without it:
+    // rare, and cheaper than keeping a second, shared copy of the tokens,
+    // which would make the lifting copy every token instead of moving it.
+    let mut bodies = Vec::new();
+    let lifted = lift_bodies(tokens, &mut bodies);
+    let fast = Shallow {
+        keep_body,
+        bodies: RefCell::new(bodies),
+    };
+    let mut file = match parse_file_with(&fast, lifted) {
+        Ok(file) if fast.bodies.borrow().iter().all(Option::is_none) => file,
+        _ => {
+            let exact = Shallow {
+                keep_body,
+                bodies: RefCell::new(Vec::new()),
+            };
+            let tokens: TokenStream = content.parse().map_err(Error::from)?;
+            parse_file_with(&exact, tokens)?
+        }
+    };
+    file.shebang = shebang;
+    Ok(file)
+}
+
+fn parse_file_with(shallow: &Shallow, tokens: TokenStream) -> Result<File> {
+    (|input: ParseStream| {
         let attrs = input.call(Attribute::parse_inner)?;
         let mut items = Vec::new();
         while !input.is_empty() {
@@ -59,9 +88,117 @@ pub fn parse_items(text: &str, keep_body: &dyn Fn(&TokenStream) -> bool) -> Resu
             items,
         })
     })
-    .parse2(tokens)?;
-    file.shebang = shebang;
-    Ok(file)
+    .parse2(tokens)
+}
+
+/// Where a lifted body sits at a token level: after `fn` (its body), after
+/// `impl`/`trait`/`mod` (a block of items to lift from), or neither.
+#[derive(Clone, Copy, PartialEq)]
+enum Lift {
+    Idle,
+    Fn,
+    Items,
+}
+
+/// Replaces, at item level, each fn body `{ .. }` with a marker `{ ⟨i⟩ }`
+/// (a none-delimited group holding the index `i` into `bodies`; the lexer
+/// never makes such groups, so a marker cannot be mistaken for code), and
+/// recurses into `impl`, `trait` and `mod` blocks.
+///
+/// The body of a fn is taken to be the first brace group after `fn` outside
+/// `<..>`; `;` or `=` there ends the search (`fn f();`, `type F = fn();`,
+/// `static F: fn() = ..`). Misses and false hits are caught by the parser.
+fn lift_bodies(stream: TokenStream, bodies: &mut Vec<Option<TokenStream>>) -> TokenStream {
+    let mut state = Lift::Idle;
+    let mut angle = 0i32;
+    let mut after_minus = false;
+    let mut out = Vec::new();
+    for tt in stream {
+        let mut minus = false;
+        let tt = match tt {
+            TokenTree::Ident(ident) => {
+                if state == Lift::Idle {
+                    if ident == "fn" {
+                        state = Lift::Fn;
+                        angle = 0;
+                    } else if ident == "impl" || ident == "trait" || ident == "mod" {
+                        state = Lift::Items;
+                        angle = 0;
+                    }
+                }
+                TokenTree::Ident(ident)
+            }
+            TokenTree::Punct(punct) => {
+                match punct.as_char() {
+                    '<' => angle += 1,
+                    // `->` is no closing angle.
+                    '>' if !after_minus => angle -= 1,
+                    ';' if angle <= 0 => state = Lift::Idle,
+                    '=' if angle <= 0 && state == Lift::Fn => state = Lift::Idle,
+                    '-' => minus = punct.spacing() == Spacing::Joint,
+                    _ => {}
+                }
+                TokenTree::Punct(punct)
+            }
+            TokenTree::Group(group)
+                if group.delimiter() == Delimiter::Brace && angle == 0 && state != Lift::Idle =>
+            {
+                let span = group.span();
+                let inner = group.stream();
+                drop(group);
+                let stream = if state == Lift::Fn {
+                    let index = bodies.len();
+                    bodies.push(Some(inner));
+                    marker(index)
+                } else {
+                    lift_bodies(inner, bodies)
+                };
+                state = Lift::Idle;
+                let mut group = Group::new(Delimiter::Brace, stream);
+                group.set_span(span);
+                TokenTree::Group(group)
+            }
+            other => other,
+        };
+        after_minus = minus;
+        out.push(tt);
+    }
+    out.into_iter().collect()
+}
+
+fn marker(index: usize) -> TokenStream {
+    let index = TokenTree::Literal(Literal::usize_unsuffixed(index));
+    TokenTree::Group(Group::new(Delimiter::None, index.into())).into()
+}
+
+/// The index in a marker `{ ⟨i⟩ }` whose group starts at `cursor`.
+fn marker_at(cursor: Cursor) -> Option<usize> {
+    let (inside, _, _) = cursor.group(Delimiter::Brace)?;
+    let (inner, _, after) = inside.group(Delimiter::None)?;
+    let (literal, rest) = inner.literal()?;
+    if !rest.eof() || !after.eof() {
+        return None;
+    }
+    literal.to_string().parse().ok()
+}
+
+/// The index in a marker group, for tokens outside a syn buffer.
+fn marker_of(group: &Group) -> Option<usize> {
+    if group.delimiter() != Delimiter::Brace {
+        return None;
+    }
+    let mut outer = group.stream().into_iter();
+    let (Some(TokenTree::Group(none)), None) = (outer.next(), outer.next()) else {
+        return None;
+    };
+    if none.delimiter() != Delimiter::None {
+        return None;
+    }
+    let mut inner = none.stream().into_iter();
+    let (Some(TokenTree::Literal(literal)), None) = (inner.next(), inner.next()) else {
+        return None;
+    };
+    literal.to_string().parse().ok()
 }
 
 /// Splits off the BOM and a `#!` line exactly as `syn::parse_file` does, so
@@ -136,16 +273,18 @@ fn skip_whitespace(mut s: &str) -> &str {
     s
 }
 
-/// The item loop; holds the caller's choice of bodies to parse.
+/// The item loop; holds the caller's choice of bodies to parse and the
+/// bodies lifted out of the tokens, each taken (set to `None`) once parsed.
 struct Shallow<'k> {
     keep_body: &'k dyn Fn(&TokenStream) -> bool,
+    bodies: RefCell<Vec<Option<TokenStream>>>,
 }
 
 impl Shallow<'_> {
     /// One module-level item, mirroring syn's `parse_rest_of_item` dispatch.
     fn item(&self, input: ParseStream) -> Result<Item> {
         let begin = input.cursor();
-        let mut attrs = input.call(Attribute::parse_outer)?;
+        let mut attrs = outer_attrs(input)?;
         let ahead = input.fork();
         ahead.parse::<Visibility>()?;
 
@@ -154,7 +293,7 @@ impl Shallow<'_> {
             let sig: Signature = input.parse()?;
             if input.peek(Token![;]) {
                 input.parse::<Token![;]>()?;
-                return Ok(Item::Verbatim(between(begin, input.cursor())));
+                return Ok(Item::Verbatim(self.verbatim(begin, input.cursor())));
             }
             let block = self.body(input, &mut attrs)?;
             return Ok(Item::Fn(ItemFn {
@@ -194,13 +333,23 @@ impl Shallow<'_> {
                 return Ok(Item::Static(ItemStatic { attrs, ..item }));
             }
         }
-        delegate_item(input, begin, attrs)
+        self.delegate_item(input, begin, attrs)
     }
 
     /// A fn body: one brace group, skipped unless `keep_body` wants it.
     ///
     /// Inner attributes go to `attrs`, where syn puts them.
     fn body(&self, input: ParseStream, attrs: &mut Vec<Attribute>) -> Result<Block> {
+        if let Some(index) = marker_at(input.cursor()) {
+            let body = self
+                .bodies
+                .borrow_mut()
+                .get_mut(index)
+                .and_then(Option::take);
+            if let Some(body) = body {
+                return self.lifted_body(input, body, attrs);
+            }
+        }
         let keep = match input.cursor().token_tree() {
             Some((TokenTree::Group(group), _)) if group.delimiter() == Delimiter::Brace => {
                 (self.keep_body)(&group.stream())
@@ -231,6 +380,86 @@ impl Shallow<'_> {
             )),
             None => Err(cursor.error("expected curly braces")),
         })
+    }
+
+    /// A body lifted by [`lift_bodies`]; `input` is at its marker group.
+    fn lifted_body(
+        &self,
+        input: ParseStream,
+        body: TokenStream,
+        attrs: &mut Vec<Attribute>,
+    ) -> Result<Block> {
+        let brace_token = input.step(|cursor| match cursor.group(Delimiter::Brace) {
+            Some((_, span, after)) => Ok((token::Brace { span }, after)),
+            None => Err(cursor.error("expected curly braces")),
+        })?;
+        if (self.keep_body)(&body) {
+            let (inner, stmts) = (|input: ParseStream| {
+                let inner = input.call(Attribute::parse_inner)?;
+                Ok((inner, input.call(Block::parse_within)?))
+            })
+            .parse2(body)?;
+            attrs.extend(inner);
+            return Ok(Block { brace_token, stmts });
+        }
+        // Only a body that starts with `#!` needs a buffer, for its inner
+        // attributes; the body is owned here, so peeking moves no tokens.
+        let mut tokens = body.into_iter();
+        let first = tokens.next();
+        let second = tokens.next();
+        let inner_attr = matches!(
+            (&first, &second),
+            (Some(TokenTree::Punct(pound)), Some(TokenTree::Punct(bang)))
+                if pound.as_char() == '#' && bang.as_char() == '!'
+        );
+        if inner_attr {
+            let body: TokenStream = first.into_iter().chain(second).chain(tokens).collect();
+            let inner = (|input: ParseStream| {
+                let inner = input.call(Attribute::parse_inner)?;
+                skip_rest(input)?;
+                Ok(inner)
+            })
+            .parse2(body)?;
+            attrs.extend(inner);
+        }
+        Ok(Block {
+            brace_token,
+            stmts: Vec::new(),
+        })
+    }
+
+    /// Verbatim tokens from `begin` to `end`, with lifted bodies put back.
+    fn verbatim(&self, begin: Cursor, end: Cursor) -> TokenStream {
+        let tokens = between(begin, end);
+        if self.bodies.borrow().is_empty() {
+            tokens
+        } else {
+            self.restore(tokens)
+        }
+    }
+
+    fn restore(&self, tokens: TokenStream) -> TokenStream {
+        tokens
+            .into_iter()
+            .map(|tt| match tt {
+                TokenTree::Group(group) => {
+                    let body = marker_of(&group).and_then(|index| {
+                        self.bodies
+                            .borrow_mut()
+                            .get_mut(index)
+                            .and_then(Option::take)
+                    });
+                    let stream = match body {
+                        Some(body) => body,
+                        None => self.restore(group.stream()),
+                    };
+                    let mut restored = Group::new(group.delimiter(), stream);
+                    restored.set_span(group.span());
+                    TokenTree::Group(restored)
+                }
+                other => other,
+            })
+            .collect()
     }
 
     /// `impl` blocks, as syn's `parse_impl` with `allow_verbatim_impl`.
@@ -293,7 +522,7 @@ impl Shallow<'_> {
         }
 
         if has_visibility || is_const_impl || is_impl_for && trait_.is_none() {
-            return Ok(Item::Verbatim(between(begin, input.cursor())));
+            return Ok(Item::Verbatim(self.verbatim(begin, input.cursor())));
         }
         Ok(Item::Impl(ItemImpl {
             attrs,
@@ -311,7 +540,7 @@ impl Shallow<'_> {
     /// One item of an `impl` block, mirroring syn's `ImplItem` parser.
     fn impl_item(&self, input: ParseStream) -> Result<ImplItem> {
         let begin = input.cursor();
-        let mut attrs = input.call(Attribute::parse_outer)?;
+        let mut attrs = outer_attrs(input)?;
         let ahead = input.fork();
         ahead.parse::<Visibility>()?;
         if ahead.peek(Token![default]) && !ahead.peek2(Token![!]) {
@@ -325,7 +554,7 @@ impl Shallow<'_> {
             // syn accepts a missing body here (macro DSLs use it) as verbatim.
             if input.peek(Token![;]) {
                 input.parse::<Token![;]>()?;
-                return Ok(ImplItem::Verbatim(between(begin, input.cursor())));
+                return Ok(ImplItem::Verbatim(self.verbatim(begin, input.cursor())));
             }
             let block = self.body(input, &mut attrs)?;
             return Ok(ImplItem::Fn(ImplItemFn {
@@ -349,7 +578,7 @@ impl Shallow<'_> {
             ImplItem::Fn(item) => &mut item.attrs,
             ImplItem::Type(item) => &mut item.attrs,
             ImplItem::Macro(item) => &mut item.attrs,
-            _ => return Ok(ImplItem::Verbatim(between(begin, input.cursor()))),
+            _ => return Ok(ImplItem::Verbatim(self.verbatim(begin, input.cursor()))),
         };
         prepend(item_attrs, attrs);
         Ok(item)
@@ -365,7 +594,7 @@ impl Shallow<'_> {
             ahead.parse::<Ident>()?;
             ahead.parse::<Generics>()?;
             if ahead.peek(Token![=]) {
-                return delegate_item(input, begin, attrs);
+                return self.delegate_item(input, begin, attrs);
             }
         }
 
@@ -425,7 +654,7 @@ impl Shallow<'_> {
     /// One item of a `trait` block, mirroring syn's `TraitItem` parser.
     fn trait_item(&self, input: ParseStream) -> Result<TraitItem> {
         let begin = input.cursor();
-        let mut attrs = input.call(Attribute::parse_outer)?;
+        let mut attrs = outer_attrs(input)?;
         let ahead = input.fork();
         let vis: Visibility = ahead.parse()?;
         let defaultness: Option<Token![default]> = ahead.parse()?;
@@ -457,7 +686,7 @@ impl Shallow<'_> {
             TraitItem::Fn(item) => &mut item.attrs,
             TraitItem::Type(item) => &mut item.attrs,
             TraitItem::Macro(item) => &mut item.attrs,
-            _ => return Ok(TraitItem::Verbatim(between(begin, input.cursor()))),
+            _ => return Ok(TraitItem::Verbatim(self.verbatim(begin, input.cursor()))),
         };
         prepend(item_attrs, attrs);
         Ok(item)
@@ -507,30 +736,94 @@ impl Shallow<'_> {
     }
 }
 
-/// Lets syn parse an item whose outer attributes are already parsed, then
-/// gives them back to it (or, for verbatim items, their tokens).
-fn delegate_item(input: ParseStream, begin: Cursor, attrs: Vec<Attribute>) -> Result<Item> {
-    let mut item: Item = input.parse()?;
-    let item_attrs = match &mut item {
-        Item::Const(item) => &mut item.attrs,
-        Item::Enum(item) => &mut item.attrs,
-        Item::ExternCrate(item) => &mut item.attrs,
-        Item::Fn(item) => &mut item.attrs,
-        Item::ForeignMod(item) => &mut item.attrs,
-        Item::Impl(item) => &mut item.attrs,
-        Item::Macro(item) => &mut item.attrs,
-        Item::Mod(item) => &mut item.attrs,
-        Item::Static(item) => &mut item.attrs,
-        Item::Struct(item) => &mut item.attrs,
-        Item::Trait(item) => &mut item.attrs,
-        Item::TraitAlias(item) => &mut item.attrs,
-        Item::Type(item) => &mut item.attrs,
-        Item::Union(item) => &mut item.attrs,
-        Item::Use(item) => &mut item.attrs,
-        _ => return Ok(Item::Verbatim(between(begin, input.cursor()))),
+/// Outer attributes, as `Attribute::parse_outer`, with a fast path for the
+/// commonest by far, `#[doc = "..."]` (every `///` line): syn's own parser
+/// interprets the literal twice (once to peek) and goes through the
+/// expression parser.
+fn outer_attrs(input: ParseStream) -> Result<Vec<Attribute>> {
+    let mut attrs = Vec::new();
+    while input.peek(Token![#]) {
+        let doc = input.step(|cursor| {
+            Ok(match doc_attr(*cursor) {
+                Some((attr, rest)) => (Some(attr), rest),
+                None => (None, *cursor),
+            })
+        })?;
+        if let Some(attr) = doc {
+            attrs.push(attr);
+            continue;
+        }
+        let content;
+        attrs.push(Attribute {
+            pound_token: input.parse()?,
+            style: AttrStyle::Outer,
+            bracket_token: bracketed!(content in input),
+            meta: content.parse()?,
+        });
+    }
+    Ok(attrs)
+}
+
+/// `#[doc = "..."]` at `cursor`, built as syn builds it.
+fn doc_attr(cursor: Cursor) -> Option<(Attribute, Cursor)> {
+    let (pound, cursor) = cursor.punct()?;
+    let (inside, span, after) = cursor.group(Delimiter::Bracket)?;
+    let (ident, rest) = inside.ident()?;
+    let (eq, rest) = rest.punct()?;
+    let (literal, rest) = rest.literal()?;
+    if pound.as_char() != '#' || ident != "doc" || eq.as_char() != '=' || !rest.eof() {
+        return None;
+    }
+    let Lit::Str(lit) = Lit::new(literal) else {
+        return None;
     };
-    prepend(item_attrs, attrs);
-    Ok(item)
+    let attr = Attribute {
+        pound_token: Token![#](pound.span()),
+        style: AttrStyle::Outer,
+        bracket_token: token::Bracket { span },
+        meta: Meta::NameValue(MetaNameValue {
+            path: ident.into(),
+            eq_token: Token![=](eq.span()),
+            value: Expr::Lit(ExprLit {
+                attrs: Vec::new(),
+                lit: Lit::Str(lit),
+            }),
+        }),
+    };
+    Some((attr, after))
+}
+
+impl Shallow<'_> {
+    /// Lets syn parse an item whose outer attributes are already parsed, then
+    /// gives them back to it (or, for verbatim items, their tokens).
+    fn delegate_item(
+        &self,
+        input: ParseStream,
+        begin: Cursor,
+        attrs: Vec<Attribute>,
+    ) -> Result<Item> {
+        let mut item: Item = input.parse()?;
+        let item_attrs = match &mut item {
+            Item::Const(item) => &mut item.attrs,
+            Item::Enum(item) => &mut item.attrs,
+            Item::ExternCrate(item) => &mut item.attrs,
+            Item::Fn(item) => &mut item.attrs,
+            Item::ForeignMod(item) => &mut item.attrs,
+            Item::Impl(item) => &mut item.attrs,
+            Item::Macro(item) => &mut item.attrs,
+            Item::Mod(item) => &mut item.attrs,
+            Item::Static(item) => &mut item.attrs,
+            Item::Struct(item) => &mut item.attrs,
+            Item::Trait(item) => &mut item.attrs,
+            Item::TraitAlias(item) => &mut item.attrs,
+            Item::Type(item) => &mut item.attrs,
+            Item::Union(item) => &mut item.attrs,
+            Item::Use(item) => &mut item.attrs,
+            _ => return Ok(Item::Verbatim(self.verbatim(begin, input.cursor()))),
+        };
+        prepend(item_attrs, attrs);
+        Ok(item)
+    }
 }
 
 /// Puts the outer attributes before the ones the item parsed itself (its
