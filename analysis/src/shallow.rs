@@ -18,7 +18,7 @@
 //! see `examples/shallow_bench.rs` for the figures.
 
 use proc_macro2::{Delimiter, Group, Literal, Spacing, TokenStream, TokenTree};
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use syn::buffer::Cursor;
 use syn::ext::IdentExt as _;
 use syn::parse::discouraged::Speculative as _;
@@ -59,6 +59,7 @@ pub fn parse_items(text: &str, keep_body: &dyn Fn(&TokenStream) -> bool) -> Resu
     let fast = Shallow {
         keep_body,
         bodies: RefCell::new(bodies),
+        in_verbatim: Cell::new(false),
     };
     let mut file = match parse_file_with(&fast, lifted) {
         Ok(file) if fast.bodies.borrow().iter().all(Option::is_none) => file,
@@ -66,6 +67,7 @@ pub fn parse_items(text: &str, keep_body: &dyn Fn(&TokenStream) -> bool) -> Resu
             let exact = Shallow {
                 keep_body,
                 bodies: RefCell::new(Vec::new()),
+                in_verbatim: Cell::new(false),
             };
             let tokens: TokenStream = content.parse().map_err(Error::from)?;
             parse_file_with(&exact, tokens)?
@@ -117,13 +119,12 @@ fn lift_bodies(stream: TokenStream, bodies: &mut Vec<Option<TokenStream>>) -> To
         let mut minus = false;
         let tt = match tt {
             TokenTree::Ident(ident) => {
-                if state == Lift::Idle {
+                // Inside `<..>` these are types (`S<F = fn()>`), not items.
+                if state == Lift::Idle && angle == 0 {
                     if ident == "fn" {
                         state = Lift::Fn;
-                        angle = 0;
                     } else if ident == "impl" || ident == "trait" || ident == "mod" {
                         state = Lift::Items;
-                        angle = 0;
                     }
                 }
                 TokenTree::Ident(ident)
@@ -133,7 +134,10 @@ fn lift_bodies(stream: TokenStream, bodies: &mut Vec<Option<TokenStream>>) -> To
                     '<' => angle += 1,
                     // `->` is no closing angle.
                     '>' if !after_minus => angle -= 1,
-                    ';' if angle <= 0 => state = Lift::Idle,
+                    ';' if angle <= 0 => {
+                        state = Lift::Idle;
+                        angle = 0;
+                    }
                     '=' if angle <= 0 && state == Lift::Fn => state = Lift::Idle,
                     '-' => minus = punct.spacing() == Spacing::Joint,
                     _ => {}
@@ -154,8 +158,17 @@ fn lift_bodies(stream: TokenStream, bodies: &mut Vec<Option<TokenStream>>) -> To
                     lift_bodies(inner, bodies)
                 };
                 state = Lift::Idle;
+                angle = 0;
                 let mut group = Group::new(Delimiter::Brace, stream);
                 group.set_span(span);
+                TokenTree::Group(group)
+            }
+            TokenTree::Group(group) => {
+                // A brace group at item level ends an item (a struct, an
+                // enum, a macro call): whatever came before is settled.
+                if group.delimiter() == Delimiter::Brace && state == Lift::Idle {
+                    angle = 0;
+                }
                 TokenTree::Group(group)
             }
             other => other,
@@ -278,6 +291,9 @@ fn skip_whitespace(mut s: &str) -> &str {
 struct Shallow<'k> {
     keep_body: &'k dyn Fn(&TokenStream) -> bool,
     bodies: RefCell<Vec<Option<TokenStream>>>,
+    /// Inside an item syn keeps as verbatim tokens: its lifted bodies stay
+    /// in `bodies` for [`Shallow::verbatim`] to put back.
+    in_verbatim: Cell<bool>,
 }
 
 impl Shallow<'_> {
@@ -341,6 +357,9 @@ impl Shallow<'_> {
     /// Inner attributes go to `attrs`, where syn puts them.
     fn body(&self, input: ParseStream, attrs: &mut Vec<Attribute>) -> Result<Block> {
         if let Some(index) = marker_at(input.cursor()) {
+            if self.in_verbatim.get() {
+                return skip_body(input);
+            }
             let body = self
                 .bodies
                 .borrow_mut()
@@ -370,16 +389,7 @@ impl Shallow<'_> {
         }
         // The common case: step over the whole group without visiting its
         // tokens, which is what makes this parser cheap.
-        input.step(|cursor| match cursor.group(Delimiter::Brace) {
-            Some((_, span, after)) => Ok((
-                Block {
-                    brace_token: token::Brace { span },
-                    stmts: Vec::new(),
-                },
-                after,
-            )),
-            None => Err(cursor.error("expected curly braces")),
-        })
+        skip_body(input)
     }
 
     /// A body lifted by [`lift_bodies`]; `input` is at its marker group.
@@ -513,15 +523,22 @@ impl Shallow<'_> {
         };
         generics.where_clause = input.parse()?;
 
+        let verbatim = has_visibility || is_const_impl || is_impl_for && trait_.is_none();
         let content;
         let brace_token = braced!(content in input);
         attrs.extend(content.call(Attribute::parse_inner)?);
         let mut items = Vec::new();
-        while !content.is_empty() {
-            items.push(self.impl_item(&content)?);
-        }
+        let outer = self.in_verbatim.replace(verbatim);
+        let parsed = (|| {
+            while !content.is_empty() {
+                items.push(self.impl_item(&content)?);
+            }
+            Ok::<(), Error>(())
+        })();
+        self.in_verbatim.set(outer);
+        parsed?;
 
-        if has_visibility || is_const_impl || is_impl_for && trait_.is_none() {
+        if verbatim {
             return Ok(Item::Verbatim(self.verbatim(begin, input.cursor())));
         }
         Ok(Item::Impl(ItemImpl {
@@ -996,6 +1013,20 @@ fn starts_with_inner_attr(cursor: Cursor) -> bool {
         }
         _ => false,
     }
+}
+
+/// Steps over a brace group as an empty body.
+fn skip_body(input: ParseStream) -> Result<Block> {
+    input.step(|cursor| match cursor.group(Delimiter::Brace) {
+        Some((_, span, after)) => Ok((
+            Block {
+                brace_token: token::Brace { span },
+                stmts: Vec::new(),
+            },
+            after,
+        )),
+        None => Err(cursor.error("expected curly braces")),
+    })
 }
 
 /// Consumes whatever is left in a delimited group, unparsed.
