@@ -26,6 +26,9 @@ fn collect_rs(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
+/// One way to read a file; true when it parses.
+type Parse = fn(&str) -> bool;
+
 fn full(text: &str) -> bool {
     syn::parse_file(text).is_ok()
 }
@@ -63,7 +66,7 @@ fn main() {
         bytes as f64 / 1e6
     );
 
-    let variants: [(&str, fn(&str) -> bool); 3] = [
+    let variants: [(&str, Parse); 3] = [
         ("syn::parse_file", full),
         ("parse_items(.., |_| false)", shallow),
         ("lexer alone", lex),
