@@ -35,6 +35,8 @@ mod hatch;
 mod macros;
 pub mod model;
 mod resolve;
+#[doc(hidden)]
+pub mod shallow;
 pub mod transitive;
 mod walk;
 
