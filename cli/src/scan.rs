@@ -10,7 +10,7 @@
 use crate::diag::{ChainLoc, Diag, Kind, Pos, Problem};
 use crate::discover::{Discovered, SourceFile};
 use crate::source::{self, Refusal};
-use pollguard_analysis::catalog::Matcher;
+use pollguard_analysis::catalog::{Matcher, OFFLOADERS, Offloader};
 use pollguard_analysis::model::{CrateModel, FileItems, lower_file};
 use pollguard_analysis::transitive::Summaries;
 use pollguard_analysis::{
@@ -401,13 +401,48 @@ fn analyse_one(module_path: &[String], text: &str, config: &Config, model: &Crat
 
 /// Reads one file's items for its crate's model, never panicking; `None`
 /// when the file cannot be parsed (the analysis reports why).
-fn lower_source(text: &str) -> Option<FileItems> {
+///
+/// Fn bodies are skipped, which makes this a fraction of a full parse; the
+/// model needs a body only to see a fn hand its closure parameter to an
+/// offloader, so bodies that name one (`offloaders`) are kept.
+fn lower_source(text: &str, offloaders: &HashSet<String>) -> Option<FileItems> {
     source::check_nesting(text).ok()?;
+    let keep = |body: &proc_macro2::TokenStream| mentions_ident(body, offloaders);
     let result = std::panic::catch_unwind(AssertUnwindSafe(|| {
-        syn::parse_file(text).ok().map(|f| lower_file(&f))
+        pollguard_analysis::shallow::parse_items(text, &keep)
+            .ok()
+            .map(|f| lower_file(&f))
     }));
     proc_macro2::extra::invalidate_current_thread_spans();
     result.ok().flatten()
+}
+
+/// Whether `tokens` hold one of `names` as an identifier, at any depth.
+fn mentions_ident(tokens: &proc_macro2::TokenStream, names: &HashSet<String>) -> bool {
+    tokens.clone().into_iter().any(|t| match t {
+        proc_macro2::TokenTree::Ident(i) => names.contains(&i.to_string()),
+        proc_macro2::TokenTree::Group(g) => mentions_ident(&g.stream(), names),
+        _ => false,
+    })
+}
+
+/// Last segments of every offloader the configurations name.
+fn offloader_names(discovered: &Discovered) -> HashSet<String> {
+    OFFLOADERS
+        .iter()
+        .map(|o| match o {
+            Offloader::Path(p) => last_segment(p),
+            Offloader::Method(m) => m,
+        })
+        .chain(discovered.packages.iter().flat_map(|p| {
+            p.settings
+                .config
+                .extra_offloaders
+                .iter()
+                .map(|o| last_segment(o))
+        }))
+        .map(str::to_owned)
+        .collect()
 }
 
 /// Each file's module path as rustc would give it: from each crate root,
@@ -543,13 +578,14 @@ pub fn scan(discovered: &Discovered, opts: &ScanOptions) -> Result<ScanResult, S
     // Every file's items first: any file may declare a type, method or
     // import that another file's code resolves through.
     type Read = (Result<Arc<str>, Refusal>, Option<FileItems>);
+    let offloaders = offloader_names(discovered);
     let read: Vec<Read> = pool.install(|| {
         discovered
             .files
             .par_iter()
             .map(|f| match source::read(&f.path) {
                 Ok(t) => {
-                    let items = lower_source(&t);
+                    let items = lower_source(&t, &offloaders);
                     (Ok(Arc::from(t)), items)
                 }
                 Err(r) => (Err(r), None),
