@@ -1,0 +1,360 @@
+//! Adopting pollguard on a codebase that already has findings, as a user
+//! would: a baseline written, then the code edited; where findings run
+//! (`context`) and the levels per context; groups and the summary table;
+//! messages; `--fix`. Each test builds its workspace in a temporary
+//! directory, so edits never touch the repository.
+
+use assert_cmd::Command;
+use std::path::PathBuf;
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+/// A throwaway workspace under the system's temporary directory.
+struct Ws {
+    dir: PathBuf,
+}
+
+impl Ws {
+    fn new(name: &str, files: &[(&str, &str)]) -> Ws {
+        let dir = std::env::temp_dir().join(format!("pollguard-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        for (path, text) in files {
+            let p = dir.join(path);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, text).unwrap();
+        }
+        Ws { dir }
+    }
+
+    fn write(&self, path: &str, text: &str) {
+        std::fs::write(self.dir.join(path), text).unwrap();
+    }
+
+    fn read(&self, path: &str) -> String {
+        std::fs::read_to_string(self.dir.join(path)).unwrap()
+    }
+
+    fn run(&self, args: &[&str]) -> Run {
+        let out = Command::cargo_bin("cargo-pollguard")
+            .unwrap()
+            .current_dir(&self.dir)
+            .env("NO_COLOR", "1")
+            .args(args)
+            .output()
+            .unwrap();
+        let clean = |b: Vec<u8>| {
+            String::from_utf8(b)
+                .unwrap()
+                .replace(&self.dir.display().to_string(), "[WS]")
+        };
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: clean(out.stdout),
+            stderr: clean(out.stderr),
+        }
+    }
+
+    /// `--format json`, as `file:line rule` strings.
+    fn findings(&self, args: &[&str]) -> (i32, Vec<String>) {
+        let mut all = vec!["--format", "json"];
+        all.extend_from_slice(args);
+        let r = self.run(&all);
+        assert!(r.code == 0 || r.code == 1, "{}", r.stderr);
+        (
+            r.code,
+            json_lines(&r.stdout)
+                .iter()
+                .map(|f| {
+                    format!(
+                        "{}:{} {}",
+                        f["file"].as_str().unwrap(),
+                        f["line"],
+                        f["rule"].as_str().unwrap()
+                    )
+                })
+                .collect(),
+        )
+    }
+}
+
+impl Drop for Ws {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+fn json_lines(s: &str) -> Vec<serde_json::Value> {
+    s.lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+const MANIFEST: &str = "\
+[package]
+name = \"svc\"
+version = \"0.1.0\"
+edition = \"2021\"
+
+[dependencies]
+tokio = { version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }
+
+[workspace]
+";
+
+const MAIN: &str = "\
+mod config;
+
+#[tokio::main]
+async fn main() {
+    let _cfg = config::load();
+    tokio::spawn(async {
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    });
+}
+
+async fn handler() {
+    let _a = std::fs::read_to_string(\"a.txt\");
+    let _b = config::load();
+}
+
+async fn other() {
+    let _c = 1;
+}
+";
+
+const CONFIG: &str = "\
+pub fn load() -> String {
+    std::fs::read_to_string(\"app.toml\").unwrap_or_default()
+}
+";
+
+fn service(name: &str) -> Ws {
+    Ws::new(
+        name,
+        &[
+            ("Cargo.toml", MANIFEST),
+            ("src/main.rs", MAIN),
+            ("src/config.rs", CONFIG),
+        ],
+    )
+}
+
+#[test]
+fn baseline_survives_edits_elsewhere_and_catches_new_calls() {
+    let ws = service("baseline");
+    let (code, all) = ws.findings(&[]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        all,
+        [
+            "src/main.rs:5 PG902",
+            "src/main.rs:7 PG101",
+            "src/main.rs:12 PG111",
+            "src/main.rs:13 PG902"
+        ]
+    );
+
+    let w = ws.run(&["--write-baseline"]);
+    assert_eq!(w.code, 0, "{}", w.stderr);
+    assert_eq!(w.stdout, "");
+    assert_eq!(
+        w.stderr,
+        "pollguard: wrote 4 findings to pollguard-baseline.json\n"
+    );
+    let written = ws.read("pollguard-baseline.json");
+    insta::assert_snapshot!("baseline_file", written);
+
+    // Nothing new: exit 0, the summary says how many were left out.
+    let r = ws.run(&["--baseline", "pollguard-baseline.json"]);
+    assert_eq!((r.code, r.stdout.as_str()), (0, ""));
+    assert_eq!(
+        r.stderr,
+        "pollguard: 0 errors, 0 warnings in 0 files (2 files scanned, 4 baselined)\n"
+    );
+
+    // Lines inserted above, the fn reformatted around the call, a helper
+    // added: the same findings, all baselined.
+    let edited = MAIN
+        .replace(
+            "mod config;\n",
+            "//! The service.\n\nmod config;\n\nfn unrelated() -> u32 {\n    41 + 1\n}\n",
+        )
+        .replace(
+            "    let _a = std::fs::read_to_string(\"a.txt\");\n",
+            "    let _a =\n        std::fs::read_to_string(\n            \"a.txt\", // the input\n        );\n",
+        );
+    ws.write("src/main.rs", &edited);
+    let (code, new) = ws.findings(&["--baseline", "pollguard-baseline.json"]);
+    assert_eq!((code, new.len()), (0, 0), "{new:?}");
+
+    // A new blocking call in another fn is new.
+    let with_other = edited.replace(
+        "    let _c = 1;\n",
+        "    let _c = 1;\n    std::thread::sleep(std::time::Duration::from_millis(1));\n",
+    );
+    ws.write("src/main.rs", &with_other);
+    let (code, new) = ws.findings(&["--baseline", "pollguard-baseline.json"]);
+    assert_eq!((code, new), (1, vec!["src/main.rs:27 PG101".to_owned()]));
+
+    // A second identical call in the same fn is new too; the first is not.
+    let twice = edited.replace(
+        "    let _b = config::load();\n",
+        "    let _b = config::load();\n    let _d = std::fs::read_to_string(\"a.txt\");\n",
+    );
+    ws.write("src/main.rs", &twice);
+    let (code, new) = ws.findings(&["--baseline", "pollguard-baseline.json"]);
+    assert_eq!((code, new), (1, vec!["src/main.rs:23 PG111".to_owned()]));
+    // Human output shows only it, and counts the rest.
+    let human = ws.run(&["--baseline", "pollguard-baseline.json"]);
+    assert_eq!(human.code, 1);
+    insta::assert_snapshot!("baseline_new_call_human", human.stdout);
+    assert_eq!(
+        human.stderr,
+        "pollguard: 1 error, 0 warnings in 1 file (2 files scanned, 4 baselined)\n"
+    );
+
+    // A fixed call: nothing fails, and the stale entry is reported on request.
+    let fixed = edited.replace("    let _a =\n        std::fs::read_to_string(\n            \"a.txt\", // the input\n        );\n", "");
+    ws.write("src/main.rs", &fixed);
+    let quiet = ws.run(&["--baseline", "pollguard-baseline.json"]);
+    assert_eq!((quiet.code, quiet.stdout.as_str()), (0, ""));
+    let stale = ws.run(&[
+        "--baseline",
+        "pollguard-baseline.json",
+        "--report-stale-baseline",
+    ]);
+    assert_eq!(stale.code, 0, "{}", stale.stderr);
+    insta::assert_snapshot!("baseline_stale_human", stale.stdout);
+    let stale_json = ws.run(&[
+        "--baseline",
+        "pollguard-baseline.json",
+        "--report-stale-baseline",
+        "--format",
+        "json",
+    ]);
+    let lines = json_lines(&stale_json.stdout);
+    assert_eq!(lines.len(), 1);
+    assert_eq!(lines[0]["rule"], "PG003");
+    assert_eq!(lines[0]["file"], "pollguard-baseline.json");
+    // cargo's format reads it too (the baseline is not a source file).
+    let cargo = ws.run(&[
+        "--baseline",
+        "pollguard-baseline.json",
+        "--report-stale-baseline",
+        "--message-format",
+        "json",
+    ]);
+    assert_eq!(cargo.code, 0, "{}", cargo.stderr);
+    for line in cargo.stdout.lines() {
+        let _: cargo_metadata::Message = serde_json::from_str(line).unwrap();
+    }
+
+    // Rewriting keeps the order: the old file minus the stale line.
+    let w = ws.run(&["--write-baseline"]);
+    assert_eq!(w.code, 0);
+    let rewritten = ws.read("pollguard-baseline.json");
+    let old: Vec<&str> = written.lines().filter(|l| !l.contains("a.txt")).collect();
+    let new: Vec<&str> = rewritten.lines().collect();
+    let strip = |l: &str| l.trim_end_matches(',').to_owned();
+    assert_eq!(
+        old.iter().map(|l| strip(l)).collect::<Vec<_>>(),
+        new.iter().map(|l| strip(l)).collect::<Vec<_>>()
+    );
+    let r = ws.run(&[
+        "--baseline",
+        "pollguard-baseline.json",
+        "--report-stale-baseline",
+    ]);
+    assert_eq!((r.code, r.stdout.as_str()), (0, ""));
+}
+
+#[test]
+fn baseline_from_config_and_every_format_prints_only_new_findings() {
+    let ws = service("baseline-config");
+    ws.write(
+        "Cargo.toml",
+        &format!("{MANIFEST}\n[workspace.metadata.pollguard]\nbaseline = \"ci/pollguard.json\"\n"),
+    );
+    std::fs::create_dir_all(ws.dir.join("ci")).unwrap();
+    // Without a file yet, the error says how to make one.
+    let missing = ws.run(&[]);
+    assert_eq!(missing.code, 2);
+    assert!(
+        missing
+            .stderr
+            .contains("create it with `cargo pollguard --write-baseline`"),
+        "{}",
+        missing.stderr
+    );
+    // `--write-baseline` without a file writes the configured one.
+    let w = ws.run(&["--write-baseline"]);
+    assert_eq!(w.code, 0, "{}", w.stderr);
+    assert!(ws.dir.join("ci/pollguard.json").is_file());
+    assert_eq!(ws.run(&[]).code, 0);
+    ws.write(
+        "src/main.rs",
+        &MAIN.replace(
+            "    let _c = 1;\n",
+            "    let _c = 1;\n    std::thread::sleep(std::time::Duration::from_millis(1));\n",
+        ),
+    );
+    let json = ws.run(&["--format", "json"]);
+    assert_eq!(json.code, 1);
+    let lines = json_lines(&json.stdout);
+    assert_eq!(lines.len(), 1);
+    let fingerprint = lines[0]["fingerprint"].as_str().unwrap().to_owned();
+    assert_eq!(fingerprint.len(), 16);
+    let sarif = ws.run(&["--format", "sarif"]);
+    assert_eq!(sarif.code, 1);
+    let log: serde_json::Value = serde_json::from_str(&sarif.stdout).unwrap();
+    let results = log["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(results.len(), 1);
+    assert_eq!(
+        results[0]["partialFingerprints"]["pollguard/v1"],
+        fingerprint.as_str()
+    );
+    let github = ws.run(&["--format", "github"]);
+    assert_eq!(github.code, 1);
+    assert_eq!(github.stdout.lines().count(), 1);
+    assert!(
+        github
+            .stdout
+            .starts_with("::error file=src/main.rs,line=18,")
+    );
+    // The fingerprint is the one the baseline records.
+    let all = ws.run(&["--write-baseline", "everything.json"]);
+    assert_eq!(all.code, 0);
+    assert!(ws.read("everything.json").contains(&fingerprint));
+}
+
+#[test]
+fn baseline_errors_exit_2() {
+    let ws = service("baseline-errors");
+    ws.write("bad.json", "{\"version\": 1, \"findings\": [");
+    let bad = ws.run(&["--baseline", "bad.json"]);
+    assert_eq!(bad.code, 2);
+    assert!(
+        bad.stderr
+            .starts_with("error: cannot parse the baseline `[WS]/bad.json`")
+    );
+    let stale = ws.run(&["--report-stale-baseline"]);
+    assert_eq!(stale.code, 2);
+    assert_eq!(
+        stale.stderr,
+        "error: `--report-stale-baseline` needs a baseline: pass `--baseline FILE` or set `baseline` in [workspace.metadata.pollguard]\n"
+    );
+    ws.write(
+        "Cargo.toml",
+        &format!("{MANIFEST}\n[workspace.metadata.pollguard]\nbaseline = 3\n"),
+    );
+    let typed = ws.run(&[]);
+    assert_eq!(typed.code, 2);
+    assert_eq!(
+        typed.stderr,
+        "error: `baseline` in [workspace.metadata.pollguard] of [WS]/Cargo.toml must be a file name, like `baseline = \"pollguard-baseline.json\"`\n"
+    );
+}
