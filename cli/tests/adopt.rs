@@ -358,3 +358,176 @@ fn baseline_errors_exit_2() {
         "error: `baseline` in [workspace.metadata.pollguard] of [WS]/Cargo.toml must be a file name, like `baseline = \"pollguard-baseline.json\"`\n"
     );
 }
+
+const SLEEP: &str = "std::thread::sleep(std::time::Duration::from_millis(1));";
+
+fn contexts_ws(name: &str, extra_manifest: &str) -> Ws {
+    let manifest = format!(
+        "[package]\nname = \"ctx\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[workspace]\n{extra_manifest}"
+    );
+    let lib = format!(
+        "pub async fn serve() {{\n    {SLEEP}\n}}\n\n\
+         #[tokio::test]\nasync fn top_level_test() {{\n    {SLEEP}\n}}\n\n\
+         #[cfg(test)]\nmod tests {{\n    async fn helper() {{\n        {SLEEP}\n    }}\n}}\n"
+    );
+    let main = format!(
+        "#[tokio::main]\nasync fn main() {{\n    {SLEEP}\n    tokio::spawn(async move {{\n        {SLEEP}\n    }});\n}}\n"
+    );
+    Ws::new(
+        name,
+        &[
+            ("Cargo.toml", manifest.as_str()),
+            ("src/lib.rs", lib.as_str()),
+            ("src/main.rs", main.as_str()),
+            (
+                "src/bin/actix.rs",
+                &format!("#[actix_web::main]\nasync fn main() {{\n    {SLEEP}\n}}\n"),
+            ),
+            (
+                "src/bin/astd.rs",
+                &format!("#[async_std::main]\nasync fn main() {{\n    {SLEEP}\n}}\n"),
+            ),
+            (
+                "src/bin/single.rs",
+                &format!(
+                    "#[tokio::main(flavor = \"current_thread\")]\nasync fn main() {{\n    {SLEEP}\n}}\n"
+                ),
+            ),
+            (
+                "src/bin/plain.rs",
+                &format!("fn main() {{}}\n\nasync fn main_like() {{\n    {SLEEP}\n}}\n"),
+            ),
+            (
+                "tests/it.rs",
+                &format!("async fn helper() {{\n    {SLEEP}\n}}\n"),
+            ),
+            (
+                "examples/demo.rs",
+                &format!("#[tokio::main]\nasync fn main() {{\n    {SLEEP}\n}}\n"),
+            ),
+            (
+                "benches/speed.rs",
+                &format!("async fn run() {{\n    {SLEEP}\n}}\n"),
+            ),
+        ],
+    )
+}
+
+fn contexts_of(ws: &Ws, args: &[&str]) -> Vec<String> {
+    let mut all = vec!["--format", "json"];
+    all.extend_from_slice(args);
+    let r = ws.run(&all);
+    assert!(r.code == 0 || r.code == 1, "{}", r.stderr);
+    json_lines(&r.stdout)
+        .iter()
+        .map(|f| {
+            format!(
+                "{}:{} {} {}",
+                f["file"].as_str().unwrap(),
+                f["line"],
+                f["context"].as_str().unwrap(),
+                f["severity"].as_str().unwrap()
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn each_finding_says_where_it_runs() {
+    let ws = contexts_ws("contexts", "");
+    assert_eq!(
+        contexts_of(&ws, &[]),
+        [
+            "benches/speed.rs:2 bench error",
+            "examples/demo.rs:3 example error",
+            "src/bin/actix.rs:3 main error",
+            "src/bin/astd.rs:3 main error",
+            "src/bin/plain.rs:4 async error",
+            "src/bin/single.rs:3 main error",
+            "src/lib.rs:2 async error",
+            "src/lib.rs:7 test error",
+            "src/lib.rs:13 test error",
+            "src/main.rs:3 main error",
+            "src/main.rs:5 async error",
+            "tests/it.rs:2 test error",
+        ]
+    );
+    // Human output explains what blocking costs where it is not a worker.
+    let human = ws.run(&["src/main.rs", "src/bin/single.rs", "src/lib.rs"]);
+    insta::assert_snapshot!("contexts_human", human.stdout);
+    // SARIF carries it as a property.
+    let sarif = ws.run(&["--format", "sarif", "examples/demo.rs"]);
+    let log: serde_json::Value = serde_json::from_str(&sarif.stdout).unwrap();
+    assert_eq!(
+        log["runs"][0]["results"][0]["properties"]["context"],
+        "example"
+    );
+}
+
+#[test]
+fn levels_per_context_from_the_config() {
+    let ws = contexts_ws(
+        "context-levels",
+        "\n[workspace.metadata.pollguard.contexts]\ntest = \"allow\"\nexample = \"warn\"\nbench = \"allow\"\nmain = \"warn\"\n",
+    );
+    assert_eq!(
+        contexts_of(&ws, &[]),
+        [
+            "examples/demo.rs:3 example warning",
+            "src/bin/actix.rs:3 main warning",
+            "src/bin/astd.rs:3 main warning",
+            "src/bin/plain.rs:4 async error",
+            "src/bin/single.rs:3 main warning",
+            "src/lib.rs:2 async error",
+            "src/main.rs:3 main warning",
+            "src/main.rs:5 async error",
+        ]
+    );
+    // A context's level only ever lowers a rule's: `deny` keeps a warning a warning.
+    let ws = contexts_ws(
+        "context-deny",
+        "\n[workspace.metadata.pollguard]\nwarn = [\"sleep\"]\n\n[workspace.metadata.pollguard.contexts]\nmain = \"deny\"\n",
+    );
+    let r = ws.run(&["--format", "json", "src/main.rs"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        json_lines(&r.stdout)
+            .iter()
+            .all(|f| f["severity"] == "warning")
+    );
+}
+
+#[test]
+fn context_config_errors_name_the_key() {
+    let cases = [
+        (
+            "[workspace.metadata.pollguard.contexts]\ntset = \"warn\"\n",
+            "error: unknown key `tset` in `contexts` of [workspace.metadata.pollguard] of [WS]/Cargo.toml: did you mean `test`?\n",
+        ),
+        (
+            "[workspace.metadata.pollguard.contexts]\nasync = \"warn\"\n",
+            "error: unknown key `async` in `contexts` of [workspace.metadata.pollguard] of [WS]/Cargo.toml: expected one of `test`, `example`, `bench`, `main`\n",
+        ),
+        (
+            "[workspace.metadata.pollguard.contexts]\nmain = \"wran\"\n",
+            "error: unknown level `wran` for `main` in `contexts` of [workspace.metadata.pollguard] of [WS]/Cargo.toml: did you mean `warn`?\n",
+        ),
+        (
+            "[workspace.metadata.pollguard.contexts]\nexample = false\n",
+            "error: `example` in `contexts` of [workspace.metadata.pollguard] of [WS]/Cargo.toml must be \"deny\", \"warn\" or \"allow\", not boolean\n",
+        ),
+        (
+            "[workspace.metadata.pollguard]\ncontexts = [\"test\"]\n",
+            "error: `contexts` of [workspace.metadata.pollguard] of [WS]/Cargo.toml must be a table, like `contexts = { test = \"warn\" }`, not array\n",
+        ),
+        (
+            "[workspace.metadata.pollguard]\ncontext = { test = \"warn\" }\n",
+            "error: unknown key `context` in [workspace.metadata.pollguard] of [WS]/Cargo.toml: did you mean `contexts`?\n",
+        ),
+    ];
+    for (i, (config, expected)) in cases.into_iter().enumerate() {
+        let ws = contexts_ws(&format!("context-error-{i}"), config);
+        let r = ws.run(&[]);
+        assert_eq!((r.code, r.stderr.as_str()), (2, expected));
+    }
+}
