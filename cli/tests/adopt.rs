@@ -531,3 +531,88 @@ fn context_config_errors_name_the_key() {
         assert_eq!((r.code, r.stderr.as_str()), (2, expected));
     }
 }
+
+fn many_ws(name: &str) -> Ws {
+    let mut handlers = String::from("use crate::db::load;\n\n");
+    for i in 0..12 {
+        handlers.push_str(&format!(
+            "pub async fn h{i}() {{\n    let _ = load();\n}}\n\n"
+        ));
+    }
+    let mut sleeps = String::new();
+    for i in 0..10 {
+        sleeps.push_str(&format!("pub async fn s{i}() {{\n    {SLEEP}\n}}\n\n"));
+    }
+    let manifest =
+        "[package]\nname = \"many\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[workspace]\n";
+    Ws::new(
+        name,
+        &[
+            ("Cargo.toml", manifest),
+            (
+                "src/lib.rs",
+                "pub mod db;\npub mod handlers;\npub mod jobs;\n",
+            ),
+            (
+                "src/db.rs",
+                "pub fn load() -> Vec<u8> {\n    std::fs::read(\"db.bin\").unwrap()\n}\n",
+            ),
+            ("src/handlers.rs", handlers.as_str()),
+            ("src/jobs.rs", sleeps.as_str()),
+            (
+                "tests/it.rs",
+                &format!("#[tokio::test]\nasync fn t() {{\n    {SLEEP}\n}}\n"),
+            ),
+        ],
+    )
+}
+
+#[test]
+fn one_helper_called_from_many_places_is_one_group() {
+    let ws = many_ws("groups");
+    let json = ws.run(&["--format", "json"]);
+    assert_eq!(json.code, 1);
+    let lines = json_lines(&json.stdout);
+    assert_eq!(lines.len(), 23);
+    // One object per call site, the same group for all twelve.
+    let grouped: Vec<&serde_json::Value> = lines
+        .iter()
+        .filter(|f| f["group"] == "src/db.rs#crate::db::load")
+        .collect();
+    assert_eq!(grouped.len(), 12);
+    assert!(
+        lines
+            .iter()
+            .filter(|f| f["rule"] == "PG101")
+            .all(|f| f["group"].is_null())
+    );
+    // Human output: one finding listing every call site, then the table.
+    let human = ws.run(&[]);
+    assert_eq!(human.code, 1);
+    assert_eq!(human.stdout.matches("error[PG902]").count(), 1);
+    assert_eq!(human.stdout.matches("error[PG101]").count(), 11);
+    insta::assert_snapshot!("groups_human", human.stdout);
+    assert_eq!(
+        human.stderr,
+        "pollguard: 23 errors, 0 warnings in 3 files (5 files scanned)\n"
+    );
+}
+
+#[test]
+fn summary_table_on_request() {
+    let ws = many_ws("summary");
+    // Few findings: no table unless asked.
+    let few = ws.run(&["src/jobs.rs"]);
+    assert!(!few.stdout.contains("summary:"));
+    let asked = ws.run(&["--summary", "src/jobs.rs", "tests/it.rs"]);
+    let table = &asked.stdout[asked.stdout.find("summary:").unwrap()..];
+    insta::assert_snapshot!("summary_table", table);
+    // With a baseline, the table says how many it holds.
+    assert_eq!(ws.run(&["--write-baseline"]).code, 0);
+    let base = ws.run(&["--summary", "--baseline", "pollguard-baseline.json"]);
+    assert_eq!(base.code, 0);
+    assert_eq!(
+        base.stdout,
+        "summary: 0 findings (23 more in the baseline)\n"
+    );
+}
