@@ -5,7 +5,8 @@
 use crate::catalog::{Level, Rule, transitive_rule, user_rule};
 use crate::{Analysis, Confidence, Config, Finding, FnSummary, LocalCall};
 use proc_macro2::Span;
-use std::collections::{HashMap, VecDeque};
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap};
 
 /// What the closure reads of one analysed file. [`Analysis`] provides it with
 /// the parser's spans; a caller that moved its results between threads can
@@ -86,11 +87,15 @@ pub fn findings<P: Copy>(
             fns.push((u, f));
         }
     }
-    // Breadth first from the fns that block by themselves, along reversed call
-    // edges, so each fn keeps a shortest chain.
+    // From the fns that block by themselves along reversed call edges, most
+    // severe blocking call first (a panic before a deadlock before I/O, see
+    // `Rule::severity`), then breadth first: each fn keeps a shortest chain
+    // to the most severe call it reaches. A fn's reason is settled when it
+    // leaves the heap, so a later, more severe one can still claim it.
     let mut why: Vec<Option<Why<P>>> = vec![None; fns.len()];
     let mut callers: Vec<Vec<(usize, usize, usize)>> = vec![Vec::new(); fns.len()];
-    let mut queue = VecDeque::new();
+    let mut candidates: Vec<(usize, Why<P>)> = Vec::new();
+    let mut heap: BinaryHeap<(u8, Reverse<usize>, Reverse<usize>)> = BinaryHeap::new();
     for (id, &(u, f)) in fns.iter().enumerate() {
         let summary = &units[u].file.fns()[f];
         if summary.allowed {
@@ -98,18 +103,31 @@ pub fn findings<P: Copy>(
         }
         if summary.marked {
             why[id] = Some(Why::Marked);
-            queue.push_back(id);
-        } else if let Some(b) = summary.blocking.first() {
-            why[id] = Some(Why::Calls(
-                ChainStep {
-                    caller: summary.path.clone(),
-                    callee: b.call.clone(),
-                    unit: u,
-                    span: b.span,
-                },
-                None,
+            heap.push((
+                user_rule().severity(),
+                Reverse(0),
+                Reverse(candidates.len()),
             ));
-            queue.push_back(id);
+            candidates.push((id, Why::Marked));
+        } else if let Some(b) = summary
+            .blocking
+            .iter()
+            .rev()
+            .max_by_key(|b| b.rule.severity())
+        {
+            heap.push((b.rule.severity(), Reverse(0), Reverse(candidates.len())));
+            candidates.push((
+                id,
+                Why::Calls(
+                    ChainStep {
+                        caller: summary.path.clone(),
+                        callee: b.call.clone(),
+                        unit: u,
+                        span: b.span,
+                    },
+                    None,
+                ),
+            ));
         }
         for (c, call) in summary.calls.iter().enumerate() {
             if let Some(&callee) = index.get(&global(units[u].krate, &call.path)) {
@@ -117,7 +135,14 @@ pub fn findings<P: Copy>(
             }
         }
     }
-    while let Some(id) = queue.pop_front() {
+    while let Some((severity, Reverse(depth), Reverse(cand))) = heap.pop() {
+        let id = candidates[cand].0;
+        if !matches!(candidates[cand].1, Why::Marked) {
+            if why[id].is_some() {
+                continue;
+            }
+            why[id] = Some(candidates[cand].1.clone());
+        }
         for &(caller, u, c) in &callers[id] {
             if why[caller].is_some() {
                 continue;
@@ -128,16 +153,19 @@ pub fn findings<P: Copy>(
                 continue;
             }
             let call = &summary.calls[c];
-            why[caller] = Some(Why::Calls(
-                ChainStep {
-                    caller: summary.path.clone(),
-                    callee: call.path.clone(),
-                    unit: u,
-                    span: call.span,
-                },
-                Some(id),
+            heap.push((severity, Reverse(depth + 1), Reverse(candidates.len())));
+            candidates.push((
+                caller,
+                Why::Calls(
+                    ChainStep {
+                        caller: summary.path.clone(),
+                        callee: call.path.clone(),
+                        unit: u,
+                        span: call.span,
+                    },
+                    Some(id),
+                ),
             ));
-            queue.push_back(caller);
         }
     }
 
