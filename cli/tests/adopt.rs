@@ -616,3 +616,250 @@ fn summary_table_on_request() {
         "summary: 0 findings (23 more in the baseline)\n"
     );
 }
+
+#[test]
+fn messages_say_what_happens_and_chains_show_the_worst_call() {
+    let ws = Ws::new(
+        "messages",
+        &[(
+            "lib.rs",
+            "use tokio::sync::mpsc::Receiver;\n\
+             \n\
+             fn pause() {\n    std::thread::sleep(std::time::Duration::from_millis(1));\n}\n\
+             fn wait_job(rx: &mut Receiver<u8>) -> Option<u8> {\n    rx.blocking_recv()\n}\n\
+             fn forward(rx: &mut Receiver<u8>) -> Option<u8> {\n    wait_job(rx)\n}\n\
+             fn step(rx: &mut Receiver<u8>) -> Option<u8> {\n    pause();\n    forward(rx)\n}\n\
+             \n\
+             async fn handler(rx: &mut Receiver<u8>, rt: tokio::runtime::Runtime, h: tokio::runtime::Handle) {\n\
+             \x20   step(rx);\n\
+             \x20   rx.blocking_recv();\n\
+             \x20   rt.block_on(async {});\n\
+             \x20   h.block_on(async {});\n\
+             \x20   futures::executor::block_on(async {});\n\
+             }\n",
+        )],
+    );
+    let r = ws.run(&["--format", "json", "lib.rs"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let lines = json_lines(&r.stdout);
+    let messages: Vec<&str> = lines
+        .iter()
+        .map(|f| f["message"].as_str().unwrap())
+        .collect();
+    insta::assert_snapshot!("messages", messages.join("\n"));
+    // `step` reaches a sleep in one call and a panicking `blocking_recv`
+    // in three: the chain shown is the panic.
+    assert_eq!(
+        lines[0]["notes"][0],
+        "`step` → `forward` → `wait_job` → `.blocking_recv()` at lib.rs:7"
+    );
+}
+
+/// The version of tokio the workspace's own lock file pins: the registry
+/// cache has it, so a crate depending on exactly it builds offline.
+fn locked_tokio() -> String {
+    let lock =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../Cargo.lock")).unwrap();
+    let needle = "name = \"tokio\"\nversion = \"";
+    let at = lock.find(needle).unwrap() + needle.len();
+    lock[at..at + lock[at..].find('"').unwrap()].to_owned()
+}
+
+const FIXABLE: &str = "\
+use std::thread::sleep;
+use std::time::Duration;
+
+#[tokio::main(flavor = \"current_thread\")]
+async fn main() {
+    sleep(Duration::from_millis(1));
+    let text = std::fs::read_to_string(\"Cargo.toml\").unwrap_or_default();
+    std::fs::write(
+        \"target/out.txt\",
+        text.as_bytes(),
+    )
+    .ok();
+    let n = std::fs::read(\"Cargo.toml\").map(|b| b.len());
+    let in_closure = || std::fs::read(\"Cargo.toml\");
+    let _ = in_closure();
+    let _ = tokio::spawn(async {
+        std::thread::sleep(Duration::from_millis(1));
+    })
+    .await;
+    let _ = std::fs::read_dir(\".\");
+    println!(\"{n:?}\");
+}
+";
+
+fn git(dir: &std::path::Path, args: &[&str]) {
+    let ok = std::process::Command::new("git")
+        .args([
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@t",
+            "-c",
+            "commit.gpgsign=false",
+        ])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap()
+        .status
+        .success();
+    assert!(ok, "git {args:?}");
+}
+
+fn fixable_ws(name: &str, features: &str) -> Ws {
+    let manifest = format!(
+        "[package]\nname = \"fixme\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n\
+         [dependencies]\ntokio = {{ version = \"={}\", features = [{features}] }}\n\n[workspace]\n",
+        locked_tokio()
+    );
+    let lock =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../Cargo.lock")).unwrap();
+    Ws::new(
+        name,
+        &[
+            ("Cargo.toml", manifest.as_str()),
+            ("Cargo.lock", lock.as_str()),
+            (".gitignore", "/target\n"),
+            ("src/main.rs", FIXABLE),
+        ],
+    )
+}
+
+#[test]
+fn fixes_are_offered_where_certain_and_applied_by_fix() {
+    let ws = fixable_ws("fix", "\"rt\", \"macros\", \"time\", \"fs\"");
+    // Offered: in JSON, and as rustc-style suggestions in cargo's format.
+    let json = ws.run(&["--format", "json"]);
+    assert_eq!(json.code, 1, "{}", json.stderr);
+    let fixes: Vec<String> = json_lines(&json.stdout)
+        .iter()
+        .map(|f| format!("{}: {}", f["line"], f["fix"]["replacement"]))
+        .collect();
+    assert_eq!(
+        fixes,
+        [
+            "6: \"tokio::time::sleep(Duration::from_millis(1)).await\"",
+            "7: \"tokio::fs::read_to_string(\\\"Cargo.toml\\\").await\"",
+            "8: \"tokio::fs::write(\\n        \\\"target/out.txt\\\",\\n        text.as_bytes(),\\n    ).await\"",
+            "13: \"tokio::fs::read(\\\"Cargo.toml\\\").await\"",
+            // In a closure: `.await` is not allowed there.
+            "14: null",
+            "17: \"tokio::time::sleep(Duration::from_millis(1)).await\"",
+            // `tokio::fs::ReadDir` is not an iterator: no drop-in twin.
+            "20: null",
+        ]
+    );
+    let cargo = ws.run(&["--format", "cargo-json"]);
+    let mut suggestions = 0;
+    for line in cargo.stdout.lines() {
+        if let cargo_metadata::Message::CompilerMessage(m) = serde_json::from_str(line).unwrap() {
+            for child in &m.message.children {
+                for span in &child.spans {
+                    assert_eq!(
+                        span.suggestion_applicability,
+                        Some(cargo_metadata::diagnostic::Applicability::MachineApplicable)
+                    );
+                    assert!(
+                        span.suggested_replacement
+                            .as_deref()
+                            .unwrap()
+                            .ends_with(".await")
+                    );
+                    suggestions += 1;
+                }
+            }
+        }
+    }
+    assert_eq!(suggestions, 5);
+    assert_eq!(ws.run(&["--message-format", "json"]).stdout, cargo.stdout);
+    let human = ws.run(&["src/main.rs"]);
+    assert!(human.stdout.contains(
+        "= help: `cargo pollguard --fix` replaces it with `tokio::time::sleep(Duration::from_millis(1)).await`"
+    ));
+
+    // Outside git, and on a dirty tree, `--fix` refuses and touches nothing.
+    let no_vcs = ws.run(&["--fix"]);
+    assert_eq!(no_vcs.code, 2);
+    assert!(
+        no_vcs.stderr.contains("pass `--allow-no-vcs`"),
+        "{}",
+        no_vcs.stderr
+    );
+    git(&ws.dir, &["init", "-q"]);
+    let dirty = ws.run(&["--fix"]);
+    assert_eq!(dirty.code, 2);
+    assert!(
+        dirty.stderr.contains("uncommitted changes"),
+        "{}",
+        dirty.stderr
+    );
+    assert!(dirty.stderr.contains("src/main.rs"));
+    assert!(dirty.stderr.contains("or pass `--allow-dirty`"));
+    assert_eq!(ws.read("src/main.rs"), FIXABLE);
+    git(&ws.dir, &["add", "."]);
+    git(&ws.dir, &["commit", "-qm", "start"]);
+
+    let fixed = ws.run(&["--fix"]);
+    assert_eq!(fixed.code, 1, "{}", fixed.stderr);
+    assert!(
+        fixed
+            .stderr
+            .starts_with("pollguard: fixed 5 calls in 1 file\n")
+    );
+    // What is left: the closure and `read_dir`.
+    assert_eq!(fixed.stdout.matches("error[PG111]").count(), 2);
+    insta::assert_snapshot!("fixed_main", ws.read("src/main.rs"));
+
+    // And it still compiles.
+    let target = concat!(env!("CARGO_MANIFEST_DIR"), "/../target/pollguard-fix-check");
+    let check = std::process::Command::new(std::env::var("CARGO").unwrap_or("cargo".into()))
+        .args(["check", "--offline", "--quiet"])
+        .current_dir(&ws.dir)
+        .env("CARGO_TARGET_DIR", target)
+        .output()
+        .unwrap();
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+}
+
+#[test]
+fn no_fix_without_the_tokio_feature() {
+    for (i, features) in ["\"rt\", \"macros\"", "\"rt\", \"macros\", \"fs\""]
+        .into_iter()
+        .enumerate()
+    {
+        let ws = fixable_ws(&format!("nofix-{i}"), features);
+        let json = ws.run(&["--format", "json"]);
+        assert_eq!(json.code, 1, "{}", json.stderr);
+        let fixed: Vec<u64> = json_lines(&json.stdout)
+            .iter()
+            .filter(|f| !f["fix"].is_null())
+            .map(|f| f["line"].as_u64().unwrap())
+            .collect();
+        // Without `time`, no sleep is fixed; without `fs`, no file call.
+        let expected: &[u64] = if i == 0 { &[] } else { &[7, 8, 13] };
+        assert_eq!(fixed, expected);
+    }
+    // `full`, inherited from the workspace, has both.
+    let ws = fixable_ws("nofix-inherited", "");
+    ws.write(
+        "Cargo.toml",
+        "[package]\nname = \"fixme\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n\
+         [dependencies]\ntokio = { workspace = true }\n\n\
+         [workspace.dependencies]\ntokio = { version = \"1\", features = [\"full\"] }\n\n[workspace]\n",
+    );
+    let json = ws.run(&["--format", "json"]);
+    assert_eq!(
+        json_lines(&json.stdout)
+            .iter()
+            .filter(|f| !f["fix"].is_null())
+            .count(),
+        5
+    );
+}
