@@ -7,7 +7,7 @@
 //! never changes what the engine found, so it can be rebuilt independently of
 //! the walker.
 
-use crate::diag::{Context, Diag, Kind, Pos};
+use crate::diag::{Context, Pos};
 use crate::discover::Discovered;
 use crate::scan::ScanResult;
 use proc_macro2::{LineColumn, Span};
@@ -26,8 +26,10 @@ pub struct Located {
     /// For [`Context::Main`]: the runtime is current-thread.
     pub current_thread: bool,
     /// The call is a plain fn call (`std::thread::sleep(d)`) made directly in
-    /// an async fn or block, not in a closure or a sync fn: the callee
-    /// ends at `callee_end`, the arguments' parentheses at `call_end`.
+    /// an async fn or block, not in a closure or a sync fn, with no lock
+    /// guard or `Rc` taken before it there (which `.await` would keep across
+    /// a suspension, making the future `!Send`): the callee ends at the
+    /// first position, the arguments' parentheses at the second.
     pub direct_call: Option<(Pos, Pos)>,
 }
 
@@ -217,17 +219,20 @@ pub fn locate(text: &str, positions: &[Pos]) -> Vec<Located> {
         stacks: vec![None; positions.len()],
         calls: vec![None; positions.len()],
         stack: Vec::new(),
+        starts: Vec::new(),
         spawned: HashSet::new(),
     };
     v.visit_file(&file);
     (0..positions.len())
         .map(|i| {
-            let stack = v.stacks[i].clone().unwrap_or_default();
+            let (stack, starts) = v.stacks[i].clone().unwrap_or_default();
             let (context, current_thread) = context_of(&stack);
+            let body = innermost_body(&stack);
             let direct = matches!(
-                innermost_body(&stack),
+                body.map(|b| &stack[b]),
                 Some(Frame::Fn { is_async: true, .. } | Frame::AsyncBlock(_))
-            );
+            ) && body
+                .is_some_and(|b| !holds_guard(slice(text, starts[b], positions[i])));
             Located {
                 item: item_path(&stack),
                 context,
@@ -238,12 +243,28 @@ pub fn locate(text: &str, positions: &[Pos]) -> Vec<Located> {
         .collect()
 }
 
-/// The innermost fn, closure or async block.
-fn innermost_body(stack: &[Frame]) -> Option<&Frame> {
+/// The index of the innermost fn, closure or async block.
+fn innermost_body(stack: &[Frame]) -> Option<usize> {
     stack
         .iter()
-        .rev()
-        .find(|f| matches!(f, Frame::Fn { .. } | Frame::Closure | Frame::AsyncBlock(_)))
+        .rposition(|f| matches!(f, Frame::Fn { .. } | Frame::Closure | Frame::AsyncBlock(_)))
+}
+
+/// Whether code may hold something that is not `Send` (a lock guard, a
+/// `RefCell` borrow, an `Rc`): read by name, so it errs towards no fix.
+fn holds_guard(code: &str) -> bool {
+    [
+        ".lock(",
+        ".try_lock(",
+        ".read(",
+        ".write(",
+        ".borrow(",
+        ".borrow_mut(",
+        "Rc::",
+        "Rc<",
+    ]
+    .iter()
+    .any(|p| code.contains(p))
 }
 
 fn context_of(stack: &[Frame]) -> (Context, bool) {
@@ -290,10 +311,13 @@ fn pos(lc: LineColumn) -> Pos {
 
 struct Locator<'a> {
     positions: &'a [Pos],
-    stacks: Vec<Option<Vec<Frame>>>,
+    /// For each position: the frames around it and where each starts.
+    stacks: Vec<Option<(Vec<Frame>, Vec<Pos>)>>,
     /// For positions that start a plain fn call: the callee's end and the call's end.
     calls: Vec<Option<(Pos, Pos)>>,
     stack: Vec<Frame>,
+    /// Where each frame of `stack` starts.
+    starts: Vec<Pos>,
     /// Start positions of async blocks handed to a `spawn` call.
     spawned: HashSet<Pos>,
 }
@@ -302,17 +326,19 @@ impl Locator<'_> {
     /// Records the current stack for every position inside `span`; frames
     /// are entered outermost first, so the innermost one wins.
     fn enter(&mut self, frame: Frame, span: Span) {
-        self.stack.push(frame);
         let (start, end) = (pos(span.start()), pos(span.end()));
+        self.stack.push(frame);
+        self.starts.push(start);
         for (i, p) in self.positions.iter().enumerate() {
             if start <= *p && *p < end {
-                self.stacks[i] = Some(self.stack.clone());
+                self.stacks[i] = Some((self.stack.clone(), self.starts.clone()));
             }
         }
     }
 
     fn leave(&mut self) {
         self.stack.pop();
+        self.starts.pop();
     }
 }
 
@@ -403,10 +429,11 @@ impl<'ast> Visit<'ast> for Locator<'_> {
         self.enter(Frame::Impl(name), i.span());
         if test {
             self.stack.push(Frame::Mod(String::new(), true));
+            self.starts.push(pos(i.span().start()));
         }
         visit::visit_item_impl(self, i);
         if test {
-            self.stack.pop();
+            self.leave();
         }
         self.leave();
     }
@@ -478,11 +505,6 @@ impl<'ast> Visit<'ast> for Locator<'_> {
         }
         visit::visit_expr_method_call(self, m);
     }
-}
-
-/// Whether a diagnostic is a finding of the catalog (not one of the CLI's own).
-pub fn is_finding(d: &Diag) -> bool {
-    matches!(d.kind, Kind::Rule(_))
 }
 
 #[cfg(test)]

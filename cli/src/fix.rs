@@ -10,6 +10,10 @@
 //! - the call is a plain fn call directly in an async fn or async block,
 //!   where `.await` is allowed: not in a closure, not in a sync fn such as a
 //!   hand-written `poll`;
+//! - nothing before it in that fn or block looks like a lock guard, a
+//!   `RefCell` borrow or an `Rc` (`.lock(`, `.borrow(`, `Rc::`): held across
+//!   the new `.await`, it would make the future `!Send`, and `tokio::spawn`
+//!   of it would no longer compile;
 //! - the package depends on `tokio` under that name with the needed feature
 //!   (`time` or `fs`, or `full`), in `[dependencies]`, or in
 //!   `[dev-dependencies]` for tests, examples and benches.

@@ -687,6 +687,13 @@ async fn main() {
     .await;
     let _ = std::fs::read_dir(\".\");
     println!(\"{n:?}\");
+    let _ = tokio::spawn(async {
+        let m = std::sync::Mutex::new(0);
+        let guard = m.lock().unwrap();
+        std::thread::sleep(Duration::from_millis(1));
+        drop(guard);
+    })
+    .await;
 }
 ";
 
@@ -750,6 +757,8 @@ fn fixes_are_offered_where_certain_and_applied_by_fix() {
             "17: \"tokio::time::sleep(Duration::from_millis(1)).await\"",
             // `tokio::fs::ReadDir` is not an iterator: no drop-in twin.
             "20: null",
+            // A guard is held: `.await` here would make the task `!Send`.
+            "25: null",
         ]
     );
     let cargo = ws.run(&["--format", "cargo-json"]);
@@ -809,8 +818,9 @@ fn fixes_are_offered_where_certain_and_applied_by_fix() {
             .stderr
             .starts_with("pollguard: fixed 5 calls in 1 file\n")
     );
-    // What is left: the closure and `read_dir`.
+    // What is left: the closure, `read_dir` and the sleep under a guard.
     assert_eq!(fixed.stdout.matches("error[PG111]").count(), 2);
+    assert_eq!(fixed.stdout.matches("error[PG101]").count(), 1);
     insta::assert_snapshot!("fixed_main", ws.read("src/main.rs"));
 
     // And it still compiles.
