@@ -40,8 +40,19 @@ Configuration, in Cargo.toml ([package.metadata.pollguard] overrides \
   skip = [\"src/generated\"]         # gitignore-style, relative to that Cargo.toml
   tests = true                     # analyse test code (tests/, benches/, #[cfg(test)])
   min-confidence = \"likely\"        # or \"certain\"
+  baseline = \"pollguard-baseline.json\"  # fail only on findings not in it
 
-An unknown key, category or rule is an error naming it (exit 2).
+  [workspace.metadata.pollguard.contexts]   # the most a finding is reported as, where it runs
+  test = \"warn\"                    # tests/, #[cfg(test)], #[test] and #[tokio::test] fns
+  example = \"allow\"                # examples/
+  bench = \"allow\"                  # benches/
+  main = \"warn\"                    # the body of an async main under #[tokio::main] and the like
+
+An unknown key, category, rule, context or level is an error naming it (exit 2).
+
+Adopting on a codebase with findings: `cargo pollguard --write-baseline` records \
+them; `cargo pollguard --baseline pollguard-baseline.json` (or `baseline` above) then \
+fails only on new ones, and `--report-stale-baseline` lists entries whose finding is gone.
 
 Suppressions: `#[pollguard::allow_blocking(fs, \"reason\")]` on an item, a \
 statement or an expression, or a comment `// pollguard: allow(fs) reason` at the \
