@@ -337,6 +337,16 @@ impl Rule {
             .find(|r| r.code.eq_ignore_ascii_case(code_or_name) || r.name == code_or_name)
     }
 
+    /// What is wrong with this call in particular, completing "`<call>` ...":
+    /// the rule's message, or a sharper one where the callee says what
+    /// happens (Tokio's `block_on` panics; `futures`' blocks).
+    pub fn message_for(&self, call: &str) -> &'static str {
+        CALL_MESSAGES
+            .iter()
+            .find(|(code, path, _)| *code == self.code && *path == call)
+            .map_or(self.message, |(_, _, m)| m)
+    }
+
     /// Renders the documentation as Markdown.
     pub fn explain(&self) -> String {
         format!(
@@ -354,6 +364,40 @@ impl Rule {
         )
     }
 }
+
+/// Messages for particular callees of a rule: (rule, resolved call, message).
+const CALL_MESSAGES: &[(&str, &str, &str)] = &[
+    (
+        "PG161",
+        "tokio::runtime::Runtime::block_on",
+        "panics in async context (\"cannot start a runtime from within a runtime\") instead of blocking",
+    ),
+    (
+        "PG161",
+        "tokio::runtime::Handle::block_on",
+        "panics in async context (\"cannot start a runtime from within a runtime\") instead of blocking",
+    ),
+    (
+        "PG161",
+        "tokio_test::block_on",
+        "panics in async context (\"cannot start a runtime from within a runtime\") instead of blocking",
+    ),
+    (
+        "PG161",
+        "futures::executor::block_on",
+        "blocks the executor thread until the future completes, and deadlocks if the future needs this thread",
+    ),
+    (
+        "PG161",
+        "futures_executor::block_on",
+        "blocks the executor thread until the future completes, and deadlocks if the future needs this thread",
+    ),
+    (
+        "PG161",
+        "pollster::block_on",
+        "blocks the executor thread until the future completes, and deadlocks if the future needs this thread",
+    ),
+];
 
 /// A call that runs its closure argument off the executor: the closure's
 /// body is sync context even when the call sits in async code.
@@ -1008,7 +1052,7 @@ pub static RULES: &[Rule] = &[
             Matcher::always("block_on"),
             Matcher::typed("run_until", 1, &["futures::executor::LocalPool"]),
         ],
-        message: "blocks on a future inside async context, which panics or deadlocks inside a runtime",
+        message: "blocks on a future inside async context: Tokio's `block_on` panics (\"cannot start a runtime from within a runtime\"), other executors block the thread and deadlock if the future needs it",
         help: "`.await` the future instead",
         doc: doc!(
             "Reports `block_on` (Tokio's `Runtime`, `Handle` and `LocalSet`, `futures::executor`, \
@@ -1036,7 +1080,7 @@ pub static RULES: &[Rule] = &[
             Matcher::always("blocking_acquire"),
             Matcher::always("blocking_acquire_many"),
         ],
-        message: "is meant for sync code and panics inside async context",
+        message: "panics in async context (\"cannot block the current thread from within a runtime\") instead of blocking: it is only for sync code",
         help: "use the async method without the `blocking_` prefix and `.await` it",
         doc: doc!(
             "Reports Tokio's `blocking_recv`, `blocking_send`, `blocking_lock`, `blocking_read`, \

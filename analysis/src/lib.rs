@@ -134,7 +134,7 @@ pub struct Finding<P = Span> {
 impl<P> Finding<P> {
     /// What is wrong, in one line: "`std::thread::sleep` blocks the executor thread".
     pub fn message(&self) -> String {
-        format!("`{}` {}", self.display, self.rule.message)
+        format!("`{}` {}", self.display, self.rule.message_for(&self.call))
     }
 
     /// The message with the category and code, for outputs that have no

@@ -5,6 +5,7 @@ use crate::discover;
 use crate::output::{self, Report};
 use crate::scan::{self, ScanOptions};
 use crate::settings::{self, Flags};
+use crate::{adopt, baseline, fix};
 use clap::{ArgAction, CommandFactory, FromArgMatches, Parser, ValueEnum};
 use codespan_reporting::term::termcolor::ColorChoice;
 use pollguard_analysis::{Confidence, Level};
@@ -39,8 +40,19 @@ Configuration, in Cargo.toml ([package.metadata.pollguard] overrides \
   skip = [\"src/generated\"]         # gitignore-style, relative to that Cargo.toml
   tests = true                     # analyse test code (tests/, benches/, #[cfg(test)])
   min-confidence = \"likely\"        # or \"certain\"
+  baseline = \"pollguard-baseline.json\"  # fail only on findings not in it
 
-An unknown key, category or rule is an error naming it (exit 2).
+  [workspace.metadata.pollguard.contexts]   # the most a finding is reported as, where it runs
+  test = \"warn\"                    # tests/, #[cfg(test)], #[test] and #[tokio::test] fns
+  example = \"allow\"                # examples/
+  bench = \"allow\"                  # benches/
+  main = \"warn\"                    # the body of an async main under #[tokio::main] and the like
+
+An unknown key, category, rule, context or level is an error naming it (exit 2).
+
+Adopting on a codebase with findings: `cargo pollguard --write-baseline` records \
+them; `cargo pollguard --baseline pollguard-baseline.json` (or `baseline` above) then \
+fails only on new ones, and `--report-stale-baseline` lists entries whose finding is gone.
 
 Suppressions: `#[pollguard::allow_blocking(fs, \"reason\")]` on an item, a \
 statement or an expression, or a comment `// pollguard: allow(fs) reason` at the \
@@ -66,6 +78,9 @@ pub enum Format {
     Sarif,
     /// GitHub Actions workflow-command annotations.
     Github,
+    /// cargo `compiler-message` JSON lines, with fixes as rustc-style
+    /// suggestions (same as `--message-format json`).
+    CargoJson,
 }
 
 /// cargo's `--message-format` values.
@@ -148,6 +163,36 @@ pub struct Args {
     /// Report escape hatches (attributes and comments) that suppress nothing
     #[arg(long)]
     pub report_unused_allows: bool,
+
+    /// Report and fail only on findings not in this baseline file (default:
+    /// `baseline` in [workspace.metadata.pollguard])
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+
+    /// Record every current finding in a baseline file and exit 0 (default:
+    /// the configured `baseline`, else `pollguard-baseline.json` at the workspace root)
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<Option<PathBuf>>,
+
+    /// Report baseline entries whose finding no longer exists
+    #[arg(long)]
+    pub report_stale_baseline: bool,
+
+    /// End human output with a table of findings per rule, context and directory
+    #[arg(long)]
+    pub summary: bool,
+
+    /// Apply the machine-applicable fixes (`std::thread::sleep(d)` -> `tokio::time::sleep(d).await`), then report what is left
+    #[arg(long)]
+    pub fix: bool,
+
+    /// With `--fix`: fix even if the git working tree has uncommitted changes
+    #[arg(long)]
+    pub allow_dirty: bool,
+
+    /// With `--fix`: fix even outside a git repository
+    #[arg(long)]
+    pub allow_no_vcs: bool,
 
     /// Report a category or rule as an error (repeatable, comma-separated)
     #[arg(short = 'D', long, value_name = "CATEGORY|RULE", value_delimiter = ',', action = ArgAction::Append)]
@@ -298,17 +343,93 @@ fn execute(args: &Args, flags: &Flags) -> Result<u8, String> {
         );
         return Ok(0);
     }
-    let result = scan::scan(
-        &discovered,
-        &ScanOptions {
-            report_unused_allows: args.report_unused_allows,
-            no_prefilter: args.no_prefilter,
-            threads,
-        },
-    )?;
+    let scan_options = ScanOptions {
+        report_unused_allows: args.report_unused_allows,
+        no_prefilter: args.no_prefilter,
+        threads,
+    };
+    let mut result = adopt::scan(&discovered, &scan_options)?;
+    if let Some(path) = &args.write_baseline {
+        let path = match path {
+            Some(p) => cwd.join(p),
+            None => discovered
+                .baseline
+                .clone()
+                .unwrap_or_else(|| discovered.base.join(baseline::DEFAULT_FILE)),
+        };
+        output::print_problems(
+            &Report {
+                result: &result,
+                discovered: &discovered,
+                baselined: 0,
+                summary: false,
+            },
+            &result.problems,
+        );
+        let n = baseline::write(&path, &result)?;
+        eprintln!(
+            "pollguard: wrote {n} {} to {}",
+            if n == 1 { "finding" } else { "findings" },
+            discover::display_path(&path, &cwd)
+        );
+        return Ok(if result.problems.iter().any(|p| p.fatal) {
+            2
+        } else {
+            0
+        });
+    }
+    if args.fix {
+        let fixed = fix::apply_all(
+            &discovered,
+            &result,
+            &fix::Guard {
+                allow_dirty: args.allow_dirty,
+                allow_no_vcs: args.allow_no_vcs,
+            },
+        )?;
+        eprintln!(
+            "pollguard: fixed {} {} in {} {}",
+            fixed.fixes,
+            if fixed.fixes == 1 { "call" } else { "calls" },
+            fixed.files,
+            if fixed.files == 1 { "file" } else { "files" },
+        );
+        if fixed.fixes > 0 {
+            result = adopt::scan(&discovered, &scan_options)?;
+        }
+    }
+    let baseline_path = args
+        .baseline
+        .as_ref()
+        .map(|b| cwd.join(b))
+        .or_else(|| discovered.baseline.clone());
+    let mut baselined = 0;
+    match &baseline_path {
+        Some(path) => {
+            let (read, text) = baseline::read(path)?;
+            let display = discover::display_path(path, &discovered.base);
+            baselined = baseline::apply(
+                &read,
+                text,
+                display,
+                args.report_stale_baseline,
+                &mut result,
+            )
+            .baselined;
+        }
+        None if args.report_stale_baseline => {
+            return Err(
+                "`--report-stale-baseline` needs a baseline: pass `--baseline FILE` or set `baseline` in [workspace.metadata.pollguard]"
+                    .to_owned(),
+            );
+        }
+        None => {}
+    }
     let report = Report {
         result: &result,
         discovered: &discovered,
+        baselined,
+        summary: args.summary,
     };
     output::print_problems(&report, &result.problems);
     let mut out = std::io::BufWriter::new(stdout.lock());
@@ -323,6 +444,7 @@ fn execute(args: &Args, flags: &Flags) -> Result<u8, String> {
                 .map_err(|e| format!("cannot write the report: {e}"))?;
             return Ok(exit_code(&result));
         }
+        (None, Format::CargoJson) => output::cargo_json(&report, false, &mut out),
         (None, Format::Json) => output::json(&report, &mut out),
         (None, Format::Github) => output::github(&report, &mut out),
         (None, Format::Sarif) => {

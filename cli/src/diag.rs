@@ -12,10 +12,13 @@ pub enum Kind {
     InvalidAllow,
     /// An escape hatch that suppressed nothing (`PG002`, with `--report-unused-allows`).
     UnusedAllow,
+    /// A baseline entry that matches no finding any more (`PG003`, with
+    /// `--report-stale-baseline`).
+    StaleBaseline,
 }
 
 /// The codes of the CLI's own diagnostics, which are not in the catalog.
-pub const CLI_RULES: &[Kind] = &[Kind::InvalidAllow, Kind::UnusedAllow];
+pub const CLI_RULES: &[Kind] = &[Kind::InvalidAllow, Kind::UnusedAllow, Kind::StaleBaseline];
 
 impl PartialEq for Kind {
     fn eq(&self, other: &Kind) -> bool {
@@ -32,6 +35,7 @@ impl Kind {
             Kind::Rule(r) => r.code,
             Kind::InvalidAllow => "PG001",
             Kind::UnusedAllow => "PG002",
+            Kind::StaleBaseline => "PG003",
         }
     }
 
@@ -41,6 +45,7 @@ impl Kind {
             Kind::Rule(r) => r.name,
             Kind::InvalidAllow => "invalid-allow",
             Kind::UnusedAllow => "unused-allow",
+            Kind::StaleBaseline => "stale-baseline",
         }
     }
 
@@ -57,7 +62,7 @@ impl Kind {
         match self {
             Kind::Rule(r) => r.default_level,
             Kind::InvalidAllow => Level::Deny,
-            Kind::UnusedAllow => Level::Warn,
+            Kind::UnusedAllow | Kind::StaleBaseline => Level::Warn,
         }
     }
 
@@ -73,6 +78,10 @@ impl Kind {
                 "Reports escape hatches that suppress nothing (`--report-unused-allows`)."
                     .to_owned()
             }
+            Kind::StaleBaseline => {
+                "Reports baseline entries whose finding is gone (`--report-stale-baseline`)."
+                    .to_owned()
+            }
         }
     }
 
@@ -84,6 +93,9 @@ impl Kind {
                 "give a reason and known categories: `// pollguard: allow(fs) why this call may block here`"
             }
             Kind::UnusedAllow => "remove the escape hatch",
+            Kind::StaleBaseline => {
+                "remove the entry: `cargo pollguard --write-baseline` rewrites the file without it"
+            }
         }
     }
 
@@ -110,6 +122,15 @@ impl Kind {
                 // pollguard: allow(sleep) rate limit\n    tokio::time::sleep(d).await;\n}\n```\n\n\
                 ## Use instead\n```rust\nasync fn tick() {\n    tokio::time::sleep(d).await;\n}\n```\n"
                 .to_owned(),
+            Kind::StaleBaseline => "# PG003 stale-baseline (pollguard, reported with `--report-stale-baseline`)\n\n\
+                ## What it does\nReports an entry of the baseline file whose finding no longer \
+                exists: the call was fixed, moved to another fn or removed.\n\n\
+                ## Why is this bad\nA stale entry would hide the next identical call written in \
+                the same fn; removing entries as code is fixed makes the baseline shrink to \
+                nothing.\n\n## Example\n```json\n{\"fingerprint\": \"..\", \"rule\": \"PG101\", \
+                \"file\": \"src/main.rs\", \"item\": \"main\", \"code\": \"std::thread::sleep(d)\", \
+                \"occurrence\": 0}\n```\n\n## Use instead\n```sh\ncargo pollguard --write-baseline\n```\n"
+                .to_owned(),
         }
     }
 
@@ -135,7 +156,7 @@ impl Kind {
 }
 
 /// A position: 1-based line and 1-based column in characters.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Default)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Default, Hash)]
 pub struct Pos {
     /// 1-based line.
     pub line: usize,
@@ -183,6 +204,86 @@ pub struct Diag {
     pub notes: Vec<String>,
     /// For transitive findings: the way down to the blocking call.
     pub chain: Vec<ChainLoc>,
+    /// What the CLI works out after the scan, from the file's syntax: where
+    /// the finding runs, its identity, its group and its fix.
+    pub extra: Extra,
+}
+
+/// Where a finding runs.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Context {
+    /// Ordinary async code: a task on a runtime's worker.
+    #[default]
+    Async,
+    /// Test code: `tests/`, `#[cfg(test)]`, `#[test]` and `#[tokio::test]` fns.
+    Test,
+    /// An example: `examples/`.
+    Example,
+    /// A benchmark: `benches/`.
+    Bench,
+    /// The body of an async `main` under a runtime attribute (`#[tokio::main]`),
+    /// which runs on the thread that called `block_on`, not on a worker.
+    Main,
+}
+
+impl Context {
+    /// Every context, in the order the summary lists them.
+    pub const ALL: [Context; 5] = [
+        Context::Async,
+        Context::Main,
+        Context::Test,
+        Context::Example,
+        Context::Bench,
+    ];
+
+    /// `async`, `test`, `example`, `bench` or `main`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Context::Async => "async",
+            Context::Test => "test",
+            Context::Example => "example",
+            Context::Bench => "bench",
+            Context::Main => "main",
+        }
+    }
+
+    /// The context with this name.
+    pub fn from_name(name: &str) -> Option<Context> {
+        Context::ALL.into_iter().find(|c| c.name() == name)
+    }
+}
+
+/// A machine-applicable replacement of a finding's call.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fix {
+    /// First character replaced.
+    pub start: Pos,
+    /// One past the last character replaced.
+    pub end: Pos,
+    /// The new text.
+    pub replacement: String,
+}
+
+/// What the CLI adds to a diagnostic after the scan.
+#[derive(Clone, Debug, Default)]
+pub struct Extra {
+    /// Where the finding runs.
+    pub context: Context,
+    /// For `main`: the runtime is current-thread (`flavor = "current_thread"`).
+    pub current_thread: bool,
+    /// The item the call sits in, relative to its file (`Server::handle`,
+    /// `tests::loads`); empty at the top of a file.
+    pub item: String,
+    /// The call's text without whitespace or comments.
+    pub code: String,
+    /// Among identical calls (same rule and text) of the same item, which one.
+    pub occurrence: usize,
+    /// The stable identity the baseline records (see [`crate::baseline`]).
+    pub fingerprint: String,
+    /// Transitive findings of one helper share this value (`src/db.rs#crate::db::query`).
+    pub group: Option<String>,
+    /// The async replacement, when it is certain and local.
+    pub fix: Option<Fix>,
 }
 
 impl Diag {

@@ -78,6 +78,8 @@ pub struct Discovered {
     pub files: Vec<SourceFile>,
     /// The directory display paths are relative to.
     pub base: PathBuf,
+    /// The `baseline` of the workspace's configuration, resolved.
+    pub baseline: Option<PathBuf>,
 }
 
 /// Discovers the workspace around `cwd` (or at `manifest_path`).
@@ -99,9 +101,16 @@ pub fn workspace(
     })?;
     let ws_root: PathBuf = md.workspace_root.clone().into_std_path_buf();
     let ws_manifest = ws_root.join("Cargo.toml");
-    let (ws_table, _) = settings::read_manifest(&ws_manifest)?;
+    let (ws_table, root_pkg_table) = settings::read_manifest(&ws_manifest)?;
+    // A single-package workspace may keep it in its package table.
+    let baseline = ws_table
+        .as_ref()
+        .and_then(|t| t.baseline.as_ref())
+        .or(root_pkg_table.as_ref().and_then(|t| t.baseline.as_ref()))
+        .map(|b| ws_root.join(b));
     let mut out = Discovered {
         base: ws_root.clone(),
+        baseline,
         ..Discovered::default()
     };
     let mut seen = HashSet::new();
@@ -109,6 +118,13 @@ pub fn workspace(
         let manifest = pkg.manifest_path.clone().into_std_path_buf();
         let root = manifest.parent().unwrap_or(&ws_root).to_path_buf();
         let (_, pkg_table) = settings::read_manifest(&manifest)?;
+        if manifest != ws_manifest && pkg_table.as_ref().is_some_and(|t| t.baseline.is_some()) {
+            return Err(format!(
+                "`baseline` in [package.metadata.pollguard] of {} has no effect: one baseline serves the whole workspace; move it to [workspace.metadata.pollguard] of {}",
+                manifest.display(),
+                ws_manifest.display()
+            ));
+        }
         let settings = Arc::new(settings::build(
             ws_table.as_ref(),
             pkg_table.as_ref(),
@@ -223,6 +239,7 @@ impl Settings {
             skip: None,
             tests: true,
             min_confidence: pollguard_analysis::Confidence::Likely,
+            contexts: Vec::new(),
         }
     }
 }

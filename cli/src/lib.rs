@@ -9,6 +9,10 @@
 //! - [`source`]: reading a file safely (binary, invalid UTF-8, deep nesting);
 //! - [`scan`]: parallel parse and analysis, the transitive closure, suppressions;
 //! - [`diag`]: the diagnostics every output format prints;
+//! - [`adopt`]: what the CLI adds to the engine's findings: [`context`]
+//!   (where a finding runs), [`baseline`] (its identity, and the findings a
+//!   codebase already had), [`summary`] (groups and the summary table) and
+//!   [`fix`] (machine-applicable async replacements);
 //! - [`output`]: human, JSON Lines, SARIF, GitHub annotations and cargo JSON.
 //!
 //! Project code is only read and parsed, never compiled or executed: no
@@ -16,13 +20,18 @@
 
 #![warn(missing_docs)]
 
+pub mod adopt;
+pub mod baseline;
 pub mod cli;
+pub mod context;
 pub mod diag;
 pub mod discover;
+pub mod fix;
 pub mod output;
 pub mod scan;
 pub mod settings;
 pub mod source;
+pub mod summary;
 mod transitive;
 
 pub use cli::run;

@@ -799,6 +799,7 @@ pub fn scan(discovered: &Discovered, opts: &ScanOptions) -> Result<ScanResult, S
                 help: Some(f.help),
                 notes: f.notes,
                 chain,
+                extra: Default::default(),
             });
         }
         for (start, end, message) in &a.errors {
@@ -860,6 +861,7 @@ fn invalid(file: usize, start: Pos, end: Pos, message: String) -> Diag {
         help: Some(Kind::InvalidAllow.help().to_owned()),
         notes: Vec::new(),
         chain: Vec::new(),
+        extra: Default::default(),
     }
 }
 
@@ -876,6 +878,7 @@ fn unused(file: usize, start: Pos, end: Pos, message: String) -> Diag {
         help: Some(Kind::UnusedAllow.help().to_owned()),
         notes: Vec::new(),
         chain: Vec::new(),
+        extra: Default::default(),
     }
 }
 

@@ -17,6 +17,13 @@
 //! skip = ["src/generated", "benches/*.rs"]  # gitignore-style, relative to this Cargo.toml
 //! tests = true                    # analyse test code: `tests/`, `benches/`, `#[cfg(test)]` (default true)
 //! min-confidence = "likely"       # `likely` (everything) or `certain`
+//! baseline = "pollguard-baseline.json"  # only findings not in it fail (workspace root only)
+//!
+//! [workspace.metadata.pollguard.contexts]
+//! test = "warn"                   # findings in test code: at most warnings
+//! example = "allow"               # not reported in `examples/`
+//! bench = "allow"
+//! main = "warn"                   # the body of an async `main` under `#[tokio::main]`
 //! ```
 //!
 //! Precedence: the workspace table, then the package table, then the flags
@@ -25,6 +32,7 @@
 //! key in two lists of one table is an error. Any unknown key, category or
 //! rule is an error that names the key and the file.
 
+use crate::diag::Context;
 use pollguard_analysis::{Category, Confidence, Config, ExtraBlocking, Level, Rule};
 use std::path::{Path, PathBuf};
 use toml::Value;
@@ -40,7 +48,13 @@ pub const KEYS: &[&str] = &[
     "skip",
     "tests",
     "min-confidence",
+    "baseline",
+    "contexts",
 ];
+
+/// The keys of a `contexts` table: every context but `async`, which is
+/// what the rules' own levels are for.
+pub const CONTEXT_KEYS: &[&str] = &["test", "example", "bench", "main"];
 
 /// One `[*.metadata.pollguard]` table, checked.
 #[derive(Clone, Debug, Default)]
@@ -61,6 +75,10 @@ pub struct MetaTable {
     pub tests: Option<bool>,
     /// `min-confidence`.
     pub min_confidence: Option<Confidence>,
+    /// `baseline`, as written (relative to `base`).
+    pub baseline: Option<String>,
+    /// `contexts`: the most a finding in each context is reported as.
+    pub contexts: Vec<(Context, Level)>,
 }
 
 /// What the flags say.
@@ -85,9 +103,22 @@ pub struct Settings {
     pub tests: bool,
     /// Findings below this confidence are dropped.
     pub min_confidence: Confidence,
+    /// The most a finding is reported as in each context (`contexts`):
+    /// `None` leaves the rule's level.
+    pub contexts: Vec<(Context, Level)>,
 }
 
 impl Settings {
+    /// The level of a finding at `level` by its rule, in `context`: the
+    /// lower of the two, so that `contexts` only ever relaxes.
+    pub fn level_in(&self, context: Context, level: Level) -> Level {
+        self.contexts
+            .iter()
+            .rev()
+            .find(|(c, _)| *c == context)
+            .map_or(level, |(_, cap)| level.min(*cap))
+    }
+
     /// Whether a path found by walking is skipped by configuration.
     pub fn skips(&self, path: &Path, is_dir: bool) -> bool {
         self.skip.as_ref().is_some_and(|g| {
@@ -181,6 +212,62 @@ pub fn parse_table(value: &Value, at: &str, base: &Path) -> Result<MetaTable, St
             format!("`min-confidence` in {at} must be \"certain\" or \"likely\", not {v}")
         })?);
     }
+    if let Some(v) = table.get("baseline") {
+        out.baseline = Some(
+            v.as_str()
+                .filter(|s| !s.is_empty())
+                .ok_or_else(|| {
+                    format!(
+                        "`baseline` in {at} must be a file name, like `baseline = \"pollguard-baseline.json\"`"
+                    )
+                })?
+                .to_owned(),
+        );
+    }
+    if let Some(v) = table.get("contexts") {
+        out.contexts = contexts(v, at)?;
+    }
+    Ok(out)
+}
+
+fn contexts(v: &Value, at: &str) -> Result<Vec<(Context, Level)>, String> {
+    let inner = format!("`contexts` of {at}");
+    let Some(table) = v.as_table() else {
+        return Err(format!(
+            "{inner} must be a table, like `contexts = {{ test = \"warn\" }}`, not {}",
+            v.type_str()
+        ));
+    };
+    let mut out = Vec::new();
+    for (key, value) in table {
+        let Some(context) = CONTEXT_KEYS
+            .contains(&key.as_str())
+            .then(|| Context::from_name(key))
+            .flatten()
+        else {
+            return Err(unknown_key_in(key, &inner, CONTEXT_KEYS));
+        };
+        let levels = ["deny", "warn", "allow"];
+        let level = match value.as_str() {
+            Some(name) => Level::from_name(name).ok_or_else(|| {
+                match pollguard_analysis::config::closest(name, levels) {
+                    Some(l) => format!(
+                        "unknown level `{name}` for `{key}` in {inner}: did you mean `{l}`?"
+                    ),
+                    None => format!(
+                        "unknown level `{name}` for `{key}` in {inner}: expected `deny`, `warn` or `allow`"
+                    ),
+                }
+            })?,
+            None => {
+                return Err(format!(
+                    "`{key}` in {inner} must be \"deny\", \"warn\" or \"allow\", not {}",
+                    value.type_str()
+                ));
+            }
+        };
+        out.push((context, level));
+    }
     Ok(out)
 }
 
@@ -194,7 +281,9 @@ pub fn build(
     let mut tests = true;
     let mut min_confidence = Confidence::Likely;
     let mut skip_builder: Option<ignore::gitignore::GitignoreBuilder> = None;
+    let mut contexts = Vec::new();
     for table in [workspace, package].into_iter().flatten() {
+        contexts.extend(table.contexts.iter().copied());
         for (key, level) in &table.levels {
             config.set_level(key, *level).map_err(|e| e.0)?;
         }
@@ -248,6 +337,7 @@ pub fn build(
         skip,
         tests,
         min_confidence,
+        contexts,
     })
 }
 
@@ -374,6 +464,29 @@ mod tests {
                 .contains("in both `allow` and `deny`")
         );
         assert!(table("tests = \"yes\"").unwrap_err().contains("`tests`"));
+    }
+
+    #[test]
+    fn context_levels() {
+        assert_eq!(
+            table("[contexts]\ntset = \"warn\"").unwrap_err(),
+            "unknown key `tset` in `contexts` of [x]: did you mean `test`?"
+        );
+        assert_eq!(
+            table("[contexts]\nmain = \"wran\"").unwrap_err(),
+            "unknown level `wran` for `main` in `contexts` of [x]: did you mean `warn`?"
+        );
+        assert!(
+            table("contexts = 1")
+                .unwrap_err()
+                .contains("must be a table")
+        );
+        let ws = table("[contexts]\ntest = \"warn\"\nexample = \"allow\"").unwrap();
+        let s = build(Some(&ws), None, &Flags::default()).unwrap();
+        assert_eq!(s.level_in(Context::Test, Level::Deny), Level::Warn);
+        assert_eq!(s.level_in(Context::Example, Level::Warn), Level::Allow);
+        assert_eq!(s.level_in(Context::Main, Level::Deny), Level::Deny);
+        assert_eq!(s.level_in(Context::Async, Level::Deny), Level::Deny);
     }
 
     #[test]

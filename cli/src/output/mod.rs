@@ -3,7 +3,7 @@
 
 pub mod sarif;
 
-use crate::diag::{Diag, Pos, Problem};
+use crate::diag::{Context, Diag, Pos, Problem};
 use crate::discover::Discovered;
 use crate::scan::ScanResult;
 use codespan_reporting::diagnostic::{Diagnostic, Label, Severity};
@@ -19,6 +19,10 @@ pub struct Report<'a> {
     pub result: &'a ScanResult,
     /// The files' packages and targets.
     pub discovered: &'a Discovered,
+    /// How many findings a baseline left out.
+    pub baselined: usize,
+    /// End human output with the summary table however few findings there are.
+    pub summary: bool,
 }
 
 impl Report<'_> {
@@ -83,7 +87,34 @@ fn codespan_config() -> term::Config {
     }
 }
 
-fn to_codespan(report: &Report<'_>, d: &Diag, file_id: usize) -> Diagnostic<usize> {
+/// The note saying where a finding runs, when that is not a worker thread.
+pub fn context_note(d: &Diag) -> Option<&'static str> {
+    Some(match d.extra.context {
+        Context::Async => return None,
+        Context::Main if d.extra.current_thread => {
+            "this runs in async `main` on a current-thread runtime, where it stalls every task; `contexts.main` in [workspace.metadata.pollguard] sets a level for `main`"
+        }
+        Context::Main => {
+            "this runs in the body of async `main`, on the thread that called `block_on`, not on a worker: it stalls `main` and what it awaits, not the spawned tasks; `contexts.main` in [workspace.metadata.pollguard] sets a level for `main`"
+        }
+        Context::Test => {
+            "this runs in test code: on the current-thread runtime of `#[tokio::test]` it stalls every task of the test; `contexts.test` in [workspace.metadata.pollguard] sets a level for tests"
+        }
+        Context::Example => {
+            "this runs in an example; `contexts.example` in [workspace.metadata.pollguard] sets a level for examples"
+        }
+        Context::Bench => {
+            "this runs in a benchmark, whose timings include the blocking; `contexts.bench` in [workspace.metadata.pollguard] sets a level for benchmarks"
+        }
+    })
+}
+
+fn to_codespan(
+    report: &Report<'_>,
+    d: &Diag,
+    others: &[&Diag],
+    file_id: usize,
+) -> Diagnostic<usize> {
     let severity = if d.severity() == "error" {
         Severity::Error
     } else {
@@ -95,26 +126,60 @@ fn to_codespan(report: &Report<'_>, d: &Diag, file_id: usize) -> Diagnostic<usiz
     if let Some(h) = &d.help {
         notes.push(format!("help: {h}"));
     }
+    if let Some(f) = &d.extra.fix {
+        notes.push(format!(
+            "help: `cargo pollguard --fix` replaces it with `{}`",
+            f.replacement
+        ));
+    }
     for n in report.notes(d) {
         notes.push(format!("note: {n}"));
     }
+    if let Some(c) = context_note(d) {
+        notes.push(format!("note: {c}"));
+    }
+    let mut message = d.message.clone();
+    if !others.is_empty() {
+        message.push_str(&format!(", from {} places", others.len() + 1));
+        let mut sites = String::from("note: the same helper is called at");
+        for o in std::iter::once(&d).chain(others) {
+            sites.push_str(&format!(
+                "\n{}:{}:{}",
+                report.display(o.file),
+                o.start.line,
+                o.start.column
+            ));
+            if !o.extra.item.is_empty() {
+                sites.push_str(&format!(" in `{}`", o.extra.item));
+            }
+            if o.extra.context != Context::Async {
+                sites.push_str(&format!(" ({})", o.extra.context.name()));
+            }
+        }
+        notes.push(sites);
+    }
     Diagnostic::new(severity)
         .with_code(d.kind.code())
-        .with_message(&d.message)
+        .with_message(&message)
         .with_labels(vec![Label::primary(file_id, start..end)])
         .with_notes(notes)
 }
 
-/// Renders diagnostics rustc-style into `out`.
-fn render(report: &Report<'_>, diags: &[&Diag], out: &mut dyn WriteColor) -> std::io::Result<()> {
+/// Renders diagnostics rustc-style into `out`, each with the other call
+/// sites of its group.
+fn render(
+    report: &Report<'_>,
+    diags: &[(&Diag, Vec<&Diag>)],
+    out: &mut dyn WriteColor,
+) -> std::io::Result<()> {
     let mut files = SimpleFiles::new();
     let mut ids = std::collections::HashMap::new();
     let config = codespan_config();
-    for d in diags {
+    for (d, others) in diags {
         let id = *ids
             .entry(d.file)
             .or_insert_with(|| files.add(report.display(d.file).to_owned(), report.text(d.file)));
-        let diag = to_codespan(report, d, id);
+        let diag = to_codespan(report, d, others, id);
         term::emit(out, &config, &files, &diag).map_err(std::io::Error::other)?;
     }
     Ok(())
@@ -127,7 +192,7 @@ pub fn rendered(report: &Report<'_>, d: &Diag, ansi: bool) -> String {
     } else {
         Buffer::no_color()
     };
-    let _ = render(report, &[d], &mut buf);
+    let _ = render(report, &[(d, Vec::new())], &mut buf);
     String::from_utf8_lossy(buf.as_slice()).into_owned()
 }
 
@@ -135,22 +200,39 @@ pub fn rendered(report: &Report<'_>, d: &Diag, ansi: bool) -> String {
 pub fn human(report: &Report<'_>, color: ColorChoice) -> std::io::Result<()> {
     let mut out = StandardStream::stdout(color);
     let diags: Vec<&Diag> = report.result.diags.iter().collect();
-    render(report, &diags, &mut out)?;
+    render(
+        report,
+        &crate::summary::grouped(&report.result.diags),
+        &mut out,
+    )?;
+    if report.summary || diags.len() > crate::summary::SCREENFUL {
+        write!(
+            out,
+            "{}",
+            crate::summary::table(report.discovered, report.result, report.baselined)
+        )?;
+    }
     out.flush()?;
     let errors = diags.iter().filter(|d| d.severity() == "error").count();
     let warnings = diags.len() - errors;
     let mut with: Vec<usize> = diags.iter().map(|d| d.file).collect();
     with.dedup();
+    let scanned = report.discovered.files.len();
+    let baselined = if report.baselined > 0 {
+        format!(", {} baselined", report.baselined)
+    } else {
+        String::new()
+    };
     eprintln!(
-        "pollguard: {} {}, {} {} in {} {} ({} {} scanned)",
+        "pollguard: {} {}, {} {} in {} {} ({} {} scanned{baselined})",
         errors,
         plural(errors, "error", "errors"),
         warnings,
         plural(warnings, "warning", "warnings"),
         with.len(),
         plural(with.len(), "file", "files"),
-        report.result.files.len(),
-        plural(report.result.files.len(), "file", "files"),
+        scanned,
+        plural(scanned, "file", "files"),
     );
     Ok(())
 }
@@ -191,6 +273,17 @@ pub fn json_value(report: &Report<'_>, d: &Diag) -> Value {
             }
             step
         }).collect::<Vec<_>>(),
+        "context": d.extra.context.name(),
+        "item": d.extra.item,
+        "fingerprint": d.extra.fingerprint,
+        "group": d.extra.group,
+        "fix": d.extra.fix.as_ref().map(|f| json!({
+            "line": f.start.line,
+            "column": f.start.column,
+            "end_line": f.end.line,
+            "end_column": f.end.column,
+            "replacement": f.replacement,
+        })),
     })
 }
 
@@ -245,9 +338,11 @@ pub fn github(report: &Report<'_>, out: &mut dyn Write) -> std::io::Result<()> {
 /// `cargo pollguard --message-format json` as its check command.
 pub fn cargo_json(report: &Report<'_>, ansi: bool, out: &mut dyn Write) -> std::io::Result<()> {
     for d in &report.result.diags {
-        let file = &report.discovered.files[d.file];
-        let package = &report.discovered.packages[file.package];
-        let target = package.targets.get(file.target);
+        // The baseline file (stale entries) is not a source file: its
+        // messages go under the workspace's first package.
+        let file = report.discovered.files.get(d.file);
+        let package = &report.discovered.packages[file.map_or(0, |f| f.package)];
+        let target = file.and_then(|f| package.targets.get(f.target));
         let text = report.text(d.file);
         let byte_start = byte_offset(text, d.start);
         let byte_end = byte_offset(text, d.end).max(byte_start);
@@ -271,8 +366,14 @@ pub fn cargo_json(report: &Report<'_>, ansi: bool, out: &mut dyn Write) -> std::
         if let Some(h) = &d.help {
             children.push(child("help", h));
         }
+        if let Some(f) = &d.extra.fix {
+            children.push(suggestion(report, d, f));
+        }
         for n in report.notes(d) {
             children.push(child("note", &n));
+        }
+        if let Some(c) = context_note(d) {
+            children.push(child("note", c));
         }
         let message = json!({
             "$message_type": "diagnostic",
@@ -301,7 +402,10 @@ pub fn cargo_json(report: &Report<'_>, ansi: bool, out: &mut dyn Write) -> std::
             "kind": [target.map_or("lib", |t| t.kind.as_str())],
             "crate_types": [crate_type(target.map_or("lib", |t| t.kind.as_str()))],
             "name": target.map_or(package.name.as_str(), |t| t.name.as_str()),
-            "src_path": target.map_or(file.path.clone(), |t| t.src_path.clone()),
+            "src_path": target.map_or_else(
+                || file.map_or_else(|| report.discovered.base.clone(), |f| f.path.clone()),
+                |t| t.src_path.clone()
+            ),
             "edition": target.map_or("2021", |t| t.edition.as_str()),
             "doc": true,
             "doctest": false,
@@ -330,6 +434,56 @@ fn crate_type(kind: &str) -> &str {
         "proc-macro" => "proc-macro",
         _ => "bin",
     }
+}
+
+/// A rustc-style `help` child carrying a machine-applicable suggestion,
+/// which rust-analyzer offers as a quick fix and `cargo fix`-like tools apply.
+fn suggestion(report: &Report<'_>, d: &Diag, f: &crate::diag::Fix) -> Value {
+    let text = report.text(d.file);
+    let byte_start = byte_offset(text, f.start);
+    let byte_end = byte_offset(text, f.end).max(byte_start);
+    let lines: Vec<Value> = text
+        .lines()
+        .enumerate()
+        .skip(f.start.line.saturating_sub(1))
+        .take(f.end.line.saturating_sub(f.start.line) + 1)
+        .map(|(i, l)| {
+            let hs = if i + 1 == f.start.line {
+                f.start.column
+            } else {
+                1
+            };
+            let he = if i + 1 == f.end.line {
+                f.end.column
+            } else {
+                l.chars().count() + 1
+            };
+            json!({"text": l, "highlight_start": hs, "highlight_end": he})
+        })
+        .collect();
+    json!({
+        "$message_type": "diagnostic",
+        "message": "use the async version and `.await` it",
+        "code": null,
+        "level": "help",
+        "spans": [{
+            "file_name": report.display(d.file),
+            "byte_start": byte_start,
+            "byte_end": byte_end,
+            "line_start": f.start.line,
+            "line_end": f.end.line,
+            "column_start": f.start.column,
+            "column_end": f.end.column,
+            "is_primary": true,
+            "text": lines,
+            "label": null,
+            "suggested_replacement": f.replacement,
+            "suggestion_applicability": "MachineApplicable",
+            "expansion": null,
+        }],
+        "children": [],
+        "rendered": null,
+    })
 }
 
 fn child(level: &str, message: &str) -> Value {

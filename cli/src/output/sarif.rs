@@ -90,6 +90,9 @@ fn result(report: &Report<'_>, d: &Diag, kinds: &[Kind]) -> Value {
     for n in &d.notes {
         text.push_str(&format!("\nnote: {n}"));
     }
+    if let Some(c) = super::context_note(d) {
+        text.push_str(&format!("\nnote: {c}"));
+    }
     let related: Vec<Value> = d
         .chain
         .iter()
@@ -121,8 +124,17 @@ fn result(report: &Report<'_>, d: &Diag, kinds: &[Kind]) -> Value {
                 }
             }
         }],
-        "properties": {"confidence": d.confidence.name(), "category": d.kind.category()},
+        "partialFingerprints": {"pollguard/v1": d.extra.fingerprint},
+        "properties": {
+            "confidence": d.confidence.name(),
+            "category": d.kind.category(),
+            "context": d.extra.context.name(),
+        },
     });
+    if let Some(g) = &d.extra.group {
+        r["properties"]["group"] = json!(g);
+    }
+
     if let Some(c) = &d.call {
         r["properties"]["call"] = json!(c);
     }
