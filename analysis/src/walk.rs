@@ -1071,6 +1071,10 @@ impl<'a> Walker<'a> {
         }
         match self.ctx {
             Ctx::Offloaded => {}
+            // A helper's guess would become a certain finding at every
+            // async call site: only calls the walker is sure of make a sync
+            // fn blocking (an untyped `.send()` may be an unbounded channel's).
+            Ctx::Sync if confidence == Confidence::Likely => {}
             Ctx::Sync => {
                 if let Some(i) = self.current_fn {
                     if !self.allows.iter().any(|(a, _)| a.covers(rule)) {
