@@ -7,12 +7,13 @@
 use crate::diag::Errors;
 use pollguard_analysis::{Config, ExtraBlocking, Level};
 use proc_macro2::{Span, TokenStream};
+use syn::ext::IdentExt;
 use syn::parse::{ParseStream, Parser};
 use syn::punctuated::Punctuated;
 use syn::{Ident, LitBool, LitStr, Token};
 
 const EXPECTED: &str = "expected `warn`, `allow(..)`, `deny(..)`, `blocking(\"path\")`, \
-                        `offload(\"path\")`, `budget = \"20ms\"` or `watchdog = false`";
+                        `offload(\"path\")`, `budget = \"20ms\"`, `watchdog = false` or `crate = path`";
 
 /// What the attribute was asked to do.
 #[derive(Debug)]
@@ -25,6 +26,20 @@ pub(crate) struct Args {
     pub(crate) watchdog: bool,
     /// The watchdog budget in nanoseconds; 0 means the runtime's default.
     pub(crate) budget_ns: u64,
+    /// `crate = pg`: the path of the `pollguard` crate, for a user who renamed
+    /// the dependency or reaches it through a re-export; `None` for
+    /// `::pollguard`.
+    pub(crate) krate: Option<TokenStream>,
+}
+
+impl Args {
+    /// The path that generated code names the facade by.
+    pub(crate) fn krate(&self) -> TokenStream {
+        match &self.krate {
+            Some(path) => path.clone(),
+            None => quote::quote!(::pollguard),
+        }
+    }
 }
 
 /// One element of `allow(..)` / `deny(..)` / `warn(..)`: a category or rule
@@ -61,6 +76,7 @@ pub(crate) fn parse(args: TokenStream) -> Result<Args, syn::Error> {
         warn_all: false,
         watchdog: true,
         budget_ns: 0,
+        krate: None,
     };
     let mut errors = Errors::default();
     let parser = |input: ParseStream<'_>| {
@@ -71,6 +87,9 @@ pub(crate) fn parse(args: TokenStream) -> Result<Args, syn::Error> {
                 syn::parenthesized!(content in input);
                 let keys = Punctuated::<Key, Token![,]>::parse_terminated(&content)?;
                 list_arg(&mut out, &mut errors, &name, keys);
+            } else if input.peek(Token![=]) && name == "crate" {
+                input.parse::<Token![=]>()?;
+                crate_arg(&mut out, &mut errors, input)?;
             } else if input.peek(Token![=]) {
                 input.parse::<Token![=]>()?;
                 let value: syn::Lit = input.parse()?;
@@ -206,6 +225,35 @@ fn path_arg(errors: &mut Errors, name: &Ident, key: &Key) -> Option<String> {
     }
 }
 
+/// `crate = pg`, `crate = ::pg`, `crate = my::reexport` or, as serde and
+/// tokio spell it, `crate = "pg"`.
+fn crate_arg(out: &mut Args, errors: &mut Errors, input: ParseStream<'_>) -> syn::Result<()> {
+    let path = if input.peek(LitStr) {
+        let s: LitStr = input.parse()?;
+        match s.parse_with(syn::Path::parse_mod_style) {
+            Ok(path) => path,
+            Err(_) => {
+                errors.push(syn::Error::new(
+                    s.span(),
+                    format!(
+                        "`crate` takes the path of the `pollguard` crate, like `crate = pg`: `{}` is not a path",
+                        s.value()
+                    ),
+                ));
+                return Ok(());
+            }
+        }
+    } else if input.peek(Token![::]) || input.peek(syn::Ident::peek_any) {
+        input.call(syn::Path::parse_mod_style)?
+    } else {
+        return Err(input.error(
+            "`crate` takes the path of the `pollguard` crate as your Cargo.toml names it, like `crate = pg`",
+        ));
+    };
+    out.krate = Some(quote::ToTokens::to_token_stream(&path));
+    Ok(())
+}
+
 fn value_arg(out: &mut Args, errors: &mut Errors, name: &Ident, value: &syn::Lit) {
     match (name.to_string().as_str(), value) {
         ("watchdog", syn::Lit::Bool(LitBool { value, .. })) => out.watchdog = *value,
@@ -309,6 +357,27 @@ mod tests {
         assert_eq!(args.config.extra_blocking[0].path, "legacy::fetch");
         let lock = pollguard_analysis::Rule::find("sync-lock").unwrap();
         assert_eq!(args.config.level(lock), Level::Deny);
+        assert_eq!(args.krate().to_string(), ":: pollguard");
+    }
+
+    #[test]
+    fn crate_paths() {
+        for (arg, path) in [
+            (quote!(crate = pg), "pg"),
+            (quote!(crate = ::pg), ":: pg"),
+            (quote!(crate = my::reexport), "my :: reexport"),
+            (quote!(crate = "pg"), "pg"),
+            (
+                quote!(warn, crate = "::my::pg", watchdog = false),
+                ":: my :: pg",
+            ),
+        ] {
+            assert_eq!(parse(arg).unwrap().krate().to_string(), path);
+        }
+        for bad in [quote!(crate = "not a path"), quote!(crate = 3)] {
+            let err = parse(bad).unwrap_err().to_string();
+            assert!(err.starts_with("`crate` takes the path"), "{err}");
+        }
     }
 
     #[test]

@@ -84,7 +84,7 @@ pub(crate) fn warning(f: &Finding) -> TokenStream {
             #[deprecated(note = #note)]
             #[allow(non_upper_case_globals)]
             const blocking_call: () = ();
-            let _ = blocking_call;
+            let () = blocking_call;
         }
     }
 }

@@ -4,7 +4,7 @@
 //! rustc keeps type-checking it and the IDE keeps completing inside it.
 
 use crate::diag::{self, Errors};
-use crate::{args, strip, watchdog};
+use crate::{args, rename, strip, watchdog};
 use pollguard_analysis::{Options, analyze_item, check_hatch, transitive};
 use proc_macro2::{Delimiter, Span, TokenStream, TokenTree};
 use quote::{ToTokens, quote, quote_spanned};
@@ -32,6 +32,10 @@ pub(crate) fn no_blocking(args: TokenStream, input: TokenStream) -> TokenStream 
     };
     if let Err(e) = check_target(&item) {
         errors.push(e);
+    }
+    let renamed = args.as_ref().and_then(rename::Renamed::new);
+    if let Some(r) = &renamed {
+        r.for_analysis(&mut item);
     }
     let mut warnings = TokenStream::new();
     if let (Some(args), true) = (&args, errors.is_empty()) {
@@ -68,10 +72,13 @@ pub(crate) fn no_blocking(args: TokenStream, input: TokenStream) -> TokenStream 
         }
         // The watchdog is only worth its expansion in code that compiles.
         if errors.is_empty() && args.watchdog {
-            watchdog::wrap(&mut item, args.budget_ns);
+            watchdog::wrap(&mut item, &args.krate(), args.budget_ns);
         }
     }
     strip::hatches(&mut item);
+    if let Some(r) = &renamed {
+        r.for_output(&mut item);
+    }
     let mut out = TokenStream::new();
     if warnings.is_empty() {
         item.to_tokens(&mut out);
@@ -116,7 +123,7 @@ fn unchanged(input: &TokenStream, item: &Item, args: &args::Args) -> Option<Toke
         return None;
     }
     let name = f.sig.ident.to_string();
-    let wrapped = watchdog::async_body(&f.sig, body.stream(), &name, args.budget_ns);
+    let wrapped = watchdog::async_body(&f.sig, body.stream(), &name, &args.krate(), args.budget_ns);
     let mut group = proc_macro2::Group::new(Delimiter::Brace, wrapped);
     group.set_span(body.span());
     tokens.push(TokenTree::Group(group));

@@ -14,6 +14,7 @@
 mod args;
 mod diag;
 mod expand;
+mod rename;
 mod strip;
 mod watchdog;
 
@@ -58,6 +59,11 @@ use proc_macro::TokenStream;
 /// - `budget = "20ms"`: the runtime watchdog's budget for each poll of this
 ///   fn (default: the runtime's, 100 ms unless configured).
 /// - `watchdog = false`: no runtime watchdog, only the compile-time check.
+/// - `crate = pg`: the path of the `pollguard` crate, when your Cargo.toml
+///   renames it (`pg = { package = "pollguard", .. }`) or you reach it through
+///   a re-export; the generated code names `::pollguard` otherwise. Write
+///   the hatches as `#[pg::allow_blocking(..)]` then, and declared blocking
+///   fns as `#[pg::blocking]`.
 ///
 /// # Runtime watchdog
 ///

@@ -1,4 +1,5 @@
-//! Wrapping async bodies in the runtime watchdog (`::pollguard::__private`).
+//! Wrapping async bodies in the runtime watchdog (`::pollguard::__private`, or
+//! the path given with `crate = ..`).
 //!
 //! The static check cannot see a blocking call behind a helper in another
 //! module or crate; the watchdog sees it when the code runs, in debug builds.
@@ -16,11 +17,11 @@ use syn::{Block, Expr, ImplItem, Item, ReturnType, Signature, Stmt, TraitItem, T
 /// Wraps every async fn body in `item`, and the async bodies that
 /// `#[async_trait]` and `#[tokio::main]` / `#[tokio::test]` leave in sync fns
 /// when they expanded first.
-pub(crate) fn wrap(item: &mut Item, budget_ns: u64) {
+pub(crate) fn wrap(item: &mut Item, krate: &TokenStream, budget_ns: u64) {
     match item {
         Item::Fn(f) if !has_hatch(&f.attrs) => {
             let name = f.sig.ident.to_string();
-            wrap_fn(&f.sig, &mut f.block, &name, budget_ns);
+            wrap_fn(&f.sig, &mut f.block, &name, krate, budget_ns);
         }
         Item::Impl(i) => {
             if has_hatch(&i.attrs) {
@@ -31,7 +32,7 @@ pub(crate) fn wrap(item: &mut Item, budget_ns: u64) {
                 if let ImplItem::Fn(f) = it {
                     if !has_hatch(&f.attrs) {
                         let name = format!("{owner}::{}", f.sig.ident);
-                        wrap_fn(&f.sig, &mut f.block, &name, budget_ns);
+                        wrap_fn(&f.sig, &mut f.block, &name, krate, budget_ns);
                     }
                 }
             }
@@ -45,7 +46,7 @@ pub(crate) fn wrap(item: &mut Item, budget_ns: u64) {
                 if let TraitItem::Fn(f) = it {
                     if let (Some(block), false) = (&mut f.default, has_hatch(&f.attrs)) {
                         let name = format!("{owner}::{}", f.sig.ident);
-                        wrap_fn(&f.sig, block, &name, budget_ns);
+                        wrap_fn(&f.sig, block, &name, krate, budget_ns);
                     }
                 }
             }
@@ -56,7 +57,7 @@ pub(crate) fn wrap(item: &mut Item, budget_ns: u64) {
             }
             if let Some((_, items)) = &mut m.content {
                 for it in items {
-                    wrap(it, budget_ns);
+                    wrap(it, krate, budget_ns);
                 }
             }
         }
@@ -85,6 +86,7 @@ pub(crate) fn async_body(
     sig: &Signature,
     body: TokenStream,
     name: &str,
+    krate: &TokenStream,
     budget_ns: u64,
 ) -> TokenStream {
     // The output type guides inference inside the moved body (`?` needs
@@ -94,7 +96,7 @@ pub(crate) fn async_body(
         ReturnType::Type(_, ty) if nameable(ty.to_token_stream()) => Some(ty.to_token_stream()),
         ReturnType::Type(..) => None,
     };
-    let watch = watch_call(output, &site(sig, name, budget_ns));
+    let watch = watch_call(krate, output, &site(sig, name, krate, budget_ns));
     let fut = Ident::new("__pg_fut", Span::mixed_site());
     quote! {
         let #fut = async move { #body };
@@ -104,11 +106,11 @@ pub(crate) fn async_body(
     }
 }
 
-fn wrap_fn(sig: &Signature, block: &mut Block, name: &str, budget_ns: u64) {
+fn wrap_fn(sig: &Signature, block: &mut Block, name: &str, krate: &TokenStream, budget_ns: u64) {
     crate::strip::block(block);
     if sig.asyncness.is_some() {
         let stmts = &block.stmts;
-        let body = async_body(sig, quote!(#(#stmts)*), name, budget_ns);
+        let body = async_body(sig, quote!(#(#stmts)*), name, krate, budget_ns);
         block.stmts = vec![Stmt::Expr(Expr::Verbatim(body), None)];
         return;
     }
@@ -117,7 +119,7 @@ fn wrap_fn(sig: &Signature, block: &mut Block, name: &str, budget_ns: u64) {
     let last = block.stmts.len().saturating_sub(1);
     for (i, stmt) in block.stmts.iter_mut().enumerate() {
         if let Some(fut) = expanded_body(stmt, i == last) {
-            let watch = watch_call(None, &site(sig, name, budget_ns));
+            let watch = watch_call(krate, None, &site(sig, name, krate, budget_ns));
             let inner = std::mem::replace(fut, Expr::Verbatim(TokenStream::new()));
             let v = Ident::new("__pg_fut", Span::mixed_site());
             *fut = Expr::Verbatim(quote! {{
@@ -165,23 +167,23 @@ fn expanded_body(stmt: &mut Stmt, is_tail: bool) -> Option<&mut Expr> {
 /// The watch call. The `Site` is a constant expression behind `&`, so rustc
 /// promotes it to an anonymous `'static` allocation: no item per fn, unlike
 /// a `static` (measured: 0.03–0.05 s less on a crate of 500 fns, debug).
-fn watch_call(output: Option<TokenStream>, site: &TokenStream) -> TokenStream {
+fn watch_call(krate: &TokenStream, output: Option<TokenStream>, site: &TokenStream) -> TokenStream {
     let fut = Ident::new("__pg_fut", Span::mixed_site());
     let turbofish = output.map(|o| quote!(::<#o, _>));
     quote! {
-        ::pollguard::__private::watch_fn #turbofish (#fut, &#site)
+        #krate::__private::watch_fn #turbofish (#fut, &#site)
     }
 }
 
 /// The `Site` naming the fn and its place: `file!()`, `line!()` and
 /// `column!()` carry the fn name's span, so they give the user's location.
-fn site(sig: &Signature, name: &str, budget_ns: u64) -> TokenStream {
+fn site(sig: &Signature, name: &str, krate: &TokenStream, budget_ns: u64) -> TokenStream {
     let at = sig.ident.span();
     let file = quote_spanned!(at=> ::core::file!());
     let line = quote_spanned!(at=> ::core::line!());
     let column = quote_spanned!(at=> ::core::column!());
     quote! {
-        ::pollguard::__private::Site {
+        #krate::__private::Site {
             name: #name,
             file: #file,
             line: #line,

@@ -168,14 +168,21 @@ impl<F: Future> Future for Watch<F> {
 
     #[inline]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
-        // SAFETY: `Pin<P>` is `repr(transparent)` over `P`. `inner` is structurally pinned (as
-        // `pin_project!` declares it): it is only ever reached through this pinned projection,
-        // never moved. Transmutes instead of `project()` and `Pin::new_unchecked`, which are
-        // generic fns: with one instance each per watched future type, they showed in the
-        // compile time of crates with many `#[no_blocking]` fns.
-        let this: &mut Self = unsafe { core::mem::transmute(self) };
+        // Transmutes instead of `project()` and `Pin::new_unchecked`, which are generic fns:
+        // with one instance each per watched future type, they showed in the compile time of
+        // crates with many `#[no_blocking]` fns. Both types are named so that a change to a
+        // field's type cannot silently change what is transmuted.
+        //
+        // SAFETY: `Pin<P>` is `repr(transparent)` over `P`, so `Pin<&mut Self>` and `&mut Self`
+        // have the same layout. Unpinning is sound because nothing below moves out of `this`:
+        // `meta` is only read, and `inner` is only reached through the pinned reference made
+        // next. `Watch` has no `Drop` impl and is `Unpin` only when `F` is (`pin_project!`).
+        let this = unsafe { core::mem::transmute::<Pin<&mut Self>, &mut Self>(self) };
         let meta: &Meta = &this.meta;
-        let inner: Pin<&mut F> = unsafe { core::mem::transmute(&mut this.inner) };
+        // SAFETY: `Pin<&mut F>` is `repr(transparent)` over `&mut F`. `inner` is structurally
+        // pinned (as `pin_project!` declares it): `self` was pinned, so `inner` never moves
+        // again, and this is the only place that reaches it mutably.
+        let inner = unsafe { core::mem::transmute::<&mut F, Pin<&mut F>>(&mut this.inner) };
         if !ENABLED {
             return inner.poll(cx);
         }

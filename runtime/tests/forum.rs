@@ -100,6 +100,11 @@ fn the_blocking_forum_program_is_reported_task_by_task() {
                 .filter(|r| r.name() == Some(name) && r.is_stuck())
                 .collect();
             assert_eq!(stuck.len(), 1, "{name}: {reports:#?}");
+            // A release build (`release-watchdog`) has no line tables to name the frame by,
+            // unless its profile asks for debug info.
+            if !cfg!(debug_assertions) {
+                continue;
+            }
             let frame = stuck[0].blocking_frame().expect("a user frame");
             assert!(frame.file.as_deref().unwrap().ends_with("tests/forum.rs"));
             assert!(

@@ -3,6 +3,7 @@
 #![cfg(any(debug_assertions, feature = "release-watchdog"))]
 
 use std::sync::Mutex;
+#[cfg(debug_assertions)]
 use std::time::Duration;
 
 use pollguard_runtime::__private::{Site, watch_fn};
@@ -14,11 +15,15 @@ fn record(r: &Report) {
     REPORTS.lock().unwrap().push(r.clone());
 }
 
+// The attribute wraps under the user's `cfg(debug_assertions)`, whatever the runtime's
+// `release-watchdog` says: these three are debug-only, as what they copy is.
+#[cfg(debug_assertions)]
 async fn helper_that_blocks() {
     std::thread::sleep(Duration::from_millis(300));
 }
 
 /// What the attribute generates, roughly, for `#[no_blocking(budget = "50ms")] async fn handler`.
+#[cfg(debug_assertions)]
 async fn handler() -> u32 {
     let __fut = async move {
         helper_that_blocks().await;
@@ -36,6 +41,7 @@ async fn handler() -> u32 {
     __fut.await
 }
 
+#[cfg(debug_assertions)]
 #[test]
 fn the_attribute_entry_point_watches_with_the_site() {
     let rt = tokio::runtime::Builder::new_current_thread()

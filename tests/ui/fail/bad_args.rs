@@ -17,4 +17,7 @@ async fn e() {}
 #[pollguard::no_blocking(allow())]
 async fn f() {}
 
+#[pollguard::no_blocking(crate = "pollguard 2")]
+async fn g() {}
+
 fn main() {}
