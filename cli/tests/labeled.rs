@@ -9,46 +9,11 @@
 
 use assert_cmd::Command;
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-#[derive(Default, Clone, Copy)]
-struct Counts {
-    found: usize,
-    missed: usize,
-    false_pos: usize,
-    traps: usize,
-}
-
-enum Label {
-    Hit(String),
-    Miss(String),
-    Fp(String),
-    Ok(String),
-}
-
-fn labels(line: &str) -> Vec<Label> {
-    let Some((_, marks)) = line.split_once("//~") else {
-        return Vec::new();
-    };
-    marks
-        .split(',')
-        .map(str::trim)
-        .filter(|m| !m.is_empty())
-        .map(|m| {
-            let inner = |p: &str| m[p.len()..m.len() - 1].to_owned();
-            if m.starts_with("miss(") {
-                Label::Miss(inner("miss("))
-            } else if m.starts_with("fp(") {
-                Label::Fp(inner("fp("))
-            } else if m.starts_with("ok(") {
-                Label::Ok(inner("ok("))
-            } else {
-                Label::Hit(m.to_owned())
-            }
-        })
-        .collect()
-}
+#[path = "../../analysis/tests/common/labels.rs"]
+mod labels;
+use labels::{Counts, Label, labels, row};
 
 fn rs_files(dir: &Path, out: &mut Vec<PathBuf>) {
     let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
@@ -175,28 +140,6 @@ fn measure(set: &Path) -> (String, Vec<String>) {
     }
     row(&mut table, "**all**", &total);
     (table, mismatches)
-}
-
-fn row(table: &mut String, cat: &str, c: &Counts) {
-    let pct = |n: usize, d: usize| {
-        if d == 0 {
-            "n/a".to_owned()
-        } else {
-            format!("{:.0}%", 100.0 * n as f64 / d as f64)
-        }
-    };
-    writeln!(
-        table,
-        "| {cat} | {} | {} | {} | {} | {} | {} | {} |",
-        c.found + c.missed,
-        c.found,
-        c.missed,
-        c.false_pos,
-        c.traps,
-        pct(c.found, c.found + c.missed),
-        pct(c.found, c.found + c.false_pos),
-    )
-    .unwrap();
 }
 
 fn tests_dir() -> PathBuf {

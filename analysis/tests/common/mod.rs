@@ -14,47 +14,10 @@
 
 use pollguard_analysis::{Category, Config, Level, Options, analyze_file};
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
 use std::path::Path;
 
-#[derive(Default, Clone, Copy)]
-struct Counts {
-    found: usize,
-    missed: usize,
-    false_pos: usize,
-    traps: usize,
-}
-
-#[derive(Debug, PartialEq, Eq, PartialOrd, Ord, Clone)]
-enum Label {
-    Hit(String),
-    Miss(String),
-    Fp(String),
-    Ok(String),
-}
-
-fn labels(line: &str) -> Vec<Label> {
-    let Some((_, marks)) = line.split_once("//~") else {
-        return Vec::new();
-    };
-    marks
-        .split(',')
-        .map(str::trim)
-        .filter(|m| !m.is_empty())
-        .map(|m| {
-            let inner = |p: &str| m[p.len()..m.len() - 1].to_owned();
-            if m.starts_with("miss(") {
-                Label::Miss(inner("miss("))
-            } else if m.starts_with("fp(") {
-                Label::Fp(inner("fp("))
-            } else if m.starts_with("ok(") {
-                Label::Ok(inner("ok("))
-            } else {
-                Label::Hit(m.to_owned())
-            }
-        })
-        .collect()
-}
+mod labels;
+use labels::{Counts, Label, labels, row};
 
 /// Runs the engine over every file of `tests/<dir>/`, prints recall and
 /// precision per category, and fails on any difference from the labels.
@@ -143,26 +106,4 @@ pub fn measure(dir: &str, min_files: usize) {
         "labels and findings differ:\n{}",
         mismatches.join("\n")
     );
-}
-
-fn row(table: &mut String, cat: &str, c: &Counts) {
-    let pct = |n: usize, d: usize| {
-        if d == 0 {
-            "n/a".to_owned()
-        } else {
-            format!("{:.0}%", 100.0 * n as f64 / d as f64)
-        }
-    };
-    writeln!(
-        table,
-        "| {cat} | {} | {} | {} | {} | {} | {} | {} |",
-        c.found + c.missed,
-        c.found,
-        c.missed,
-        c.false_pos,
-        c.traps,
-        pct(c.found, c.found + c.missed),
-        pct(c.found, c.found + c.false_pos),
-    )
-    .unwrap();
 }
