@@ -11,7 +11,7 @@ use crate::diag::{ChainLoc, Diag, Kind, Pos, Problem};
 use crate::discover::{Discovered, SourceFile};
 use crate::source::{self, Refusal};
 use pollguard_analysis::catalog::{Matcher, OFFLOADERS, Offloader};
-use pollguard_analysis::model::{CrateModel, FileItems, lower_file};
+use pollguard_analysis::model::{CrateModel, FileItems, ModItems, lower_file};
 use pollguard_analysis::transitive::Summaries;
 use pollguard_analysis::{
     Analysis, BlockingCall, CommentAllow, Confidence, Config, FnSummary, Level, LocalCall, Options,
@@ -142,40 +142,54 @@ pub fn analyze_source(text: &str, options: &Options<'_>) -> Outcome {
 /// [`analyze_source`] for a file of a crate whose model was built from all
 /// its files (`None`: the file is a crate of its own).
 pub fn analyze_source_in(text: &str, options: &Options<'_>, model: Option<&CrateModel>) -> Outcome {
-    if let Err(r) = source::check_nesting(text) {
-        return Outcome::Refused(r);
+    let outcome = match parse_checked(text) {
+        Ok(file) => analyse_parsed(&file, text, options, model),
+        Err(o) => *o,
+    };
+    // Spans of this file are dead from here on; free the thread's table.
+    proc_macro2::extra::invalidate_current_thread_spans();
+    outcome
+}
+
+/// Parses a file, never panicking and never recursing too deep; the
+/// outcome to report when it cannot be parsed.
+fn parse_checked(text: &str) -> Result<syn::File, Box<Outcome>> {
+    source::check_nesting(text).map_err(|r| Box::new(Outcome::Refused(r)))?;
+    match std::panic::catch_unwind(AssertUnwindSafe(|| syn::parse_file(text))) {
+        Ok(Ok(file)) => Ok(file),
+        Ok(Err(e)) => Err(Box::new(Outcome::ParseError {
+            pos: pos(e.span().start()),
+            message: e.to_string(),
+        })),
+        Err(payload) => Err(Box::new(Outcome::Panicked(panic_message(payload)))),
     }
+}
+
+/// Analyses a parsed file into owned, span-free results, never panicking.
+fn analyse_parsed(
+    file: &syn::File,
+    text: &str,
+    options: &Options<'_>,
+    model: Option<&CrateModel>,
+) -> Outcome {
     let result = std::panic::catch_unwind(AssertUnwindSafe(|| {
-        let file = match syn::parse_file(text) {
-            Ok(f) => f,
-            Err(e) => {
-                return Outcome::ParseError {
-                    pos: pos(e.span().start()),
-                    message: e.to_string(),
-                };
-            }
-        };
         let analysis = match model {
-            Some(m) => analyze_file_in(&file, options, m),
-            None => analyze_file(&file, options),
+            Some(m) => analyze_file_in(file, options, m),
+            None => analyze_file(file, options),
         };
         let mut owned = own(&analysis);
         owned.comments = comments(text);
         Outcome::Analysed(owned)
     }));
-    // Spans of this file are dead from here on; free the thread's table.
-    proc_macro2::extra::invalidate_current_thread_spans();
-    match result {
-        Ok(outcome) => outcome,
-        Err(payload) => {
-            let msg = payload
-                .downcast_ref::<&str>()
-                .map(|s| (*s).to_owned())
-                .or_else(|| payload.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "unknown panic".to_owned());
-            Outcome::Panicked(msg)
-        }
-    }
+    result.unwrap_or_else(|payload| Outcome::Panicked(panic_message(payload)))
+}
+
+fn panic_message(payload: Box<dyn std::any::Any + Send>) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".to_owned())
 }
 
 fn own_call(c: &LocalCall) -> LocalCall<Pos> {
@@ -413,7 +427,6 @@ fn lower_source(text: &str, offloaders: &HashSet<String>) -> Option<FileItems> {
             .ok()
             .map(|f| lower_file(&f))
     }));
-    proc_macro2::extra::invalidate_current_thread_spans();
     result.ok().flatten()
 }
 
@@ -449,38 +462,36 @@ fn offloader_names(discovered: &Discovered) -> HashSet<String> {
 /// `mod a;` is `a.rs` or `a/mod.rs` beside a `lib.rs`/`main.rs`/`mod.rs`
 /// (else in a folder named after the file), and `#[path = ".."]` is taken
 /// relative to the declaring file's folder. Files no root reaches keep the
-/// path their place in the folders gives them.
-fn tree_module_paths(discovered: &Discovered, items: &[Option<FileItems>]) -> Vec<Vec<String>> {
-    let mut paths: Vec<Vec<String>> = discovered
-        .files
+/// path their place in the folders gives them. `batch` holds whole packages.
+fn tree_module_paths(
+    discovered: &Discovered,
+    batch: &[usize],
+    items: &HashMap<usize, FileItems>,
+    paths: &mut [Vec<String>],
+) {
+    let by_path: HashMap<&std::path::Path, usize> = batch
         .iter()
-        .map(|f| f.module_path.clone())
+        .map(|&i| (discovered.files[i].path.as_path(), i))
         .collect();
-    let by_path: HashMap<&std::path::Path, usize> = discovered
-        .files
+    let mut seen: HashSet<usize> = HashSet::new();
+    let mut stack: Vec<(usize, Vec<String>)> = batch
         .iter()
-        .enumerate()
-        .map(|(i, f)| (f.path.as_path(), i))
-        .collect();
-    let mut seen = vec![false; discovered.files.len()];
-    let mut stack: Vec<(usize, Vec<String>)> = discovered
-        .files
-        .iter()
-        .enumerate()
-        .filter(|(_, f)| {
+        .copied()
+        .filter(|&i| {
+            let f = &discovered.files[i];
             discovered.packages[f.package]
                 .targets
                 .get(f.target)
                 .is_some_and(|t| t.src_path == f.path)
         })
-        .map(|(i, _)| (i, vec!["crate".to_owned()]))
+        .map(|i| (i, vec!["crate".to_owned()]))
         .collect();
     while let Some((i, module)) = stack.pop() {
-        if std::mem::replace(&mut seen[i], true) {
+        if !seen.insert(i) {
             continue;
         }
         paths[i] = module.clone();
-        let Some(it) = &items[i] else { continue };
+        let Some(it) = items.get(&i) else { continue };
         let file = &discovered.files[i].path;
         let dir = file.parent().unwrap_or(std::path::Path::new(""));
         let stem = file.file_stem().and_then(|s| s.to_str()).unwrap_or("");
@@ -490,11 +501,8 @@ fn tree_module_paths(discovered: &Discovered, items: &[Option<FileItems>]) -> Ve
         } else {
             dir.join(stem)
         };
-        let mut pending: Vec<(
-            &pollguard_analysis::model::ModItems,
-            std::path::PathBuf,
-            Vec<String>,
-        )> = vec![(&it.root, children, module)];
+        let mut pending: Vec<(&ModItems, std::path::PathBuf, Vec<String>)> =
+            vec![(&it.root, children, module)];
         while let Some((m, dir_of_children, module)) = pending.pop() {
             for d in &m.mods {
                 let mut child = module.clone();
@@ -519,21 +527,22 @@ fn tree_module_paths(discovered: &Discovered, items: &[Option<FileItems>]) -> Ve
             }
         }
     }
-    paths
 }
 
-/// The crate models of the discovered files: one per (package, crate), built
+/// The crate models of a batch of files: one per (package, crate), built
 /// from every file that belongs to it, and for each file the index of the
 /// model it is analysed with (its first crate's).
 fn crate_models(
     discovered: &Discovered,
-    items: &[Option<FileItems>],
+    batch: &[usize],
+    items: &HashMap<usize, FileItems>,
     module_paths: &[Vec<String>],
-) -> (Vec<CrateModel>, Vec<usize>) {
+) -> (Vec<CrateModel>, HashMap<usize, usize>) {
     let mut ids: HashMap<(usize, &str), usize> = HashMap::new();
     let mut members: Vec<Vec<usize>> = Vec::new();
-    let mut model_of = vec![0; discovered.files.len()];
-    for (i, f) in discovered.files.iter().enumerate() {
+    let mut model_of = HashMap::new();
+    for &i in batch {
+        let f = &discovered.files[i];
         let krates: Vec<&str> = if f.krates.is_empty() {
             vec![""]
         } else {
@@ -547,12 +556,12 @@ fn crate_models(
             }
             members[id].push(i);
             if k == 0 {
-                model_of[i] = id;
+                model_of.insert(i, id);
             }
         }
     }
     let models = members
-        .par_iter()
+        .iter()
         .map(|files| {
             let package = discovered.files[files[0]].package;
             let extra = &discovered.packages[package]
@@ -562,7 +571,7 @@ fn crate_models(
             CrateModel::build(
                 files
                     .iter()
-                    .filter_map(|&i| items[i].as_ref().map(|it| (module_paths[i].as_slice(), it))),
+                    .filter_map(|&i| items.get(&i).map(|it| (module_paths[i].as_slice(), it))),
                 extra,
             )
         })
@@ -570,60 +579,263 @@ fn crate_models(
     (models, model_of)
 }
 
+/// Source bytes read per batch: a batch's syntax trees stay in memory from
+/// the first read to the walk, so this bounds memory on big trees (syn's
+/// trees take some tens of times their source).
+const BATCH_BYTES: u64 = 24 << 20;
+
+/// The discovered files in batches of whole packages (a crate's model
+/// needs all its files), in discovery order, each at most [`BATCH_BYTES`]
+/// of source unless one package alone is bigger.
+fn batches(discovered: &Discovered) -> Vec<Vec<usize>> {
+    let mut by_package: Vec<Vec<usize>> = vec![Vec::new(); discovered.packages.len()];
+    for (i, f) in discovered.files.iter().enumerate() {
+        by_package[f.package].push(i);
+    }
+    let mut out: Vec<Vec<usize>> = Vec::new();
+    let mut size = 0;
+    for files in by_package.into_iter().filter(|f| !f.is_empty()) {
+        let bytes: u64 = files
+            .iter()
+            .map(|&i| std::fs::metadata(&discovered.files[i].path).map_or(0, |m| m.len()))
+            .sum();
+        if out.is_empty() || size + bytes > BATCH_BYTES {
+            out.push(Vec::new());
+            size = 0;
+        }
+        size += bytes;
+        out.last_mut().unwrap_or(&mut Vec::new()).extend(files);
+    }
+    out
+}
+
+/// What every batch shares.
+struct BatchCtx<'a> {
+    discovered: &'a Discovered,
+    threads: usize,
+    names: &'a HashSet<String>,
+    offloaders: &'a HashSet<String>,
+    no_prefilter: bool,
+}
+
+/// What the batches build, indexed by file.
+struct Scanned {
+    texts: Vec<Option<Arc<str>>>,
+    outcomes: Vec<Outcome>,
+    module_paths: Vec<Vec<String>>,
+    models: Vec<CrateModel>,
+    model_of: Vec<usize>,
+}
+
+/// One worker's part of a batch after the first read: each file's text (or
+/// why it could not be read), its items, and for a file that is walked but
+/// could not be parsed, the outcome to report.
+type FirstRead = Vec<(usize, Result<Arc<str>, Refusal>, Option<FileItems>, Option<Outcome>)>;
+
+/// Reads, parses and analyses one batch, each file parsed once: a worker
+/// keeps the trees of the files it will walk (syn's trees cannot leave the
+/// thread that parsed them), hands their items to the main thread, waits
+/// for the crate models, then walks them. Files the pre-filter skips are
+/// only read for their items, with fn bodies skipped.
+fn scan_batch(ctx: &BatchCtx<'_>, batch: &[usize], out: &mut Scanned) -> Result<(), String> {
+    let d = ctx.discovered;
+    // Largest first onto the least loaded worker: the parts finish together.
+    let mut order: Vec<(u64, usize)> = batch
+        .iter()
+        .map(|&i| (std::fs::metadata(&d.files[i].path).map_or(0, |m| m.len()), i))
+        .collect();
+    order.sort_unstable_by(|a, b| b.cmp(a));
+    let workers = ctx.threads.clamp(1, batch.len().max(1));
+    let mut parts: Vec<(u64, Vec<usize>)> = vec![(0, Vec::new()); workers];
+    for (size, i) in order {
+        if let Some(p) = parts.iter_mut().min_by_key(|p| p.0) {
+            p.0 += size;
+            p.1.push(i);
+        }
+    }
+    let (first_tx, first_rx) = std::sync::mpsc::channel::<FirstRead>();
+    let mut go: Vec<std::sync::mpsc::Sender<Arc<Walkable>>> = Vec::new();
+    let mut walkable: Option<Arc<Walkable>> = None;
+    let results: Vec<Vec<(usize, Outcome)>> = std::thread::scope(|scope| {
+        let mut handles = Vec::new();
+        for (_, part) in &parts {
+            let (tx, rx) = std::sync::mpsc::channel::<Arc<Walkable>>();
+            go.push(tx);
+            let first_tx = first_tx.clone();
+            let handle = std::thread::Builder::new()
+                .stack_size(source::STACK_SIZE)
+                .name("pollguard-batch".to_owned())
+                .spawn_scoped(scope, move || worker(ctx, part, first_tx, &rx))
+                .map_err(|e| format!("cannot start worker threads: {e}"));
+            handles.push(handle);
+        }
+        drop(first_tx);
+        // The items of every file of the batch, then the models.
+        let mut items: HashMap<usize, FileItems> = HashMap::new();
+        for read in first_rx.iter() {
+            for (i, text, it, failed) in read {
+                match text {
+                    Ok(t) => out.texts[i] = Some(t),
+                    Err(r) => out.outcomes[i] = Outcome::Refused(r),
+                }
+                if let Some(o) = failed {
+                    out.outcomes[i] = o;
+                }
+                if let Some(it) = it {
+                    items.insert(i, it);
+                }
+            }
+        }
+        tree_module_paths(d, batch, &items, &mut out.module_paths);
+        let (models, model_of) = crate_models(d, batch, &items, &out.module_paths);
+        drop(items);
+        let w = Arc::new(Walkable {
+            module_paths: batch
+                .iter()
+                .map(|&i| (i, out.module_paths[i].clone()))
+                .collect(),
+            model_of,
+            models,
+        });
+        for tx in &go {
+            let _ = tx.send(Arc::clone(&w));
+        }
+        walkable = Some(w);
+        handles
+            .into_iter()
+            .map(|h| match h {
+                Ok(h) => h.join().map_err(|_| "a worker thread panicked".to_owned()),
+                Err(e) => Err(e),
+            })
+            .collect::<Result<Vec<_>, String>>()
+    })?;
+    // The workers are done with the models: keep them for files pulled in later.
+    if let Some(w) = walkable.and_then(|w| Arc::try_unwrap(w).ok()) {
+        let base = out.models.len();
+        for (i, m) in w.model_of {
+            out.model_of[i] = base + m;
+        }
+        out.models.extend(w.models);
+    }
+    for (i, o) in results.into_iter().flatten() {
+        out.outcomes[i] = o;
+    }
+    Ok(())
+}
+/// What a worker needs to walk its files: the batch's module paths and
+/// crate models.
+struct Walkable {
+    module_paths: HashMap<usize, Vec<String>>,
+    model_of: HashMap<usize, usize>,
+    models: Vec<CrateModel>,
+}
+
+/// One worker of a batch: the first read of its files, then, once the
+/// models arrive, the walk of the trees it kept.
+fn worker(
+    ctx: &BatchCtx<'_>,
+    part: &[usize],
+    first_tx: std::sync::mpsc::Sender<FirstRead>,
+    go: &std::sync::mpsc::Receiver<Arc<Walkable>>,
+) -> Vec<(usize, Outcome)> {
+    let d = ctx.discovered;
+    let mut kept: Vec<(usize, Arc<str>, syn::File)> = Vec::new();
+    let mut first: FirstRead = Vec::with_capacity(part.len());
+    for &i in part {
+        let text = match source::read(&d.files[i].path) {
+            Ok(t) => Arc::<str>::from(t),
+            Err(r) => {
+                first.push((i, Err(r), None, None));
+                continue;
+            }
+        };
+        if ctx.no_prefilter || mentions(&text, ctx.names) {
+            match parse_checked(&text) {
+                Ok(file) => {
+                    let items = std::panic::catch_unwind(AssertUnwindSafe(|| lower_file(&file))).ok();
+                    first.push((i, Ok(Arc::clone(&text)), items, None));
+                    kept.push((i, text, file));
+                }
+                Err(o) => first.push((i, Ok(text), None, Some(*o))),
+            }
+        } else {
+            let items = lower_source(&text, ctx.offloaders);
+            first.push((i, Ok(text), items, None));
+        }
+    }
+    let _ = first_tx.send(first);
+    // The batch's items are complete once every worker's sender is gone.
+    drop(first_tx);
+    let Ok(w) = go.recv() else {
+        return Vec::new();
+    };
+    let out = kept
+        .iter()
+        .map(|(i, text, file)| {
+            let f = &d.files[*i];
+            let options = Options {
+                config: &d.packages[f.package].settings.config,
+                module_path: w.module_paths.get(i).cloned().unwrap_or_default(),
+            };
+            let model = w.model_of.get(i).and_then(|&m| w.models.get(m));
+            (*i, analyse_parsed(file, text, &options, model))
+        })
+        .collect();
+    drop(kept);
+    // The trees are gone: free this thread's span table.
+    proc_macro2::extra::invalidate_current_thread_spans();
+    out
+}
+
 /// Scans the discovered files.
 pub fn scan(discovered: &Discovered, opts: &ScanOptions) -> Result<ScanResult, String> {
     let pool = pool(opts.threads)?;
     let names = trigger_names(discovered);
     let config_of = |f: &SourceFile| &discovered.packages[f.package].settings.config;
-    // Every file's items first: any file may declare a type, method or
-    // import that another file's code resolves through.
-    type Read = (Result<Arc<str>, Refusal>, Option<FileItems>);
+    // Every file's items first, then the walk: any file may declare a type,
+    // method or import that another file's code resolves through.
     let offloaders = offloader_names(discovered);
-    let read: Vec<Read> = pool.install(|| {
-        discovered
+    let threads = if opts.threads == 0 {
+        std::thread::available_parallelism().map_or(1, usize::from)
+    } else {
+        opts.threads
+    };
+    let ctx = BatchCtx {
+        discovered,
+        threads,
+        names: &names,
+        offloaders: &offloaders,
+        no_prefilter: opts.no_prefilter,
+    };
+    let n = discovered.files.len();
+    let mut scanned = Scanned {
+        texts: vec![None; n],
+        outcomes: (0..n).map(|_| Outcome::Skipped).collect(),
+        module_paths: discovered
             .files
-            .par_iter()
-            .map(|f| match source::read(&f.path) {
-                Ok(t) => {
-                    let items = lower_source(&t, &offloaders);
-                    (Ok(Arc::from(t)), items)
-                }
-                Err(r) => (Err(r), None),
-            })
-            .collect()
-    });
-    let (texts, items): (Vec<_>, Vec<_>) = read.into_iter().unzip();
-    let module_paths = tree_module_paths(discovered, &items);
-    let (models, model_of) = pool.install(|| crate_models(discovered, &items, &module_paths));
-    drop(items);
-    let model = |i: usize| &models[model_of[i]];
-    let mut work: Vec<Work> = pool.install(|| {
-        texts
-            .into_par_iter()
-            .enumerate()
-            .map(|(i, text)| {
-                let f = &discovered.files[i];
-                let text = match text {
-                    Ok(t) => t,
-                    Err(r) => {
-                        return Work {
-                            text: None,
-                            outcome: Outcome::Refused(r),
-                        };
-                    }
-                };
-                let outcome = if opts.no_prefilter || mentions(&text, &names) {
-                    analyse_one(&module_paths[i], &text, config_of(f), model(i))
-                } else {
-                    Outcome::Skipped
-                };
-                Work {
-                    text: Some(text),
-                    outcome,
-                }
-            })
-            .collect()
-    });
+            .iter()
+            .map(|f| f.module_path.clone())
+            .collect(),
+        models: Vec::new(),
+        model_of: vec![usize::MAX; n],
+    };
+    for batch in batches(discovered) {
+        scan_batch(&ctx, &batch, &mut scanned)?;
+    }
+    let Scanned {
+        texts,
+        outcomes,
+        module_paths,
+        models,
+        model_of,
+    } = scanned;
+    let fallback = CrateModel::default();
+    let model = |i: usize| models.get(model_of[i]).unwrap_or(&fallback);
+    let mut work: Vec<Work> = texts
+        .into_iter()
+        .zip(outcomes)
+        .map(|(text, outcome)| Work { text, outcome })
+        .collect();
 
     // A skipped file has no async code and no blocking call, but its sync
     // fns may call a blocking fn of another file and so carry a chain. Parse
