@@ -146,15 +146,15 @@ mod tests {
     #[test]
     fn levels_by_category_and_rule() {
         let mut cfg = Config::new();
-        let lock = Rule::find("sync-lock").unwrap();
-        let open = Rule::find("fs-open").unwrap();
+        let lock = &crate::catalog::SYNC_LOCK;
+        let open = &crate::catalog::FS_OPEN;
         assert_eq!(cfg.level(lock), Level::Allow);
         cfg.set_level("lock", Level::Deny).unwrap();
         assert_eq!(cfg.level(lock), Level::Deny);
         cfg.set_level("fs", Level::Warn).unwrap();
         cfg.set_level("PG112", Level::Allow).unwrap();
         assert_eq!(cfg.level(open), Level::Allow);
-        assert_eq!(cfg.level(Rule::find("fs-call").unwrap()), Level::Warn);
+        assert_eq!(cfg.level(&crate::catalog::FS_CALL), Level::Warn);
     }
 
     #[test]

@@ -149,6 +149,7 @@ impl Kind {
     pub fn all() -> Vec<Kind> {
         RULES
             .iter()
+            .copied()
             .map(Kind::Rule)
             .chain(CLI_RULES.iter().copied())
             .collect()

@@ -501,7 +501,7 @@ mod tests {
         };
         let s = build(Some(&ws), None, &flags).unwrap();
         assert_eq!(
-            s.config.level(Rule::find("sync-lock").unwrap()),
+            s.config.level(&pollguard_analysis::catalog::SYNC_LOCK),
             Level::Warn
         );
         assert_eq!(s.config.extra_blocking.len(), 2);

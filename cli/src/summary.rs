@@ -4,7 +4,7 @@
 use crate::diag::{Context, Diag, Kind};
 use crate::discover::Discovered;
 use crate::scan::ScanResult;
-use pollguard_analysis::Level;
+use pollguard_analysis::{Level, catalog};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
@@ -22,7 +22,7 @@ pub fn assign_groups(result: &mut ScanResult) {
                 "{}#{}",
                 result.files[first.file].display, first.caller
             )),
-            None if rule.code == "PG901" => d.call.clone(),
+            None if rule == &catalog::USER_BLOCKING => d.call.clone(),
             None => None,
         };
     }
