@@ -47,10 +47,15 @@ pub enum Category {
     Custom,
     /// A sync fn of the same workspace that blocks, directly or through other fns.
     Transitive,
+    /// Pollguard's own diagnostics about its annotations and files (a malformed
+    /// escape hatch, a stale baseline entry): no blocking call, so not in
+    /// [`Category::ALL`] and not a key of levels or escape hatches.
+    Pollguard,
 }
 
 impl Category {
-    /// Every category, in catalog order.
+    /// Every category of blocking calls, in catalog order: the keys users
+    /// write in levels and escape hatches. [`Category::Pollguard`] is not one.
     pub const ALL: &'static [Category] = &[
         Category::Sleep,
         Category::Fs,
@@ -87,11 +92,12 @@ impl Category {
             Category::Db => "db",
             Category::Custom => "custom",
             Category::Transitive => "transitive",
+            Category::Pollguard => "pollguard",
         }
     }
 
     /// How bad blocking in this category is for an executor, higher is
-    /// worse, each category its own value: a chain shows the worst call it
+    /// worse, each category of [`Category::ALL`] its own value: a chain shows the worst call it
     /// reaches. A network round trip
     /// or a nested runtime can stall a worker for seconds; a file read or a
     /// short critical section usually for far less.
@@ -111,13 +117,19 @@ impl Category {
             Category::Custom => 3,
             Category::Fs => 2,
             Category::Lock => 1,
-            Category::Transitive => 0,
+            // Neither reaches a blocking call of its own.
+            Category::Transitive | Category::Pollguard => 0,
         }
     }
 
-    /// The category called `name`, if there is one.
+    /// The category of blocking calls called `name`, if there is one.
     pub fn from_name(name: &str) -> Option<Category> {
         Category::ALL.iter().copied().find(|c| c.name() == name)
+    }
+
+    /// Whether its rules report blocking calls: all but [`Category::Pollguard`].
+    pub fn is_blocking(self) -> bool {
+        self != Category::Pollguard
     }
 }
 
@@ -302,6 +314,11 @@ pub struct RuleDoc {
     pub example: &'static str,
     /// Use instead.
     pub instead: &'static str,
+    /// The languages of `example` and `instead`, for their code fences:
+    /// `rust` but for what is not code (a baseline entry, a command).
+    pub langs: [&'static str; 2],
+    /// For a rule reported only when asked, the CLI flag that asks.
+    pub on_request: Option<&'static str>,
 }
 
 /// One entry of the catalog.
@@ -356,19 +373,30 @@ impl Rule {
 
     /// Renders the documentation as Markdown.
     pub fn explain(&self) -> String {
+        let when = match self.doc.on_request {
+            Some(flag) => format!("reported with `{flag}`"),
+            None => format!("{} by default", self.default_level.name()),
+        };
+        let [example_lang, instead_lang] = self.doc.langs;
         format!(
-            "# {code} {name} ({category}, {level} by default)\n\n\
+            "# {code} {name} ({category}, {when})\n\n\
              ## What it does\n{what}\n\n## Why is this bad\n{why}\n\n\
-             ## Example\n```rust\n{example}\n```\n\n## Use instead\n```rust\n{instead}\n```\n",
+             ## Example\n```{example_lang}\n{example}\n```\n\n\
+             ## Use instead\n```{instead_lang}\n{instead}\n```\n",
             code = self.code,
             name = self.name,
             category = self.category,
-            level = self.default_level.name(),
             what = self.doc.what,
             why = self.doc.why,
             example = self.doc.example,
             instead = self.doc.instead,
         )
+    }
+
+    /// The blocking-call rule with this code or name: what levels and escape
+    /// hatches accept. Pollguard's own diagnostics are not among them.
+    pub fn find_blocking(code_or_name: &str) -> Option<&'static Rule> {
+        Rule::find(code_or_name).filter(|r| r.category.is_blocking())
     }
 }
 
@@ -755,6 +783,8 @@ macro_rules! doc {
             why: $why,
             example: $example,
             instead: $instead,
+            langs: ["rust", "rust"],
+            on_request: None,
         }
     };
 }
@@ -1372,7 +1402,72 @@ pub static TRANSITIVE_BLOCKING: Rule = Rule {
     ),
 };
 
-/// Every rule, in code order: the walker asks them in this order.
+/// `PG001` `invalid-allow`.
+pub static INVALID_ALLOW: Rule = Rule {
+    code: "PG001",
+    name: "invalid-allow",
+    category: Category::Pollguard,
+    default_level: Level::Deny,
+    matchers: &[],
+    message: "cannot be honoured: it gives no reason, or names an unknown category or rule",
+    help: "give a reason and known categories: `// pollguard: allow(fs) why this call may block here`",
+    doc: doc!(
+        "Reports an escape hatch that pollguard cannot honour: \
+         `#[pollguard::allow_blocking]` or `// pollguard: allow(..)` without a reason, or \
+         naming a category or rule that does not exist.",
+        "A suppression must tell a reviewer why the call may block; a misspelt category \
+         suppresses nothing.",
+        "async fn load() {\n    // pollguard: allow(fs)\n    let s = std::fs::read_to_string(\"app.toml\");\n}",
+        "async fn load() {\n    // pollguard: allow(fs) read once at startup, before the server accepts connections\n    let s = std::fs::read_to_string(\"app.toml\");\n}",
+    ),
+};
+
+/// `PG002` `unused-allow`.
+pub static UNUSED_ALLOW: Rule = Rule {
+    code: "PG002",
+    name: "unused-allow",
+    category: Category::Pollguard,
+    default_level: Level::Warn,
+    matchers: &[],
+    message: "suppresses nothing",
+    help: "remove the escape hatch",
+    doc: RuleDoc {
+        on_request: Some("--report-unused-allows"),
+        ..doc!(
+            "Reports an escape hatch (attribute or comment) that suppressed no finding.",
+            "Stale suppressions hide the next blocking call written under them.",
+            "async fn tick() {\n    // pollguard: allow(sleep) rate limit\n    tokio::time::sleep(d).await;\n}",
+            "async fn tick() {\n    tokio::time::sleep(d).await;\n}",
+        )
+    },
+};
+
+/// `PG003` `stale-baseline`.
+pub static STALE_BASELINE: Rule = Rule {
+    code: "PG003",
+    name: "stale-baseline",
+    category: Category::Pollguard,
+    default_level: Level::Warn,
+    matchers: &[],
+    message: "matches no finding any more",
+    help: "remove the entry: `cargo pollguard --write-baseline` rewrites the file without it",
+    doc: RuleDoc {
+        langs: ["json", "sh"],
+        on_request: Some("--report-stale-baseline"),
+        ..doc!(
+            "Reports an entry of the baseline file whose finding no longer exists: the call was \
+             fixed, moved to another fn or removed.",
+            "A stale entry would hide the next identical call written in the same fn; removing \
+             entries as code is fixed makes the baseline shrink to nothing.",
+            "{\"fingerprint\": \"..\", \"rule\": \"PG101\", \"file\": \"src/main.rs\", \"item\": \
+             \"main\", \"code\": \"std::thread::sleep(d)\", \"occurrence\": 0}",
+            "cargo pollguard --write-baseline",
+        )
+    },
+};
+
+/// Every rule: the blocking calls in code order (the walker asks them in
+/// this order), then pollguard's own diagnostics, which the CLI reports.
 pub static RULES: &[&Rule] = &[
     &THREAD_SLEEP,
     &FS_CALL,
@@ -1394,6 +1489,9 @@ pub static RULES: &[&Rule] = &[
     &SYNC_DB,
     &USER_BLOCKING,
     &TRANSITIVE_BLOCKING,
+    &INVALID_ALLOW,
+    &UNUSED_ALLOW,
+    &STALE_BASELINE,
 ];
 
 #[cfg(test)]
@@ -1444,6 +1542,19 @@ mod tests {
             );
             assert_eq!(Category::from_name(cat.name()), Some(*cat));
         }
+    }
+
+    #[test]
+    fn pollguard_rules_are_found_but_are_no_level_keys() {
+        for rule in [&INVALID_ALLOW, &UNUSED_ALLOW, &STALE_BASELINE] {
+            assert_eq!(Rule::find(rule.code), Some(rule));
+            assert_eq!(Rule::find(rule.name), Some(rule));
+            assert!(Rule::find_blocking(rule.code).is_none());
+            assert!(rule.matchers.is_empty());
+        }
+        assert_eq!(Rule::find_blocking("PG101"), Some(&THREAD_SLEEP));
+        assert!(Category::from_name("pollguard").is_none());
+        assert!(!Category::ALL.contains(&Category::Pollguard));
     }
 
     #[test]

@@ -64,7 +64,7 @@ impl Config {
             self.categories.insert(cat, level);
             return Ok(());
         }
-        if let Some(rule) = Rule::find(key) {
+        if let Some(rule) = Rule::find_blocking(key) {
             self.rules.insert(rule.code, level);
             return Ok(());
         }
@@ -100,7 +100,12 @@ pub(crate) fn path_has_prefix(call: &str, prefix: &str) -> bool {
 /// closest match when there is one.
 pub fn unknown_key_message(key: &str) -> String {
     let mut names: Vec<&str> = Category::ALL.iter().map(|c| c.name()).collect();
-    names.extend(crate::catalog::RULES.iter().map(|r| r.name));
+    names.extend(
+        crate::catalog::RULES
+            .iter()
+            .filter(|r| r.category.is_blocking())
+            .map(|r| r.name),
+    );
     match closest(key, names) {
         Some(name) => format!("unknown category or rule `{key}`: did you mean `{name}`?"),
         None => format!(

@@ -788,7 +788,7 @@ pub fn scan(discovered: &Discovered, opts: &ScanOptions) -> Result<ScanResult, S
                 continue;
             }
             result.diags.push(Diag {
-                kind: Kind::Rule(f.rule),
+                kind: Kind(f.rule),
                 file: i,
                 start: f.start,
                 end: f.end,
@@ -850,7 +850,7 @@ pub fn scan(discovered: &Discovered, opts: &ScanOptions) -> Result<ScanResult, S
 
 fn invalid(file: usize, start: Pos, end: Pos, message: String) -> Diag {
     Diag {
-        kind: Kind::InvalidAllow,
+        kind: Kind::INVALID_ALLOW,
         file,
         start,
         end,
@@ -858,7 +858,7 @@ fn invalid(file: usize, start: Pos, end: Pos, message: String) -> Diag {
         confidence: Confidence::Certain,
         call: None,
         message,
-        help: Some(Kind::InvalidAllow.help().to_owned()),
+        help: Some(Kind::INVALID_ALLOW.help().to_owned()),
         notes: Vec::new(),
         chain: Vec::new(),
         extra: Default::default(),
@@ -867,7 +867,7 @@ fn invalid(file: usize, start: Pos, end: Pos, message: String) -> Diag {
 
 fn unused(file: usize, start: Pos, end: Pos, message: String) -> Diag {
     Diag {
-        kind: Kind::UnusedAllow,
+        kind: Kind::UNUSED_ALLOW,
         file,
         start,
         end,
@@ -875,7 +875,7 @@ fn unused(file: usize, start: Pos, end: Pos, message: String) -> Diag {
         confidence: Confidence::Certain,
         call: None,
         message,
-        help: Some(Kind::UnusedAllow.help().to_owned()),
+        help: Some(Kind::UNUSED_ALLOW.help().to_owned()),
         notes: Vec::new(),
         chain: Vec::new(),
         extra: Default::default(),

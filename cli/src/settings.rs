@@ -412,7 +412,7 @@ pub fn check_level_key(name: &str, list: &str, at: &str) -> Result<(), String> {
     if name == "*"
         || name == "all"
         || Category::from_name(name).is_some()
-        || Rule::find(name).is_some()
+        || Rule::find_blocking(name).is_some()
     {
         return Ok(());
     }

@@ -1,7 +1,7 @@
 //! Reading many findings: transitive findings grouped by the helper they
 //! go through, and a table of where the findings are.
 
-use crate::diag::{Context, Diag, Kind};
+use crate::diag::{Context, Diag};
 use crate::discover::Discovered;
 use crate::scan::ScanResult;
 use pollguard_analysis::{Level, catalog};
@@ -16,7 +16,9 @@ pub const SCREENFUL: usize = 20;
 /// A fn marked `#[pollguard::blocking]` has no chain; its path names it.
 pub fn assign_groups(result: &mut ScanResult) {
     for d in &mut result.diags {
-        let Kind::Rule(rule) = d.kind else { continue };
+        let Some(rule) = d.kind.finding() else {
+            continue;
+        };
         d.extra.group = match d.chain.first() {
             Some(first) => Some(format!(
                 "{}#{}",
@@ -111,7 +113,7 @@ pub fn table(discovered: &Discovered, result: &ScanResult, baselined: usize) -> 
     let findings: Vec<&Diag> = result
         .diags
         .iter()
-        .filter(|d| matches!(d.kind, Kind::Rule(_)))
+        .filter(|d| d.kind.finding().is_some())
         .collect();
     let mut out = String::new();
     let _ = write!(
