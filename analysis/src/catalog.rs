@@ -957,8 +957,8 @@ pub static PATH_METADATA: Rule = Rule {
          `metadata`, `canonicalize`, `read_dir`) inside async code.",
         "They look like cheap accessors but each one is a `stat` or `open` system call, which \
          blocks on slow or network disks.",
-        "async fn serve(path: &Path) {\n    if path.exists() { /* .. */ }\n}",
-        "async fn serve(path: &Path) {\n    if tokio::fs::try_exists(path).await.unwrap_or(false) { /* .. */ }\n}",
+        "use std::path::Path;\n\nasync fn serve(path: &Path) {\n    if path.exists() { /* .. */ }\n}",
+        "use std::path::Path;\n\nasync fn serve(path: &Path) {\n    if tokio::fs::try_exists(path).await.unwrap_or(false) { /* .. */ }\n}",
     ),
 };
 
@@ -1380,7 +1380,7 @@ pub static USER_BLOCKING: Rule = Rule {
          the attribute, `blocking` in the CLI config, or fns marked `#[pollguard::blocking]`.",
         "The user knows this fn blocks.",
         "#[pollguard::blocking]\nfn query(sql: &str) -> Rows { /* .. */ }\n\nasync fn handler() {\n    query(\"select 1\");\n}",
-        "async fn handler() {\n    tokio::task::spawn_blocking(|| query(\"select 1\")).await.unwrap();\n}",
+        "#[pollguard::blocking]\nfn query(sql: &str) -> Rows { /* .. */ }\n\nasync fn handler() {\n    tokio::task::spawn_blocking(|| query(\"select 1\")).await.unwrap();\n}",
     ),
 };
 
@@ -1398,7 +1398,7 @@ pub static TRANSITIVE_BLOCKING: Rule = Rule {
          or through other sync fns: `cargo pollguard` follows them across the whole workspace, the attribute within the annotated item.",
         "A helper hides the blocking call from a reader of the async fn, not from the executor.",
         "fn load_config() -> Config {\n    toml::from_str(&std::fs::read_to_string(\"app.toml\").unwrap()).unwrap()\n}\n\nasync fn handler() {\n    let cfg = load_config();\n}",
-        "async fn handler() {\n    let cfg = tokio::task::spawn_blocking(load_config).await.unwrap();\n}",
+        "fn load_config() -> Config {\n    toml::from_str(&std::fs::read_to_string(\"app.toml\").unwrap()).unwrap()\n}\n\nasync fn handler() {\n    let cfg = tokio::task::spawn_blocking(load_config).await.unwrap();\n}",
     ),
 };
 
