@@ -4,6 +4,11 @@
 //! kebab-case name, a [`Category`], a default [`Level`], the shapes it matches
 //! and the documentation shown by `cargo pollguard --explain`. The walker
 //! never names a blocking API itself: it asks this table.
+//!
+//! Each rule is a named static ([`THREAD_SLEEP`], [`USER_BLOCKING`], ..) and
+//! code refers to rules by these names, so that a mistyped or renamed rule
+//! fails to compile instead of matching nothing; [`RULES`] lists them all.
+//! Codes and names are for what users write: [`Rule::find`] looks them up.
 
 use std::fmt;
 
@@ -42,10 +47,15 @@ pub enum Category {
     Custom,
     /// A sync fn of the same workspace that blocks, directly or through other fns.
     Transitive,
+    /// Pollguard's own diagnostics about its annotations and files (a malformed
+    /// escape hatch, a stale baseline entry): no blocking call, so not in
+    /// [`Category::ALL`] and not a key of levels or escape hatches.
+    Pollguard,
 }
 
 impl Category {
-    /// Every category, in catalog order.
+    /// Every category of blocking calls, in catalog order: the keys users
+    /// write in levels and escape hatches. [`Category::Pollguard`] is not one.
     pub const ALL: &'static [Category] = &[
         Category::Sleep,
         Category::Fs,
@@ -82,11 +92,12 @@ impl Category {
             Category::Db => "db",
             Category::Custom => "custom",
             Category::Transitive => "transitive",
+            Category::Pollguard => "pollguard",
         }
     }
 
     /// How bad blocking in this category is for an executor, higher is
-    /// worse, each category its own value: a chain shows the worst call it
+    /// worse, each category of [`Category::ALL`] its own value: a chain shows the worst call it
     /// reaches. A network round trip
     /// or a nested runtime can stall a worker for seconds; a file read or a
     /// short critical section usually for far less.
@@ -106,13 +117,19 @@ impl Category {
             Category::Custom => 3,
             Category::Fs => 2,
             Category::Lock => 1,
-            Category::Transitive => 0,
+            // Neither reaches a blocking call of its own.
+            Category::Transitive | Category::Pollguard => 0,
         }
     }
 
-    /// The category called `name`, if there is one.
+    /// The category of blocking calls called `name`, if there is one.
     pub fn from_name(name: &str) -> Option<Category> {
         Category::ALL.iter().copied().find(|c| c.name() == name)
+    }
+
+    /// Whether its rules report blocking calls: all but [`Category::Pollguard`].
+    pub fn is_blocking(self) -> bool {
+        self != Category::Pollguard
     }
 }
 
@@ -297,6 +314,11 @@ pub struct RuleDoc {
     pub example: &'static str,
     /// Use instead.
     pub instead: &'static str,
+    /// The languages of `example` and `instead`, for their code fences:
+    /// `rust` but for what is not code (a baseline entry, a command).
+    pub langs: [&'static str; 2],
+    /// For a rule reported only when asked, the CLI flag that asks.
+    pub on_request: Option<&'static str>,
 }
 
 /// One entry of the catalog.
@@ -330,10 +352,12 @@ impl PartialEq for Rule {
 impl Eq for Rule {}
 
 impl Rule {
-    /// The rule with this code (`PG101`) or name (`thread-sleep`).
+    /// The rule with this code (`PG101`) or name (`thread-sleep`), as a user
+    /// writes it; code names the rule's static instead.
     pub fn find(code_or_name: &str) -> Option<&'static Rule> {
         RULES
             .iter()
+            .copied()
             .find(|r| r.code.eq_ignore_ascii_case(code_or_name) || r.name == code_or_name)
     }
 
@@ -343,57 +367,68 @@ impl Rule {
     pub fn message_for(&self, call: &str) -> &'static str {
         CALL_MESSAGES
             .iter()
-            .find(|(code, path, _)| *code == self.code && *path == call)
+            .find(|(rule, path, _)| *rule == self && *path == call)
             .map_or(self.message, |(_, _, m)| m)
     }
 
     /// Renders the documentation as Markdown.
     pub fn explain(&self) -> String {
+        let when = match self.doc.on_request {
+            Some(flag) => format!("reported with `{flag}`"),
+            None => format!("{} by default", self.default_level.name()),
+        };
+        let [example_lang, instead_lang] = self.doc.langs;
         format!(
-            "# {code} {name} ({category}, {level} by default)\n\n\
+            "# {code} {name} ({category}, {when})\n\n\
              ## What it does\n{what}\n\n## Why is this bad\n{why}\n\n\
-             ## Example\n```rust\n{example}\n```\n\n## Use instead\n```rust\n{instead}\n```\n",
+             ## Example\n```{example_lang}\n{example}\n```\n\n\
+             ## Use instead\n```{instead_lang}\n{instead}\n```\n",
             code = self.code,
             name = self.name,
             category = self.category,
-            level = self.default_level.name(),
             what = self.doc.what,
             why = self.doc.why,
             example = self.doc.example,
             instead = self.doc.instead,
         )
     }
+
+    /// The blocking-call rule with this code or name: what levels and escape
+    /// hatches accept. Pollguard's own diagnostics are not among them.
+    pub fn find_blocking(code_or_name: &str) -> Option<&'static Rule> {
+        Rule::find(code_or_name).filter(|r| r.category.is_blocking())
+    }
 }
 
 /// Messages for particular callees of a rule: (rule, resolved call, message).
-const CALL_MESSAGES: &[(&str, &str, &str)] = &[
+static CALL_MESSAGES: &[(&Rule, &str, &str)] = &[
     (
-        "PG161",
+        &BLOCK_ON,
         "tokio::runtime::Runtime::block_on",
         "panics in async context (\"cannot start a runtime from within a runtime\") instead of blocking",
     ),
     (
-        "PG161",
+        &BLOCK_ON,
         "tokio::runtime::Handle::block_on",
         "panics in async context (\"cannot start a runtime from within a runtime\") instead of blocking",
     ),
     (
-        "PG161",
+        &BLOCK_ON,
         "tokio_test::block_on",
         "panics in async context (\"cannot start a runtime from within a runtime\") instead of blocking",
     ),
     (
-        "PG161",
+        &BLOCK_ON,
         "futures::executor::block_on",
         "blocks the executor thread until the future completes, and deadlocks if the future needs this thread",
     ),
     (
-        "PG161",
+        &BLOCK_ON,
         "futures_executor::block_on",
         "blocks the executor thread until the future completes, and deadlocks if the future needs this thread",
     ),
     (
-        "PG161",
+        &BLOCK_ON,
         "pollster::block_on",
         "blocks the executor thread until the future completes, and deadlocks if the future needs this thread",
     ),
@@ -636,11 +671,11 @@ pub const BUILDERS: &[(&str, &[&str])] = &[
 /// Types whose `for` loop blocks at each step, and the rule it breaks:
 /// `for msg in rx` receives from a channel, `for e in WalkDir::new(dir)` reads
 /// directories.
-pub const BLOCKING_ITERABLES: &[(&str, &str)] = &[
-    ("std::sync::mpsc::Receiver", "PG181"),
-    ("crossbeam_channel::Receiver", "PG181"),
-    ("flume::Receiver", "PG181"),
-    ("walkdir::WalkDir", "PG111"),
+pub static BLOCKING_ITERABLES: &[(&str, &Rule)] = &[
+    ("std::sync::mpsc::Receiver", &CHANNEL_RECV),
+    ("crossbeam_channel::Receiver", &CHANNEL_RECV),
+    ("flume::Receiver", &CHANNEL_RECV),
+    ("walkdir::WalkDir", &FS_CALL),
 ];
 
 /// Receiver types that a method rule lists but whose match stays likely: a
@@ -748,6 +783,8 @@ macro_rules! doc {
             why: $why,
             example: $example,
             instead: $instead,
+            langs: ["rust", "rust"],
+            on_request: None,
         }
     };
 }
@@ -757,587 +794,705 @@ blocks holds its worker: every task queued behind it waits, and on Tokio's multi
 task spawned into the blocked worker's LIFO slot cannot be stolen by an idle worker, so a busy \
 server quietly degrades to single-thread processing.";
 
-/// Every rule, in code order.
-pub static RULES: &[Rule] = &[
-    Rule {
-        code: "PG101",
-        name: "thread-sleep",
-        category: Category::Sleep,
-        default_level: Level::Deny,
-        matchers: &[
-            Matcher::Path("std::thread::sleep"),
-            Matcher::Path("std::thread::sleep_ms"),
-        ],
-        message: "blocks the executor thread",
-        help: "use `tokio::time::sleep(..).await`, or move it into `tokio::task::spawn_blocking`",
-        doc: doc!(
-            "Reports `std::thread::sleep` inside async code.",
-            WHY_EXECUTOR,
-            "async fn poll_later() {\n    std::thread::sleep(Duration::from_secs(1));\n}",
-            "async fn poll_later() {\n    tokio::time::sleep(Duration::from_secs(1)).await;\n}",
-        ),
-    },
-    Rule {
-        code: "PG111",
-        name: "fs-call",
-        category: Category::Fs,
-        default_level: Level::Deny,
-        matchers: &[
-            Matcher::Path("std::fs::read"),
-            Matcher::Path("std::fs::read_to_string"),
-            Matcher::Path("std::fs::write"),
-            Matcher::Path("std::fs::copy"),
-            Matcher::Path("std::fs::rename"),
-            Matcher::Path("std::fs::remove_file"),
-            Matcher::Path("std::fs::remove_dir"),
-            Matcher::Path("std::fs::remove_dir_all"),
-            Matcher::Path("std::fs::create_dir"),
-            Matcher::Path("std::fs::create_dir_all"),
-            Matcher::Path("std::fs::read_dir"),
-            Matcher::Path("std::fs::metadata"),
-            Matcher::Path("std::fs::symlink_metadata"),
-            Matcher::Path("std::fs::canonicalize"),
-            Matcher::Path("std::fs::read_link"),
-            Matcher::Path("std::fs::hard_link"),
-            Matcher::Path("std::fs::set_permissions"),
-            Matcher::Path("std::fs::exists"),
-            Matcher::Path("tempfile::tempfile"),
-            Matcher::Path("tempfile::tempdir"),
-            Matcher::Path("tempfile::TempDir::new"),
-            Matcher::Path("tempfile::NamedTempFile::new"),
-            Matcher::typed("reopen", 0, &["tempfile::NamedTempFile"]),
-            Matcher::Path("actix_files::NamedFile::open"),
-            // The `image` crate decodes and encodes from and to files, synchronously.
-            Matcher::Path("image::open"),
-            // git2, tantivy and serialport do their file and device I/O synchronously.
-            Matcher::Path("git2::Repository::open"),
-            Matcher::Path("git2::Repository::open_bare"),
-            Matcher::Path("git2::Repository::init"),
-            Matcher::Path("git2::Repository::init_bare"),
-            Matcher::Path("git2::Repository::clone"),
-            Matcher::Path("git2::Repository::discover"),
-            Matcher::typed("head", 0, GIT_REPO),
-            Matcher::typed("index", 0, GIT_REPO),
-            Matcher::typed("statuses", 1, GIT_REPO),
-            Matcher::typed("revwalk", 0, GIT_REPO),
-            Matcher::typed("find_commit", 1, GIT_REPO),
-            Matcher::typed("checkout_head", 1, GIT_REPO),
-            Matcher::Path("tantivy::Index::open_in_dir"),
-            Matcher::Path("tantivy::Index::create_in_dir"),
-            Matcher::typed("commit", 0, &["tantivy::IndexWriter"]),
-            Matcher::typed("reload", 0, &["tantivy::IndexReader"]),
-            Matcher::typed("open", 0, &["serialport::SerialPortBuilder"]),
-            Matcher::typed("read", 1, SERIAL),
-            Matcher::typed("read_exact", 1, SERIAL),
-            Matcher::typed("write", 1, SERIAL),
-            Matcher::typed("write_all", 1, SERIAL),
-            Matcher::typed(
-                "save",
-                1,
-                &["image::DynamicImage", "image::RgbaImage", "image::RgbImage"],
-            ),
-            Matcher::Path("std::os::unix::fs::symlink"),
-        ],
-        message: "does blocking file system I/O on the executor thread",
-        help: "use the `tokio::fs` function of the same name with `.await`, or move it into `tokio::task::spawn_blocking`",
-        doc: doc!(
-            "Reports `std::fs` functions called inside async code.",
-            "File system calls block until the disk answers; on a network file system or a busy \
-             disk that can take seconds, and the worker thread runs no other task meanwhile.",
-            "async fn load() -> io::Result<String> {\n    std::fs::read_to_string(\"config.toml\")\n}",
-            "async fn load() -> io::Result<String> {\n    tokio::fs::read_to_string(\"config.toml\").await\n}",
-        ),
-    },
-    Rule {
-        code: "PG112",
-        name: "fs-open",
-        category: Category::Fs,
-        default_level: Level::Deny,
-        matchers: &[
-            Matcher::Path("std::fs::File::open"),
-            Matcher::Path("std::fs::File::create"),
-            Matcher::Path("std::fs::File::create_new"),
-            Matcher::Path("std::fs::File::options"),
-            Matcher::typed("open", 1, &["std::fs::OpenOptions"]),
-            Matcher::typed("sync_all", 0, FILE),
-            Matcher::typed("sync_data", 0, FILE),
-            Matcher::typed("set_len", 1, FILE),
-            Matcher::typed("read", 1, FILE),
-            Matcher::typed("read_exact", 1, FILE),
-            Matcher::typed("read_to_end", 1, FILE),
-            Matcher::typed("read_to_string", 1, FILE),
-            Matcher::typed("write", 1, FILE),
-            Matcher::typed("write_all", 1, FILE),
-            Matcher::typed("read_line", 1, FILE),
-            Matcher::typed("lines", 0, FILE),
-            Matcher::typed("write_fmt", 1, FILE),
-        ],
-        message: "does blocking file I/O on the executor thread",
-        help: "use `tokio::fs::File` / `tokio::fs::OpenOptions` with `.await`, or move the file work into `tokio::task::spawn_blocking`",
-        doc: doc!(
-            "Reports `std::fs::File::open`/`create`, `std::fs::OpenOptions::open`, and reads, writes and syncs on a `std::fs::File`, inside async code.",
-            "Opening a file is a blocking system call, and so is every read and write on the \
-             `std::fs::File` it returns.",
-            "async fn append(line: &str) -> io::Result<()> {\n    let mut f = std::fs::OpenOptions::new().append(true).open(\"log\")?;\n    f.write_all(line.as_bytes())\n}",
-            "async fn append(line: &str) -> io::Result<()> {\n    let mut f = tokio::fs::OpenOptions::new().append(true).open(\"log\").await?;\n    f.write_all(line.as_bytes()).await\n}",
-        ),
-    },
-    Rule {
-        code: "PG113",
-        name: "path-metadata",
-        category: Category::Fs,
-        default_level: Level::Deny,
-        matchers: &[
-            Matcher::typed("exists", 0, PATHS),
-            Matcher::typed("try_exists", 0, PATHS),
-            Matcher::typed("is_file", 0, PATHS),
-            Matcher::typed("is_dir", 0, PATHS),
-            Matcher::typed("is_symlink", 0, PATHS),
-            Matcher::consumed(
-                "metadata",
-                0,
-                &[
-                    "std::path::Path",
-                    "std::path::PathBuf",
-                    "std::fs::File",
-                    "std::fs::DirEntry",
-                ],
-            ),
-            Matcher::consumed("symlink_metadata", 0, PATHS),
-            Matcher::consumed("canonicalize", 0, PATHS),
-            Matcher::consumed("read_dir", 0, PATHS),
-            Matcher::consumed("read_link", 0, PATHS),
-        ],
-        message: "queries the file system with a blocking call on the executor thread",
-        help: "use `tokio::fs::metadata`, `tokio::fs::try_exists`, `tokio::fs::canonicalize` or `tokio::fs::read_dir` with `.await`",
-        doc: doc!(
-            "Reports `Path` and `File` methods that ask the file system (`exists`, `is_file`, \
-             `metadata`, `canonicalize`, `read_dir`) inside async code.",
-            "They look like cheap accessors but each one is a `stat` or `open` system call, which \
-             blocks on slow or network disks.",
-            "async fn serve(path: &Path) {\n    if path.exists() { /* .. */ }\n}",
-            "async fn serve(path: &Path) {\n    if tokio::fs::try_exists(path).await.unwrap_or(false) { /* .. */ }\n}",
-        ),
-    },
-    Rule {
-        code: "PG121",
-        name: "net-connect",
-        category: Category::Net,
-        default_level: Level::Deny,
-        matchers: &[
-            Matcher::Path("std::net::TcpStream::connect"),
-            Matcher::Path("std::net::TcpStream::connect_timeout"),
-        ],
-        message: "connects a blocking socket on the executor thread",
-        help: "use `tokio::net::TcpStream::connect(..).await`",
-        doc: doc!(
-            "Reports `std::net::TcpStream::connect` inside async code.",
-            "A TCP connect waits for the peer, up to the system's connect timeout (often minutes).",
-            "async fn ping(addr: &str) -> io::Result<()> {\n    let s = std::net::TcpStream::connect(addr)?;\n    Ok(())\n}",
-            "async fn ping(addr: &str) -> io::Result<()> {\n    let s = tokio::net::TcpStream::connect(addr).await?;\n    Ok(())\n}",
-        ),
-    },
-    Rule {
-        code: "PG122",
-        name: "net-io",
-        category: Category::Net,
-        default_level: Level::Deny,
-        matchers: &[
-            Matcher::consumed("accept", 0, &["std::net::TcpListener"]),
-            Matcher::typed("incoming", 0, &["std::net::TcpListener"]),
-            Matcher::typed("recv", 1, UDP_SOCKET),
-            Matcher::consumed("recv_from", 1, UDP_SOCKET),
-            Matcher::typed("send", 1, UDP_SOCKET),
-            Matcher::consumed("send_to", 2, UDP_SOCKET),
-            Matcher::typed("read", 1, TCP_STREAM),
-            Matcher::typed("read_exact", 1, TCP_STREAM),
-            Matcher::typed("read_to_end", 1, TCP_STREAM),
-            Matcher::typed("read_to_string", 1, TCP_STREAM),
-            Matcher::typed("write", 1, TCP_STREAM),
-            Matcher::typed("write_all", 1, TCP_STREAM),
-            Matcher::typed("peek", 1, TCP_STREAM),
-            Matcher::typed("read_line", 1, TCP_STREAM),
-            Matcher::typed("peek", 1, UDP_SOCKET),
-            Matcher::typed("peek_from", 1, UDP_SOCKET),
-            Matcher::typed("send", 1, &["lettre::SmtpTransport"]),
-            Matcher::typed("test_connection", 0, &["lettre::SmtpTransport"]),
-        ],
-        message: "does blocking network I/O on the executor thread",
-        help: "use `tokio::net` sockets and their async methods with `.await`",
-        doc: doc!(
-            "Reports `accept`, `incoming`, reads and writes on `std::net` sockets inside async code.",
-            "A blocking socket waits for the peer: one slow client stops every task on the worker.",
-            "async fn serve(listener: std::net::TcpListener) {\n    let (sock, _) = listener.accept().unwrap();\n}",
-            "async fn serve(listener: tokio::net::TcpListener) {\n    let (sock, _) = listener.accept().await.unwrap();\n}",
-        ),
-    },
-    Rule {
-        code: "PG131",
-        name: "dns-lookup",
-        category: Category::Dns,
-        default_level: Level::Deny,
-        matchers: &[
-            Matcher::Path("std::net::ToSocketAddrs::to_socket_addrs"),
-            Matcher::always_on("to_socket_addrs", 0, &[]),
-        ],
-        message: "resolves a host name with a blocking system call on the executor thread",
-        help: "use `tokio::net::lookup_host(..).await`",
-        doc: doc!(
-            "Reports `ToSocketAddrs::to_socket_addrs` inside async code.",
-            "Name resolution through `getaddrinfo` blocks until the resolver answers or times out.",
-            "async fn resolve(host: &str) -> io::Result<Vec<SocketAddr>> {\n    Ok((host, 443).to_socket_addrs()?.collect())\n}",
-            "async fn resolve(host: &str) -> io::Result<Vec<SocketAddr>> {\n    Ok(tokio::net::lookup_host((host, 443)).await?.collect())\n}",
-        ),
-    },
-    Rule {
-        code: "PG141",
-        name: "process-wait",
-        category: Category::Process,
-        default_level: Level::Deny,
-        matchers: &[
-            Matcher::consumed("output", 0, &["std::process::Command"]),
-            Matcher::typed("status", 0, &["std::process::Command"]),
-            Matcher::typed("wait", 0, &["std::process::Child"]),
-            Matcher::consumed("wait_with_output", 0, &["std::process::Child"]),
-        ],
-        message: "waits for a child process on the executor thread",
-        help: "use `tokio::process::Command` and `.await` its `output()`, `status()` or `wait()`",
-        doc: doc!(
-            "Reports `std::process::Command::output`/`status` and `Child::wait` inside async code.",
-            "They wait until the child exits, which may be never.",
-            "async fn git_head() -> io::Result<Output> {\n    std::process::Command::new(\"git\").arg(\"rev-parse\").output()\n}",
-            "async fn git_head() -> io::Result<Output> {\n    tokio::process::Command::new(\"git\").arg(\"rev-parse\").output().await\n}",
-        ),
-    },
-    Rule {
-        code: "PG151",
-        name: "stdin-read",
-        category: Category::Stdio,
-        default_level: Level::Deny,
-        matchers: &[
-            Matcher::typed("read_line", 1, STDIN),
-            Matcher::typed("lines", 0, STDIN),
-            Matcher::typed("read_to_string", 1, STDIN),
-            Matcher::typed("read_to_end", 1, STDIN),
-            Matcher::typed("read", 1, STDIN),
-            Matcher::Path("std::io::read_to_string"),
-            Matcher::consumed("interact", 0, &[]),
-            Matcher::consumed("interact_text", 0, &[]),
-            Matcher::consumed("interact_opt", 0, &[]),
-        ],
-        message: "waits for standard input on the executor thread",
-        help: "use `tokio::io::stdin()` with `AsyncBufReadExt`, or read stdin on a dedicated thread and send lines over a channel",
-        doc: doc!(
-            "Reports reads from `std::io::stdin()` inside async code.",
-            "Reading a terminal waits for the user to type; the worker runs nothing else meanwhile.",
-            "async fn prompt() -> String {\n    let mut s = String::new();\n    std::io::stdin().read_line(&mut s).unwrap();\n    s\n}",
-            "async fn prompt() -> String {\n    let mut s = String::new();\n    BufReader::new(tokio::io::stdin()).read_line(&mut s).await.unwrap();\n    s\n}",
-        ),
-    },
-    Rule {
-        code: "PG161",
-        name: "block-on",
-        category: Category::BlockOn,
-        default_level: Level::Deny,
-        matchers: &[
-            Matcher::Path("futures::executor::block_on"),
-            Matcher::Path("futures_executor::block_on"),
-            Matcher::Path("futures_lite::future::block_on"),
-            Matcher::Path("pollster::block_on"),
-            Matcher::Path("tokio_test::block_on"),
-            Matcher::Path("async_std::task::block_on"),
-            Matcher::Path("smol::block_on"),
-            Matcher::Path("tokio::runtime::Runtime::block_on"),
-            Matcher::Path("tokio::runtime::Handle::block_on"),
-            Matcher::always("block_on"),
-            Matcher::typed("run_until", 1, &["futures::executor::LocalPool"]),
-        ],
-        message: "blocks on a future inside async context: Tokio's `block_on` panics (\"cannot start a runtime from within a runtime\"), other executors block the thread and deadlock if the future needs it",
-        help: "`.await` the future instead",
-        doc: doc!(
-            "Reports `block_on` (Tokio's `Runtime`, `Handle` and `LocalSet`, `futures::executor`, \
-             `pollster`) inside async code.",
-            "Tokio panics with \"Cannot start a runtime from within a runtime\"; other executors \
-             block the worker until the inner future finishes, and deadlock when that future \
-             needs the blocked worker to make progress.",
-            "async fn handler(rt: &Runtime) {\n    rt.block_on(fetch());\n}",
-            "async fn handler() {\n    fetch().await;\n}",
-        ),
-    },
-    Rule {
-        code: "PG171",
-        name: "tokio-blocking-method",
-        category: Category::TokioBlocking,
-        default_level: Level::Deny,
-        matchers: &[
-            Matcher::always("blocking_recv"),
-            Matcher::always("blocking_recv_many"),
-            Matcher::always("blocking_send"),
-            Matcher::always("blocking_lock"),
-            Matcher::always("blocking_lock_owned"),
-            Matcher::always("blocking_read"),
-            Matcher::always("blocking_write"),
-            Matcher::always("blocking_acquire"),
-            Matcher::always("blocking_acquire_many"),
-        ],
-        message: "panics in async context (\"cannot block the current thread from within a runtime\") instead of blocking: it is only for sync code",
-        help: "use the async method without the `blocking_` prefix and `.await` it",
-        doc: doc!(
-            "Reports Tokio's `blocking_recv`, `blocking_send`, `blocking_lock`, `blocking_read`, \
-             `blocking_write` and `blocking_acquire` inside async code.",
-            "These methods exist so that sync code can talk to async code; called from async \
-             context they panic with \"Cannot block the current thread from within a runtime\".",
-            "async fn next(rx: &mut mpsc::Receiver<Job>) -> Option<Job> {\n    rx.blocking_recv()\n}",
-            "async fn next(rx: &mut mpsc::Receiver<Job>) -> Option<Job> {\n    rx.recv().await\n}",
-        ),
-    },
-    Rule {
-        code: "PG181",
-        name: "channel-recv",
-        category: Category::Channel,
-        default_level: Level::Deny,
-        matchers: &[
-            Matcher::consumed("recv", 0, RECEIVERS),
-            Matcher::consumed("recv_timeout", 1, RECEIVERS),
-            Matcher::consumed("recv_deadline", 1, RECEIVERS),
-            Matcher::typed("iter", 0, RECEIVERS),
-        ],
-        message: "waits for a message on a blocking channel on the executor thread",
-        help: "use `tokio::sync::mpsc` and `.recv().await`, or `flume`/`async-channel` with `.recv_async().await`",
-        doc: doc!(
-            "Reports `recv`, `recv_timeout` and `iter` on `std::sync::mpsc`, crossbeam and flume \
-             receivers inside async code.",
-            "A blocking receive parks the worker thread until a message arrives; if the sender \
-             is a task on the same worker, it never arrives.",
-            "async fn worker(rx: std::sync::mpsc::Receiver<Job>) {\n    while let Ok(job) = rx.recv() { run(job).await }\n}",
-            "async fn worker(mut rx: tokio::sync::mpsc::Receiver<Job>) {\n    while let Some(job) = rx.recv().await { run(job).await }\n}",
-        ),
-    },
-    Rule {
-        code: "PG182",
-        name: "channel-send",
-        category: Category::Channel,
-        default_level: Level::Deny,
-        matchers: &[Matcher::typed(
-            "send",
+/// `PG101` `thread-sleep`.
+pub static THREAD_SLEEP: Rule = Rule {
+    code: "PG101",
+    name: "thread-sleep",
+    category: Category::Sleep,
+    default_level: Level::Deny,
+    matchers: &[
+        Matcher::Path("std::thread::sleep"),
+        Matcher::Path("std::thread::sleep_ms"),
+    ],
+    message: "blocks the executor thread",
+    help: "use `tokio::time::sleep(..).await`, or move it into `tokio::task::spawn_blocking`",
+    doc: doc!(
+        "Reports `std::thread::sleep` inside async code.",
+        WHY_EXECUTOR,
+        "async fn poll_later() {\n    std::thread::sleep(Duration::from_secs(1));\n}",
+        "async fn poll_later() {\n    tokio::time::sleep(Duration::from_secs(1)).await;\n}",
+    ),
+};
+
+/// `PG111` `fs-call`.
+pub static FS_CALL: Rule = Rule {
+    code: "PG111",
+    name: "fs-call",
+    category: Category::Fs,
+    default_level: Level::Deny,
+    matchers: &[
+        Matcher::Path("std::fs::read"),
+        Matcher::Path("std::fs::read_to_string"),
+        Matcher::Path("std::fs::write"),
+        Matcher::Path("std::fs::copy"),
+        Matcher::Path("std::fs::rename"),
+        Matcher::Path("std::fs::remove_file"),
+        Matcher::Path("std::fs::remove_dir"),
+        Matcher::Path("std::fs::remove_dir_all"),
+        Matcher::Path("std::fs::create_dir"),
+        Matcher::Path("std::fs::create_dir_all"),
+        Matcher::Path("std::fs::read_dir"),
+        Matcher::Path("std::fs::metadata"),
+        Matcher::Path("std::fs::symlink_metadata"),
+        Matcher::Path("std::fs::canonicalize"),
+        Matcher::Path("std::fs::read_link"),
+        Matcher::Path("std::fs::hard_link"),
+        Matcher::Path("std::fs::set_permissions"),
+        Matcher::Path("std::fs::exists"),
+        Matcher::Path("tempfile::tempfile"),
+        Matcher::Path("tempfile::tempdir"),
+        Matcher::Path("tempfile::TempDir::new"),
+        Matcher::Path("tempfile::NamedTempFile::new"),
+        Matcher::typed("reopen", 0, &["tempfile::NamedTempFile"]),
+        Matcher::Path("actix_files::NamedFile::open"),
+        // The `image` crate decodes and encodes from and to files, synchronously.
+        Matcher::Path("image::open"),
+        // git2, tantivy and serialport do their file and device I/O synchronously.
+        Matcher::Path("git2::Repository::open"),
+        Matcher::Path("git2::Repository::open_bare"),
+        Matcher::Path("git2::Repository::init"),
+        Matcher::Path("git2::Repository::init_bare"),
+        Matcher::Path("git2::Repository::clone"),
+        Matcher::Path("git2::Repository::discover"),
+        Matcher::typed("head", 0, GIT_REPO),
+        Matcher::typed("index", 0, GIT_REPO),
+        Matcher::typed("statuses", 1, GIT_REPO),
+        Matcher::typed("revwalk", 0, GIT_REPO),
+        Matcher::typed("find_commit", 1, GIT_REPO),
+        Matcher::typed("checkout_head", 1, GIT_REPO),
+        Matcher::Path("tantivy::Index::open_in_dir"),
+        Matcher::Path("tantivy::Index::create_in_dir"),
+        Matcher::typed("commit", 0, &["tantivy::IndexWriter"]),
+        Matcher::typed("reload", 0, &["tantivy::IndexReader"]),
+        Matcher::typed("open", 0, &["serialport::SerialPortBuilder"]),
+        Matcher::typed("read", 1, SERIAL),
+        Matcher::typed("read_exact", 1, SERIAL),
+        Matcher::typed("write", 1, SERIAL),
+        Matcher::typed("write_all", 1, SERIAL),
+        Matcher::typed(
+            "save",
             1,
+            &["image::DynamicImage", "image::RgbaImage", "image::RgbImage"],
+        ),
+        Matcher::Path("std::os::unix::fs::symlink"),
+    ],
+    message: "does blocking file system I/O on the executor thread",
+    help: "use the `tokio::fs` function of the same name with `.await`, or move it into `tokio::task::spawn_blocking`",
+    doc: doc!(
+        "Reports `std::fs` functions called inside async code.",
+        "File system calls block until the disk answers; on a network file system or a busy \
+         disk that can take seconds, and the worker thread runs no other task meanwhile.",
+        "async fn load() -> io::Result<String> {\n    std::fs::read_to_string(\"config.toml\")\n}",
+        "async fn load() -> io::Result<String> {\n    tokio::fs::read_to_string(\"config.toml\").await\n}",
+    ),
+};
+
+/// `PG112` `fs-open`.
+pub static FS_OPEN: Rule = Rule {
+    code: "PG112",
+    name: "fs-open",
+    category: Category::Fs,
+    default_level: Level::Deny,
+    matchers: &[
+        Matcher::Path("std::fs::File::open"),
+        Matcher::Path("std::fs::File::create"),
+        Matcher::Path("std::fs::File::create_new"),
+        Matcher::Path("std::fs::File::options"),
+        Matcher::typed("open", 1, &["std::fs::OpenOptions"]),
+        Matcher::typed("sync_all", 0, FILE),
+        Matcher::typed("sync_data", 0, FILE),
+        Matcher::typed("set_len", 1, FILE),
+        Matcher::typed("read", 1, FILE),
+        Matcher::typed("read_exact", 1, FILE),
+        Matcher::typed("read_to_end", 1, FILE),
+        Matcher::typed("read_to_string", 1, FILE),
+        Matcher::typed("write", 1, FILE),
+        Matcher::typed("write_all", 1, FILE),
+        Matcher::typed("read_line", 1, FILE),
+        Matcher::typed("lines", 0, FILE),
+        Matcher::typed("write_fmt", 1, FILE),
+    ],
+    message: "does blocking file I/O on the executor thread",
+    help: "use `tokio::fs::File` / `tokio::fs::OpenOptions` with `.await`, or move the file work into `tokio::task::spawn_blocking`",
+    doc: doc!(
+        "Reports `std::fs::File::open`/`create`, `std::fs::OpenOptions::open`, and reads, writes and syncs on a `std::fs::File`, inside async code.",
+        "Opening a file is a blocking system call, and so is every read and write on the \
+         `std::fs::File` it returns.",
+        "async fn append(line: &str) -> io::Result<()> {\n    let mut f = std::fs::OpenOptions::new().append(true).open(\"log\")?;\n    f.write_all(line.as_bytes())\n}",
+        "async fn append(line: &str) -> io::Result<()> {\n    let mut f = tokio::fs::OpenOptions::new().append(true).open(\"log\").await?;\n    f.write_all(line.as_bytes()).await\n}",
+    ),
+};
+
+/// `PG113` `path-metadata`.
+pub static PATH_METADATA: Rule = Rule {
+    code: "PG113",
+    name: "path-metadata",
+    category: Category::Fs,
+    default_level: Level::Deny,
+    matchers: &[
+        Matcher::typed("exists", 0, PATHS),
+        Matcher::typed("try_exists", 0, PATHS),
+        Matcher::typed("is_file", 0, PATHS),
+        Matcher::typed("is_dir", 0, PATHS),
+        Matcher::typed("is_symlink", 0, PATHS),
+        Matcher::consumed(
+            "metadata",
+            0,
             &[
-                "std::sync::mpsc::SyncSender",
-                "crossbeam_channel::Sender",
-                "flume::Sender",
+                "std::path::Path",
+                "std::path::PathBuf",
+                "std::fs::File",
+                "std::fs::DirEntry",
             ],
-        )],
-        message: "can wait for room in a bounded blocking channel on the executor thread",
-        help: "use `tokio::sync::mpsc::Sender::send(..).await`, or `try_send` and handle a full channel",
-        doc: doc!(
-            "Reports `send` on a bounded `std::sync::mpsc::SyncSender`, crossbeam or flume sender \
-             inside async code.",
-            "A bounded channel's `send` blocks while the channel is full.",
-            "async fn produce(tx: std::sync::mpsc::SyncSender<Job>, job: Job) {\n    tx.send(job).unwrap();\n}",
-            "async fn produce(tx: tokio::sync::mpsc::Sender<Job>, job: Job) {\n    tx.send(job).await.unwrap();\n}",
         ),
-    },
-    Rule {
-        code: "PG191",
-        name: "thread-join",
-        category: Category::ThreadJoin,
-        default_level: Level::Deny,
-        matchers: &[
-            Matcher::consumed(
-                "join",
-                0,
-                &["std::thread::JoinHandle", "std::thread::ScopedJoinHandle"],
-            ),
-            Matcher::Path("std::thread::scope"),
-            Matcher::Path("crossbeam::scope"),
-            Matcher::Path("crossbeam_utils::thread::scope"),
+        Matcher::consumed("symlink_metadata", 0, PATHS),
+        Matcher::consumed("canonicalize", 0, PATHS),
+        Matcher::consumed("read_dir", 0, PATHS),
+        Matcher::consumed("read_link", 0, PATHS),
+    ],
+    message: "queries the file system with a blocking call on the executor thread",
+    help: "use `tokio::fs::metadata`, `tokio::fs::try_exists`, `tokio::fs::canonicalize` or `tokio::fs::read_dir` with `.await`",
+    doc: doc!(
+        "Reports `Path` and `File` methods that ask the file system (`exists`, `is_file`, \
+         `metadata`, `canonicalize`, `read_dir`) inside async code.",
+        "They look like cheap accessors but each one is a `stat` or `open` system call, which \
+         blocks on slow or network disks.",
+        "use std::path::Path;\n\nasync fn serve(path: &Path) {\n    if path.exists() { /* .. */ }\n}",
+        "use std::path::Path;\n\nasync fn serve(path: &Path) {\n    if tokio::fs::try_exists(path).await.unwrap_or(false) { /* .. */ }\n}",
+    ),
+};
+
+/// `PG121` `net-connect`.
+pub static NET_CONNECT: Rule = Rule {
+    code: "PG121",
+    name: "net-connect",
+    category: Category::Net,
+    default_level: Level::Deny,
+    matchers: &[
+        Matcher::Path("std::net::TcpStream::connect"),
+        Matcher::Path("std::net::TcpStream::connect_timeout"),
+    ],
+    message: "connects a blocking socket on the executor thread",
+    help: "use `tokio::net::TcpStream::connect(..).await`",
+    doc: doc!(
+        "Reports `std::net::TcpStream::connect` inside async code.",
+        "A TCP connect waits for the peer, up to the system's connect timeout (often minutes).",
+        "async fn ping(addr: &str) -> io::Result<()> {\n    let s = std::net::TcpStream::connect(addr)?;\n    Ok(())\n}",
+        "async fn ping(addr: &str) -> io::Result<()> {\n    let s = tokio::net::TcpStream::connect(addr).await?;\n    Ok(())\n}",
+    ),
+};
+
+/// `PG122` `net-io`.
+pub static NET_IO: Rule = Rule {
+    code: "PG122",
+    name: "net-io",
+    category: Category::Net,
+    default_level: Level::Deny,
+    matchers: &[
+        Matcher::consumed("accept", 0, &["std::net::TcpListener"]),
+        Matcher::typed("incoming", 0, &["std::net::TcpListener"]),
+        Matcher::typed("recv", 1, UDP_SOCKET),
+        Matcher::consumed("recv_from", 1, UDP_SOCKET),
+        Matcher::typed("send", 1, UDP_SOCKET),
+        Matcher::consumed("send_to", 2, UDP_SOCKET),
+        Matcher::typed("read", 1, TCP_STREAM),
+        Matcher::typed("read_exact", 1, TCP_STREAM),
+        Matcher::typed("read_to_end", 1, TCP_STREAM),
+        Matcher::typed("read_to_string", 1, TCP_STREAM),
+        Matcher::typed("write", 1, TCP_STREAM),
+        Matcher::typed("write_all", 1, TCP_STREAM),
+        Matcher::typed("peek", 1, TCP_STREAM),
+        Matcher::typed("read_line", 1, TCP_STREAM),
+        Matcher::typed("peek", 1, UDP_SOCKET),
+        Matcher::typed("peek_from", 1, UDP_SOCKET),
+        Matcher::typed("send", 1, &["lettre::SmtpTransport"]),
+        Matcher::typed("test_connection", 0, &["lettre::SmtpTransport"]),
+    ],
+    message: "does blocking network I/O on the executor thread",
+    help: "use `tokio::net` sockets and their async methods with `.await`",
+    doc: doc!(
+        "Reports `accept`, `incoming`, reads and writes on `std::net` sockets inside async code.",
+        "A blocking socket waits for the peer: one slow client stops every task on the worker.",
+        "async fn serve(listener: std::net::TcpListener) {\n    let (sock, _) = listener.accept().unwrap();\n}",
+        "async fn serve(listener: tokio::net::TcpListener) {\n    let (sock, _) = listener.accept().await.unwrap();\n}",
+    ),
+};
+
+/// `PG131` `dns-lookup`.
+pub static DNS_LOOKUP: Rule = Rule {
+    code: "PG131",
+    name: "dns-lookup",
+    category: Category::Dns,
+    default_level: Level::Deny,
+    matchers: &[
+        Matcher::Path("std::net::ToSocketAddrs::to_socket_addrs"),
+        Matcher::always_on("to_socket_addrs", 0, &[]),
+    ],
+    message: "resolves a host name with a blocking system call on the executor thread",
+    help: "use `tokio::net::lookup_host(..).await`",
+    doc: doc!(
+        "Reports `ToSocketAddrs::to_socket_addrs` inside async code.",
+        "Name resolution through `getaddrinfo` blocks until the resolver answers or times out.",
+        "async fn resolve(host: &str) -> io::Result<Vec<SocketAddr>> {\n    Ok((host, 443).to_socket_addrs()?.collect())\n}",
+        "async fn resolve(host: &str) -> io::Result<Vec<SocketAddr>> {\n    Ok(tokio::net::lookup_host((host, 443)).await?.collect())\n}",
+    ),
+};
+
+/// `PG141` `process-wait`.
+pub static PROCESS_WAIT: Rule = Rule {
+    code: "PG141",
+    name: "process-wait",
+    category: Category::Process,
+    default_level: Level::Deny,
+    matchers: &[
+        Matcher::consumed("output", 0, &["std::process::Command"]),
+        Matcher::typed("status", 0, &["std::process::Command"]),
+        Matcher::typed("wait", 0, &["std::process::Child"]),
+        Matcher::consumed("wait_with_output", 0, &["std::process::Child"]),
+    ],
+    message: "waits for a child process on the executor thread",
+    help: "use `tokio::process::Command` and `.await` its `output()`, `status()` or `wait()`",
+    doc: doc!(
+        "Reports `std::process::Command::output`/`status` and `Child::wait` inside async code.",
+        "They wait until the child exits, which may be never.",
+        "async fn git_head() -> io::Result<Output> {\n    std::process::Command::new(\"git\").arg(\"rev-parse\").output()\n}",
+        "async fn git_head() -> io::Result<Output> {\n    tokio::process::Command::new(\"git\").arg(\"rev-parse\").output().await\n}",
+    ),
+};
+
+/// `PG151` `stdin-read`.
+pub static STDIN_READ: Rule = Rule {
+    code: "PG151",
+    name: "stdin-read",
+    category: Category::Stdio,
+    default_level: Level::Deny,
+    matchers: &[
+        Matcher::typed("read_line", 1, STDIN),
+        Matcher::typed("lines", 0, STDIN),
+        Matcher::typed("read_to_string", 1, STDIN),
+        Matcher::typed("read_to_end", 1, STDIN),
+        Matcher::typed("read", 1, STDIN),
+        Matcher::Path("std::io::read_to_string"),
+        Matcher::consumed("interact", 0, &[]),
+        Matcher::consumed("interact_text", 0, &[]),
+        Matcher::consumed("interact_opt", 0, &[]),
+    ],
+    message: "waits for standard input on the executor thread",
+    help: "use `tokio::io::stdin()` with `AsyncBufReadExt`, or read stdin on a dedicated thread and send lines over a channel",
+    doc: doc!(
+        "Reports reads from `std::io::stdin()` inside async code.",
+        "Reading a terminal waits for the user to type; the worker runs nothing else meanwhile.",
+        "async fn prompt() -> String {\n    let mut s = String::new();\n    std::io::stdin().read_line(&mut s).unwrap();\n    s\n}",
+        "async fn prompt() -> String {\n    let mut s = String::new();\n    BufReader::new(tokio::io::stdin()).read_line(&mut s).await.unwrap();\n    s\n}",
+    ),
+};
+
+/// `PG161` `block-on`.
+pub static BLOCK_ON: Rule = Rule {
+    code: "PG161",
+    name: "block-on",
+    category: Category::BlockOn,
+    default_level: Level::Deny,
+    matchers: &[
+        Matcher::Path("futures::executor::block_on"),
+        Matcher::Path("futures_executor::block_on"),
+        Matcher::Path("futures_lite::future::block_on"),
+        Matcher::Path("pollster::block_on"),
+        Matcher::Path("tokio_test::block_on"),
+        Matcher::Path("async_std::task::block_on"),
+        Matcher::Path("smol::block_on"),
+        Matcher::Path("tokio::runtime::Runtime::block_on"),
+        Matcher::Path("tokio::runtime::Handle::block_on"),
+        Matcher::always("block_on"),
+        Matcher::typed("run_until", 1, &["futures::executor::LocalPool"]),
+    ],
+    message: "blocks on a future inside async context: Tokio's `block_on` panics (\"cannot start a runtime from within a runtime\"), other executors block the thread and deadlock if the future needs it",
+    help: "`.await` the future instead",
+    doc: doc!(
+        "Reports `block_on` (Tokio's `Runtime`, `Handle` and `LocalSet`, `futures::executor`, \
+         `pollster`) inside async code.",
+        "Tokio panics with \"Cannot start a runtime from within a runtime\"; other executors \
+         block the worker until the inner future finishes, and deadlock when that future \
+         needs the blocked worker to make progress.",
+        "async fn handler(rt: &Runtime) {\n    rt.block_on(fetch());\n}",
+        "async fn handler() {\n    fetch().await;\n}",
+    ),
+};
+
+/// `PG171` `tokio-blocking-method`.
+pub static TOKIO_BLOCKING_METHOD: Rule = Rule {
+    code: "PG171",
+    name: "tokio-blocking-method",
+    category: Category::TokioBlocking,
+    default_level: Level::Deny,
+    matchers: &[
+        Matcher::always("blocking_recv"),
+        Matcher::always("blocking_recv_many"),
+        Matcher::always("blocking_send"),
+        Matcher::always("blocking_lock"),
+        Matcher::always("blocking_lock_owned"),
+        Matcher::always("blocking_read"),
+        Matcher::always("blocking_write"),
+        Matcher::always("blocking_acquire"),
+        Matcher::always("blocking_acquire_many"),
+    ],
+    message: "panics in async context (\"cannot block the current thread from within a runtime\") instead of blocking: it is only for sync code",
+    help: "use the async method without the `blocking_` prefix and `.await` it",
+    doc: doc!(
+        "Reports Tokio's `blocking_recv`, `blocking_send`, `blocking_lock`, `blocking_read`, \
+         `blocking_write` and `blocking_acquire` inside async code.",
+        "These methods exist so that sync code can talk to async code; called from async \
+         context they panic with \"Cannot block the current thread from within a runtime\".",
+        "async fn next(rx: &mut mpsc::Receiver<Job>) -> Option<Job> {\n    rx.blocking_recv()\n}",
+        "async fn next(rx: &mut mpsc::Receiver<Job>) -> Option<Job> {\n    rx.recv().await\n}",
+    ),
+};
+
+/// `PG181` `channel-recv`.
+pub static CHANNEL_RECV: Rule = Rule {
+    code: "PG181",
+    name: "channel-recv",
+    category: Category::Channel,
+    default_level: Level::Deny,
+    matchers: &[
+        Matcher::consumed("recv", 0, RECEIVERS),
+        Matcher::consumed("recv_timeout", 1, RECEIVERS),
+        Matcher::consumed("recv_deadline", 1, RECEIVERS),
+        Matcher::typed("iter", 0, RECEIVERS),
+    ],
+    message: "waits for a message on a blocking channel on the executor thread",
+    help: "use `tokio::sync::mpsc` and `.recv().await`, or `flume`/`async-channel` with `.recv_async().await`",
+    doc: doc!(
+        "Reports `recv`, `recv_timeout` and `iter` on `std::sync::mpsc`, crossbeam and flume \
+         receivers inside async code.",
+        "A blocking receive parks the worker thread until a message arrives; if the sender \
+         is a task on the same worker, it never arrives.",
+        "async fn worker(rx: std::sync::mpsc::Receiver<Job>) {\n    while let Ok(job) = rx.recv() { run(job).await }\n}",
+        "async fn worker(mut rx: tokio::sync::mpsc::Receiver<Job>) {\n    while let Some(job) = rx.recv().await { run(job).await }\n}",
+    ),
+};
+
+/// `PG182` `channel-send`.
+pub static CHANNEL_SEND: Rule = Rule {
+    code: "PG182",
+    name: "channel-send",
+    category: Category::Channel,
+    default_level: Level::Deny,
+    matchers: &[Matcher::typed(
+        "send",
+        1,
+        &[
+            "std::sync::mpsc::SyncSender",
+            "crossbeam_channel::Sender",
+            "flume::Sender",
         ],
-        message: "waits for a thread to finish on the executor thread",
-        help: "use `tokio::task::spawn_blocking` and `.await` its `JoinHandle`, or join inside `spawn_blocking`",
-        doc: doc!(
-            "Reports `JoinHandle::join` and `std::thread::scope` inside async code.",
-            "Joining waits for the other thread's whole run.",
-            "async fn crunch(data: Vec<u8>) -> u64 {\n    std::thread::spawn(move || sum(&data)).join().unwrap()\n}",
-            "async fn crunch(data: Vec<u8>) -> u64 {\n    tokio::task::spawn_blocking(move || sum(&data)).await.unwrap()\n}",
+    )],
+    message: "can wait for room in a bounded blocking channel on the executor thread",
+    help: "use `tokio::sync::mpsc::Sender::send(..).await`, or `try_send` and handle a full channel",
+    doc: doc!(
+        "Reports `send` on a bounded `std::sync::mpsc::SyncSender`, crossbeam or flume sender \
+         inside async code.",
+        "A bounded channel's `send` blocks while the channel is full.",
+        "async fn produce(tx: std::sync::mpsc::SyncSender<Job>, job: Job) {\n    tx.send(job).unwrap();\n}",
+        "async fn produce(tx: tokio::sync::mpsc::Sender<Job>, job: Job) {\n    tx.send(job).await.unwrap();\n}",
+    ),
+};
+
+/// `PG191` `thread-join`.
+pub static THREAD_JOIN: Rule = Rule {
+    code: "PG191",
+    name: "thread-join",
+    category: Category::ThreadJoin,
+    default_level: Level::Deny,
+    matchers: &[
+        Matcher::consumed(
+            "join",
+            0,
+            &["std::thread::JoinHandle", "std::thread::ScopedJoinHandle"],
         ),
-    },
-    Rule {
-        code: "PG192",
-        name: "sync-wait",
-        category: Category::ThreadJoin,
-        default_level: Level::Deny,
-        matchers: &[
-            Matcher::typed("wait", 0, &["std::sync::Barrier"]),
-            Matcher::consumed("wait", 1, &["std::sync::Condvar", "parking_lot::Condvar"]),
-            Matcher::consumed("wait_while", 2, &["std::sync::Condvar"]),
-            Matcher::consumed("wait_timeout", 2, &["std::sync::Condvar"]),
-            Matcher::Path("std::thread::park"),
-            Matcher::Path("std::thread::park_timeout"),
-        ],
-        message: "parks the executor thread until another thread signals",
-        help: "use `tokio::sync::Barrier` or `tokio::sync::Notify` and `.await` them",
-        doc: doc!(
-            "Reports `Barrier::wait` and `Condvar::wait` inside async code.",
-            "They park the worker thread until other threads arrive or notify; if those are tasks \
-             on the same worker, it never wakes up.",
-            "async fn ready(pair: Arc<(Mutex<bool>, Condvar)>) {\n    let (m, cv) = &*pair;\n    let _g = cv.wait(m.lock().unwrap()).unwrap();\n}",
-            "async fn ready(notify: Arc<tokio::sync::Notify>) {\n    notify.notified().await;\n}",
+        Matcher::Path("std::thread::scope"),
+        Matcher::Path("crossbeam::scope"),
+        Matcher::Path("crossbeam_utils::thread::scope"),
+    ],
+    message: "waits for a thread to finish on the executor thread",
+    help: "use `tokio::task::spawn_blocking` and `.await` its `JoinHandle`, or join inside `spawn_blocking`",
+    doc: doc!(
+        "Reports `JoinHandle::join` and `std::thread::scope` inside async code.",
+        "Joining waits for the other thread's whole run.",
+        "async fn crunch(data: Vec<u8>) -> u64 {\n    std::thread::spawn(move || sum(&data)).join().unwrap()\n}",
+        "async fn crunch(data: Vec<u8>) -> u64 {\n    tokio::task::spawn_blocking(move || sum(&data)).await.unwrap()\n}",
+    ),
+};
+
+/// `PG192` `sync-wait`.
+pub static SYNC_WAIT: Rule = Rule {
+    code: "PG192",
+    name: "sync-wait",
+    category: Category::ThreadJoin,
+    default_level: Level::Deny,
+    matchers: &[
+        Matcher::typed("wait", 0, &["std::sync::Barrier"]),
+        Matcher::consumed("wait", 1, &["std::sync::Condvar", "parking_lot::Condvar"]),
+        Matcher::consumed("wait_while", 2, &["std::sync::Condvar"]),
+        Matcher::consumed("wait_timeout", 2, &["std::sync::Condvar"]),
+        Matcher::Path("std::thread::park"),
+        Matcher::Path("std::thread::park_timeout"),
+    ],
+    message: "parks the executor thread until another thread signals",
+    help: "use `tokio::sync::Barrier` or `tokio::sync::Notify` and `.await` them",
+    doc: doc!(
+        "Reports `Barrier::wait` and `Condvar::wait` inside async code.",
+        "They park the worker thread until other threads arrive or notify; if those are tasks \
+         on the same worker, it never wakes up.",
+        "async fn ready(pair: Arc<(Mutex<bool>, Condvar)>) {\n    let (m, cv) = &*pair;\n    let _g = cv.wait(m.lock().unwrap()).unwrap();\n}",
+        "async fn ready(notify: Arc<tokio::sync::Notify>) {\n    notify.notified().await;\n}",
+    ),
+};
+
+/// `PG201` `http-blocking`.
+pub static HTTP_BLOCKING: Rule = Rule {
+    code: "PG201",
+    name: "http-blocking",
+    category: Category::HttpBlocking,
+    default_level: Level::Deny,
+    matchers: &[
+        Matcher::Path("reqwest::blocking::get"),
+        // The blocking client starts a runtime thread and waits for it.
+        Matcher::Path("reqwest::blocking::Client::new"),
+        Matcher::typed("build", 0, &["reqwest::blocking::ClientBuilder"]),
+        Matcher::typed("send", 0, HTTP_REQUESTS),
+        Matcher::consumed("call", 0, HTTP_REQUESTS),
+        Matcher::typed("send_string", 1, HTTP_REQUESTS),
+        Matcher::typed("send_json", 1, HTTP_REQUESTS),
+        Matcher::typed("send_bytes", 1, HTTP_REQUESTS),
+        Matcher::typed("send_form", 1, HTTP_REQUESTS),
+        Matcher::typed("into_string", 0, &["ureq::Response"]),
+        Matcher::typed("into_json", 0, &["ureq::Response"]),
+        Matcher::typed("send", 1, &["ureq::Request", "ureq::RequestBuilder"]),
+    ],
+    message: "makes a blocking HTTP request on the executor thread",
+    help: "use the async `reqwest::Client` with `.await`, or move the request into `tokio::task::spawn_blocking`",
+    doc: doc!(
+        "Reports requests made with `reqwest::blocking`, `ureq`, `attohttpc` and `minreq` inside async code: `reqwest::blocking::get`, `send`/`call` on their request builders, and building a `reqwest::blocking::Client`, which starts a thread and waits for it (building a request, or a `ureq` agent, does no I/O).",
+        "A blocking HTTP client waits for the whole round trip; `reqwest::blocking` also \
+         panics when dropped inside a runtime.",
+        "async fn fetch(url: &str) -> String {\n    reqwest::blocking::get(url).unwrap().text().unwrap()\n}",
+        "async fn fetch(url: &str) -> String {\n    reqwest::get(url).await.unwrap().text().await.unwrap()\n}",
+    ),
+};
+
+/// `PG211` `sync-lock`.
+pub static SYNC_LOCK: Rule = Rule {
+    code: "PG211",
+    name: "sync-lock",
+    category: Category::Lock,
+    default_level: Level::Allow,
+    matchers: &[
+        Matcher::consumed(
+            "lock",
+            0,
+            &[
+                "std::sync::Mutex",
+                "parking_lot::Mutex",
+                "parking_lot::ReentrantMutex",
+            ],
         ),
+        Matcher::consumed("read", 0, &["std::sync::RwLock", "parking_lot::RwLock"]),
+        Matcher::consumed("write", 0, &["std::sync::RwLock", "parking_lot::RwLock"]),
+        Matcher::consumed("try_lock_for", 1, &["parking_lot::Mutex"]),
+        Matcher::consumed("try_lock_until", 1, &["parking_lot::Mutex"]),
+        Matcher::consumed("try_read_for", 1, &["parking_lot::RwLock"]),
+        Matcher::consumed("try_write_for", 1, &["parking_lot::RwLock"]),
+        Matcher::typed("upgradable_read", 0, &["parking_lot::RwLock"]),
+    ],
+    message: "takes a blocking lock on the executor thread",
+    help: "keep the critical section short and never hold the guard across `.await`, or use `tokio::sync::Mutex` with `.lock().await`",
+    doc: doc!(
+        "Reports `std::sync::Mutex`/`RwLock` and `parking_lot` locks inside async code. \
+         Allowed by default: Tokio's documentation recommends a std `Mutex` for short \
+         critical sections that never cross an `.await`. Deny it to enforce async locks.",
+        "Waiting for a contended lock parks the worker; holding a std guard across an \
+         `.await` can deadlock the task with itself.",
+        "async fn bump(counter: Arc<std::sync::Mutex<u64>>) {\n    *counter.lock().unwrap() += 1;\n}",
+        "async fn bump(counter: Arc<tokio::sync::Mutex<u64>>) {\n    *counter.lock().await += 1;\n}",
+    ),
+};
+
+/// `PG221` `sync-db`.
+pub static SYNC_DB: Rule = Rule {
+    code: "PG221",
+    name: "sync-db",
+    category: Category::Db,
+    default_level: Level::Deny,
+    matchers: &[
+        Matcher::Path("rusqlite::Connection::open"),
+        Matcher::Path("postgres::Client::connect"),
+        Matcher::Path("redis::Client::get_connection"),
+        Matcher::typed("get_connection", 0, &["redis::Client"]),
+        Matcher::typed("get", 0, &["r2d2::Pool"]),
+        Matcher::typed("query", 1, &["redis::Cmd"]),
+        // diesel's query methods take the connection as `&mut conn`;
+        // diesel-async's have the same names and are awaited.
+        Matcher::consumed("load", 1, MUT_CONN),
+        Matcher::consumed("get_result", 1, MUT_CONN),
+        Matcher::consumed("get_results", 1, MUT_CONN),
+        Matcher::consumed("execute", 1, MUT_CONN),
+        Matcher::consumed("first", 1, MUT_CONN),
+        Matcher::consumed("query", 1, MUT_CONN),
+        Matcher::typed("execute", 2, SQLITE),
+        Matcher::typed("execute_batch", 1, SQLITE),
+        Matcher::typed("prepare", 1, SQLITE),
+        Matcher::typed("query_row", 3, SQLITE),
+        Matcher::typed("commit", 0, &["rusqlite::Transaction"]),
+        Matcher::typed("query_map", 2, &["rusqlite::Statement"]),
+        Matcher::typed("query_row", 2, &["rusqlite::Statement"]),
+        Matcher::typed("execute", 1, &["rusqlite::Statement"]),
+        Matcher::typed("query", 2, POSTGRES),
+        Matcher::typed("query_one", 2, POSTGRES),
+        Matcher::typed("query_opt", 2, POSTGRES),
+        Matcher::typed("execute", 2, POSTGRES),
+        Matcher::typed("batch_execute", 1, POSTGRES),
+    ],
+    message: "queries a database or cache with a synchronous client on the executor thread",
+    help: "use the client's async variant (`diesel-async`, `tokio-postgres`, `sqlx`, `redis` with `tokio-comp`), or move the call into `tokio::task::spawn_blocking`",
+    doc: doc!(
+        "Reports synchronous database and cache clients inside async code: diesel's \
+         `load`/`get_result`/`execute(&mut conn)`, `rusqlite`, the sync `postgres` client, \
+         `r2d2::Pool::get` and the sync `redis` client.",
+        "A query waits for the database's round trip, a pool `get` for a free connection: the \
+         worker thread runs no other task meanwhile.",
+        "async fn list(pool: Pool<ConnectionManager<PgConnection>>) -> Vec<User> {\n    let mut conn = pool.get().unwrap();\n    users::table.load(&mut conn).unwrap()\n}",
+        "async fn list(pool: Pool<ConnectionManager<PgConnection>>) -> Vec<User> {\n    tokio::task::spawn_blocking(move || users::table.load(&mut pool.get().unwrap()).unwrap()).await.unwrap()\n}",
+    ),
+};
+
+/// `PG901` `user-blocking`.
+pub static USER_BLOCKING: Rule = Rule {
+    code: "PG901",
+    name: "user-blocking",
+    category: Category::Custom,
+    default_level: Level::Deny,
+    matchers: &[],
+    message: "is declared blocking",
+    help: "move it into `tokio::task::spawn_blocking`, or call an async equivalent",
+    doc: doc!(
+        "Reports calls of paths the user declared blocking: `blocking(\"my::db::query\")` in \
+         the attribute, `blocking` in the CLI config, or fns marked `#[pollguard::blocking]`.",
+        "The user knows this fn blocks.",
+        "#[pollguard::blocking]\nfn query(sql: &str) -> Rows { /* .. */ }\n\nasync fn handler() {\n    query(\"select 1\");\n}",
+        "#[pollguard::blocking]\nfn query(sql: &str) -> Rows { /* .. */ }\n\nasync fn handler() {\n    tokio::task::spawn_blocking(|| query(\"select 1\")).await.unwrap();\n}",
+    ),
+};
+
+/// `PG902` `transitive-blocking`.
+pub static TRANSITIVE_BLOCKING: Rule = Rule {
+    code: "PG902",
+    name: "transitive-blocking",
+    category: Category::Transitive,
+    default_level: Level::Deny,
+    matchers: &[],
+    message: "calls blocking code",
+    help: "make the callee async, or call it inside `tokio::task::spawn_blocking`",
+    doc: doc!(
+        "Reports calls, in async code, of sync fns of the same workspace that block, directly \
+         or through other sync fns: `cargo pollguard` follows them across the whole workspace, the attribute within the annotated item.",
+        "A helper hides the blocking call from a reader of the async fn, not from the executor.",
+        "fn load_config() -> Config {\n    toml::from_str(&std::fs::read_to_string(\"app.toml\").unwrap()).unwrap()\n}\n\nasync fn handler() {\n    let cfg = load_config();\n}",
+        "fn load_config() -> Config {\n    toml::from_str(&std::fs::read_to_string(\"app.toml\").unwrap()).unwrap()\n}\n\nasync fn handler() {\n    let cfg = tokio::task::spawn_blocking(load_config).await.unwrap();\n}",
+    ),
+};
+
+/// `PG001` `invalid-allow`.
+pub static INVALID_ALLOW: Rule = Rule {
+    code: "PG001",
+    name: "invalid-allow",
+    category: Category::Pollguard,
+    default_level: Level::Deny,
+    matchers: &[],
+    message: "cannot be honoured: it gives no reason, or names an unknown category or rule",
+    help: "give a reason and known categories: `// pollguard: allow(fs) why this call may block here`",
+    doc: doc!(
+        "Reports an escape hatch that pollguard cannot honour: \
+         `#[pollguard::allow_blocking]` or `// pollguard: allow(..)` without a reason, or \
+         naming a category or rule that does not exist.",
+        "A suppression must tell a reviewer why the call may block; a misspelt category \
+         suppresses nothing.",
+        "async fn load() {\n    // pollguard: allow(fs)\n    let s = std::fs::read_to_string(\"app.toml\");\n}",
+        "async fn load() {\n    // pollguard: allow(fs) read once at startup, before the server accepts connections\n    let s = std::fs::read_to_string(\"app.toml\");\n}",
+    ),
+};
+
+/// `PG002` `unused-allow`.
+pub static UNUSED_ALLOW: Rule = Rule {
+    code: "PG002",
+    name: "unused-allow",
+    category: Category::Pollguard,
+    default_level: Level::Warn,
+    matchers: &[],
+    message: "suppresses nothing",
+    help: "remove the escape hatch",
+    doc: RuleDoc {
+        on_request: Some("--report-unused-allows"),
+        ..doc!(
+            "Reports an escape hatch (attribute or comment) that suppressed no finding.",
+            "Stale suppressions hide the next blocking call written under them.",
+            "async fn tick() {\n    // pollguard: allow(sleep) rate limit\n    tokio::time::sleep(d).await;\n}",
+            "async fn tick() {\n    tokio::time::sleep(d).await;\n}",
+        )
     },
-    Rule {
-        code: "PG201",
-        name: "http-blocking",
-        category: Category::HttpBlocking,
-        default_level: Level::Deny,
-        matchers: &[
-            Matcher::Path("reqwest::blocking::get"),
-            // The blocking client starts a runtime thread and waits for it.
-            Matcher::Path("reqwest::blocking::Client::new"),
-            Matcher::typed("build", 0, &["reqwest::blocking::ClientBuilder"]),
-            Matcher::typed("send", 0, HTTP_REQUESTS),
-            Matcher::consumed("call", 0, HTTP_REQUESTS),
-            Matcher::typed("send_string", 1, HTTP_REQUESTS),
-            Matcher::typed("send_json", 1, HTTP_REQUESTS),
-            Matcher::typed("send_bytes", 1, HTTP_REQUESTS),
-            Matcher::typed("send_form", 1, HTTP_REQUESTS),
-            Matcher::typed("into_string", 0, &["ureq::Response"]),
-            Matcher::typed("into_json", 0, &["ureq::Response"]),
-            Matcher::typed("send", 1, &["ureq::Request", "ureq::RequestBuilder"]),
-        ],
-        message: "makes a blocking HTTP request on the executor thread",
-        help: "use the async `reqwest::Client` with `.await`, or move the request into `tokio::task::spawn_blocking`",
-        doc: doc!(
-            "Reports requests made with `reqwest::blocking`, `ureq`, `attohttpc` and `minreq` inside async code: `reqwest::blocking::get`, `send`/`call` on their request builders, and building a `reqwest::blocking::Client`, which starts a thread and waits for it (building a request, or a `ureq` agent, does no I/O).",
-            "A blocking HTTP client waits for the whole round trip; `reqwest::blocking` also \
-             panics when dropped inside a runtime.",
-            "async fn fetch(url: &str) -> String {\n    reqwest::blocking::get(url).unwrap().text().unwrap()\n}",
-            "async fn fetch(url: &str) -> String {\n    reqwest::get(url).await.unwrap().text().await.unwrap()\n}",
-        ),
+};
+
+/// `PG003` `stale-baseline`.
+pub static STALE_BASELINE: Rule = Rule {
+    code: "PG003",
+    name: "stale-baseline",
+    category: Category::Pollguard,
+    default_level: Level::Warn,
+    matchers: &[],
+    message: "matches no finding any more",
+    help: "remove the entry: `cargo pollguard --write-baseline` rewrites the file without it",
+    doc: RuleDoc {
+        langs: ["json", "sh"],
+        on_request: Some("--report-stale-baseline"),
+        ..doc!(
+            "Reports an entry of the baseline file whose finding no longer exists: the call was \
+             fixed, moved to another fn or removed.",
+            "A stale entry would hide the next identical call written in the same fn; removing \
+             entries as code is fixed makes the baseline shrink to nothing.",
+            "{\"fingerprint\": \"..\", \"rule\": \"PG101\", \"file\": \"src/main.rs\", \"item\": \
+             \"main\", \"code\": \"std::thread::sleep(d)\", \"occurrence\": 0}",
+            "cargo pollguard --write-baseline",
+        )
     },
-    Rule {
-        code: "PG211",
-        name: "sync-lock",
-        category: Category::Lock,
-        default_level: Level::Allow,
-        matchers: &[
-            Matcher::consumed(
-                "lock",
-                0,
-                &[
-                    "std::sync::Mutex",
-                    "parking_lot::Mutex",
-                    "parking_lot::ReentrantMutex",
-                ],
-            ),
-            Matcher::consumed("read", 0, &["std::sync::RwLock", "parking_lot::RwLock"]),
-            Matcher::consumed("write", 0, &["std::sync::RwLock", "parking_lot::RwLock"]),
-            Matcher::consumed("try_lock_for", 1, &["parking_lot::Mutex"]),
-            Matcher::consumed("try_lock_until", 1, &["parking_lot::Mutex"]),
-            Matcher::consumed("try_read_for", 1, &["parking_lot::RwLock"]),
-            Matcher::consumed("try_write_for", 1, &["parking_lot::RwLock"]),
-            Matcher::typed("upgradable_read", 0, &["parking_lot::RwLock"]),
-        ],
-        message: "takes a blocking lock on the executor thread",
-        help: "keep the critical section short and never hold the guard across `.await`, or use `tokio::sync::Mutex` with `.lock().await`",
-        doc: doc!(
-            "Reports `std::sync::Mutex`/`RwLock` and `parking_lot` locks inside async code. \
-             Allowed by default: Tokio's documentation recommends a std `Mutex` for short \
-             critical sections that never cross an `.await`. Deny it to enforce async locks.",
-            "Waiting for a contended lock parks the worker; holding a std guard across an \
-             `.await` can deadlock the task with itself.",
-            "async fn bump(counter: Arc<std::sync::Mutex<u64>>) {\n    *counter.lock().unwrap() += 1;\n}",
-            "async fn bump(counter: Arc<tokio::sync::Mutex<u64>>) {\n    *counter.lock().await += 1;\n}",
-        ),
-    },
-    Rule {
-        code: "PG221",
-        name: "sync-db",
-        category: Category::Db,
-        default_level: Level::Deny,
-        matchers: &[
-            Matcher::Path("rusqlite::Connection::open"),
-            Matcher::Path("postgres::Client::connect"),
-            Matcher::Path("redis::Client::get_connection"),
-            Matcher::typed("get_connection", 0, &["redis::Client"]),
-            Matcher::typed("get", 0, &["r2d2::Pool"]),
-            Matcher::typed("query", 1, &["redis::Cmd"]),
-            // diesel's query methods take the connection as `&mut conn`;
-            // diesel-async's have the same names and are awaited.
-            Matcher::consumed("load", 1, MUT_CONN),
-            Matcher::consumed("get_result", 1, MUT_CONN),
-            Matcher::consumed("get_results", 1, MUT_CONN),
-            Matcher::consumed("execute", 1, MUT_CONN),
-            Matcher::consumed("first", 1, MUT_CONN),
-            Matcher::consumed("query", 1, MUT_CONN),
-            Matcher::typed("execute", 2, SQLITE),
-            Matcher::typed("execute_batch", 1, SQLITE),
-            Matcher::typed("prepare", 1, SQLITE),
-            Matcher::typed("query_row", 3, SQLITE),
-            Matcher::typed("commit", 0, &["rusqlite::Transaction"]),
-            Matcher::typed("query_map", 2, &["rusqlite::Statement"]),
-            Matcher::typed("query_row", 2, &["rusqlite::Statement"]),
-            Matcher::typed("execute", 1, &["rusqlite::Statement"]),
-            Matcher::typed("query", 2, POSTGRES),
-            Matcher::typed("query_one", 2, POSTGRES),
-            Matcher::typed("query_opt", 2, POSTGRES),
-            Matcher::typed("execute", 2, POSTGRES),
-            Matcher::typed("batch_execute", 1, POSTGRES),
-        ],
-        message: "queries a database or cache with a synchronous client on the executor thread",
-        help: "use the client's async variant (`diesel-async`, `tokio-postgres`, `sqlx`, `redis` with `tokio-comp`), or move the call into `tokio::task::spawn_blocking`",
-        doc: doc!(
-            "Reports synchronous database and cache clients inside async code: diesel's \
-             `load`/`get_result`/`execute(&mut conn)`, `rusqlite`, the sync `postgres` client, \
-             `r2d2::Pool::get` and the sync `redis` client.",
-            "A query waits for the database's round trip, a pool `get` for a free connection: the \
-             worker thread runs no other task meanwhile.",
-            "async fn list(pool: Pool<ConnectionManager<PgConnection>>) -> Vec<User> {\n    let mut conn = pool.get().unwrap();\n    users::table.load(&mut conn).unwrap()\n}",
-            "async fn list(pool: Pool<ConnectionManager<PgConnection>>) -> Vec<User> {\n    tokio::task::spawn_blocking(move || users::table.load(&mut pool.get().unwrap()).unwrap()).await.unwrap()\n}",
-        ),
-    },
-    Rule {
-        code: "PG901",
-        name: "user-blocking",
-        category: Category::Custom,
-        default_level: Level::Deny,
-        matchers: &[],
-        message: "is declared blocking",
-        help: "move it into `tokio::task::spawn_blocking`, or call an async equivalent",
-        doc: doc!(
-            "Reports calls of paths the user declared blocking: `blocking(\"my::db::query\")` in \
-             the attribute, `blocking` in the CLI config, or fns marked `#[pollguard::blocking]`.",
-            "The user knows this fn blocks.",
-            "#[pollguard::blocking]\nfn query(sql: &str) -> Rows { /* .. */ }\n\nasync fn handler() {\n    query(\"select 1\");\n}",
-            "async fn handler() {\n    tokio::task::spawn_blocking(|| query(\"select 1\")).await.unwrap();\n}",
-        ),
-    },
-    Rule {
-        code: "PG902",
-        name: "transitive-blocking",
-        category: Category::Transitive,
-        default_level: Level::Deny,
-        matchers: &[],
-        message: "calls blocking code",
-        help: "make the callee async, or call it inside `tokio::task::spawn_blocking`",
-        doc: doc!(
-            "Reports calls, in async code, of sync fns of the same workspace that block, directly \
-             or through other sync fns: `cargo pollguard` follows them across the whole workspace, the attribute within the annotated item.",
-            "A helper hides the blocking call from a reader of the async fn, not from the executor.",
-            "fn load_config() -> Config {\n    toml::from_str(&std::fs::read_to_string(\"app.toml\").unwrap()).unwrap()\n}\n\nasync fn handler() {\n    let cfg = load_config();\n}",
-            "async fn handler() {\n    let cfg = tokio::task::spawn_blocking(load_config).await.unwrap();\n}",
-        ),
-    },
+};
+
+/// Every rule: the blocking calls in code order (the walker asks them in
+/// this order), then pollguard's own diagnostics, which the CLI reports.
+pub static RULES: &[&Rule] = &[
+    &THREAD_SLEEP,
+    &FS_CALL,
+    &FS_OPEN,
+    &PATH_METADATA,
+    &NET_CONNECT,
+    &NET_IO,
+    &DNS_LOOKUP,
+    &PROCESS_WAIT,
+    &STDIN_READ,
+    &BLOCK_ON,
+    &TOKIO_BLOCKING_METHOD,
+    &CHANNEL_RECV,
+    &CHANNEL_SEND,
+    &THREAD_JOIN,
+    &SYNC_WAIT,
+    &HTTP_BLOCKING,
+    &SYNC_LOCK,
+    &SYNC_DB,
+    &USER_BLOCKING,
+    &TRANSITIVE_BLOCKING,
+    &INVALID_ALLOW,
+    &UNUSED_ALLOW,
+    &STALE_BASELINE,
 ];
-
-/// The rule used for user-declared blocking paths.
-pub fn user_rule() -> &'static Rule {
-    Rule::find("PG901").expect("PG901 is in the catalog")
-}
-
-/// The rule used for transitive findings.
-pub fn transitive_rule() -> &'static Rule {
-    Rule::find("PG902").expect("PG902 is in the catalog")
-}
 
 #[cfg(test)]
 mod tests {
@@ -1387,6 +1542,19 @@ mod tests {
             );
             assert_eq!(Category::from_name(cat.name()), Some(*cat));
         }
+    }
+
+    #[test]
+    fn pollguard_rules_are_found_but_are_no_level_keys() {
+        for rule in [&INVALID_ALLOW, &UNUSED_ALLOW, &STALE_BASELINE] {
+            assert_eq!(Rule::find(rule.code), Some(rule));
+            assert_eq!(Rule::find(rule.name), Some(rule));
+            assert!(Rule::find_blocking(rule.code).is_none());
+            assert!(rule.matchers.is_empty());
+        }
+        assert_eq!(Rule::find_blocking("PG101"), Some(&THREAD_SLEEP));
+        assert!(Category::from_name("pollguard").is_none());
+        assert!(!Category::ALL.contains(&Category::Pollguard));
     }
 
     #[test]

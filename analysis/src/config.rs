@@ -64,7 +64,7 @@ impl Config {
             self.categories.insert(cat, level);
             return Ok(());
         }
-        if let Some(rule) = Rule::find(key) {
+        if let Some(rule) = Rule::find_blocking(key) {
             self.rules.insert(rule.code, level);
             return Ok(());
         }
@@ -100,7 +100,12 @@ pub(crate) fn path_has_prefix(call: &str, prefix: &str) -> bool {
 /// closest match when there is one.
 pub fn unknown_key_message(key: &str) -> String {
     let mut names: Vec<&str> = Category::ALL.iter().map(|c| c.name()).collect();
-    names.extend(crate::catalog::RULES.iter().map(|r| r.name));
+    names.extend(
+        crate::catalog::RULES
+            .iter()
+            .filter(|r| r.category.is_blocking())
+            .map(|r| r.name),
+    );
     match closest(key, names) {
         Some(name) => format!("unknown category or rule `{key}`: did you mean `{name}`?"),
         None => format!(
@@ -146,15 +151,15 @@ mod tests {
     #[test]
     fn levels_by_category_and_rule() {
         let mut cfg = Config::new();
-        let lock = Rule::find("sync-lock").unwrap();
-        let open = Rule::find("fs-open").unwrap();
+        let lock = &crate::catalog::SYNC_LOCK;
+        let open = &crate::catalog::FS_OPEN;
         assert_eq!(cfg.level(lock), Level::Allow);
         cfg.set_level("lock", Level::Deny).unwrap();
         assert_eq!(cfg.level(lock), Level::Deny);
         cfg.set_level("fs", Level::Warn).unwrap();
         cfg.set_level("PG112", Level::Allow).unwrap();
         assert_eq!(cfg.level(open), Level::Allow);
-        assert_eq!(cfg.level(Rule::find("fs-call").unwrap()), Level::Warn);
+        assert_eq!(cfg.level(&crate::catalog::FS_CALL), Level::Warn);
     }
 
     #[test]

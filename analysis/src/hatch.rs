@@ -115,7 +115,7 @@ pub fn check_hatch(attr: &Attribute) -> syn::Result<Vec<String>> {
 }
 
 fn check_key(key: &str) -> Result<(), String> {
-    if Category::from_name(key).is_some() || Rule::find(key).is_some() {
+    if Category::from_name(key).is_some() || Rule::find_blocking(key).is_some() {
         Ok(())
     } else {
         Err(crate::config::unknown_key_message(key))

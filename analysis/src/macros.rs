@@ -3,7 +3,7 @@
 //! comma-separated expressions. A macro whose tokens do not parse is skipped,
 //! never an error.
 
-use crate::catalog::Confidence;
+use crate::catalog::{self, Confidence};
 use crate::walk::{Usage, Walker};
 use proc_macro2::{Spacing, Span, TokenStream, TokenTree};
 use syn::parse::{ParseStream, Parser};
@@ -210,7 +210,7 @@ fn crossbeam_select(w: &mut Walker<'_>, mac: &syn::Macro) -> bool {
     if !has_default {
         let (start, end) = whole_macro(mac);
         w.emit_at(
-            "PG181",
+            &catalog::CHANNEL_RECV,
             "crossbeam_channel::select",
             "crossbeam_channel::select!",
             start,
@@ -229,9 +229,9 @@ fn blocking_write(w: &mut Walker<'_>, mac: &syn::Macro) {
         return;
     };
     let Some(target) = args.first() else { return };
-    let code = match w.type_of(target).as_deref() {
-        Some("std::fs::File") => "PG112",
-        Some("std::net::TcpStream") => "PG122",
+    let rule = match w.type_of(target).as_deref() {
+        Some("std::fs::File") => &catalog::FS_OPEN,
+        Some("std::net::TcpStream") => &catalog::NET_IO,
         _ => return,
     };
     let name = mac
@@ -242,7 +242,7 @@ fn blocking_write(w: &mut Walker<'_>, mac: &syn::Macro) {
         .unwrap_or_default();
     let (start, end) = whole_macro(mac);
     w.emit_at(
-        code,
+        rule,
         "write_fmt",
         &format!("{name}!(..)"),
         start,

@@ -2,7 +2,7 @@
 //! other sync fns of the same workspace, makes its call sites in async code
 //! findings. Only the CLI sees a whole crate, so only the CLI calls this.
 
-use crate::catalog::{Category, Level, Rule, transitive_rule, user_rule};
+use crate::catalog::{Category, Level, Rule, TRANSITIVE_BLOCKING, USER_BLOCKING};
 use crate::{Analysis, Confidence, Config, Finding, FnSummary, LocalCall};
 use proc_macro2::Span;
 use std::collections::{HashMap, VecDeque};
@@ -212,8 +212,8 @@ pub fn findings<P: Copy>(units: &[Unit<'_, P>]) -> (Vec<UnitFinding<P>>, Vec<(us
             };
             let Some(reason) = &why[id] else { continue };
             let rule: &'static Rule = match reason {
-                Why::Marked => user_rule(),
-                Why::Calls(..) => transitive_rule(),
+                Why::Marked => &USER_BLOCKING,
+                Why::Calls(..) => &TRANSITIVE_BLOCKING,
             };
             let level = config.level(rule);
             if level == Level::Allow || config.call_allowed(&call.path) {

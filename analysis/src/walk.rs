@@ -612,10 +612,9 @@ impl<'a> Walker<'a> {
         let Some(ty) = self.infer(iterable) else {
             return;
         };
-        let Some((_, code)) = BLOCKING_ITERABLES.iter().find(|(t, _)| *t == ty) else {
+        let Some(&(_, rule)) = BLOCKING_ITERABLES.iter().find(|(t, _)| *t == ty) else {
             return;
         };
-        let Some(rule) = Rule::find(code) else { return };
         let display = format!("for .. in {}", short(iterable));
         let span = iterable.span();
         self.emit(
@@ -825,7 +824,7 @@ impl<'a> Walker<'a> {
                     self.emit(rule, path, path, start, end, Confidence::Certain, None);
                 } else if let Some(extra) = self.extra_blocking(path, false) {
                     self.emit(
-                        catalog::user_rule(),
+                        &catalog::USER_BLOCKING,
                         path,
                         path,
                         start,
@@ -835,7 +834,7 @@ impl<'a> Walker<'a> {
                     );
                 } else if self.model.marked.contains(path) {
                     self.emit(
-                        catalog::user_rule(),
+                        &catalog::USER_BLOCKING,
                         path,
                         path,
                         start,
@@ -871,7 +870,7 @@ impl<'a> Walker<'a> {
                     self.emit(rule, full, full, start, end, Confidence::Likely, None);
                 } else if let Some(extra) = self.extra_blocking(written_path, true) {
                     self.emit(
-                        catalog::user_rule(),
+                        &catalog::USER_BLOCKING,
                         written_path,
                         written_path,
                         start,
@@ -974,7 +973,7 @@ impl<'a> Walker<'a> {
             if self.model.marked.contains(&path) {
                 let display = format!("{}.{name}()", short(&m.receiver));
                 self.emit(
-                    catalog::user_rule(),
+                    &catalog::USER_BLOCKING,
                     &path,
                     &display,
                     start,
@@ -987,7 +986,7 @@ impl<'a> Walker<'a> {
             if let Some(extra) = self.extra_blocking(&path, false) {
                 let display = format!("{}.{name}()", short(&m.receiver));
                 self.emit(
-                    catalog::user_rule(),
+                    &catalog::USER_BLOCKING,
                     &path,
                     &display,
                     start,
@@ -1114,16 +1113,14 @@ impl<'a> Walker<'a> {
     /// a file) at its path.
     pub(crate) fn emit_at(
         &mut self,
-        code: &str,
+        rule: &'static Rule,
         call: &str,
         display: &str,
         span: Span,
         end: Span,
         confidence: Confidence,
     ) {
-        if let Some(rule) = Rule::find(code) {
-            self.emit(rule, call, display, span, end, confidence, None);
-        }
+        self.emit(rule, call, display, span, end, confidence, None);
     }
 
     pub(crate) fn type_of(&self, e: &Expr) -> Option<String> {
@@ -1414,7 +1411,7 @@ fn match_path(path: &str) -> Option<&'static Rule> {
     static INDEX: OnceLock<HashMap<&'static str, &'static Rule>> = OnceLock::new();
     let index = INDEX.get_or_init(|| {
         let mut map = HashMap::new();
-        for r in RULES {
+        for &r in RULES {
             for m in r.matchers {
                 if let Matcher::Path(p) = m {
                     map.entry(*p).or_insert(r);
@@ -1426,7 +1423,7 @@ fn match_path(path: &str) -> Option<&'static Rule> {
     if let Some(r) = index.get(path) {
         return Some(r);
     }
-    RULES.iter().find(|r| {
+    RULES.iter().copied().find(|r| {
         r.matchers.iter().any(|m| match m {
             Matcher::Prefix(p) => crate::config::path_has_prefix(path, p),
             _ => false,
@@ -1440,7 +1437,7 @@ fn method_matchers(name: &str) -> &'static [(&'static Rule, &'static Matcher)] {
         OnceLock::new();
     let index = INDEX.get_or_init(|| {
         let mut map: HashMap<&'static str, Vec<_>> = HashMap::new();
-        for r in RULES {
+        for &r in RULES {
             for m in r.matchers {
                 if let Matcher::Method { name, .. } = m {
                     map.entry(*name).or_default().push((r, m));
@@ -1461,7 +1458,7 @@ fn match_suffix(written: &str) -> Option<(&'static Rule, &'static str)> {
         return None;
     }
     let tail = format!("::{written}");
-    RULES.iter().find_map(|r| {
+    RULES.iter().copied().find_map(|r| {
         r.matchers.iter().find_map(|m| match m {
             Matcher::Path(p) if p.ends_with(&tail) && p.starts_with("std::") => Some((r, *p)),
             _ => None,

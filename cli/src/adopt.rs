@@ -4,7 +4,6 @@
 //! [`crate::diag::Diag`]s and the files' text, so the engine (walker,
 //! resolver, transitive closure) can change underneath it.
 
-use crate::diag::Kind;
 use crate::discover::Discovered;
 use crate::scan::{self, ScanOptions, ScanResult};
 use pollguard_analysis::Level;
@@ -26,7 +25,7 @@ pub fn scan(discovered: &Discovered, opts: &ScanOptions) -> Result<ScanResult, S
 /// configuration), dropping those it allows.
 fn apply_context_levels(discovered: &Discovered, result: &mut ScanResult) {
     result.diags.retain_mut(|d| {
-        if !matches!(d.kind, Kind::Rule(_)) {
+        if d.kind.finding().is_none() {
             return true;
         }
         let Some(file) = discovered.files.get(d.file) else {

@@ -234,7 +234,7 @@ pub fn apply(
                 format!(" in `{}`", e.item)
             };
             result.diags.push(Diag {
-                kind: Kind::StaleBaseline,
+                kind: Kind::STALE_BASELINE,
                 file,
                 start: Pos {
                     line: *line,
@@ -251,7 +251,7 @@ pub fn apply(
                     "baselined {} finding `{}`{item} of {} no longer exists",
                     e.rule, e.code, e.file
                 ),
-                help: Some(Kind::StaleBaseline.help().to_owned()),
+                help: Some(Kind::STALE_BASELINE.help().to_owned()),
                 notes: Vec::new(),
                 chain: Vec::new(),
                 extra: Default::default(),

@@ -1,157 +1,77 @@
 //! The diagnostics every output format prints.
 
-use pollguard_analysis::{Confidence, Level, RULES, Rule};
+use pollguard_analysis::{Confidence, Level, RULES, Rule, catalog};
 
-/// What a diagnostic reports.
-#[derive(Clone, Copy, Debug)]
-pub enum Kind {
-    /// A finding of a catalog rule.
-    Rule(&'static Rule),
-    /// A malformed escape hatch: an attribute or comment without a reason or
-    /// with an unknown category (`PG001`).
-    InvalidAllow,
-    /// An escape hatch that suppressed nothing (`PG002`, with `--report-unused-allows`).
-    UnusedAllow,
-    /// A baseline entry that matches no finding any more (`PG003`, with
-    /// `--report-stale-baseline`).
-    StaleBaseline,
-}
-
-/// The codes of the CLI's own diagnostics, which are not in the catalog.
-pub const CLI_RULES: &[Kind] = &[Kind::InvalidAllow, Kind::UnusedAllow, Kind::StaleBaseline];
-
-impl PartialEq for Kind {
-    fn eq(&self, other: &Kind) -> bool {
-        self.code() == other.code()
-    }
-}
-
-impl Eq for Kind {}
+/// What a diagnostic reports: a rule of the one registry, a blocking-call
+/// rule for findings or one of pollguard's own (`PG001` to `PG003`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Kind(pub &'static Rule);
 
 impl Kind {
+    /// A malformed escape hatch: an attribute or comment without a reason or
+    /// with an unknown category (`PG001`).
+    pub const INVALID_ALLOW: Kind = Kind(&catalog::INVALID_ALLOW);
+    /// An escape hatch that suppressed nothing (`PG002`, with `--report-unused-allows`).
+    pub const UNUSED_ALLOW: Kind = Kind(&catalog::UNUSED_ALLOW);
+    /// A baseline entry that matches no finding any more (`PG003`, with
+    /// `--report-stale-baseline`).
+    pub const STALE_BASELINE: Kind = Kind(&catalog::STALE_BASELINE);
+
+    /// The blocking-call rule of a finding; `None` for pollguard's own diagnostics.
+    pub fn finding(self) -> Option<&'static Rule> {
+        Some(self.0).filter(|r| r.category.is_blocking())
+    }
+
     /// `PG101`.
     pub fn code(self) -> &'static str {
-        match self {
-            Kind::Rule(r) => r.code,
-            Kind::InvalidAllow => "PG001",
-            Kind::UnusedAllow => "PG002",
-            Kind::StaleBaseline => "PG003",
-        }
+        self.0.code
     }
 
     /// `thread-sleep`.
     pub fn name(self) -> &'static str {
-        match self {
-            Kind::Rule(r) => r.name,
-            Kind::InvalidAllow => "invalid-allow",
-            Kind::UnusedAllow => "unused-allow",
-            Kind::StaleBaseline => "stale-baseline",
-        }
+        self.0.name
     }
 
-    /// The category's name; `pollguard` for the CLI's own diagnostics.
+    /// The category's name; `pollguard` for pollguard's own diagnostics.
     pub fn category(self) -> &'static str {
-        match self {
-            Kind::Rule(r) => r.category.name(),
-            _ => "pollguard",
-        }
+        self.0.category.name()
     }
 
     /// The level when no configuration says otherwise.
     pub fn default_level(self) -> Level {
-        match self {
-            Kind::Rule(r) => r.default_level,
-            Kind::InvalidAllow => Level::Deny,
-            Kind::UnusedAllow | Kind::StaleBaseline => Level::Warn,
-        }
+        self.0.default_level
     }
 
-    /// One line: what the rule reports.
+    /// What the rule reports, and for a rule reported only when asked, the
+    /// flag that asks.
     pub fn short_description(self) -> String {
-        match self {
-            Kind::Rule(r) => r.doc.what.to_owned(),
-            Kind::InvalidAllow => {
-                "Reports escape hatches without a reason or with an unknown category or rule."
-                    .to_owned()
+        match self.0.doc.on_request {
+            Some(flag) => {
+                let what = self.0.doc.what.trim_end_matches('.');
+                format!("{what} (`{flag}`).")
             }
-            Kind::UnusedAllow => {
-                "Reports escape hatches that suppress nothing (`--report-unused-allows`)."
-                    .to_owned()
-            }
-            Kind::StaleBaseline => {
-                "Reports baseline entries whose finding is gone (`--report-stale-baseline`)."
-                    .to_owned()
-            }
+            None => self.0.doc.what.to_owned(),
         }
     }
 
     /// What to do, one line.
     pub fn help(self) -> &'static str {
-        match self {
-            Kind::Rule(r) => r.help,
-            Kind::InvalidAllow => {
-                "give a reason and known categories: `// pollguard: allow(fs) why this call may block here`"
-            }
-            Kind::UnusedAllow => "remove the escape hatch",
-            Kind::StaleBaseline => {
-                "remove the entry: `cargo pollguard --write-baseline` rewrites the file without it"
-            }
-        }
+        self.0.help
     }
 
     /// The documentation as Markdown, for `--explain`.
     pub fn explain(self) -> String {
-        match self {
-            Kind::Rule(r) => r.explain(),
-            Kind::InvalidAllow => "# PG001 invalid-allow (pollguard, deny by default)\n\n\
-                ## What it does\nReports an escape hatch that pollguard cannot honour: \
-                `#[pollguard::allow_blocking]` or `// pollguard: allow(..)` without a reason, or \
-                naming a category or rule that does not exist.\n\n\
-                ## Why is this bad\nA suppression must tell a reviewer why the call may block; \
-                a misspelt category suppresses nothing.\n\n\
-                ## Example\n```rust\nasync fn load() {\n    // pollguard: allow(fs)\n    \
-                let s = std::fs::read_to_string(\"app.toml\");\n}\n```\n\n\
-                ## Use instead\n```rust\nasync fn load() {\n    \
-                // pollguard: allow(fs) read once at startup, before the server accepts connections\n    \
-                let s = std::fs::read_to_string(\"app.toml\");\n}\n```\n"
-                .to_owned(),
-            Kind::UnusedAllow => "# PG002 unused-allow (pollguard, reported with `--report-unused-allows`)\n\n\
-                ## What it does\nReports an escape hatch (attribute or comment) that suppressed no \
-                finding.\n\n## Why is this bad\nStale suppressions hide the next blocking call \
-                written under them.\n\n## Example\n```rust\nasync fn tick() {\n    \
-                // pollguard: allow(sleep) rate limit\n    tokio::time::sleep(d).await;\n}\n```\n\n\
-                ## Use instead\n```rust\nasync fn tick() {\n    tokio::time::sleep(d).await;\n}\n```\n"
-                .to_owned(),
-            Kind::StaleBaseline => "# PG003 stale-baseline (pollguard, reported with `--report-stale-baseline`)\n\n\
-                ## What it does\nReports an entry of the baseline file whose finding no longer \
-                exists: the call was fixed, moved to another fn or removed.\n\n\
-                ## Why is this bad\nA stale entry would hide the next identical call written in \
-                the same fn; removing entries as code is fixed makes the baseline shrink to \
-                nothing.\n\n## Example\n```json\n{\"fingerprint\": \"..\", \"rule\": \"PG101\", \
-                \"file\": \"src/main.rs\", \"item\": \"main\", \"code\": \"std::thread::sleep(d)\", \
-                \"occurrence\": 0}\n```\n\n## Use instead\n```sh\ncargo pollguard --write-baseline\n```\n"
-                .to_owned(),
-        }
+        self.0.explain()
     }
 
     /// The kind with this code or name.
     pub fn find(code_or_name: &str) -> Option<Kind> {
-        if let Some(r) = Rule::find(code_or_name) {
-            return Some(Kind::Rule(r));
-        }
-        CLI_RULES
-            .iter()
-            .copied()
-            .find(|k| k.code().eq_ignore_ascii_case(code_or_name) || k.name() == code_or_name)
+        Rule::find(code_or_name).map(Kind)
     }
 
-    /// Every kind: the catalog, then the CLI's own.
+    /// Every kind: the catalog, then pollguard's own.
     pub fn all() -> Vec<Kind> {
-        RULES
-            .iter()
-            .map(Kind::Rule)
-            .chain(CLI_RULES.iter().copied())
-            .collect()
+        RULES.iter().copied().map(Kind).collect()
     }
 }
 

@@ -19,7 +19,7 @@
 //!   `[dev-dependencies]` for tests, examples and benches.
 
 use crate::context::Located;
-use crate::diag::{Context, Fix, Kind};
+use crate::diag::{Context, Fix};
 use crate::discover::Discovered;
 use crate::scan::ScanResult;
 use pollguard_analysis::Confidence;
@@ -127,7 +127,7 @@ pub fn attach(discovered: &Discovered, result: &mut ScanResult, located: &[Locat
     let workspace = read_toml(&discovered.base.join("Cargo.toml"));
     let mut features: HashMap<usize, TokioFeatures> = HashMap::new();
     for (i, d) in result.diags.iter_mut().enumerate() {
-        let (Kind::Rule(_), Confidence::Certain, Some(call)) = (d.kind, d.confidence, &d.call)
+        let (Some(_), Confidence::Certain, Some(call)) = (d.kind.finding(), d.confidence, &d.call)
         else {
             continue;
         };

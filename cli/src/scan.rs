@@ -7,48 +7,20 @@
 //! columns) before moving on, and clears its thread's span table so memory
 //! stays flat however many files it reads.
 
-use crate::diag::{ChainLoc, Diag, Kind, Pos, Problem};
+use crate::diag::{Diag, Kind, Pos, Problem};
 use crate::discover::{Discovered, SourceFile};
 use crate::source::{self, Refusal};
 use pollguard_analysis::catalog::{Matcher, OFFLOADERS, Offloader};
 use pollguard_analysis::model::{CrateModel, FileItems, ModItems, lower_file};
 use pollguard_analysis::transitive::Summaries;
 use pollguard_analysis::{
-    Analysis, BlockingCall, CommentAllow, Confidence, Config, FnSummary, Level, LocalCall, Options,
-    RULES, Rule, analyze_file, analyze_file_in, parse_comment_allows,
+    Analysis, BlockingCall, CommentAllow, Confidence, Config, Finding, FnSummary, Level, LocalCall,
+    Options, RULES, analyze_file, analyze_file_in, parse_comment_allows,
 };
 use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
-
-/// A blocking call in async context, without spans.
-#[derive(Clone, Debug)]
-pub struct OwnedFinding {
-    /// The rule.
-    pub rule: &'static Rule,
-    /// The resolved callee.
-    pub call: String,
-    /// The call as written.
-    pub display: String,
-    /// First character.
-    pub start: Pos,
-    /// One past the last character.
-    pub end: Pos,
-    /// How sure.
-    pub confidence: Confidence,
-    /// The level.
-    pub level: Level,
-    /// What to do instead.
-    pub help: String,
-    /// Extra lines.
-    pub notes: Vec<String>,
-    /// The message.
-    pub message: String,
-    /// The workspace fn whose closure argument holds the call: if that fn
-    /// turns out to be an offloader, the finding does not hold.
-    pub inside_closure_of: Option<String>,
-}
 
 /// An escape-hatch attribute.
 #[derive(Clone, Debug)]
@@ -78,7 +50,7 @@ pub struct OwnedComment {
 #[derive(Clone, Debug, Default)]
 pub struct FileAnalysis {
     /// Direct findings.
-    pub findings: Vec<OwnedFinding>,
+    pub findings: Vec<Finding<Pos>>,
     /// Malformed escape hatches: start, end, message.
     pub errors: Vec<(Pos, Pos, String)>,
     /// Sync fns.
@@ -208,17 +180,18 @@ fn own(a: &Analysis) -> FileAnalysis {
         findings: a
             .findings
             .iter()
-            .map(|f| OwnedFinding {
+            .map(|f| Finding {
                 rule: f.rule,
                 call: f.call.clone(),
                 display: f.display.clone(),
-                start: pos(f.span.start()),
-                end: pos(f.end_span.end()),
+                span: pos(f.span.start()),
+                end_span: pos(f.end_span.end()),
                 confidence: f.confidence,
                 level: f.level,
                 help: f.help.clone(),
                 notes: f.notes.clone(),
-                message: f.message(),
+                // Only the transitive closure makes chains.
+                chain: Vec::new(),
                 inside_closure_of: f.inside_closure_of.clone(),
             })
             .collect(),
@@ -954,11 +927,11 @@ pub fn scan(discovered: &Discovered, opts: &ScanOptions) -> Result<ScanResult, S
             }
         }
     }
-    let mut per_file: HashMap<usize, Vec<(OwnedFinding, Vec<ChainLoc>)>> = HashMap::new();
+    let mut per_file: HashMap<usize, Vec<_>> = HashMap::new();
     for (i, a) in analyses.iter().enumerate() {
         if let Some(a) = a {
             let krates = &discovered.files[i].krates;
-            let offloaded = |f: &OwnedFinding| {
+            let offloaded = |f: &Finding<Pos>| {
                 f.inside_closure_of
                     .as_deref()
                     .is_some_and(|o| krates.iter().any(|k| offloaders.contains(&global(k, o))))
@@ -991,7 +964,7 @@ pub fn scan(discovered: &Discovered, opts: &ScanOptions) -> Result<ScanResult, S
             if let Some(c) = a
                 .comments
                 .iter()
-                .position(|c| c.covers_line == f.start.line && c.allow.covers(f.rule))
+                .position(|c| c.covers_line == f.span.line && c.allow.covers(f.rule))
             {
                 comment_used[c] = true;
                 continue;
@@ -999,15 +972,16 @@ pub fn scan(discovered: &Discovered, opts: &ScanOptions) -> Result<ScanResult, S
             if f.confidence < settings.min_confidence {
                 continue;
             }
+            let message = f.message();
             result.diags.push(Diag {
-                kind: Kind::Rule(f.rule),
+                kind: Kind(f.rule),
                 file: i,
-                start: f.start,
-                end: f.end,
+                start: f.span,
+                end: f.end_span,
                 level: f.level,
                 confidence: f.confidence,
                 call: Some(f.call),
-                message: f.message,
+                message,
                 help: Some(f.help),
                 notes: f.notes,
                 chain,
@@ -1062,7 +1036,7 @@ pub fn scan(discovered: &Discovered, opts: &ScanOptions) -> Result<ScanResult, S
 
 fn invalid(file: usize, start: Pos, end: Pos, message: String) -> Diag {
     Diag {
-        kind: Kind::InvalidAllow,
+        kind: Kind::INVALID_ALLOW,
         file,
         start,
         end,
@@ -1070,7 +1044,7 @@ fn invalid(file: usize, start: Pos, end: Pos, message: String) -> Diag {
         confidence: Confidence::Certain,
         call: None,
         message,
-        help: Some(Kind::InvalidAllow.help().to_owned()),
+        help: Some(Kind::INVALID_ALLOW.help().to_owned()),
         notes: Vec::new(),
         chain: Vec::new(),
         extra: Default::default(),
@@ -1079,7 +1053,7 @@ fn invalid(file: usize, start: Pos, end: Pos, message: String) -> Diag {
 
 fn unused(file: usize, start: Pos, end: Pos, message: String) -> Diag {
     Diag {
-        kind: Kind::UnusedAllow,
+        kind: Kind::UNUSED_ALLOW,
         file,
         start,
         end,
@@ -1087,7 +1061,7 @@ fn unused(file: usize, start: Pos, end: Pos, message: String) -> Diag {
         confidence: Confidence::Certain,
         call: None,
         message,
-        help: Some(Kind::UnusedAllow.help().to_owned()),
+        help: Some(Kind::UNUSED_ALLOW.help().to_owned()),
         notes: Vec::new(),
         chain: Vec::new(),
         extra: Default::default(),

@@ -412,7 +412,7 @@ pub fn check_level_key(name: &str, list: &str, at: &str) -> Result<(), String> {
     if name == "*"
         || name == "all"
         || Category::from_name(name).is_some()
-        || Rule::find(name).is_some()
+        || Rule::find_blocking(name).is_some()
     {
         return Ok(());
     }
@@ -501,7 +501,7 @@ mod tests {
         };
         let s = build(Some(&ws), None, &flags).unwrap();
         assert_eq!(
-            s.config.level(Rule::find("sync-lock").unwrap()),
+            s.config.level(&pollguard_analysis::catalog::SYNC_LOCK),
             Level::Warn
         );
         assert_eq!(s.config.extra_blocking.len(), 2);

@@ -1,10 +1,10 @@
 //! Reading many findings: transitive findings grouped by the helper they
 //! go through, and a table of where the findings are.
 
-use crate::diag::{Context, Diag, Kind};
+use crate::diag::{Context, Diag};
 use crate::discover::Discovered;
 use crate::scan::ScanResult;
-use pollguard_analysis::Level;
+use pollguard_analysis::{Level, catalog};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
@@ -16,13 +16,15 @@ pub const SCREENFUL: usize = 20;
 /// A fn marked `#[pollguard::blocking]` has no chain; its path names it.
 pub fn assign_groups(result: &mut ScanResult) {
     for d in &mut result.diags {
-        let Kind::Rule(rule) = d.kind else { continue };
+        let Some(rule) = d.kind.finding() else {
+            continue;
+        };
         d.extra.group = match d.chain.first() {
             Some(first) => Some(format!(
                 "{}#{}",
                 result.files[first.file].display, first.caller
             )),
-            None if rule.code == "PG901" => d.call.clone(),
+            None if rule == &catalog::USER_BLOCKING => d.call.clone(),
             None => None,
         };
     }
@@ -111,7 +113,7 @@ pub fn table(discovered: &Discovered, result: &ScanResult, baselined: usize) -> 
     let findings: Vec<&Diag> = result
         .diags
         .iter()
-        .filter(|d| matches!(d.kind, Kind::Rule(_)))
+        .filter(|d| d.kind.finding().is_some())
         .collect();
     let mut out = String::new();
     let _ = write!(

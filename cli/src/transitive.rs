@@ -6,8 +6,9 @@
 //! positions are held, so it runs on them directly.
 
 use crate::diag::{ChainLoc, Pos};
-use crate::scan::{FileAnalysis, OwnedFinding};
+use crate::scan::FileAnalysis;
 use crate::settings::Settings;
+use pollguard_analysis::Finding;
 use pollguard_analysis::transitive::{Unit, findings, short_name};
 use std::sync::Arc;
 
@@ -24,7 +25,7 @@ pub(crate) struct UnitIn<'a> {
 }
 
 /// A transitive finding: the file it is in, the finding, the chain located.
-pub(crate) type Located = (usize, OwnedFinding, Vec<ChainLoc>);
+pub(crate) type Located = (usize, Finding<Pos>, Vec<ChainLoc>);
 
 /// The transitive findings `(file, finding, chain)` and the escape hatches
 /// they used `(file, hatch)`.
@@ -60,20 +61,7 @@ pub(crate) fn run(units: &[UnitIn<'_>]) -> (Vec<Located>, Vec<(usize, usize)>) {
                     rule: s.rule,
                 })
                 .collect();
-            let finding = OwnedFinding {
-                rule: f.rule,
-                call: f.call.clone(),
-                display: f.display.clone(),
-                start: f.span,
-                end: f.end_span,
-                confidence: f.confidence,
-                level: f.level,
-                help: f.help.clone(),
-                notes: f.notes.clone(),
-                message: f.message(),
-                inside_closure_of: None,
-            };
-            (unit.file, finding, chain)
+            (unit.file, f, chain)
         })
         .collect();
     (out, used)

@@ -493,3 +493,42 @@ fn no_tests_also_skips_unit_tests_in_src() {
     assert_eq!(lines, [1]);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The documented examples of the CLI's own escape-hatch rules, run as the
+/// engine's rules' examples are (analysis/tests/rule_docs.rs): the example
+/// is reported under its rule, the replacement is not. `PG003`'s example is
+/// a baseline entry and its replacement a command; `adopt.rs` runs those.
+#[test]
+fn escape_hatch_rules_examples_are_reported_and_replacements_are_not() {
+    let dir = std::env::temp_dir().join(format!("pollguard-docs-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let codes = |src: &str| -> Vec<String> {
+        std::fs::write(dir.join("example.rs"), src).unwrap();
+        let r = run_in(
+            &dir,
+            &["example.rs", "--format", "json", "--report-unused-allows"],
+        );
+        json_lines(&r.stdout)
+            .iter()
+            .map(|l| l["rule"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    for rule in [
+        &pollguard_analysis::catalog::INVALID_ALLOW,
+        &pollguard_analysis::catalog::UNUSED_ALLOW,
+    ] {
+        let found = codes(rule.doc.example);
+        assert!(
+            found.iter().any(|c| c == rule.code),
+            "{}: {found:?}",
+            rule.code
+        );
+        let found = codes(rule.doc.instead);
+        assert!(
+            !found.iter().any(|c| c == rule.code),
+            "{}: {found:?}",
+            rule.code
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

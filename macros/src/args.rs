@@ -355,8 +355,10 @@ mod tests {
         assert_eq!(args.budget_ns, 20_000_000);
         assert_eq!(args.config.allowed_calls, ["crate::db::query"]);
         assert_eq!(args.config.extra_blocking[0].path, "legacy::fetch");
-        let lock = pollguard_analysis::Rule::find("sync-lock").unwrap();
-        assert_eq!(args.config.level(lock), Level::Deny);
+        assert_eq!(
+            args.config.level(&pollguard_analysis::catalog::SYNC_LOCK),
+            Level::Deny
+        );
         assert_eq!(args.krate().to_string(), ":: pollguard");
     }
 
