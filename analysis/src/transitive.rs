@@ -41,7 +41,17 @@ pub struct Unit<'a, P = Span> {
     /// The configuration of the file's package: levels and allowed calls
     /// apply where async code makes the call.
     pub config: &'a Config,
+    /// A file of a dependency, read from its source: its fns are followed,
+    /// its own async code is not reported on (that is its authors' lint).
+    pub dependency: bool,
 }
+
+/// Where a call leads when its path is not one of the units' own fns as
+/// written: a dependency's item behind a re-export (`csv::Reader::from_path`
+/// is `reader::Reader::from_path` of the `csv` crate read). Given the index
+/// of the calling unit and the path, it answers the crate key and the path
+/// inside it (without `crate::`).
+pub type Resolve<'r> = &'r (dyn Fn(usize, &str) -> Option<(String, String)> + Sync);
 
 /// One call on the way from a called fn down to a blocking call.
 #[derive(Clone, Debug)]
@@ -92,6 +102,18 @@ fn key<'a>(krate: &'a str, path: &'a str) -> (&'a str, &'a str) {
 /// it reaches (see [`crate::Category::severity`]), by the fewest calls
 /// among those. The cost is linear in the number of fns and calls.
 pub fn findings<P: Copy>(units: &[Unit<'_, P>]) -> (Vec<UnitFinding<P>>, Vec<(usize, usize)>) {
+    findings_with(units, &|_, _| None)
+}
+
+/// [`findings`], with calls that do not name a unit's fn as written
+/// resolved by `resolve` (into dependencies). A call that reaches a
+/// dependency's blocking fn is reported under the rule of the blocking call
+/// at the chain's end (a `std::fs::File::open` inside `csv` is an `fs`
+/// finding), with the chain through the dependency.
+pub fn findings_with<P: Copy>(
+    units: &[Unit<'_, P>],
+    resolve: Resolve<'_>,
+) -> (Vec<UnitFinding<P>>, Vec<(usize, usize)>) {
     let mut index: HashMap<(&str, &str), usize> = HashMap::new();
     let mut fns: Vec<(usize, usize)> = Vec::new();
     for (u, unit) in units.iter().enumerate() {
@@ -123,7 +145,7 @@ pub fn findings<P: Copy>(units: &[Unit<'_, P>]) -> (Vec<UnitFinding<P>>, Vec<(us
             seeds[usize::from(worst)].push(id);
         }
         for (c, call) in s.calls.iter().enumerate() {
-            if let Some(&callee) = index.get(&key(units[u].krate, &call.path)) {
+            if let Some(callee) = lookup(&index, resolve, units, u, &call.path) {
                 callers[callee].push((id, c));
             }
         }
@@ -202,17 +224,24 @@ pub fn findings<P: Copy>(units: &[Unit<'_, P>]) -> (Vec<UnitFinding<P>>, Vec<(us
     let mut out = Vec::new();
     let mut used = Vec::new();
     for (u, unit) in units.iter().enumerate() {
+        if unit.dependency {
+            continue;
+        }
         let config = unit.config;
         for call in unit.file.async_calls() {
             if call.awaited {
                 continue;
             }
-            let Some(&id) = index.get(&key(unit.krate, &call.path)) else {
+            let Some(id) = lookup(&index, resolve, units, u, &call.path) else {
                 continue;
             };
             let Some(reason) = &why[id] else { continue };
             let rule: &'static Rule = match reason {
                 Why::Marked => &USER_BLOCKING,
+                // Into a dependency: the call blocks the way its root does.
+                Why::Calls(..) if units[fns[id].0].dependency => {
+                    root_rule(&why, id).unwrap_or(&TRANSITIVE_BLOCKING)
+                }
                 Why::Calls(..) => &TRANSITIVE_BLOCKING,
             };
             let level = config.level(rule);
@@ -265,6 +294,26 @@ pub fn findings<P: Copy>(units: &[Unit<'_, P>]) -> (Vec<UnitFinding<P>>, Vec<(us
         }
     }
     (out, used)
+}
+
+/// The fn a call names: as written, or resolved into a dependency.
+fn lookup<P>(
+    index: &HashMap<(&str, &str), usize>,
+    resolve: Resolve<'_>,
+    units: &[Unit<'_, P>],
+    u: usize,
+    path: &str,
+) -> Option<usize> {
+    if let Some(&id) = index.get(&key(units[u].krate, path)) {
+        return Some(id);
+    }
+    let (krate, inner) = resolve(u, path)?;
+    index.get(&(krate.as_str(), inner.as_str())).copied()
+}
+
+/// The rule of the blocking call a chain ends at.
+fn root_rule<P: Copy>(why: &[Option<Why<P>>], id: usize) -> Option<&'static Rule> {
+    chain_of(why, id).last().and_then(|s| s.rule)
 }
 
 fn chain_of<P: Copy>(why: &[Option<Why<P>>], mut id: usize) -> Vec<ChainStep<P>> {

@@ -996,7 +996,9 @@ impl<'a> Walker<'a> {
                 );
                 return;
             }
-            if ty.starts_with("crate::") {
+            // A method of the crate's own type, or of a dependency's (read
+            // from its source): the transitive closure decides if it blocks.
+            if ty.starts_with("crate::") || self.model.is_extern(ty) {
                 self.record_call(
                     path,
                     format!("{}.{name}()", short(&m.receiver)),
@@ -1292,8 +1294,8 @@ impl<'a> Walker<'a> {
                 if let Some((_, ty)) = RETURN_TYPES.iter().find(|(p, _)| *p == path) {
                     return Some((*ty).to_owned());
                 }
-                if let Some(ty) = self.model.fn_returns.get(&path) {
-                    return Some(ty.clone());
+                if let Some(ty) = self.model.fn_return(&path) {
+                    return Some(ty);
                 }
                 let (parent, last) = path.rsplit_once("::")?;
                 let parent_last = parent.rsplit("::").next()?;
@@ -1325,8 +1327,8 @@ impl<'a> Walker<'a> {
                 if let Some((_, ty)) = RETURN_TYPES.iter().find(|(p, _)| *p == key) {
                     return Some((*ty).to_owned());
                 }
-                if let Some(ty) = self.model.fn_returns.get(&key) {
-                    return Some(ty.clone());
+                if let Some(ty) = self.model.fn_return(&key) {
+                    return Some(ty);
                 }
                 let builder = BUILDERS.iter().find(|(t, _)| *t == recv);
                 if builder.is_some_and(|(_, ends)| !ends.contains(&name.as_str())) {
@@ -1355,11 +1357,7 @@ impl<'a> Walker<'a> {
                 let syn::Member::Named(field) = &f.member else {
                     return None;
                 };
-                self.model
-                    .fields
-                    .get(matchable(&base))?
-                    .get(&field.to_string())
-                    .cloned()
+                self.model.field_type(matchable(&base), &field.to_string())
             }
             _ => None,
         }

@@ -24,6 +24,7 @@ fn codes(rule: &Rule, src: &str, what: &str) -> Vec<&'static str> {
         krate: "crate",
         file: &analysis,
         config: &config,
+        dependency: false,
     };
     let (indirect, _) = transitive::findings(&[unit]);
     analysis

@@ -49,6 +49,7 @@ pub(crate) fn no_blocking(args: TokenStream, input: TokenStream) -> TokenStream 
             krate: "crate",
             file: &analysis,
             config: &args.config,
+            dependency: false,
         };
         let (indirect, _) = transitive::findings(&[unit]);
         let indirect = indirect.into_iter().map(|u| u.finding);

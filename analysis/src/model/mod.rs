@@ -15,6 +15,7 @@ pub use lower::{FileItems, FnDecl, ModItems, lower_file, lower_items};
 
 use crate::catalog::{OFFLOADERS, Offloader};
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 /// A type as written, without spans: what a signature or a field names.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -199,7 +200,16 @@ pub struct CrateModel {
     /// The code's own offloaders: fns that hand a closure parameter to an
     /// offloader, directly or through another of the code's own.
     pub(crate) offloaders: HashSet<String>,
+    /// The crate's unique key among all crates read (see [`CrateModel::set_key`]).
+    key: String,
+    /// The models of the crates this one depends on, by the name its code
+    /// spells them with (renames applied), read from their sources.
+    externs: HashMap<String, Arc<CrateModel>>,
 }
+
+/// How far a path is followed through crates that re-export other crates'
+/// items (`pub use postgres::Client;`): chains are short, the cap stops a cycle.
+const EXTERN_HOPS: usize = 8;
 
 /// A module's declarations waiting for the fixed point.
 struct Pending<'a> {
@@ -419,6 +429,116 @@ impl CrateModel {
             return path;
         }
         path
+    }
+
+    /// Names the crate uniquely among every crate read in one run (two
+    /// versions of one library are two crates): the transitive closure keys
+    /// fns by it.
+    pub fn set_key(&mut self, key: impl Into<String>) {
+        self.key = key.into();
+    }
+
+    /// The crate's key; empty unless [`CrateModel::set_key`] gave one.
+    pub fn key(&self) -> &str {
+        &self.key
+    }
+
+    /// Gives the crate its dependencies' models, by the names its code uses
+    /// for them: their return and field types then flow into this crate's
+    /// inference, and calls into them resolve to their items.
+    pub fn set_externs(&mut self, externs: HashMap<String, Arc<CrateModel>>) {
+        self.externs = externs;
+    }
+
+    /// Whether a path starts with the name of a dependency this model knows.
+    pub fn is_extern(&self, path: &str) -> bool {
+        let head = path.split("::").next().unwrap_or(path);
+        self.externs.contains_key(head)
+    }
+
+    /// The crate and the item a path into a dependency stands for, following
+    /// re-exports, also into further crates: `csv::Reader::from_path` is
+    /// (`csv`'s key, `reader::Reader::from_path`). `None` for paths into
+    /// crates this model was not given.
+    pub fn resolve_extern(&self, path: &str) -> Option<(String, String)> {
+        let (model, inner) = self.extern_item(path)?;
+        let rest = inner.strip_prefix("crate::")?;
+        Some((model.key.clone(), rest.to_owned()))
+    }
+
+    /// The model that defines what `path` names, and the path inside it
+    /// (`crate::..`).
+    fn extern_item<'a>(&'a self, path: &str) -> Option<(&'a CrateModel, String)> {
+        let (head, rest) = path.split_once("::")?;
+        let mut model: &CrateModel = self.externs.get(head)?;
+        let mut inner = model.resolve_path(&format!("crate::{rest}"));
+        for _ in 0..EXTERN_HOPS {
+            if inner == "crate" || inner.starts_with("crate::") {
+                return Some((model, inner));
+            }
+            let (head, rest) = inner.split_once("::")?;
+            model = model.externs.get(head)?;
+            inner = model.resolve_path(&format!("crate::{rest}"));
+        }
+        None
+    }
+
+    /// The return type of a fn or method, of this crate or of a dependency.
+    pub(crate) fn fn_return(&self, path: &str) -> Option<String> {
+        if let Some(t) = self.fn_returns.get(path) {
+            return Some(t.clone());
+        }
+        let (model, inner) = self.extern_item(path)?;
+        let t = model.fn_returns.get(&inner)?;
+        Some(self.from_extern(model, t))
+    }
+
+    /// A field's type, on this crate's types or a dependency's.
+    pub(crate) fn field_type(&self, ty: &str, field: &str) -> Option<String> {
+        if let Some(t) = self.fields.get(ty).and_then(|f| f.get(field)) {
+            return Some(t.clone());
+        }
+        let (model, inner) = self.extern_item(ty)?;
+        let t = model.fields.get(&inner)?.get(field)?;
+        Some(self.from_extern(model, t))
+    }
+
+    /// A type named inside a dependency, renamed into this crate's terms:
+    /// its `crate::` becomes the dependency's name here, and a third crate's
+    /// name becomes the name this crate knows it by (if it does).
+    fn from_extern(&self, model: &CrateModel, ty: &str) -> String {
+        let rename = |path: &str| -> String {
+            let (head, rest) = path.split_once("::").unwrap_or((path, ""));
+            let target: &CrateModel = if head == "crate" {
+                model
+            } else {
+                match model.externs.get(head) {
+                    Some(m) => m,
+                    None => return path.to_owned(),
+                }
+            };
+            match self
+                .externs
+                .iter()
+                .find(|(_, m)| std::ptr::eq(Arc::as_ptr(m), target))
+            {
+                Some((name, _)) if rest.is_empty() => name.clone(),
+                Some((name, _)) => format!("{name}::{rest}"),
+                None => path.to_owned(),
+            }
+        };
+        // Marker syntax: `Type(inner=Other)`; rename both paths.
+        match ty.split_once("(inner=") {
+            Some((outer, inner)) => {
+                let inner = inner.strip_suffix(')').unwrap_or(inner);
+                format!("{}(inner={})", rename(outer), rename(inner))
+            }
+            None if ty.contains('(') => {
+                let (outer, marker) = ty.split_at(ty.find('(').unwrap_or(ty.len()));
+                format!("{}{marker}", rename(outer))
+            }
+            None => rename(ty),
+        }
     }
 
     /// The names module `module` can see, each with the full path it stands for.

@@ -1,0 +1,161 @@
+//! Calls into a dependency read as source: the transitive closure follows
+//! them through the dependency's re-exports, methods and private helpers,
+//! and reports them under the category of the blocking call they reach.
+
+use pollguard_analysis::model::{CrateModel, lower_file};
+use pollguard_analysis::transitive::{Unit, findings_with};
+use pollguard_analysis::{Config, Options, analyze_file_in};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+const DEP: &str = r#"
+pub use crate::reader::{Reader, ReaderBuilder};
+pub mod reader {
+    pub struct Reader { data: Vec<u8> }
+    pub struct ReaderBuilder { delimiter: u8 }
+    impl Reader {
+        pub fn from_path(p: &str) -> std::io::Result<Reader> {
+            let data = std::fs::read(p)?;
+            Ok(Reader { data })
+        }
+        pub fn from_bytes(b: &[u8]) -> Reader {
+            Reader { data: b.to_vec() }
+        }
+        pub fn flush_to_disk(&self) {
+            crate::inner::persist(&self.data)
+        }
+        pub fn len(&self) -> usize {
+            self.data.len()
+        }
+    }
+    impl ReaderBuilder {
+        pub fn new() -> Self {
+            ReaderBuilder { delimiter: b',' }
+        }
+        pub fn from_path(&self, p: &str) -> std::io::Result<Reader> {
+            Reader::from_path(p)
+        }
+    }
+}
+pub fn pause() {
+    inner::wait()
+}
+pub async fn fetch() -> Vec<u8> {
+    Vec::new()
+}
+mod inner {
+    pub(crate) fn wait() {
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    pub(crate) fn persist(data: &[u8]) {
+        std::fs::write("out.csv", data).unwrap();
+    }
+}
+"#;
+
+const APP: &str = r#"
+use csv::ReaderBuilder;
+async fn handler(path: String) {
+    let r = csv::Reader::from_path(&path).unwrap(); // fs
+    let b = csv::Reader::from_bytes(b"a,b"); // trap
+    let n = b.len(); // trap
+    b.flush_to_disk(); // fs
+    csv::pause(); // sleep
+    let built = ReaderBuilder::new().from_path(&path); // fs
+    let v = csv::fetch().await; // trap
+}
+fn sync_helper() {
+    csv::pause();
+}
+async fn indirect() {
+    sync_helper(); // transitive
+}
+"#;
+
+fn model_of(
+    text: &str,
+    key: &str,
+    externs: HashMap<String, Arc<CrateModel>>,
+) -> (syn::File, CrateModel) {
+    let file = syn::parse_file(text).expect("fixture parses");
+    let items = lower_file(&file);
+    let root = vec!["crate".to_owned()];
+    let mut model = CrateModel::build([(root.as_slice(), &items)], &[]);
+    model.set_key(key);
+    model.set_externs(externs);
+    (file, model)
+}
+
+#[test]
+fn calls_into_a_dependency_are_reported_by_the_category_they_reach() {
+    let config = Config::default();
+    let (dep_file, dep_model) = model_of(DEP, "csv#0", HashMap::new());
+    let dep_model = Arc::new(dep_model);
+    let (app_file, app_model) = model_of(
+        APP,
+        "app",
+        HashMap::from([("csv".to_owned(), Arc::clone(&dep_model))]),
+    );
+    let options = Options::new(&config);
+    let dep = analyze_file_in(&dep_file, &options, &dep_model);
+    let app = analyze_file_in(&app_file, &options, &app_model);
+    let units = [
+        Unit {
+            krate: "app",
+            file: &app,
+            config: &config,
+            dependency: false,
+        },
+        Unit {
+            krate: "csv#0",
+            file: &dep,
+            config: &config,
+            dependency: true,
+        },
+    ];
+    let models = [&app_model, &*dep_model];
+    let resolve = |u: usize, path: &str| models[u].resolve_extern(path);
+    let (found, _) = findings_with(&units, &resolve);
+    let mut got: Vec<(usize, &str)> = found
+        .iter()
+        .map(|f| (f.finding.span.start().line, f.finding.rule.category.name()))
+        .collect();
+    got.sort_unstable();
+    let lines: Vec<&str> = APP.lines().collect();
+    let mut want: Vec<(usize, &str)> = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        for (tag, category) in [
+            ("// fs", "fs"),
+            ("// sleep", "sleep"),
+            ("// transitive", "transitive"),
+        ] {
+            if line.ends_with(tag) {
+                want.push((i + 1, category));
+            }
+        }
+    }
+    assert_eq!(got, want, "findings (line, category)");
+    assert!(
+        found.iter().all(|f| f.unit == 0),
+        "nothing is reported inside the dependency"
+    );
+    // The chain goes through the dependency's private helper to the root.
+    let pause = found
+        .iter()
+        .find(|f| f.finding.span.start().line == 8)
+        .expect("`csv::pause()` is reported");
+    let chain: Vec<(&str, &str)> = pause
+        .finding
+        .chain
+        .iter()
+        .map(|s| (s.caller.as_str(), s.callee.as_str()))
+        .collect();
+    assert_eq!(
+        chain,
+        [
+            ("crate::pause", "crate::inner::wait"),
+            ("crate::inner::wait", "std::thread::sleep")
+        ]
+    );
+    assert!(pause.finding.chain.iter().all(|s| s.unit == 1));
+}
