@@ -490,7 +490,7 @@ impl CrateModel {
         }
         let (model, inner) = self.extern_item(path)?;
         let t = model.fn_returns.get(&inner)?;
-        Some(self.from_extern(model, t))
+        Some(self.renamed_from(model, t))
     }
 
     /// A field's type, on this crate's types or a dependency's.
@@ -500,13 +500,13 @@ impl CrateModel {
         }
         let (model, inner) = self.extern_item(ty)?;
         let t = model.fields.get(&inner)?.get(field)?;
-        Some(self.from_extern(model, t))
+        Some(self.renamed_from(model, t))
     }
 
     /// A type named inside a dependency, renamed into this crate's terms:
     /// its `crate::` becomes the dependency's name here, and a third crate's
     /// name becomes the name this crate knows it by (if it does).
-    fn from_extern(&self, model: &CrateModel, ty: &str) -> String {
+    fn renamed_from(&self, model: &CrateModel, ty: &str) -> String {
         let rename = |path: &str| -> String {
             let (head, rest) = path.split_once("::").unwrap_or((path, ""));
             let target: &CrateModel = if head == "crate" {
