@@ -34,6 +34,7 @@ pub mod config;
 mod hatch;
 mod macros;
 pub mod model;
+pub mod native;
 mod resolve;
 #[doc(hidden)]
 pub mod shallow;

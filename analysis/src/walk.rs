@@ -842,6 +842,8 @@ impl<'a> Walker<'a> {
                         Confidence::Certain,
                         None,
                     );
+                } else if let Some(rule) = self.model.native_call(path) {
+                    self.emit(rule, path, path, start, end, Confidence::Certain, None);
                 } else if !path.starts_with("std::") && !path.starts_with("tokio::") {
                     self.record_call(path.clone(), written.join("::"), start, end, usage);
                 }

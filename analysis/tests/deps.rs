@@ -159,3 +159,78 @@ fn calls_into_a_dependency_are_reported_by_the_category_they_reach() {
     );
     assert!(pause.finding.chain.iter().all(|s| s.unit == 1));
 }
+
+const SYS: &str = r#"
+include!(concat!(env!("OUT_DIR"), "/bindings.rs"));
+"#;
+
+const WRAPPER: &str = r#"
+pub use libsqlite3_sys as ffi;
+pub struct Statement { raw: *mut u8 }
+impl Statement {
+    pub fn step(&mut self) -> i32 {
+        unsafe { ffi::sqlite3_step(self.raw) }
+    }
+    pub fn version() -> i32 {
+        unsafe { ffi::sqlite3_libversion_number() }
+    }
+}
+"#;
+
+const WRAPPER_APP: &str = r#"
+async fn run(mut s: sqlite::Statement) {
+    s.step(); // db
+    sqlite::Statement::version(); // trap
+}
+"#;
+
+#[test]
+fn native_libraries_block_by_their_links_table() {
+    let config = Config::default();
+    let (_, mut sys) = model_of(SYS, "libsqlite3_sys#0", HashMap::new());
+    sys.set_links(Some("sqlite3".to_owned()));
+    let sys = Arc::new(sys);
+    let (wrapper_file, wrapper) = model_of(
+        WRAPPER,
+        "sqlite#1",
+        HashMap::from([("libsqlite3_sys".to_owned(), Arc::clone(&sys))]),
+    );
+    let wrapper = Arc::new(wrapper);
+    let (app_file, app_model) = model_of(
+        WRAPPER_APP,
+        "app",
+        HashMap::from([("sqlite".to_owned(), Arc::clone(&wrapper))]),
+    );
+    let options = Options::new(&config);
+    let dep = analyze_file_in(&wrapper_file, &options, &wrapper);
+    let app = analyze_file_in(&app_file, &options, &app_model);
+    let units = [
+        Unit {
+            krate: "app",
+            file: &app,
+            config: &config,
+            dependency: false,
+        },
+        Unit {
+            krate: "sqlite#1",
+            file: &dep,
+            config: &config,
+            dependency: true,
+        },
+    ];
+    let models = [&app_model, &*wrapper];
+    let resolve = |u: usize, path: &str| models[u].resolve_extern(path);
+    let (found, _) = findings_with(&units, &resolve);
+    let got: Vec<(usize, &str, &str)> = found
+        .iter()
+        .map(|f| {
+            let last = f.finding.chain.last().map_or("", |s| s.callee.as_str());
+            (
+                f.finding.span.start().line,
+                f.finding.rule.category.name(),
+                last,
+            )
+        })
+        .collect();
+    assert_eq!(got, [(3, "db", "libsqlite3_sys::sqlite3_step")]);
+}

@@ -202,6 +202,8 @@ pub struct CrateModel {
     pub(crate) offloaders: HashSet<String>,
     /// The crate's unique key among all crates read (see [`CrateModel::set_key`]).
     key: String,
+    /// The native library the crate links (`links =` in its manifest).
+    links: Option<String>,
     /// The models of the crates this one depends on, by the name its code
     /// spells them with (renames applied), read from their sources.
     externs: HashMap<String, Arc<CrateModel>>,
@@ -448,6 +450,24 @@ impl CrateModel {
     /// inference, and calls into them resolve to their items.
     pub fn set_externs(&mut self, externs: HashMap<String, Arc<CrateModel>>) {
         self.externs = externs;
+    }
+
+    /// Records the native library the crate links (its manifest's `links`):
+    /// calls of that library's waiting functions are blocking roots (see
+    /// [`crate::native`]).
+    pub fn set_links(&mut self, links: Option<String>) {
+        self.links = links;
+    }
+
+    /// The rule of a call of a native library's waiting function, made
+    /// from this crate's own `-sys` declarations or through a dependency.
+    pub(crate) fn native_call(&self, path: &str) -> Option<&'static crate::catalog::Rule> {
+        let name = path.rsplit("::").next()?;
+        if path.starts_with("crate::") {
+            return crate::native::blocking_call(self.links.as_deref()?, name);
+        }
+        let (model, _) = self.extern_item(path)?;
+        crate::native::blocking_call(model.links.as_deref()?, name)
     }
 
     /// Whether a path starts with the name of a dependency this model knows.

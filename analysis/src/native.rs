@@ -1,0 +1,302 @@
+//! Native libraries behind `-sys` crates: which of their functions wait.
+//!
+//! A `-sys` crate's `extern "C"` functions have no Rust body to read, and
+//! their declarations are usually generated at build time (in `OUT_DIR`,
+//! which pollguard never creates: it runs no build script). What a native
+//! function does is a fact about the C library, so it is listed here, keyed
+//! by the `links =` name Cargo uses for that library, one entry per library
+//! with the evidence for it. A call of a listed function, from any crate
+//! that reaches the `-sys` crate, is a blocking root in the entry's rule.
+//! Libraries that only compute (compression, hashing, cryptography) are
+//! listed with no functions, so a reader sees they were considered.
+
+use crate::catalog::{FS_CALL, HTTP_BLOCKING, NET_IO, Rule, SYNC_DB};
+
+/// One native library.
+#[derive(Debug)]
+pub struct NativeLib {
+    /// Cargo's `links =` name (`sqlite3`).
+    pub links: &'static str,
+    /// The rule a blocking call is reported under.
+    pub rule: &'static Rule,
+    /// Names, or name prefixes ending in `_`, of the functions that wait
+    /// for disk, network or another process. Empty: the library only
+    /// computes.
+    pub blocking: &'static [&'static str],
+    /// Why.
+    pub evidence: &'static str,
+}
+
+/// The table.
+pub static NATIVE_LIBS: &[NativeLib] = &[
+    NativeLib {
+        links: "sqlite3",
+        rule: &SYNC_DB,
+        blocking: &[
+            "sqlite3_open",
+            "sqlite3_open_v2",
+            "sqlite3_prepare",
+            "sqlite3_prepare_v2",
+            "sqlite3_prepare_v3",
+            "sqlite3_step",
+            "sqlite3_exec",
+            "sqlite3_get_table",
+            "sqlite3_close",
+            "sqlite3_close_v2",
+            "sqlite3_backup_step",
+            "sqlite3_blob_open",
+            "sqlite3_blob_read",
+            "sqlite3_blob_write",
+            "sqlite3_wal_checkpoint",
+            "sqlite3_wal_checkpoint_v2",
+        ],
+        evidence: "sqlite.org/c3ref: `sqlite3_step` and `sqlite3_exec` read and write the database file and wait in the busy handler while another connection holds the lock; `sqlite3_open_v2` opens the file; `prepare` reads the schema",
+    },
+    NativeLib {
+        links: "rocksdb",
+        rule: &SYNC_DB,
+        blocking: &[
+            "rocksdb_open",
+            "rocksdb_open_",
+            "rocksdb_put",
+            "rocksdb_put_",
+            "rocksdb_get",
+            "rocksdb_get_",
+            "rocksdb_multi_get",
+            "rocksdb_delete",
+            "rocksdb_delete_",
+            "rocksdb_write",
+            "rocksdb_merge",
+            "rocksdb_flush",
+            "rocksdb_flush_",
+            "rocksdb_compact_range",
+            "rocksdb_iter_seek",
+            "rocksdb_iter_seek_",
+            "rocksdb_iter_next",
+            "rocksdb_iter_prev",
+            "rocksdb_transaction_commit",
+            "rocksdb_checkpoint_create",
+            "rocksdb_create_column_family",
+            "rocksdb_destroy_db",
+            "rocksdb_repair_db",
+            "rocksdb_ingest_external_file",
+            "rocksdb_backup_engine_",
+        ],
+        evidence: "rocksdb's c.h wraps `DB::Open`, `Put`, `Get`, `Write`, `Flush`, `CompactRange` and iterator seeks, which read SST files and append to the WAL synchronously",
+    },
+    NativeLib {
+        links: "lmdb",
+        rule: &SYNC_DB,
+        blocking: &[
+            "mdb_env_open",
+            "mdb_env_sync",
+            "mdb_env_copy",
+            "mdb_txn_begin",
+            "mdb_txn_commit",
+            "mdb_get",
+            "mdb_put",
+            "mdb_del",
+            "mdb_cursor_get",
+            "mdb_cursor_put",
+            "mdb_dbi_open",
+            "mdb_drop",
+        ],
+        evidence: "lmdb.h: a write `mdb_txn_begin` waits for the writer mutex, `mdb_txn_commit` writes and fsyncs, reads fault in pages of the memory-mapped file",
+    },
+    NativeLib {
+        links: "pq",
+        rule: &SYNC_DB,
+        blocking: &[
+            "PQconnectdb",
+            "PQconnectdbParams",
+            "PQsetdbLogin",
+            "PQexec",
+            "PQexecParams",
+            "PQexecPrepared",
+            "PQprepare",
+            "PQdescribePrepared",
+            "PQgetResult",
+            "PQreset",
+            "PQping",
+            "PQpingParams",
+            "PQgetCopyData",
+            "PQputCopyData",
+            "PQputCopyEnd",
+        ],
+        evidence: "libpq docs, \"Command Execution Functions\": `PQexec` and `PQgetResult` wait for the server; the asynchronous API is `PQsendQuery` with `PQconsumeInput`",
+    },
+    NativeLib {
+        links: "mysqlclient",
+        rule: &SYNC_DB,
+        blocking: &[
+            "mysql_real_connect",
+            "mysql_query",
+            "mysql_real_query",
+            "mysql_store_result",
+            "mysql_use_result",
+            "mysql_next_result",
+            "mysql_fetch_row",
+            "mysql_ping",
+            "mysql_commit",
+            "mysql_rollback",
+            "mysql_select_db",
+            "mysql_stmt_prepare",
+            "mysql_stmt_execute",
+            "mysql_stmt_fetch",
+            "mysql_stmt_store_result",
+        ],
+        evidence: "MySQL C API: `mysql_real_query` sends the statement and waits for the reply; the non-blocking variants end in `_nonblocking`",
+    },
+    NativeLib {
+        links: "curl",
+        rule: &HTTP_BLOCKING,
+        blocking: &["curl_easy_perform", "curl_multi_wait", "curl_multi_poll"],
+        evidence: "libcurl docs: `curl_easy_perform` performs the whole transfer \"in a blocking manner\"; `curl_multi_wait` and `curl_multi_poll` wait for activity",
+    },
+    NativeLib {
+        links: "git2",
+        rule: &FS_CALL,
+        blocking: &[
+            "git_clone",
+            "git_repository_open",
+            "git_repository_open_",
+            "git_repository_init",
+            "git_repository_init_",
+            "git_remote_fetch",
+            "git_remote_push",
+            "git_remote_connect",
+            "git_remote_download",
+            "git_remote_upload",
+            "git_checkout_",
+            "git_index_read",
+            "git_index_write",
+            "git_index_write_tree",
+            "git_index_add_bypath",
+            "git_index_add_all",
+            "git_commit_create",
+            "git_commit_lookup",
+            "git_tree_lookup",
+            "git_blob_lookup",
+            "git_object_lookup",
+            "git_reference_lookup",
+            "git_revwalk_next",
+            "git_odb_read",
+            "git_odb_write",
+            "git_status_list_new",
+            "git_diff_tree_to_tree",
+            "git_diff_tree_to_workdir",
+            "git_diff_index_to_workdir",
+            "git_branch_create",
+            "git_tag_create",
+            "git_worktree_add",
+        ],
+        evidence: "libgit2 reads and writes the repository's files (objects, index, refs) in these calls, and `git_clone`/`git_remote_fetch` also wait on the network",
+    },
+    NativeLib {
+        links: "ssh2",
+        rule: &NET_IO,
+        blocking: &[
+            "libssh2_session_handshake",
+            "libssh2_userauth_",
+            "libssh2_channel_open_ex",
+            "libssh2_channel_process_startup",
+            "libssh2_channel_read_ex",
+            "libssh2_channel_write_ex",
+            "libssh2_channel_wait_eof",
+            "libssh2_channel_wait_closed",
+            "libssh2_channel_direct_tcpip_ex",
+            "libssh2_scp_",
+            "libssh2_sftp_",
+        ],
+        evidence: "libssh2 sessions are blocking unless `libssh2_session_set_blocking(s, 0)`: the handshake, authentication and channel reads and writes wait on the socket",
+    },
+    NativeLib {
+        links: "zmq",
+        rule: &NET_IO,
+        blocking: &[
+            "zmq_recv",
+            "zmq_send",
+            "zmq_msg_recv",
+            "zmq_msg_send",
+            "zmq_poll",
+            "zmq_proxy",
+        ],
+        evidence: "zmq_recv(3), zmq_send(3): without `ZMQ_DONTWAIT` they wait for a message or for room in the queue; `zmq_poll` waits for events",
+    },
+    NativeLib {
+        links: "zstd",
+        rule: &FS_CALL,
+        blocking: &[],
+        evidence: "zstd compresses and decompresses buffers in memory; any file I/O is the Rust caller's",
+    },
+    NativeLib {
+        links: "z",
+        rule: &FS_CALL,
+        blocking: &[],
+        evidence: "zlib's `deflate`/`inflate` work on memory buffers",
+    },
+    NativeLib {
+        links: "bzip2",
+        rule: &FS_CALL,
+        blocking: &[],
+        evidence: "libbz2's `BZ2_bzCompress`/`BZ2_bzDecompress` work on memory buffers",
+    },
+    NativeLib {
+        links: "lzma",
+        rule: &FS_CALL,
+        blocking: &[],
+        evidence: "liblzma's `lzma_code` works on memory buffers",
+    },
+    NativeLib {
+        links: "openssl",
+        rule: &NET_IO,
+        blocking: &[],
+        evidence: "the `openssl` crate drives SSL over a Rust BIO: reads and writes go through the wrapped stream's Rust `Read`/`Write`, which pollguard reads itself; the library's own calls compute",
+    },
+];
+
+/// The rule a call of native function `name` of the library linked as
+/// `links` is reported under, if it waits.
+pub fn blocking_call(links: &str, name: &str) -> Option<&'static Rule> {
+    let lib = NATIVE_LIBS
+        .iter()
+        // Cargo allows `links` names with a version suffix (`ring_core_0_17`,
+        // `sqlite3`): only the listed name counts, exactly.
+        .find(|l| l.links == links)?;
+    lib.blocking
+        .iter()
+        .any(|b| {
+            if b.ends_with('_') {
+                name.len() > b.len() && name.starts_with(b)
+            } else {
+                *b == name
+            }
+        })
+        .then_some(lib.rule)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn listed_names_and_prefixes_block_others_do_not() {
+        assert_eq!(blocking_call("sqlite3", "sqlite3_step"), Some(&SYNC_DB));
+        assert_eq!(blocking_call("sqlite3", "sqlite3_libversion"), None);
+        assert_eq!(blocking_call("sqlite3", "sqlite3_stepx"), None);
+        assert_eq!(
+            blocking_call("ssh2", "libssh2_userauth_password_ex"),
+            Some(&NET_IO)
+        );
+        assert_eq!(blocking_call("zstd", "ZSTD_compress"), None);
+        assert_eq!(blocking_call("unknown", "sqlite3_step"), None);
+    }
+
+    #[test]
+    fn every_library_says_why() {
+        for lib in NATIVE_LIBS {
+            assert!(!lib.evidence.is_empty(), "{} has no evidence", lib.links);
+            assert!(!lib.links.is_empty());
+        }
+    }
+}
