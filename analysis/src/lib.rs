@@ -32,6 +32,7 @@
 pub mod catalog;
 pub mod config;
 mod hatch;
+pub mod io;
 mod macros;
 pub mod model;
 pub mod native;
@@ -166,6 +167,10 @@ pub struct FnSummary<P = Span> {
     pub blocking: Vec<BlockingCall<P>>,
     /// Calls of the crate's own fns (resolved paths) made in its body.
     pub calls: Vec<LocalCall<P>>,
+    /// The first I/O its body does through a value of generic I/O type
+    /// (`r.read(..)` with `R: Read`): what it is and where. Such a fn blocks
+    /// when its caller gives it a blocking value (see [`io`]).
+    pub generic_io: Option<(String, P)>,
 }
 
 /// A blocking call made by a sync fn.
@@ -194,6 +199,9 @@ pub struct LocalCall<P = Span> {
     pub awaited: bool,
     /// Escape hatches active at this call (indices into [`Analysis::hatches`]).
     pub hatches: Vec<usize>,
+    /// What the I/O values given to the call (receiver or arguments) read
+    /// from, when one is: a generic I/O callee blocks for a file or socket.
+    pub io: Option<io::IoKind>,
 }
 
 /// The result of analysing a file or an item.

@@ -3,6 +3,7 @@
 //! findings. Only the CLI sees a whole crate, so only the CLI calls this.
 
 use crate::catalog::{Category, Level, Rule, TRANSITIVE_BLOCKING, USER_BLOCKING};
+use crate::io::IoKind;
 use crate::{Analysis, Confidence, Config, Finding, FnSummary, LocalCall};
 use proc_macro2::Span;
 use std::collections::{HashMap, VecDeque};
@@ -84,6 +85,9 @@ enum Why<P> {
     Marked,
     /// A blocking call in its own body, or a call of a blocking fn.
     Calls(ChainStep<P>, Option<usize>),
+    /// A call that hands a file or socket to a fn doing generic I/O (the
+    /// index), which then blocks in the rule's way.
+    ViaIo(ChainStep<P>, usize, &'static Rule),
 }
 
 /// A fn's key in the closure's index: its crate and its path inside it,
@@ -150,6 +154,75 @@ pub fn findings_with<P: Copy>(
             }
         }
     }
+    // Generic I/O: the fns that read or write through a value their caller
+    // gives them, and the way down to that I/O (through calls that pass a
+    // generic I/O value on).
+    let mut gio: Vec<Option<(ChainStep<P>, Option<usize>)>> = vec![None; fns.len()];
+    let mut queue = VecDeque::new();
+    for (id, &(u, _)) in fns.iter().enumerate() {
+        let s = summary(id);
+        if let (false, Some((display, span))) = (s.allowed, &s.generic_io) {
+            gio[id] = Some((
+                ChainStep {
+                    caller: s.path.clone(),
+                    callee: display.clone(),
+                    unit: u,
+                    span: *span,
+                    rule: None,
+                },
+                None,
+            ));
+            queue.push_back(id);
+        }
+    }
+    while let Some(id) = queue.pop_front() {
+        for &(caller, c) in &callers[id] {
+            let s = summary(caller);
+            let call = &s.calls[c];
+            if gio[caller].is_some() || s.allowed || call.io != Some(IoKind::Generic) {
+                continue;
+            }
+            gio[caller] = Some((
+                ChainStep {
+                    caller: s.path.clone(),
+                    callee: call.path.clone(),
+                    unit: fns[caller].0,
+                    span: call.span,
+                    rule: None,
+                },
+                Some(id),
+            ));
+            queue.push_back(caller);
+        }
+    }
+    // A call handing a file or socket to such a fn blocks: a seed like a
+    // blocking call of the I/O's rule.
+    let mut io_hits: Vec<Vec<(usize, usize, &'static Rule)>> = vec![Vec::new(); fns.len()];
+    for (callee, g) in gio.iter().enumerate() {
+        if g.is_none() {
+            continue;
+        }
+        for &(caller, c) in &callers[callee] {
+            let s = summary(caller);
+            if s.allowed {
+                continue;
+            }
+            if let Some(rule) = s.calls[c].io.and_then(IoKind::rule) {
+                cats[caller] |= 1 << rule.category.severity();
+                io_hits[caller].push((c, callee, rule));
+            }
+        }
+    }
+    for (id, hits) in io_hits.iter().enumerate() {
+        let s = summary(id);
+        let own = s.blocking.iter().map(|b| b.rule.category.severity()).max();
+        let io = hits.iter().map(|h| h.2.category.severity()).max();
+        if let (false, Some(io)) = (s.marked, io) {
+            if own.is_none_or(|o| io > o) {
+                seeds[usize::from(io)].push(id);
+            }
+        }
+    }
     // Worst first: once every fn that reaches a call of severity `s` has its
     // chain, the next round only reaches fns whose worst call is milder.
     let mut why: Vec<Option<Why<P>>> = vec![None; fns.len()];
@@ -168,8 +241,29 @@ pub fn findings_with<P: Copy>(
                     .iter()
                     .find(|b| usize::from(b.rule.category.severity()) == severity)
                     .or(s.blocking.first());
-                match b {
-                    Some(b) => Why::Calls(
+                let io = io_hits[id]
+                    .iter()
+                    .find(|h| usize::from(h.2.category.severity()) == severity);
+                match (b, io) {
+                    (b, Some(&(c, callee, rule)))
+                        if b.is_none_or(|b| {
+                            usize::from(b.rule.category.severity()) != severity
+                        }) =>
+                    {
+                        let call = &s.calls[c];
+                        Why::ViaIo(
+                            ChainStep {
+                                caller: s.path.clone(),
+                                callee: call.path.clone(),
+                                unit: fns[id].0,
+                                span: call.span,
+                                rule: None,
+                            },
+                            callee,
+                            rule,
+                        )
+                    }
+                    (Some(b), _) => Why::Calls(
                         ChainStep {
                             caller: s.path.clone(),
                             callee: b.call.clone(),
@@ -179,7 +273,7 @@ pub fn findings_with<P: Copy>(
                         },
                         None,
                     ),
-                    None => Why::Marked,
+                    (None, _) => Why::Marked,
                 }
             });
             queue.push_back(id);
@@ -235,14 +329,22 @@ pub fn findings_with<P: Copy>(
             let Some(id) = lookup(&index, resolve, units, u, &call.path) else {
                 continue;
             };
-            let Some(reason) = &why[id] else { continue };
-            let rule: &'static Rule = match reason {
-                Why::Marked => &USER_BLOCKING,
+            // A file or socket handed to a fn that does generic I/O.
+            let io_rule = call.io.and_then(IoKind::rule).filter(|_| gio[id].is_some());
+            let chain = match (&why[id], io_rule) {
+                (Some(_), _) => chain_of(&why, &gio, id),
+                (None, Some(rule)) => io_chain(&gio, id, rule),
+                (None, None) => continue,
+            };
+            let into_dependency = units[fns[id].0].dependency;
+            let rule: &'static Rule = match &why[id] {
+                Some(Why::Marked) => &USER_BLOCKING,
                 // Into a dependency: the call blocks the way its root does.
-                Why::Calls(..) if units[fns[id].0].dependency => {
-                    root_rule(&why, id).unwrap_or(&TRANSITIVE_BLOCKING)
-                }
-                Why::Calls(..) => &TRANSITIVE_BLOCKING,
+                _ if into_dependency => chain
+                    .last()
+                    .and_then(|s| s.rule)
+                    .unwrap_or(&TRANSITIVE_BLOCKING),
+                _ => &TRANSITIVE_BLOCKING,
             };
             let level = config.level(rule);
             if level == Level::Allow || config.call_allowed(&call.path) {
@@ -259,7 +361,6 @@ pub fn findings_with<P: Copy>(
                 used.push((u, h));
                 continue;
             }
-            let chain = chain_of(&why, id);
             let mut notes: Vec<String> = chain
                 .iter()
                 .map(|s| format!("`{}` calls `{}`", short_name(&s.caller), s.callee))
@@ -311,12 +412,12 @@ fn lookup<P>(
     index.get(&(krate.as_str(), inner.as_str())).copied()
 }
 
-/// The rule of the blocking call a chain ends at.
-fn root_rule<P: Copy>(why: &[Option<Why<P>>], id: usize) -> Option<&'static Rule> {
-    chain_of(why, id).last().and_then(|s| s.rule)
-}
-
-fn chain_of<P: Copy>(why: &[Option<Why<P>>], mut id: usize) -> Vec<ChainStep<P>> {
+/// The way from fn `id` down to the blocking call it reaches.
+fn chain_of<P: Copy>(
+    why: &[Option<Why<P>>],
+    gio: &[Option<(ChainStep<P>, Option<usize>)>],
+    mut id: usize,
+) -> Vec<ChainStep<P>> {
     let mut chain = Vec::new();
     // Chains are acyclic by construction (each fn is reached once), but cap
     // the walk anyway so a bug can never loop.
@@ -329,8 +430,35 @@ fn chain_of<P: Copy>(why: &[Option<Why<P>>], mut id: usize) -> Vec<ChainStep<P>>
                     None => break,
                 }
             }
+            Some(Why::ViaIo(step, callee, rule)) => {
+                chain.push(step.clone());
+                chain.extend(io_chain(gio, *callee, rule));
+                break;
+            }
             _ => break,
         }
+    }
+    chain
+}
+
+/// The way from fn `id` down to the generic I/O it does, the last step
+/// carrying the rule of the value given to it.
+fn io_chain<P: Copy>(
+    gio: &[Option<(ChainStep<P>, Option<usize>)>],
+    mut id: usize,
+    rule: &'static Rule,
+) -> Vec<ChainStep<P>> {
+    let mut chain = Vec::new();
+    for _ in 0..gio.len() {
+        let Some((step, next)) = &gio[id] else { break };
+        chain.push(step.clone());
+        match next {
+            Some(n) => id = *n,
+            None => break,
+        }
+    }
+    if let Some(last) = chain.last_mut() {
+        last.rule = Some(rule);
     }
     chain
 }

@@ -13,6 +13,7 @@ use crate::catalog::{
     TUPLE_RETURNS,
 };
 use crate::hatch::{Allow, expr_attrs, is_hatch, parse_hatch};
+use crate::io::{CONSUMERS, GENERIC_IO_TYPE, IO_METHODS, IO_TRAITS, IoKind, io_kind, with_io};
 use crate::model::{CrateModel, TypeRef, WRAPPERS, resolve_type_ref};
 use crate::resolve::{Resolved, Resolver, Scope};
 use crate::{Analysis, BlockingCall, Finding, FnSummary, HatchUse, LocalCall, Options};
@@ -166,6 +167,13 @@ pub(crate) struct Walker<'a> {
     /// The fn that receives the closure being walked, when that fn may be an
     /// offloader defined elsewhere.
     closure_owner: Option<String>,
+    /// Type parameters in scope bounded by an I/O trait (`R: Read`).
+    io_generics: Vec<String>,
+    /// Whether `self` of the enclosing impl is generic over I/O
+    /// (`impl<R: Read> Reader<R>`).
+    self_io: bool,
+    /// What the I/O values of the call being checked read from.
+    call_io: Option<IoKind>,
     out: Analysis,
 }
 
@@ -184,6 +192,9 @@ impl<'a> Walker<'a> {
             driving_offloaded: false,
             closure_owner: None,
             in_poll_fn: false,
+            io_generics: Vec::new(),
+            self_io: false,
+            call_io: None,
             offloader_names: OFFLOADERS
                 .iter()
                 .map(|o| match o {
@@ -271,6 +282,10 @@ impl<'a> Walker<'a> {
                     .and_then(|(_, p, _)| p.segments.last())
                     .map(|s| s.ident.to_string())
                     .filter(|t| POLL_TRAITS.contains(&t.as_str()));
+                let io_before = self.io_generics.len();
+                self.io_generics.extend(io_bounded(&i.generics));
+                let saved_self_io =
+                    std::mem::replace(&mut self.self_io, self_io(&i.self_ty, &self.io_generics));
                 self.with_hatches(&i.attrs, |w| {
                     for it in &i.items {
                         if let ImplItem::Fn(f) = it {
@@ -294,6 +309,8 @@ impl<'a> Walker<'a> {
                         }
                     }
                 });
+                self.io_generics.truncate(io_before);
+                self.self_io = saved_self_io;
                 self.self_ty = saved;
             }
             Item::Trait(t) => {
@@ -362,25 +379,37 @@ impl<'a> Walker<'a> {
                 allowed: allowed_fn,
                 blocking: Vec::new(),
                 calls: Vec::new(),
+                generic_io: None,
             });
             self.current_fn = Some(self.out.fns.len() - 1);
         }
         let saved_owner = self.item_owner.replace(path.clone());
+        let io_before = self.io_generics.len();
+        self.io_generics.extend(io_bounded(&sig.generics));
         self.env.push(HashMap::new());
         for input in &sig.inputs {
             match input {
                 FnArg::Receiver(_) => {
                     let ty = self.self_ty.clone();
+                    let ty = match ty {
+                        Some(t) if self.self_io => Some(with_io(t, IoKind::Generic)),
+                        t => t,
+                    };
                     self.bind("self", ty);
                 }
                 FnArg::Typed(pt) => {
-                    let ty = self.resolve_type(&pt.ty);
+                    let ty = if is_generic_io(&pt.ty, &self.io_generics) {
+                        Some(GENERIC_IO_TYPE.to_owned())
+                    } else {
+                        self.resolve_type(&pt.ty)
+                    };
                     self.bind_pat(&pt.pat, ty);
                 }
             }
         }
         self.block(block, Usage::Returned);
         self.env.pop();
+        self.io_generics.truncate(io_before);
         self.item_owner = saved_owner;
         self.allows.truncate(hatch_count);
         self.in_poll_fn = saved_poll;
@@ -612,6 +641,21 @@ impl<'a> Walker<'a> {
         let Some(ty) = self.infer(iterable) else {
             return;
         };
+        if ty.contains("(io=") {
+            let display = format!("for .. in {}", short(iterable));
+            let span = iterable.span();
+            match io_kind(&ty) {
+                Some(IoKind::Generic) => self.note_generic_io(&display, span),
+                Some(k) => {
+                    if let Some(rule) = k.rule() {
+                        let call = format!("{}::into_iter", base_type(&ty));
+                        self.emit(rule, &call, &display, span, span, Confidence::Certain, None);
+                    }
+                }
+                None => {}
+            }
+            return;
+        }
         let Some(&(_, rule)) = BLOCKING_ITERABLES.iter().find(|(t, _)| *t == ty) else {
             return;
         };
@@ -748,7 +792,9 @@ impl<'a> Walker<'a> {
         };
         let end = c.paren_token.span.close();
         if usage != Usage::Awaited {
+            self.call_io = self.args_io(c.args.iter());
             self.check_path_call(&resolved, &segs, start, end, usage);
+            self.call_io = None;
         }
         if self.is_offloader(&resolved) {
             self.args_offloaded(&c.args);
@@ -910,6 +956,7 @@ impl<'a> Walker<'a> {
             end_span,
             awaited: usage == Usage::Awaited,
             hatches: self.allows.iter().map(|(_, i)| *i).collect(),
+            io: self.call_io,
         };
         match (self.ctx, self.current_fn) {
             (Ctx::Async, _) => self.out.async_calls.push(call),
@@ -969,8 +1016,101 @@ impl<'a> Walker<'a> {
     fn check_method(&mut self, m: &syn::ExprMethodCall, name: &str, usage: Usage) {
         let start = m.method.span();
         let end = m.paren_token.span.close();
-        let recv_ty = self.infer(&m.receiver).map(|t| matchable(&t).to_owned());
-        if let Some(ty) = &recv_ty {
+        let recv_full = self.infer(&m.receiver);
+        let recv_io = recv_full.as_deref().and_then(io_kind);
+        let recv_ty = recv_full.as_deref().map(|t| matchable(t).to_owned());
+        if self.generic_io_use(name, recv_full.as_deref(), recv_io, start, end, &m.receiver) {
+            return;
+        }
+        self.call_io = recv_io.or_else(|| self.args_io(m.args.iter()));
+        let recorded = self.check_typed_method(m, name, recv_ty.as_deref(), start, end, usage);
+        self.call_io = None;
+        if recorded {
+            return;
+        }
+        self.check_method_matchers(m, name, &recv_ty, start, end, usage);
+    }
+
+    /// I/O through a value whose type says what it reads from: a generic
+    /// parameter's (recorded in the fn's summary, for its callers to decide)
+    /// or a library type built over a file or socket (`csv::Reader(io=fs)`:
+    /// its reads and the iteration of its records block). Returns whether
+    /// the call was dealt with.
+    fn generic_io_use(
+        &mut self,
+        name: &str,
+        recv: Option<&str>,
+        recv_io: Option<IoKind>,
+        start: Span,
+        end: Span,
+        receiver: &Expr,
+    ) -> bool {
+        let moves_bytes = IO_METHODS.contains(&name) || CONSUMERS.contains(&name);
+        if !moves_bytes {
+            return false;
+        }
+        let display = format!("{}.{name}()", short(receiver));
+        match recv_io {
+            Some(IoKind::Generic) => {
+                self.note_generic_io(&display, start);
+                true
+            }
+            // A std type the catalog knows (`File`) is matched by its rules.
+            Some(kind) if recv.is_some_and(|t| t.contains("(io=")) => {
+                if let (Some(rule), Some(ty)) = (kind.rule(), recv) {
+                    let call = format!("{}::{name}", base_type(ty));
+                    self.emit(rule, &call, &display, start, end, Confidence::Certain, None);
+                }
+                true
+            }
+            // An untyped value inside code generic over I/O: most likely
+            // the parameter itself, behind a field or a local.
+            None if recv.is_none()
+                && IO_METHODS.contains(&name)
+                && !self.io_generics.is_empty() =>
+            {
+                self.note_generic_io(&display, start);
+                false
+            }
+            _ => false,
+        }
+    }
+
+    fn note_generic_io(&mut self, display: &str, span: Span) {
+        if let (Ctx::Sync, Some(i)) = (self.ctx, self.current_fn) {
+            let f = &mut self.out.fns[i];
+            if f.generic_io.is_none() {
+                f.generic_io = Some((display.to_owned(), span));
+            }
+        }
+    }
+
+    /// What the first I/O value among `args` reads from.
+    fn args_io<'e>(&self, args: impl Iterator<Item = &'e Expr>) -> Option<IoKind> {
+        let mut found = None;
+        for a in args {
+            match self.infer(a).as_deref().and_then(io_kind) {
+                // A concrete kind decides over a generic one.
+                Some(IoKind::Generic) => found = found.or(Some(IoKind::Generic)),
+                Some(k) => return Some(k),
+                None => {}
+            }
+        }
+        found
+    }
+
+    /// Calls of methods the code marked, or declared blocking, or of the
+    /// crate's or a dependency's own types; returns whether it reported one.
+    fn check_typed_method(
+        &mut self,
+        m: &syn::ExprMethodCall,
+        name: &str,
+        recv_ty: Option<&str>,
+        start: Span,
+        end: Span,
+        usage: Usage,
+    ) -> bool {
+        if let Some(ty) = recv_ty {
             let path = format!("{ty}::{name}");
             if self.model.marked.contains(&path) {
                 let display = format!("{}.{name}()", short(&m.receiver));
@@ -983,7 +1123,7 @@ impl<'a> Walker<'a> {
                     Confidence::Certain,
                     None,
                 );
-                return;
+                return true;
             }
             if let Some(extra) = self.extra_blocking(&path, false) {
                 let display = format!("{}.{name}()", short(&m.receiver));
@@ -996,7 +1136,7 @@ impl<'a> Walker<'a> {
                     Confidence::Certain,
                     extra,
                 );
-                return;
+                return true;
             }
             // A method of the crate's own type, or of a dependency's (read
             // from its source): the transitive closure decides if it blocks.
@@ -1010,6 +1150,19 @@ impl<'a> Walker<'a> {
                 );
             }
         }
+        false
+    }
+
+    /// The catalog's method rules.
+    fn check_method_matchers(
+        &mut self,
+        m: &syn::ExprMethodCall,
+        name: &str,
+        recv_ty: &Option<String>,
+        start: Span,
+        end: Span,
+        usage: Usage,
+    ) {
         let nargs = m.args.len();
         for (rule, matcher) in method_matchers(name) {
             let Matcher::Method {
@@ -1297,7 +1450,11 @@ impl<'a> Walker<'a> {
                     return Some((*ty).to_owned());
                 }
                 if let Some(ty) = self.model.fn_return(&path) {
-                    return Some(ty);
+                    // Built over a file or socket, it reads from it.
+                    return Some(match self.args_io(c.args.iter()) {
+                        Some(k) => with_io(ty, k),
+                        None => ty,
+                    });
                 }
                 let (parent, last) = path.rsplit_once("::")?;
                 let parent_last = parent.rsplit("::").next()?;
@@ -1309,7 +1466,10 @@ impl<'a> Walker<'a> {
                 if CONSTRUCTORS.contains(&last)
                     && parent_last.starts_with(|ch: char| ch.is_ascii_uppercase())
                 {
-                    return Some(parent.to_owned());
+                    return Some(match self.args_io(c.args.iter()) {
+                        Some(k) => with_io(parent.to_owned(), k),
+                        None => parent.to_owned(),
+                    });
                 }
                 None
             }
@@ -1330,7 +1490,14 @@ impl<'a> Walker<'a> {
                     return Some((*ty).to_owned());
                 }
                 if let Some(ty) = self.model.fn_return(&key) {
-                    return Some(ty);
+                    // What a reader over a file hands out (its records, an
+                    // iterator) reads from the same file.
+                    return Some(
+                        match io_kind(&recv).or_else(|| self.args_io(m.args.iter())) {
+                            Some(k) => with_io(ty, k),
+                            None => ty,
+                        },
+                    );
                 }
                 let builder = BUILDERS.iter().find(|(t, _)| *t == recv);
                 if builder.is_some_and(|(_, ends)| !ends.contains(&name.as_str())) {
@@ -1384,7 +1551,94 @@ const GUARD_METHODS: &[&str] = &[
 /// A type without what its lock guards: `std::sync::Mutex` for
 /// `std::sync::Mutex(inner=rusqlite::Connection)`; rules match on this.
 fn matchable(ty: &str) -> &str {
+    let ty = crate::io::strip_io(ty);
     ty.find("(inner=").map_or(ty, |i| &ty[..i])
+}
+
+/// The type parameters of `generics` bounded by an I/O trait, in the
+/// parameter list or a `where` clause.
+fn io_bounded(generics: &syn::Generics) -> Vec<String> {
+    let is_io = |b: &syn::TypeParamBound| match b {
+        syn::TypeParamBound::Trait(t) => t
+            .path
+            .segments
+            .last()
+            .is_some_and(|s| IO_TRAITS.contains(&s.ident.to_string().as_str())),
+        _ => false,
+    };
+    let mut out: Vec<String> = generics
+        .type_params()
+        .filter(|p| p.bounds.iter().any(is_io))
+        .map(|p| p.ident.to_string())
+        .collect();
+    if let Some(w) = &generics.where_clause {
+        for pred in &w.predicates {
+            if let syn::WherePredicate::Type(t) = pred {
+                if let (Type::Path(tp), true) = (&t.bounded_ty, t.bounds.iter().any(is_io)) {
+                    if let Some(id) = tp.path.get_ident() {
+                        out.push(id.to_string());
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Whether an impl's self type takes one of the I/O type parameters
+/// (`impl<R: Read> Reader<R>`).
+fn self_io(self_ty: &Type, io_generics: &[String]) -> bool {
+    let Type::Path(tp) = self_ty else {
+        return false;
+    };
+    let Some(last) = tp.path.segments.last() else {
+        return false;
+    };
+    let syn::PathArguments::AngleBracketed(a) = &last.arguments else {
+        return false;
+    };
+    a.args
+        .iter()
+        .any(|arg| matches!(arg, syn::GenericArgument::Type(t) if is_generic_io(t, io_generics)))
+}
+
+/// Whether a type is an I/O type parameter, `impl Read`, `dyn Write` or a
+/// reference or box of one.
+fn is_generic_io(ty: &Type, io_generics: &[String]) -> bool {
+    let trait_bound =
+        |bounds: &syn::punctuated::Punctuated<syn::TypeParamBound, syn::Token![+]>| {
+            bounds.iter().any(|b| match b {
+                syn::TypeParamBound::Trait(t) => t
+                    .path
+                    .segments
+                    .last()
+                    .is_some_and(|s| IO_TRAITS.contains(&s.ident.to_string().as_str())),
+                _ => false,
+            })
+        };
+    match ty {
+        Type::Reference(r) => is_generic_io(&r.elem, io_generics),
+        Type::Paren(p) => is_generic_io(&p.elem, io_generics),
+        Type::ImplTrait(t) => trait_bound(&t.bounds),
+        Type::TraitObject(t) => trait_bound(&t.bounds),
+        Type::Path(tp) if tp.qself.is_none() => {
+            if let Some(id) = tp.path.get_ident() {
+                return io_generics.iter().any(|g| id == g);
+            }
+            let Some(last) = tp.path.segments.last() else {
+                return false;
+            };
+            match &last.arguments {
+                syn::PathArguments::AngleBracketed(a) if last.ident == "Box" => {
+                    a.args.iter().any(|arg| {
+                        matches!(arg, syn::GenericArgument::Type(t) if is_generic_io(t, io_generics))
+                    })
+                }
+                _ => false,
+            }
+        }
+        _ => false,
+    }
 }
 
 /// What a lock type guards, if the code says.

@@ -234,3 +234,110 @@ fn native_libraries_block_by_their_links_table() {
         .collect();
     assert_eq!(got, [(3, "db", "libsqlite3_sys::sqlite3_step")]);
 }
+
+const IO_DEPS: &str = r#"
+pub mod json {
+    pub fn from_reader<R: std::io::Read>(mut r: R) -> String {
+        let mut s = String::new();
+        r.read_to_string(&mut s).unwrap();
+        s
+    }
+    pub fn from_slice(b: &[u8]) -> String {
+        String::from_utf8_lossy(b).into_owned()
+    }
+}
+pub struct Reader<R> {
+    rdr: R,
+}
+impl Reader<std::fs::File> {
+    pub fn from_path(p: &str) -> std::io::Result<Reader<std::fs::File>> {
+        Ok(Reader::from_reader(std::fs::File::open(p)?))
+    }
+}
+impl<R: std::io::Read> Reader<R> {
+    pub fn from_reader(rdr: R) -> Reader<R> {
+        Reader { rdr }
+    }
+    pub fn read_record(&mut self) -> bool {
+        self.fill()
+    }
+    fn fill(&mut self) -> bool {
+        let mut buf = [0u8; 64];
+        self.rdr.read(&mut buf).is_ok()
+    }
+}
+"#;
+
+const IO_APP: &str = r#"
+async fn handler(path: String, bytes: Vec<u8>) {
+    let file = std::fs::File::open(&path).unwrap(); // fs
+    let a = rdr::json::from_reader(file); // fs
+    let b = rdr::json::from_reader(&bytes[..]); // trap
+    let c = rdr::json::from_slice(&bytes); // trap
+    let mut mem = rdr::Reader::from_reader(std::io::Cursor::new(bytes.clone())); // trap
+    mem.read_record(); // trap
+    let mut disk = rdr::Reader::from_path(&path).unwrap(); // fs
+    disk.read_record(); // fs
+}
+fn count<R: std::io::Read>(r: R) -> bool {
+    let mut rdr = rdr::Reader::from_reader(r);
+    rdr.read_record()
+}
+async fn through_own_generic_fn(path: String) {
+    let file = std::fs::File::open(&path).unwrap(); // fs
+    count(file); // transitive
+    count(&b"in memory"[..]); // trap
+}
+"#;
+
+#[test]
+fn generic_io_blocks_when_the_caller_gives_a_file() {
+    let config = Config::default();
+    let (dep_file, dep_model) = model_of(IO_DEPS, "io#0", HashMap::new());
+    let dep_model = Arc::new(dep_model);
+    let (app_file, app_model) = model_of(
+        IO_APP,
+        "app",
+        HashMap::from([("rdr".to_owned(), Arc::clone(&dep_model))]),
+    );
+    let options = Options::new(&config);
+    let dep = analyze_file_in(&dep_file, &options, &dep_model);
+    let app = analyze_file_in(&app_file, &options, &app_model);
+    let units = [
+        Unit {
+            krate: "app",
+            file: &app,
+            config: &config,
+            dependency: false,
+        },
+        Unit {
+            krate: "io#0",
+            file: &dep,
+            config: &config,
+            dependency: true,
+        },
+    ];
+    let models = [&app_model, &*dep_model];
+    let resolve = |u: usize, path: &str| models[u].resolve_extern(path);
+    let (found, _) = findings_with(&units, &resolve);
+    let mut got: Vec<(usize, &str)> = app
+        .findings
+        .iter()
+        .map(|f| (f.span.start().line, f.rule.category.name()))
+        .chain(
+            found
+                .iter()
+                .map(|f| (f.finding.span.start().line, f.finding.rule.category.name())),
+        )
+        .collect();
+    got.sort_unstable();
+    let mut want: Vec<(usize, &str)> = Vec::new();
+    for (i, line) in IO_APP.lines().enumerate() {
+        for (tag, category) in [("// fs", "fs"), ("// transitive", "transitive")] {
+            if line.ends_with(tag) {
+                want.push((i + 1, category));
+            }
+        }
+    }
+    assert_eq!(got, want, "findings (line, category)");
+}

@@ -347,6 +347,7 @@ fn execute(args: &Args, flags: &Flags) -> Result<u8, String> {
         report_unused_allows: args.report_unused_allows,
         no_prefilter: args.no_prefilter,
         threads,
+        deps: None,
     };
     let mut result = adopt::scan(&discovered, &scan_options)?;
     if let Some(path) = &args.write_baseline {

@@ -24,6 +24,8 @@ pub mod adopt;
 pub mod baseline;
 pub mod cli;
 pub mod context;
+pub mod deps;
+mod depscan;
 pub mod diag;
 pub mod discover;
 pub mod fix;

@@ -172,10 +172,11 @@ fn own_call(c: &LocalCall) -> LocalCall<Pos> {
         end_span: pos(c.end_span.end()),
         awaited: c.awaited,
         hatches: c.hatches.clone(),
+        io: c.io,
     }
 }
 
-fn own(a: &Analysis) -> FileAnalysis {
+pub(crate) fn own(a: &Analysis) -> FileAnalysis {
     FileAnalysis {
         findings: a
             .findings
@@ -218,6 +219,10 @@ fn own(a: &Analysis) -> FileAnalysis {
                     })
                     .collect(),
                 calls: f.calls.iter().map(own_call).collect(),
+                generic_io: f
+                    .generic_io
+                    .as_ref()
+                    .map(|(d, span)| (d.clone(), pos(span.start()))),
             })
             .collect(),
         async_calls: a.async_calls.iter().map(own_call).collect(),
@@ -279,6 +284,25 @@ pub struct ScanOptions {
     pub no_prefilter: bool,
     /// Worker threads; 0 for one per core.
     pub threads: usize,
+    /// The dependencies, read from their sources (none with `--no-deps`).
+    pub deps: Option<Arc<Deps>>,
+}
+
+/// The dependency graph and what reading it gave.
+pub struct Deps {
+    /// The graph from `cargo metadata`.
+    pub graph: crate::deps::DepGraph,
+    /// The crates read.
+    pub(crate) scan: crate::depscan::DepScan,
+}
+
+impl std::fmt::Debug for Deps {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Deps")
+            .field("crates", &self.graph.crates.len())
+            .field("read", &self.scan.crates_read)
+            .finish()
+    }
 }
 
 /// A scanned file.
@@ -510,6 +534,7 @@ fn crate_models(
     batch: &[usize],
     items: &HashMap<usize, FileItems>,
     module_paths: &[Vec<String>],
+    deps: Option<&Deps>,
 ) -> (Vec<CrateModel>, HashMap<usize, usize>) {
     let mut ids: HashMap<(usize, &str), usize> = HashMap::new();
     let mut members: Vec<Vec<usize>> = Vec::new();
@@ -541,12 +566,17 @@ fn crate_models(
                 .settings
                 .config
                 .extra_offloaders;
-            CrateModel::build(
+            let mut model = CrateModel::build(
                 files
                     .iter()
                     .filter_map(|&i| items.get(&i).map(|it| (module_paths[i].as_slice(), it))),
                 extra,
-            )
+            );
+            if let Some(deps) = deps {
+                let id = &discovered.packages[package].id;
+                model.set_externs(deps.scan.externs_of(&deps.graph, id));
+            }
+            model
         })
         .collect();
     (models, model_of)
@@ -589,6 +619,7 @@ struct BatchCtx<'a> {
     names: &'a HashSet<String>,
     offloaders: &'a HashSet<String>,
     no_prefilter: bool,
+    deps: Option<&'a Deps>,
 }
 
 /// What the batches build, indexed by file.
@@ -603,7 +634,12 @@ struct Scanned {
 /// One worker's part of a batch after the first read: each file's text (or
 /// why it could not be read), its items, and for a file that is walked but
 /// could not be parsed, the outcome to report.
-type FirstRead = Vec<(usize, Result<Arc<str>, Refusal>, Option<FileItems>, Option<Outcome>)>;
+type FirstRead = Vec<(
+    usize,
+    Result<Arc<str>, Refusal>,
+    Option<FileItems>,
+    Option<Outcome>,
+)>;
 
 /// Reads, parses and analyses one batch, each file parsed once: a worker
 /// keeps the trees of the files it will walk (syn's trees cannot leave the
@@ -615,7 +651,12 @@ fn scan_batch(ctx: &BatchCtx<'_>, batch: &[usize], out: &mut Scanned) -> Result<
     // Largest first onto the least loaded worker: the parts finish together.
     let mut order: Vec<(u64, usize)> = batch
         .iter()
-        .map(|&i| (std::fs::metadata(&d.files[i].path).map_or(0, |m| m.len()), i))
+        .map(|&i| {
+            (
+                std::fs::metadata(&d.files[i].path).map_or(0, |m| m.len()),
+                i,
+            )
+        })
         .collect();
     order.sort_unstable_by(|a, b| b.cmp(a));
     let workers = ctx.threads.clamp(1, batch.len().max(1));
@@ -660,7 +701,7 @@ fn scan_batch(ctx: &BatchCtx<'_>, batch: &[usize], out: &mut Scanned) -> Result<
             }
         }
         tree_module_paths(d, batch, &items, &mut out.module_paths);
-        let (models, model_of) = crate_models(d, batch, &items, &out.module_paths);
+        let (models, model_of) = crate_models(d, batch, &items, &out.module_paths, ctx.deps);
         drop(items);
         let w = Arc::new(Walkable {
             module_paths: batch
@@ -725,7 +766,8 @@ fn worker(
         if ctx.no_prefilter || mentions(&text, ctx.names) {
             match parse_checked(&text) {
                 Ok(file) => {
-                    let items = std::panic::catch_unwind(AssertUnwindSafe(|| lower_file(&file))).ok();
+                    let items =
+                        std::panic::catch_unwind(AssertUnwindSafe(|| lower_file(&file))).ok();
                     first.push((i, Ok(Arc::clone(&text)), items, None));
                     kept.push((i, text, file));
                 }
@@ -778,7 +820,10 @@ pub fn scan(discovered: &Discovered, opts: &ScanOptions) -> Result<ScanResult, S
         threads,
         names: &names,
         offloaders: &offloaders,
-        no_prefilter: opts.no_prefilter,
+        // A dependency's blocking fn may have any name: with dependencies
+        // read, every file is parsed (the pre-filter saves little anyway).
+        no_prefilter: opts.no_prefilter || opts.deps.is_some(),
+        deps: opts.deps.as_deref(),
     };
     let n = discovered.files.len();
     let mut scanned = Scanned {
@@ -896,20 +941,49 @@ pub fn scan(discovered: &Discovered, opts: &ScanOptions) -> Result<ScanResult, S
     }
 
     // Transitive findings, with the escape hatches they used.
-    let units: Vec<crate::transitive::UnitIn<'_>> = discovered
+    let mut units: Vec<crate::transitive::UnitIn<'_>> = discovered
         .files
         .iter()
         .enumerate()
         .filter_map(|(i, f)| analyses[i].map(|a| (i, f, a)))
         .flat_map(|(i, f, a)| {
+            let model = models.get(model_of[i]);
             f.krates.iter().map(move |k| crate::transitive::UnitIn {
                 krate: k,
                 file: i,
                 analysis: a,
                 settings: &discovered.packages[f.package].settings,
+                model,
+                dependency: false,
             })
         })
         .collect();
+    // Dependencies' own findings are never reported: only their fns'
+    // summaries are read, so their settings are inert.
+    let dep_settings = Arc::new(crate::settings::Settings {
+        config: Config::default(),
+        skip: None,
+        tests: false,
+        min_confidence: pollguard_analysis::Confidence::Likely,
+        contexts: Vec::new(),
+    });
+    if let Some(deps) = opts.deps.as_deref() {
+        for u in &deps.scan.units {
+            let file = result.files.len();
+            result.files.push(ScannedFile {
+                display: u.display.clone(),
+                text: None,
+            });
+            units.push(crate::transitive::UnitIn {
+                krate: deps.scan.keys.get(&u.krate).map_or("", String::as_str),
+                file,
+                analysis: &u.analysis,
+                settings: &dep_settings,
+                model: deps.scan.models.get(&u.krate).map(|m| &**m),
+                dependency: true,
+            });
+        }
+    }
     let (transitive, used_hatches) = crate::transitive::run(&units);
     let used_hatches: HashSet<(usize, usize)> = used_hatches.into_iter().collect();
 
@@ -949,7 +1023,7 @@ pub fn scan(discovered: &Discovered, opts: &ScanOptions) -> Result<ScanResult, S
         f.notes = vec![match chain.last() {
             Some(last) => format!(
                 "{names} at {}:{}",
-                discovered.files[last.file].display, last.pos.line
+                result.files[last.file].display, last.pos.line
             ),
             None => names,
         }];
@@ -1132,6 +1206,8 @@ pub fn fuzz_one(text: &str) {
             file,
             analysis,
             settings: &settings,
+            model: None,
+            dependency: false,
         })
         .collect();
     let _ = crate::transitive::run(&units);

@@ -9,7 +9,8 @@ use crate::diag::{ChainLoc, Pos};
 use crate::scan::FileAnalysis;
 use crate::settings::Settings;
 use pollguard_analysis::Finding;
-use pollguard_analysis::transitive::{Unit, findings, short_name};
+use pollguard_analysis::model::CrateModel;
+use pollguard_analysis::transitive::{Unit, findings_with, short_name};
 use std::sync::Arc;
 
 /// One file in one crate.
@@ -22,6 +23,10 @@ pub(crate) struct UnitIn<'a> {
     pub analysis: &'a FileAnalysis,
     /// Its package's settings.
     pub settings: &'a Arc<Settings>,
+    /// Its crate's model: calls into dependencies resolve through it.
+    pub model: Option<&'a CrateModel>,
+    /// A file of a dependency.
+    pub dependency: bool,
 }
 
 /// A transitive finding: the file it is in, the finding, the chain located.
@@ -36,11 +41,13 @@ pub(crate) fn run(units: &[UnitIn<'_>]) -> (Vec<Located>, Vec<(usize, usize)>) {
             krate: u.krate,
             file: u.analysis,
             config: &u.settings.config,
+            dependency: u.dependency,
         })
         .collect();
     // One closure for the whole workspace: each call site is judged by its
     // own package's configuration.
-    let (found, hatches) = findings(&engine_units);
+    let resolve = |u: usize, path: &str| units[u].model?.resolve_extern(path);
+    let (found, hatches) = findings_with(&engine_units, &resolve);
     let used = hatches
         .into_iter()
         .map(|(u, h)| (units[u].file, h))

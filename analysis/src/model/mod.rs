@@ -152,9 +152,20 @@ pub(crate) fn resolve_type_ref(
             } else {
                 None
             };
-            Some(match inner {
-                Some(inner) => format!("{path}(inner={inner})"),
-                None => path,
+            // `Reader<File>`: a library type over a file reads from it.
+            let io = if inner.is_none() {
+                args.iter()
+                    .filter_map(|a| resolve_type_ref(a, resolve, alias))
+                    .find_map(|a| {
+                        crate::io::io_kind(&a).filter(|k| *k != crate::io::IoKind::Generic)
+                    })
+            } else {
+                None
+            };
+            Some(match (inner, io) {
+                (Some(inner), _) => format!("{path}(inner={inner})"),
+                (None, Some(k)) => crate::io::with_io(path, k),
+                (None, None) => path,
             })
         }
         TypeRef::Dyn {

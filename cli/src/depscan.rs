@@ -1,0 +1,265 @@
+//! Dependencies read as source: each library the workspace names is read,
+//! modelled and walked like the workspace's own code, so the transitive
+//! closure follows calls into it down to the standard library's blocking
+//! calls. Nothing is built and no build script or proc macro runs.
+//!
+//! Only crates that code names are read: the workspace members' direct
+//! dependencies, then, from each crate read, the dependencies its code
+//! mentions. Crates are modelled bottom-up, so a crate's model knows the
+//! models of the crates it calls into (their return and field types).
+
+use crate::deps::{Cfg, DepCrate, DepGraph, Progress, read_crate};
+use crate::scan::FileAnalysis;
+use pollguard_analysis::model::{CrateModel, FileItems, lower_file};
+use pollguard_analysis::{Config, Options, analyze_file_in};
+use rayon::prelude::*;
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// Crates whose blocking calls the catalog lists itself: reading them would
+/// only repeat it (the runtime's own offloaders and `block_on`s).
+const CATALOGUED: &[&str] = &["tokio", "std", "core", "alloc"];
+
+/// One analysed file of a dependency.
+pub(crate) struct DepUnit {
+    /// Index of its crate in [`DepGraph::crates`].
+    pub krate: usize,
+    /// How chains name it: `csv-1.3.1/src/reader.rs`.
+    pub display: String,
+    /// What the walker found.
+    pub analysis: FileAnalysis,
+}
+
+/// What reading the dependencies gave.
+#[derive(Default)]
+pub(crate) struct DepScan {
+    /// The model of each crate read, by index in [`DepGraph::crates`].
+    pub models: HashMap<usize, Arc<CrateModel>>,
+    /// The key each crate read is known by in the transitive closure.
+    pub keys: HashMap<usize, String>,
+    /// Every file read.
+    pub units: Vec<DepUnit>,
+    /// Files or crates that could not be read, one line each.
+    pub problems: Vec<String>,
+    /// Crates read and files read, for the summary line.
+    pub crates_read: usize,
+    /// Source lines read.
+    pub lines: usize,
+}
+
+impl DepScan {
+    /// The models of a workspace package's dependencies, by the names its
+    /// code uses for them.
+    pub(crate) fn externs_of(
+        &self,
+        graph: &DepGraph,
+        package_id: &str,
+    ) -> HashMap<String, Arc<CrateModel>> {
+        graph
+            .roots
+            .get(package_id)
+            .into_iter()
+            .flatten()
+            .filter_map(|(name, i)| Some((name.clone(), Arc::clone(self.models.get(i)?))))
+            .collect()
+    }
+}
+
+/// The crates to read: from the workspace's direct dependencies down
+/// through the dependencies each crate's code mentions.
+fn needed(graph: &DepGraph, cfg: &Cfg, pool: &rayon::ThreadPool) -> (HashSet<usize>, Vec<String>) {
+    let mut seen: HashSet<usize> = HashSet::new();
+    let mut frontier: Vec<usize> = graph
+        .roots
+        .values()
+        .flatten()
+        .map(|(_, i)| *i)
+        .filter(|&i| !CATALOGUED.contains(&graph.crates[i].lib_name.as_str()))
+        .collect();
+    let mut problems = Vec::new();
+    while !frontier.is_empty() {
+        frontier.retain(|i| seen.insert(*i));
+        let mentions: Vec<(usize, HashSet<String>, Vec<String>)> = pool.install(|| {
+            frontier
+                .par_iter()
+                .map(|&i| {
+                    let src = read_crate(&graph.crates[i], cfg);
+                    let mentions = src.mentions;
+                    (i, mentions, src.errors)
+                })
+                .collect()
+        });
+        let mut next = Vec::new();
+        for (i, mentions, errors) in mentions {
+            problems.extend(errors);
+            for (name, d) in &graph.crates[i].deps {
+                if mentions.contains(name)
+                    && !seen.contains(d)
+                    && !CATALOGUED.contains(&graph.crates[*d].lib_name.as_str())
+                {
+                    next.push(*d);
+                }
+            }
+        }
+        next.sort_unstable();
+        next.dedup();
+        frontier = next;
+    }
+    (seen, problems)
+}
+
+/// Reads, models and walks the dependencies the workspace calls into.
+pub(crate) fn read(
+    graph: &DepGraph,
+    cfg: &Cfg,
+    pool: &rayon::ThreadPool,
+    progress: &Progress,
+) -> DepScan {
+    let (needed, problems) = needed(graph, cfg, pool);
+    let mut out = DepScan {
+        problems,
+        ..DepScan::default()
+    };
+    // Levels: a crate comes after every crate it depends on, so each level's
+    // crates can be modelled in parallel with their dependencies' models ready.
+    let mut level: HashMap<usize, usize> = HashMap::new();
+    for (i, c) in graph.crates.iter().enumerate() {
+        if !needed.contains(&i) {
+            continue;
+        }
+        let l = c
+            .deps
+            .iter()
+            .filter_map(|(_, d)| level.get(d))
+            .max()
+            .map_or(0, |l| l + 1);
+        level.insert(i, l);
+    }
+    let depth = level.values().max().map_or(0, |l| l + 1);
+    let config = dep_config();
+    for l in 0..depth {
+        let crates: Vec<usize> = (0..graph.crates.len())
+            .filter(|i| level.get(i) == Some(&l))
+            .collect();
+        let done: Vec<(usize, CrateModel, Vec<DepUnit>, Vec<String>, usize)> = pool.install(|| {
+            crates
+                .par_iter()
+                .map(|&i| {
+                    let c = &graph.crates[i];
+                    let externs = externs(c, &out.models);
+                    let (model, units, errors, lines) = read_one(i, c, cfg, externs, &config);
+                    progress.crate_done(&c.name, false, units.len() as u64);
+                    (i, model, units, errors, lines)
+                })
+                .collect()
+        });
+        for (i, model, units, errors, lines) in done {
+            out.keys.insert(i, model.key().to_owned());
+            out.models.insert(i, Arc::new(model));
+            out.units.extend(units);
+            out.problems.extend(errors);
+            out.lines += lines;
+            out.crates_read += 1;
+        }
+    }
+    out
+}
+
+/// The configuration dependencies are walked with: every rule at its
+/// default level (the user's levels apply where the workspace calls in),
+/// test code skipped. `sync-lock` stays off, as by default: a std `Mutex`
+/// held for a few instructions inside a library is not a blocking call.
+fn dep_config() -> Config {
+    let mut config = Config::default();
+    config.skip_tests = true;
+    config
+}
+
+fn externs(
+    c: &DepCrate,
+    models: &HashMap<usize, Arc<CrateModel>>,
+) -> HashMap<String, Arc<CrateModel>> {
+    c.deps
+        .iter()
+        .filter_map(|(name, d)| Some((name.clone(), Arc::clone(models.get(d)?))))
+        .collect()
+}
+
+/// Reads one crate, builds its model, walks every file. Runs on one thread:
+/// the syntax trees cannot leave the thread that parsed them.
+fn read_one(
+    index: usize,
+    c: &DepCrate,
+    cfg: &Cfg,
+    externs: HashMap<String, Arc<CrateModel>>,
+    config: &Config,
+) -> (CrateModel, Vec<DepUnit>, Vec<String>, usize) {
+    let mut src = read_crate(c, cfg);
+    let items: Vec<FileItems> = src
+        .files
+        .iter()
+        .map(|f| {
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| lower_file(&f.file)))
+                .unwrap_or_default()
+        })
+        .collect();
+    let mut model = CrateModel::build(
+        src.files
+            .iter()
+            .zip(&items)
+            .map(|(f, it)| (f.module_path.as_slice(), it)),
+        &[],
+    );
+    model.set_key(format!("{}#{}", c.lib_name, index));
+    model.set_externs(externs);
+    let base = package_dir(&c.root);
+    let mut errors = std::mem::take(&mut src.errors);
+    let mut units = Vec::new();
+    let mut lines = 0;
+    for f in &src.files {
+        let options = Options {
+            config,
+            module_path: f.module_path.clone(),
+        };
+        let walked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            crate::scan::own(&analyze_file_in(&f.file, &options, &model))
+        }));
+        lines += f.text_len;
+        match walked {
+            Ok(analysis) => units.push(DepUnit {
+                krate: index,
+                display: display(&f.path, &base, c),
+                analysis,
+            }),
+            Err(_) => errors.push(format!(
+                "skipped `{}`: pollguard's analysis panicked on this dependency file; please report it",
+                f.path.display()
+            )),
+        }
+    }
+    drop(src);
+    proc_macro2::extra::invalidate_current_thread_spans();
+    (model, units, errors, lines)
+}
+
+/// The package directory of a crate root: the nearest ancestor with a
+/// `Cargo.toml`.
+fn package_dir(root: &Path) -> PathBuf {
+    root.ancestors()
+        .skip(1)
+        .find(|d| d.join("Cargo.toml").is_file())
+        .unwrap_or_else(|| root.parent().unwrap_or(root))
+        .to_path_buf()
+}
+
+/// `csv-1.3.1/src/reader.rs`: short, and unambiguous between versions.
+fn display(path: &Path, base: &Path, c: &DepCrate) -> String {
+    let rel = path.strip_prefix(base).unwrap_or(path);
+    let rel = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/");
+    format!("{}-{}/{rel}", c.name, c.version)
+}
