@@ -1,44 +1,1437 @@
-//! temporary stub
-use std::collections::{HashMap, HashSet};
-use std::path::PathBuf;
+//! Reading the source of the workspace's dependencies (issue 8).
+//!
+//! The engine derives which third-party fns block from their source, so the
+//! CLI reads dependencies the way it reads the workspace: as text, parsed by
+//! syn, never built. No build script, proc macro or `cargo build` runs.
+//!
+//! The pieces, in the order the caller uses them:
+//! - [`graph`]: the dependency graph from `cargo metadata` (with the resolve,
+//!   filtered to the host platform), each crate after its dependencies;
+//! - [`Cfg`]: the host's `cfg` values, to drop code a normal build on this
+//!   machine does not compile (most of the cost of reading dependencies is
+//!   other platforms' modules);
+//! - [`read_crate`]: one crate's module tree, followed from its root the way
+//!   rustc follows `mod x;`, with `cfg`-false items removed;
+//! - [`Cache`]: what the caller derived from a crate, stored under
+//!   [`DepCrate::cache_key`] so an unchanged dependency is not read again;
+//! - [`Progress`]: a progress bar on stderr while crates are read.
+
+use crate::source;
+use proc_macro2::{Delimiter, TokenStream, TokenTree};
+use quote::ToTokens;
+use sha2::{Digest, Sha256};
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use syn::ext::IdentExt;
+use syn::parse::Parser;
+use syn::punctuated::Punctuated;
+use syn::visit::Visit;
+use syn::{Attribute, Item, Meta, Token};
+
+/// The version of pollguard that derived a cached entry: part of every
+/// [`DepCrate::cache_key`], so a new release never reads an old one's results.
+const POLLGUARD_VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// How deep `mod` declarations may nest across files: real crates stay
+/// under ten; the limit only stops a `#[path]` trick from recursing forever.
+const MAX_MODULE_DEPTH: usize = 64;
+
+/// The `cargo metadata` flags the caller passes through (`--offline`,
+/// `--locked`, `--frozen`): resolving dependencies may touch the network or
+/// `Cargo.lock`, and the user decides whether it may.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct DepOptions {
+    /// `--offline`: use only the registry cache already on disk.
+    pub offline: bool,
+    /// `--locked`: fail rather than change `Cargo.lock`.
+    pub locked: bool,
+    /// `--frozen`: both of the above.
+    pub frozen: bool,
+}
+
+/// A dependency to read: one library crate of a package that is not a
+/// workspace member.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DepCrate {
+    /// Cargo's package id (opaque, unique in the graph).
     pub id: String,
+    /// The package's name, as in its `Cargo.toml`.
     pub name: String,
+    /// The package's version.
     pub version: String,
+    /// The crate's name as code spells it by default: the lib target's name,
+    /// dashes turned to underscores.
     pub lib_name: String,
+    /// The lib target's root file (`src/lib.rs` usually).
     pub root: PathBuf,
+    /// The lib target's edition (`2015`, `2018`, `2021`, `2024`).
     pub edition: String,
+    /// The features enabled for it in the resolve graph, sorted.
     pub features: Vec<String>,
+    /// `links =` of its manifest, when any.
     pub links: Option<String>,
+    /// Its normal dependencies that are read too: the extern name as this
+    /// crate's code spells it (a rename in its `Cargo.toml` honoured), and the
+    /// index in [`DepGraph::crates`].
     pub deps: Vec<(String, usize)>,
+    /// Identifies what was derived from this crate in the [`Cache`]: its id,
+    /// features and pollguard's version, and for a path or git package the
+    /// content of its `.rs` files too, since those can change in place.
     pub cache_key: String,
+    /// Whether it comes from a path or git source (editable in place),
+    /// rather than an immutable registry release.
     pub local: bool,
 }
+
+/// The dependencies of a workspace, ready to read.
+#[derive(Clone, Debug, Default)]
 pub struct DepGraph {
+    /// Every dependency crate to read, each after all of its own
+    /// dependencies, so a caller going in order always has the summaries of
+    /// what a crate calls. Workspace members are not here: they are scanned
+    /// already.
     pub crates: Vec<DepCrate>,
+    /// Each workspace member's (by package id) direct dependencies, normal
+    /// and dev (tests are scanned too), by the extern name the member's code
+    /// spells, with the index in [`DepGraph::crates`].
     pub roots: HashMap<String, Vec<(String, usize)>>,
+    /// Packages that could not be read, one line each, for the caller to
+    /// report; the rest of the graph is still usable.
     pub problems: Vec<String>,
 }
-pub struct Cfg;
+
+/// Reads the dependency graph of the workspace around `cwd` (or at
+/// `manifest_path`) with `cargo metadata --filter-platform <host>`.
+///
+/// Only crates a normal build of the members on this machine links are
+/// kept: normal dependencies (and the members' dev-dependencies), no
+/// proc-macro crate and nothing that only a build script uses. A package
+/// whose lib root is missing is left out and named in
+/// [`DepGraph::problems`].
+///
+/// The error, when cargo cannot resolve the graph (offline without the
+/// sources, an unreadable manifest), is one line suggesting `--no-deps`;
+/// the caller reports it once and scans without dependencies.
+pub fn graph(
+    cwd: &Path,
+    manifest_path: Option<&Path>,
+    opts: &DepOptions,
+) -> Result<DepGraph, String> {
+    let triple = host_triple()?;
+    let mut cmd = cargo_metadata::MetadataCommand::new();
+    cmd.current_dir(cwd);
+    if let Some(m) = manifest_path {
+        cmd.manifest_path(m);
+    }
+    let mut other = vec!["--filter-platform".to_owned(), triple.to_owned()];
+    for (on, flag) in [
+        (opts.offline, "--offline"),
+        (opts.locked, "--locked"),
+        (opts.frozen, "--frozen"),
+    ] {
+        if on {
+            other.push(flag.to_owned());
+        }
+    }
+    cmd.other_options(other);
+    let md = cmd.exec().map_err(|e| {
+        format!(
+            "cannot resolve the dependencies with `cargo metadata`: {}; pass `--no-deps` to scan without reading them",
+            one_line(&e.to_string())
+        )
+    })?;
+    let resolve = md.resolve.as_ref().ok_or_else(|| {
+        "`cargo metadata` returned no dependency graph; pass `--no-deps` to scan without reading dependencies"
+            .to_owned()
+    })?;
+    let packages: HashMap<&str, &cargo_metadata::Package> = md
+        .packages
+        .iter()
+        .map(|p| (p.id.repr.as_str(), p))
+        .collect();
+    let nodes: HashMap<&str, &cargo_metadata::Node> = resolve
+        .nodes
+        .iter()
+        .map(|n| (n.id.repr.as_str(), n))
+        .collect();
+    let members: HashSet<&str> = md
+        .workspace_members
+        .iter()
+        .map(|m| m.repr.as_str())
+        .collect();
+    let mut builder = GraphBuilder {
+        packages,
+        nodes,
+        members: members.clone(),
+        index: HashMap::new(),
+        out: DepGraph::default(),
+    };
+    let mut sorted_members: Vec<&str> = members.iter().copied().collect();
+    sorted_members.sort_unstable();
+    for member in sorted_members {
+        let Some(node) = builder.nodes.get(member).copied() else {
+            continue;
+        };
+        let deps = builder.edges(node, true);
+        builder.out.roots.insert(member.to_owned(), deps);
+    }
+    Ok(builder.out)
+}
+
+/// The state of the depth-first walk that orders [`DepGraph::crates`].
+struct GraphBuilder<'a> {
+    packages: HashMap<&'a str, &'a cargo_metadata::Package>,
+    nodes: HashMap<&'a str, &'a cargo_metadata::Node>,
+    members: HashSet<&'a str>,
+    /// Package id to its index in `out.crates`, or `None` when it is left
+    /// out (proc macro, no lib, missing root) or still being visited.
+    index: HashMap<&'a str, Option<usize>>,
+    out: DepGraph,
+}
+
+impl<'a> GraphBuilder<'a> {
+    /// The dependencies of `node` that are read, visiting each first.
+    fn edges(&mut self, node: &'a cargo_metadata::Node, dev: bool) -> Vec<(String, usize)> {
+        use cargo_metadata::DependencyKind as K;
+        let mut deps = Vec::new();
+        for d in &node.deps {
+            let wanted = d
+                .dep_kinds
+                .iter()
+                .any(|k| k.kind == K::Normal || (dev && k.kind == K::Development));
+            if !wanted || self.members.contains(d.pkg.repr.as_str()) {
+                continue;
+            }
+            if let Some(i) = self.visit(d.pkg.repr.as_str()) {
+                deps.push((d.name.clone(), i));
+            }
+        }
+        deps.sort();
+        deps.dedup();
+        deps
+    }
+
+    /// Adds the crate of package `id` after its dependencies; its index.
+    fn visit(&mut self, id: &'a str) -> Option<usize> {
+        if let Some(done) = self.index.get(id) {
+            return *done;
+        }
+        // Normal dependencies have no cycles (cargo refuses them); marking
+        // the package first keeps a malformed graph from recursing forever.
+        self.index.insert(id, None);
+        let pkg = *self.packages.get(id)?;
+        let node = *self.nodes.get(id)?;
+        use cargo_metadata::TargetKind as T;
+        if pkg.targets.iter().any(|t| t.is_kind(T::ProcMacro)) {
+            return None;
+        }
+        let lib = pkg.targets.iter().find(|t| {
+            t.kind
+                .iter()
+                .any(|k| matches!(k, T::Lib | T::RLib | T::DyLib))
+        })?;
+        let deps = self.edges(node, false);
+        let root = lib.src_path.clone().into_std_path_buf();
+        if !root.is_file() {
+            self.out.problems.push(format!(
+                "cannot read dependency `{} {}`: its library root `{}` does not exist; run `cargo fetch`, or pass `--no-deps`",
+                pkg.name,
+                pkg.version,
+                root.display()
+            ));
+            return None;
+        }
+        let mut features = node.features.clone();
+        features.sort();
+        features.dedup();
+        let local = pkg
+            .source
+            .as_ref()
+            .is_none_or(|s| s.repr.starts_with("git+") || s.repr.starts_with("path+"));
+        let mut key = format!("{id}|{}|{POLLGUARD_VERSION}", features.join(","));
+        if local {
+            let dir = pkg
+                .manifest_path
+                .parent()
+                .map(|p| p.as_std_path().to_path_buf());
+            key.push('|');
+            key.push_str(&hash_sources(dir.as_deref().unwrap_or(&root)));
+        }
+        let krate = DepCrate {
+            id: id.to_owned(),
+            name: pkg.name.clone(),
+            version: pkg.version.to_string(),
+            lib_name: lib.name.replace('-', "_"),
+            root,
+            edition: lib.edition.as_str().to_owned(),
+            features,
+            links: pkg.links.clone(),
+            deps,
+            cache_key: hex(&Sha256::digest(key.as_bytes())),
+            local,
+        };
+        let i = self.out.crates.len();
+        self.out.crates.push(krate);
+        self.index.insert(id, Some(i));
+        Some(i)
+    }
+}
+
+/// A hash of every `.rs` file under `dir` (its relative path and content,
+/// in path order), so an edit to a path or git dependency changes its key.
+/// `target/` and hidden directories are not part of the package's source.
+fn hash_sources(dir: &Path) -> String {
+    let mut files = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
+            // `file_type` does not follow symlinks: a link loop cannot trap the walk.
+            match entry.file_type() {
+                Ok(t) if t.is_dir() && !name.starts_with('.') && name != "target" => {
+                    stack.push(path);
+                }
+                Ok(t) if !t.is_dir() && name.ends_with(".rs") => files.push(path),
+                _ => {}
+            }
+        }
+    }
+    files.sort();
+    let mut h = Sha256::new();
+    for f in &files {
+        let rel = f.strip_prefix(dir).unwrap_or(f);
+        h.update(rel.to_string_lossy().as_bytes());
+        h.update([0]);
+        match std::fs::read(f) {
+            Ok(bytes) => {
+                h.update((bytes.len() as u64).to_le_bytes());
+                h.update(&bytes);
+            }
+            // An unreadable file still changes the key when it becomes readable.
+            Err(_) => h.update(u64::MAX.to_le_bytes()),
+        }
+    }
+    hex(&h.finalize())
+}
+
+fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write as _;
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        let _ = write!(s, "{b:02x}");
+    }
+    s
+}
+
+fn one_line(s: &str) -> String {
+    s.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(": ")
+}
+
+/// The compiler cargo would use: `$RUSTC`, else `rustc` on the `PATH`.
+fn rustc() -> Command {
+    Command::new(std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into()))
+}
+
+/// Runs `rustc` with `args`; its stdout, or a one-line error.
+fn rustc_output(args: &[&str]) -> Result<String, String> {
+    let what = format!("rustc {}", args.join(" "));
+    let out = rustc().args(args).output().map_err(|e| {
+        format!("cannot run `{what}`: {e}; pass `--no-deps` to scan without reading dependencies")
+    })?;
+    if !out.status.success() {
+        return Err(format!(
+            "`{what}` failed: {}; pass `--no-deps` to scan without reading dependencies",
+            one_line(&String::from_utf8_lossy(&out.stderr))
+        ));
+    }
+    String::from_utf8(out.stdout).map_err(|_| format!("`{what}` printed invalid UTF-8"))
+}
+
+/// The host triple from `rustc -vV`, asked once per process.
+fn host_triple() -> Result<&'static str, String> {
+    static TRIPLE: OnceLock<Result<String, String>> = OnceLock::new();
+    TRIPLE
+        .get_or_init(|| {
+            let out = rustc_output(&["-vV"])?;
+            out.lines()
+                .find_map(|l| l.strip_prefix("host:"))
+                .map(|h| h.trim().to_owned())
+                .ok_or_else(|| "`rustc -vV` printed no `host:` line".to_owned())
+        })
+        .as_deref()
+        .map_err(Clone::clone)
+}
+
+/// The `cfg` values of the host, to evaluate `#[cfg(..)]` the way a normal
+/// build on this machine does.
+///
+/// Anything rustc does not print is false: `test`, `doc`, `docsrs`, `miri`,
+/// `loom`, custom `--cfg`s. So `cfg(not(test))` is true: what is read is the
+/// code a normal build of the dependency compiles.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Cfg {
+    /// Bare names: `unix`, `debug_assertions`.
+    names: HashSet<String>,
+    /// `key="value"` pairs: `target_os="linux"`, `target_feature="sse2"`.
+    pairs: HashSet<(String, String)>,
+}
+
+impl Cfg {
+    /// The host's values from `rustc --print cfg`, asked once per process.
+    pub fn host() -> Result<Cfg, String> {
+        static HOST: OnceLock<Result<Cfg, String>> = OnceLock::new();
+        HOST.get_or_init(|| rustc_output(&["--print", "cfg"]).map(|t| Cfg::parse(&t)))
+            .clone()
+    }
+
+    /// Values from the output of `rustc --print cfg`: one per line, `name`
+    /// or `key="value"`. Lines of another shape are ignored.
+    pub fn parse(text: &str) -> Cfg {
+        let mut cfg = Cfg::default();
+        for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+            match line.split_once('=') {
+                Some((k, v)) => {
+                    let v = v.trim().trim_matches('"');
+                    cfg.pairs.insert((k.trim().to_owned(), v.to_owned()));
+                }
+                None => {
+                    cfg.names.insert(line.to_owned());
+                }
+            }
+        }
+        cfg
+    }
+
+    /// Whether the predicate inside `#[cfg(..)]` holds on the host with
+    /// these features enabled: `all`, `any`, `not`, bare names,
+    /// `key = "value"` and `feature = ".."`. Unknown predicates are false.
+    pub fn eval(&self, pred: &Meta, features: &[String]) -> bool {
+        match pred {
+            Meta::Path(p) => p
+                .get_ident()
+                .is_some_and(|i| self.names.contains(&i.unraw().to_string())),
+            Meta::NameValue(nv) => {
+                let (Some(key), Some(value)) = (nv.path.get_ident(), lit_str(&nv.value)) else {
+                    return false;
+                };
+                let key = key.unraw().to_string();
+                if key == "feature" {
+                    features.contains(&value)
+                } else {
+                    self.pairs.contains(&(key, value))
+                }
+            }
+            Meta::List(list) => {
+                let Some(op) = list.path.get_ident().map(ToString::to_string) else {
+                    return false;
+                };
+                let Ok(args) =
+                    list.parse_args_with(Punctuated::<Meta, Token![,]>::parse_terminated)
+                else {
+                    return false;
+                };
+                match op.as_str() {
+                    "all" => args.iter().all(|a| self.eval(a, features)),
+                    "any" => args.iter().any(|a| self.eval(a, features)),
+                    "not" => args.len() == 1 && args.iter().all(|a| !self.eval(a, features)),
+                    _ => false,
+                }
+            }
+        }
+    }
+
+    /// Whether the tokens of `cfg(..)` hold; `true` and `false` (which syn
+    /// cannot read as a [`Meta`]) are understood, and a predicate that does
+    /// not parse keeps the item: dropping code a build compiles would hide
+    /// its calls.
+    fn eval_tokens(&self, tokens: &TokenStream, features: &[String]) -> bool {
+        match syn::parse2::<Meta>(tokens.clone()) {
+            Ok(m) => self.eval(&m, features),
+            Err(_) => tokens.to_string().trim() != "false",
+        }
+    }
+
+    /// Whether an item with these attributes is compiled: every `cfg` holds,
+    /// including those a true `cfg_attr` adds.
+    pub fn enabled(&self, attrs: &[Attribute], features: &[String]) -> bool {
+        attrs.iter().all(|a| self.meta_enabled(&a.meta, features))
+    }
+
+    fn meta_enabled(&self, meta: &Meta, features: &[String]) -> bool {
+        if meta.path().is_ident("cfg") {
+            match meta {
+                Meta::List(l) => self.eval_tokens(&l.tokens, features),
+                _ => true,
+            }
+        } else if meta.path().is_ident("cfg_attr") {
+            self.cfg_attr_metas(meta, features)
+                .iter()
+                .all(|m| self.meta_enabled(m, features))
+        } else {
+            true
+        }
+    }
+
+    /// The attributes a `cfg_attr(pred, a, b)` adds: `a` and `b` when `pred`
+    /// holds, nothing otherwise (or when it does not parse).
+    fn cfg_attr_metas(&self, meta: &Meta, features: &[String]) -> Vec<Meta> {
+        let Meta::List(l) = meta else {
+            return Vec::new();
+        };
+        let Ok(args) = l.parse_args_with(Punctuated::<Meta, Token![,]>::parse_terminated) else {
+            return Vec::new();
+        };
+        let mut args = args.into_iter();
+        match args.next() {
+            Some(pred) if self.eval(&pred, features) => args.collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// The `#[path = ".."]` of a `mod`, also from a true `cfg_attr`.
+    fn path_attr(&self, attrs: &[Attribute], features: &[String]) -> Option<String> {
+        attrs.iter().find_map(|a| {
+            if a.path().is_ident("cfg_attr") {
+                self.cfg_attr_metas(&a.meta, features)
+                    .iter()
+                    .find_map(path_value)
+            } else {
+                path_value(&a.meta)
+            }
+        })
+    }
+}
+
+fn path_value(meta: &Meta) -> Option<String> {
+    match meta {
+        Meta::NameValue(nv) if nv.path.is_ident("path") => lit_str(&nv.value),
+        _ => None,
+    }
+}
+
+fn lit_str(e: &syn::Expr) -> Option<String> {
+    match e {
+        syn::Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Str(s),
+            ..
+        }) => Some(s.value()),
+        _ => None,
+    }
+}
+
+/// The source of one dependency crate, as far as it could be read.
+#[derive(Debug, Default)]
 pub struct CrateSource {
+    /// Its files, the root first, each before the files of its submodules.
     pub files: Vec<DepFile>,
+    /// Files that could not be read or parsed, and `mod` declarations
+    /// without a file, one line each; those modules are skipped.
     pub errors: Vec<String>,
+    /// The first segment of every path in the crate (in `use` trees, types,
+    /// expressions, fn bodies, macro paths and, as a guess, macro
+    /// arguments), plus the names of `extern crate`s: which dependencies
+    /// the crate may name, so the caller reads only those.
     pub mentions: HashSet<String>,
 }
+
+/// One file of a dependency crate.
 pub struct DepFile {
+    /// Where it is.
     pub path: PathBuf,
+    /// Its module: `["crate", "reader"]`.
     pub module_path: Vec<String>,
+    /// Its syntax tree without the items a host build leaves out: `cfg`-false
+    /// items (at item level, in inline modules, and in impl, trait and
+    /// extern blocks; fn bodies are left alone). Item macros whose
+    /// `macro_rules!` only adds attributes to each item (tokio's `cfg_rt!`)
+    /// are expanded in place, so the modules and items they gate are seen.
     pub file: syn::File,
+    /// The length of its text in bytes.
     pub text_len: usize,
 }
-pub struct Progress;
-impl Progress {
-    pub fn crate_done(&self, _n: &str, _c: bool, _f: u64) {}
+
+// syn's trees are `Debug` only with its `extra-traits` feature, which the
+// CLI does not otherwise need.
+impl std::fmt::Debug for DepFile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DepFile")
+            .field("path", &self.path)
+            .field("module_path", &self.module_path)
+            .field("items", &self.file.items.len())
+            .field("text_len", &self.text_len)
+            .finish()
+    }
 }
-pub fn read_crate(_d: &DepCrate, _c: &Cfg) -> CrateSource {
-    CrateSource {
-        files: vec![],
-        errors: vec![],
-        mentions: HashSet::new(),
+
+/// Reads the crate `dep` from its root, following `mod x;` as rustc does,
+/// and drops what is `cfg`-false on the host with `dep`'s features.
+///
+/// syn recurses once per nesting level and a stack overflow aborts the
+/// process: call this from a thread with [`source::STACK_SIZE`] bytes of
+/// stack, as `scan` does for the workspace's files. Files nested beyond
+/// [`source::MAX_NESTING`] are refused with an error instead.
+pub fn read_crate(dep: &DepCrate, cfg: &Cfg) -> CrateSource {
+    let mut reader = Reader {
+        cfg,
+        features: &dep.features,
+        out: CrateSource::default(),
+        wrappers: HashMap::new(),
+        seen: HashSet::new(),
+    };
+    reader.load(&dep.root, vec!["crate".to_owned()], true, 0);
+    let mut mentions = MentionVisitor::default();
+    for f in &reader.out.files {
+        mentions.visit_file(&f.file);
+    }
+    reader.out.mentions = mentions.names;
+    reader.out
+}
+
+/// A `macro_rules!` that only puts attributes on each item it is given:
+/// `($($i:item)*) => { $( #[cfg(x)] $i )* }`, optionally taking the
+/// predicate as an inner attribute first (`#![$m:meta]`, tokio's `feature!`).
+#[derive(Clone, Debug)]
+struct Wrapper {
+    /// The name of the `$m:meta` variable, when there is one.
+    meta_var: Option<String>,
+    /// The attributes put before each item, with `$m` unsubstituted.
+    template: TokenStream,
+}
+
+struct Reader<'a> {
+    cfg: &'a Cfg,
+    features: &'a [String],
+    out: CrateSource,
+    /// Wrapper macros seen so far, by name: `macro_rules!` scope is textual,
+    /// and files are read in declaration order, so a macro defined in
+    /// `#[macro_use] mod macros;` is known when later items use it.
+    wrappers: HashMap<String, Wrapper>,
+    seen: HashSet<PathBuf>,
+}
+
+/// Where the `mod` declarations of an item list find their files.
+struct Loc<'p> {
+    /// The directory of the file being read.
+    file_dir: &'p Path,
+    /// The directory a `mod x;` here looks in for `x.rs` / `x/mod.rs`.
+    mod_dir: PathBuf,
+    /// Inside an inline `mod a { .. }`: a `#[path]` is then relative to
+    /// `mod_dir` rather than to the file's directory.
+    inline: bool,
+}
+
+impl Reader<'_> {
+    /// Reads and parses the file of a module, then its submodules.
+    /// `owns_dir`: a crate root, `mod.rs` or `#[path]` file, whose
+    /// submodules live next to it rather than in a directory of its name.
+    fn load(&mut self, path: &Path, module_path: Vec<String>, owns_dir: bool, depth: usize) {
+        let key = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+        if !self.seen.insert(key) {
+            self.out.errors.push(format!(
+                "cannot read `{}` as module `{}`: it is already read as another module",
+                path.display(),
+                module_path.join("::")
+            ));
+            return;
+        }
+        if depth > MAX_MODULE_DEPTH {
+            self.out.errors.push(format!(
+                "cannot read `{}`: modules nest more than {MAX_MODULE_DEPTH} files deep",
+                path.display()
+            ));
+            return;
+        }
+        let text = match source::read(path).and_then(|t| source::check_nesting(&t).map(|()| t)) {
+            Ok(t) => t,
+            Err(r) => {
+                self.out
+                    .errors
+                    .push(format!("cannot read `{}`: {}", path.display(), r.message()));
+                return;
+            }
+        };
+        let mut file = match syn::parse_file(&text) {
+            Ok(f) => f,
+            Err(e) => {
+                self.out
+                    .errors
+                    .push(format!("cannot parse `{}`: {e}", path.display()));
+                return;
+            }
+        };
+        // `#![cfg(windows)]` at the top of a file turns the whole module off.
+        if !self.cfg.enabled(&file.attrs, self.features) {
+            return;
+        }
+        let file_dir = path.parent().unwrap_or(Path::new("."));
+        let mod_dir = match (owns_dir, path.file_stem()) {
+            (false, Some(stem)) => file_dir.join(stem),
+            _ => file_dir.to_path_buf(),
+        };
+        // The slot keeps the parent before its submodules in `files`.
+        let slot = self.out.files.len();
+        self.out.files.push(DepFile {
+            path: path.to_path_buf(),
+            module_path: module_path.clone(),
+            file: syn::File {
+                shebang: None,
+                attrs: Vec::new(),
+                items: Vec::new(),
+            },
+            text_len: text.len(),
+        });
+        let items = std::mem::take(&mut file.items);
+        let loc = Loc {
+            file_dir,
+            mod_dir,
+            inline: false,
+        };
+        file.items = self.items(items, &loc, &module_path, depth);
+        if let Some(f) = self.out.files.get_mut(slot) {
+            f.file = file;
+        }
+    }
+
+    /// The items of a module that a host build keeps, their submodules read.
+    fn items(
+        &mut self,
+        items: Vec<Item>,
+        loc: &Loc<'_>,
+        module_path: &[String],
+        depth: usize,
+    ) -> Vec<Item> {
+        let (cfg, features) = (self.cfg, self.features);
+        let mut out = Vec::with_capacity(items.len());
+        let mut queue: VecDeque<Item> = items.into();
+        while let Some(item) = queue.pop_front() {
+            if !cfg.enabled(item_attrs(&item), features) {
+                continue;
+            }
+            match item {
+                Item::Macro(m) if m.mac.path.is_ident("macro_rules") => {
+                    if let Some(name) = &m.ident {
+                        let name = name.unraw().to_string();
+                        match wrapper_of(&m.mac.tokens) {
+                            Some(w) => {
+                                self.wrappers.insert(name, w);
+                            }
+                            None => {
+                                self.wrappers.remove(&name);
+                            }
+                        }
+                    }
+                    out.push(Item::Macro(m));
+                }
+                Item::Macro(m) if m.ident.is_none() => {
+                    let expanded = m
+                        .mac
+                        .path
+                        .get_ident()
+                        .and_then(|i| self.wrappers.get(&i.unraw().to_string()))
+                        .and_then(|w| expand(w, &m.mac.tokens));
+                    match expanded {
+                        // Expanded items are checked like any other, in place.
+                        Some(items) => {
+                            for it in items.into_iter().rev() {
+                                queue.push_front(it);
+                            }
+                        }
+                        None => out.push(Item::Macro(m)),
+                    }
+                }
+                Item::Mod(mut m) => {
+                    let name = m.ident.unraw().to_string();
+                    let mut child = module_path.to_vec();
+                    child.push(name.clone());
+                    let path_attr = cfg.path_attr(&m.attrs, features);
+                    match m.content.take() {
+                        Some((brace, inner)) => {
+                            let dir = loc.mod_dir.join(path_attr.as_deref().unwrap_or(&name));
+                            let inner_loc = Loc {
+                                file_dir: loc.file_dir,
+                                mod_dir: dir,
+                                inline: true,
+                            };
+                            m.content = Some((brace, self.items(inner, &inner_loc, &child, depth)));
+                        }
+                        None => self.load_mod(&name, path_attr, loc, child, depth),
+                    }
+                    out.push(Item::Mod(m));
+                }
+                Item::Impl(mut i) => {
+                    i.items
+                        .retain(|ii| cfg.enabled(impl_item_attrs(ii), features));
+                    out.push(Item::Impl(i));
+                }
+                Item::Trait(mut t) => {
+                    t.items
+                        .retain(|ti| cfg.enabled(trait_item_attrs(ti), features));
+                    out.push(Item::Trait(t));
+                }
+                Item::ForeignMod(mut f) => {
+                    f.items
+                        .retain(|fi| cfg.enabled(foreign_item_attrs(fi), features));
+                    out.push(Item::ForeignMod(f));
+                }
+                other => out.push(other),
+            }
+        }
+        out
+    }
+
+    /// Finds and reads the file of `mod name;`.
+    fn load_mod(
+        &mut self,
+        name: &str,
+        path_attr: Option<String>,
+        loc: &Loc<'_>,
+        child: Vec<String>,
+        depth: usize,
+    ) {
+        if let Some(p) = path_attr {
+            // rustc: relative to the file's directory at the top of a file,
+            // to the inline modules' directory inside them.
+            let target = if loc.inline {
+                loc.mod_dir.join(p)
+            } else {
+                loc.file_dir.join(p)
+            };
+            self.load(&target, child, true, depth + 1);
+            return;
+        }
+        let flat = loc.mod_dir.join(format!("{name}.rs"));
+        let nested = loc.mod_dir.join(name).join("mod.rs");
+        if flat.is_file() {
+            self.load(&flat, child, false, depth + 1);
+        } else if nested.is_file() {
+            self.load(&nested, child, true, depth + 1);
+        } else {
+            self.out.errors.push(format!(
+                "cannot find the file of module `{}`: neither `{}` nor `{}` exists",
+                child.join("::"),
+                flat.display(),
+                nested.display()
+            ));
+        }
+    }
+}
+
+/// The wrapper a `macro_rules!` body defines, if its first rule is one.
+fn wrapper_of(tokens: &TokenStream) -> Option<Wrapper> {
+    let toks: Vec<TokenTree> = tokens.clone().into_iter().collect();
+    let (Some(TokenTree::Group(matcher)), true, true, Some(TokenTree::Group(body))) = (
+        toks.first(),
+        is_punct(toks.get(1), '='),
+        is_punct(toks.get(2), '>'),
+        toks.get(3),
+    ) else {
+        return None;
+    };
+    let m: Vec<TokenTree> = matcher.stream().into_iter().collect();
+    let mut at = 0;
+    let mut meta_var = None;
+    if is_punct(m.first(), '#') && is_punct(m.get(1), '!') {
+        let Some(TokenTree::Group(g)) = m.get(2) else {
+            return None;
+        };
+        let inner: Vec<TokenTree> = g.stream().into_iter().collect();
+        match inner.as_slice() {
+            [d, TokenTree::Ident(var), c, TokenTree::Ident(kind)]
+                if is_punct(Some(d), '$') && is_punct(Some(c), ':') && kind == "meta" =>
+            {
+                meta_var = Some(var.to_string());
+            }
+            _ => return None,
+        }
+        at = 3;
+    }
+    let item_var = match m.get(at..)? {
+        [d, TokenTree::Group(rep), star]
+            if is_punct(Some(d), '$')
+                && is_punct(Some(star), '*')
+                && rep.delimiter() == Delimiter::Parenthesis =>
+        {
+            let rep: Vec<TokenTree> = rep.stream().into_iter().collect();
+            match rep.as_slice() {
+                [d, TokenTree::Ident(var), c, TokenTree::Ident(kind)]
+                    if is_punct(Some(d), '$') && is_punct(Some(c), ':') && kind == "item" =>
+                {
+                    var.to_string()
+                }
+                _ => return None,
+            }
+        }
+        _ => return None,
+    };
+    let t: Vec<TokenTree> = body.stream().into_iter().collect();
+    let [d, TokenTree::Group(rep), star] = t.as_slice() else {
+        return None;
+    };
+    if !is_punct(Some(d), '$') || !is_punct(Some(star), '*') {
+        return None;
+    }
+    let rep: Vec<TokenTree> = rep.stream().into_iter().collect();
+    let n = rep.len();
+    match rep.get(n.checked_sub(2)?..)? {
+        [d, TokenTree::Ident(var)] if is_punct(Some(d), '$') && *var == item_var => {}
+        _ => return None,
+    }
+    let template: TokenStream = rep.get(..n - 2)?.iter().cloned().collect();
+    // Only attributes may come before the item.
+    let subst = substitute(&template, meta_var.as_deref(), &TokenStream::new());
+    Attribute::parse_outer.parse2(subst).ok()?;
+    Some(Wrapper { meta_var, template })
+}
+
+/// The items of an invocation of `w`, each with the wrapper's attributes first.
+fn expand(w: &Wrapper, tokens: &TokenStream) -> Option<Vec<Item>> {
+    let file: syn::File = syn::parse2(tokens.clone()).ok()?;
+    let meta = match &w.meta_var {
+        Some(_) => file.attrs.first()?.meta.to_token_stream(),
+        None => TokenStream::new(),
+    };
+    let attrs = Attribute::parse_outer
+        .parse2(substitute(&w.template, w.meta_var.as_deref(), &meta))
+        .ok()?;
+    let mut items = file.items;
+    for item in &mut items {
+        if let Some(a) = item_attrs_mut(item) {
+            a.splice(0..0, attrs.iter().cloned());
+        }
+    }
+    Some(items)
+}
+
+/// `template` with every `$var` replaced by `with`.
+fn substitute(template: &TokenStream, var: Option<&str>, with: &TokenStream) -> TokenStream {
+    let Some(var) = var else {
+        return template.clone();
+    };
+    let toks: Vec<TokenTree> = template.clone().into_iter().collect();
+    let mut out = Vec::with_capacity(toks.len());
+    let mut i = 0;
+    while let Some(t) = toks.get(i) {
+        match (t, toks.get(i + 1)) {
+            (TokenTree::Punct(p), Some(TokenTree::Ident(id)))
+                if p.as_char() == '$' && id == var =>
+            {
+                out.extend(with.clone());
+                i += 2;
+                continue;
+            }
+            (TokenTree::Group(g), _) => {
+                let mut ng = proc_macro2::Group::new(
+                    g.delimiter(),
+                    substitute(&g.stream(), Some(var), with),
+                );
+                ng.set_span(g.span());
+                out.push(TokenTree::Group(ng));
+            }
+            _ => out.push(t.clone()),
+        }
+        i += 1;
+    }
+    out.into_iter().collect()
+}
+
+fn is_punct(t: Option<&TokenTree>, c: char) -> bool {
+    matches!(t, Some(TokenTree::Punct(p)) if p.as_char() == c)
+}
+
+fn item_attrs(item: &Item) -> &[Attribute] {
+    match item {
+        Item::Const(i) => &i.attrs,
+        Item::Enum(i) => &i.attrs,
+        Item::ExternCrate(i) => &i.attrs,
+        Item::Fn(i) => &i.attrs,
+        Item::ForeignMod(i) => &i.attrs,
+        Item::Impl(i) => &i.attrs,
+        Item::Macro(i) => &i.attrs,
+        Item::Mod(i) => &i.attrs,
+        Item::Static(i) => &i.attrs,
+        Item::Struct(i) => &i.attrs,
+        Item::Trait(i) => &i.attrs,
+        Item::TraitAlias(i) => &i.attrs,
+        Item::Type(i) => &i.attrs,
+        Item::Union(i) => &i.attrs,
+        Item::Use(i) => &i.attrs,
+        _ => &[],
+    }
+}
+
+fn item_attrs_mut(item: &mut Item) -> Option<&mut Vec<Attribute>> {
+    Some(match item {
+        Item::Const(i) => &mut i.attrs,
+        Item::Enum(i) => &mut i.attrs,
+        Item::ExternCrate(i) => &mut i.attrs,
+        Item::Fn(i) => &mut i.attrs,
+        Item::ForeignMod(i) => &mut i.attrs,
+        Item::Impl(i) => &mut i.attrs,
+        Item::Macro(i) => &mut i.attrs,
+        Item::Mod(i) => &mut i.attrs,
+        Item::Static(i) => &mut i.attrs,
+        Item::Struct(i) => &mut i.attrs,
+        Item::Trait(i) => &mut i.attrs,
+        Item::TraitAlias(i) => &mut i.attrs,
+        Item::Type(i) => &mut i.attrs,
+        Item::Union(i) => &mut i.attrs,
+        Item::Use(i) => &mut i.attrs,
+        _ => return None,
+    })
+}
+
+fn impl_item_attrs(item: &syn::ImplItem) -> &[Attribute] {
+    match item {
+        syn::ImplItem::Const(i) => &i.attrs,
+        syn::ImplItem::Fn(i) => &i.attrs,
+        syn::ImplItem::Type(i) => &i.attrs,
+        syn::ImplItem::Macro(i) => &i.attrs,
+        _ => &[],
+    }
+}
+
+fn trait_item_attrs(item: &syn::TraitItem) -> &[Attribute] {
+    match item {
+        syn::TraitItem::Const(i) => &i.attrs,
+        syn::TraitItem::Fn(i) => &i.attrs,
+        syn::TraitItem::Type(i) => &i.attrs,
+        syn::TraitItem::Macro(i) => &i.attrs,
+        _ => &[],
+    }
+}
+
+fn foreign_item_attrs(item: &syn::ForeignItem) -> &[Attribute] {
+    match item {
+        syn::ForeignItem::Fn(i) => &i.attrs,
+        syn::ForeignItem::Static(i) => &i.attrs,
+        syn::ForeignItem::Type(i) => &i.attrs,
+        syn::ForeignItem::Macro(i) => &i.attrs,
+        _ => &[],
+    }
+}
+
+/// Collects [`CrateSource::mentions`].
+#[derive(Default)]
+struct MentionVisitor {
+    names: HashSet<String>,
+}
+
+impl MentionVisitor {
+    fn add(&mut self, ident: &proc_macro2::Ident) {
+        self.names.insert(ident.unraw().to_string());
+    }
+
+    /// The top of a `use` tree: each branch of a top-level group too.
+    fn use_tree(&mut self, tree: &syn::UseTree) {
+        match tree {
+            syn::UseTree::Path(p) => self.add(&p.ident),
+            syn::UseTree::Name(n) => self.add(&n.ident),
+            syn::UseTree::Rename(r) => self.add(&r.ident),
+            syn::UseTree::Group(g) => g.items.iter().for_each(|t| self.use_tree(t)),
+            syn::UseTree::Glob(_) => {}
+        }
+    }
+
+    /// Macro arguments are not parsed: every `name ::` not after another
+    /// `::` is taken as a path's first segment. A guess that over-reads at
+    /// worst (a dependency read for nothing), never hides a dependency.
+    fn tokens(&mut self, tokens: &TokenStream) {
+        let toks: Vec<TokenTree> = tokens.clone().into_iter().collect();
+        for (i, t) in toks.iter().enumerate() {
+            match t {
+                TokenTree::Group(g) => self.tokens(&g.stream()),
+                TokenTree::Ident(id) => {
+                    let after_colons =
+                        i >= 2 && is_punct(toks.get(i - 1), ':') && is_punct(toks.get(i - 2), ':');
+                    let before_colons =
+                        is_punct(toks.get(i + 1), ':') && is_punct(toks.get(i + 2), ':');
+                    if before_colons && !after_colons {
+                        self.add(id);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+impl<'ast> Visit<'ast> for MentionVisitor {
+    fn visit_path(&mut self, p: &'ast syn::Path) {
+        if let Some(first) = p.segments.first() {
+            self.add(&first.ident);
+        }
+        syn::visit::visit_path(self, p);
+    }
+
+    fn visit_item_use(&mut self, u: &'ast syn::ItemUse) {
+        self.use_tree(&u.tree);
+        syn::visit::visit_item_use(self, u);
+    }
+
+    fn visit_item_extern_crate(&mut self, e: &'ast syn::ItemExternCrate) {
+        self.add(&e.ident);
+        if let Some((_, alias)) = &e.rename {
+            self.add(alias);
+        }
+        syn::visit::visit_item_extern_crate(self, e);
+    }
+
+    fn visit_macro(&mut self, m: &'ast syn::Macro) {
+        self.tokens(&m.tokens);
+        syn::visit::visit_macro(self, m);
+    }
+}
+
+/// Where derived facts about dependencies are kept between runs, so an
+/// unchanged dependency is read once.
+///
+/// Every entry carries a header (magic, format version, payload length,
+/// SHA-256 of the payload): a truncated or corrupt entry reads as absent
+/// and is rebuilt, never used wrong. Writes go to a temporary file in the
+/// same directory, then are renamed over the entry, so two runs sharing the
+/// cache see either the old entry or the new one. Nothing here fails a
+/// scan: a failed write is skipped, with at most one warning per process.
+#[derive(Debug)]
+pub struct Cache {
+    dir: PathBuf,
+    warned: AtomicBool,
+}
+
+const MAGIC: &[u8; 4] = b"PGDC";
+const FORMAT: u32 = 1;
+const HEADER_LEN: usize = 4 + 4 + 8 + 32;
+
+impl Cache {
+    /// The cache at `$POLLGUARD_CACHE_DIR`, else `$XDG_CACHE_HOME/pollguard`,
+    /// else the platform's cache directory; `None` when there is none or it
+    /// cannot be created (the scan goes on without a cache).
+    pub fn open() -> Option<Cache> {
+        Self::open_with(|k| std::env::var_os(k))
+    }
+
+    fn open_with(env: impl Fn(&str) -> Option<std::ffi::OsString>) -> Option<Cache> {
+        let non_empty = |k: &str| env(k).filter(|v| !v.is_empty()).map(PathBuf::from);
+        let dir = non_empty("POLLGUARD_CACHE_DIR")
+            .or_else(|| non_empty("XDG_CACHE_HOME").map(|d| d.join("pollguard")))
+            .or_else(|| dirs::cache_dir().map(|d| d.join("pollguard")))?;
+        std::fs::create_dir_all(&dir).ok()?;
+        Some(Cache::at(dir))
+    }
+
+    /// A cache in `dir`, created on the first write.
+    pub fn at(dir: impl Into<PathBuf>) -> Cache {
+        Cache {
+            dir: dir.into(),
+            warned: AtomicBool::new(false),
+        }
+    }
+
+    /// The directory the entries are in.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The file of an entry: the key when it is a plain hex or word name,
+    /// else its hash, so no key can name a path outside the directory.
+    fn entry(&self, key: &str) -> PathBuf {
+        let plain = !key.is_empty()
+            && key.len() <= 128
+            && key
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+        let name = if plain {
+            key.to_owned()
+        } else {
+            hex(&Sha256::digest(key.as_bytes()))
+        };
+        self.dir.join(format!("{name}.pgc"))
+    }
+
+    /// The payload stored under `key`; `None` when absent, unreadable,
+    /// truncated, of another format, or failing its checksum.
+    pub fn get(&self, key: &str) -> Option<Vec<u8>> {
+        let bytes = std::fs::read(self.entry(key)).ok()?;
+        let header = bytes.get(..HEADER_LEN)?;
+        if header.get(..4)? != MAGIC {
+            return None;
+        }
+        let format = u32::from_le_bytes(header.get(4..8)?.try_into().ok()?);
+        let len = u64::from_le_bytes(header.get(8..16)?.try_into().ok()?);
+        let sum = header.get(16..48)?;
+        let payload = bytes.get(HEADER_LEN..)?;
+        if format != FORMAT
+            || u64::try_from(payload.len()).ok()? != len
+            || Sha256::digest(payload).as_slice() != sum
+        {
+            return None;
+        }
+        Some(payload.to_vec())
+    }
+
+    /// Stores `bytes` under `key`, replacing any entry atomically; failures
+    /// are ignored after one warning on stderr.
+    pub fn put(&self, key: &str, bytes: &[u8]) {
+        if let Err(e) = self.try_put(key, bytes) {
+            if !self.warned.swap(true, Ordering::Relaxed) {
+                eprintln!(
+                    "warning: cannot write the dependency cache in `{}`: {e}; dependencies will be read again next time",
+                    self.dir.display()
+                );
+            }
+        }
+    }
+
+    fn try_put(&self, key: &str, bytes: &[u8]) -> std::io::Result<()> {
+        static NEXT: AtomicU64 = AtomicU64::new(0);
+        std::fs::create_dir_all(&self.dir)?;
+        let entry = self.entry(key);
+        let tmp = self.dir.join(format!(
+            ".tmp-{}-{}-{}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::Relaxed),
+            entry
+                .file_name()
+                .map(|n| n.to_string_lossy())
+                .unwrap_or_default()
+        ));
+        let written = (|| {
+            let mut f = std::fs::File::create(&tmp)?;
+            f.write_all(MAGIC)?;
+            f.write_all(&FORMAT.to_le_bytes())?;
+            f.write_all(&(bytes.len() as u64).to_le_bytes())?;
+            f.write_all(&Sha256::digest(bytes))?;
+            f.write_all(bytes)?;
+            f.sync_all()?;
+            std::fs::rename(&tmp, &entry)
+        })();
+        if written.is_err() {
+            let _ = std::fs::remove_file(&tmp);
+        }
+        written
+    }
+}
+
+/// Whether to show a progress bar: stderr is a terminal and `--quiet` is off.
+pub fn progress_wanted(quiet: bool) -> bool {
+    !quiet && std::io::stderr().is_terminal()
+}
+
+/// A progress bar on stderr while dependencies are read: crates read of
+/// the total, files read, and how many crates came from the cache. Safe to
+/// share between the worker threads.
+#[derive(Debug)]
+pub struct Progress {
+    bar: indicatif::ProgressBar,
+    files: AtomicU64,
+    cached: AtomicU64,
+}
+
+impl Progress {
+    /// A bar for `total_crates`; hidden (every call a no-op) unless `enabled`
+    /// (see [`progress_wanted`]).
+    pub fn new(total_crates: u64, enabled: bool) -> Progress {
+        let bar = if enabled {
+            let bar = indicatif::ProgressBar::with_draw_target(
+                Some(total_crates),
+                indicatif::ProgressDrawTarget::stderr(),
+            );
+            if let Ok(style) = indicatif::ProgressStyle::with_template(
+                "reading dependencies [{bar:25}] {pos}/{len} crates, {msg}",
+            ) {
+                bar.set_style(style.progress_chars("=> "));
+            }
+            bar
+        } else {
+            indicatif::ProgressBar::hidden()
+        };
+        Progress {
+            bar,
+            files: AtomicU64::new(0),
+            cached: AtomicU64::new(0),
+        }
+    }
+
+    /// One more crate done: `files` read from disk, or none when it came
+    /// from the cache.
+    pub fn crate_done(&self, name: &str, cached: bool, files: u64) {
+        let files = self.files.fetch_add(files, Ordering::Relaxed) + files;
+        let cached =
+            self.cached.fetch_add(u64::from(cached), Ordering::Relaxed) + u64::from(cached);
+        self.bar
+            .set_message(format!("{files} files, {cached} from the cache ({name})"));
+        self.bar.inc(1);
+    }
+
+    /// Clears the bar.
+    pub fn finish(&self) {
+        self.bar.finish_and_clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn meta(s: &str) -> Meta {
+        match syn::parse_str::<Meta>(s) {
+            Ok(m) => m,
+            Err(e) => panic!("bad test predicate {s}: {e}"),
+        }
+    }
+
+    const LINUX: &str = "debug_assertions\npanic=\"unwind\"\ntarget_arch=\"x86_64\"\ntarget_family=\"unix\"\ntarget_os=\"linux\"\ntarget_pointer_width=\"64\"\nunix\n";
+
+    #[test]
+    fn cfg_predicates() {
+        let cfg = Cfg::parse(LINUX);
+        let f = vec!["rt".to_owned()];
+        for (pred, want) in [
+            ("unix", true),
+            ("windows", false),
+            ("target_os = \"linux\"", true),
+            ("target_os = \"macos\"", false),
+            ("feature = \"rt\"", true),
+            ("feature = \"fs\"", false),
+            ("all(unix, feature = \"rt\")", true),
+            ("all(unix, feature = \"fs\")", false),
+            ("any(windows, feature = \"rt\")", true),
+            ("not(windows)", true),
+            ("test", false),
+            ("not(test)", true),
+            ("docsrs", false),
+            ("any(loom, miri)", false),
+            ("not(any(loom, miri))", true),
+            ("not(unix, windows)", false),
+            ("weird(unix)", false),
+            ("all()", true),
+            ("any()", false),
+        ] {
+            assert_eq!(cfg.eval(&meta(pred), &f), want, "{pred}");
+        }
+    }
+
+    #[test]
+    fn cfg_attributes() {
+        let cfg = Cfg::parse(LINUX);
+        let item: syn::ItemFn = match syn::parse_str(
+            "#[cfg_attr(unix, cfg(feature = \"x\"))] #[cfg_attr(windows, path = \"w.rs\")] #[cfg_attr(unix, path = \"u.rs\")] fn f() {}",
+        ) {
+            Ok(i) => i,
+            Err(e) => panic!("{e}"),
+        };
+        assert!(!cfg.enabled(&item.attrs, &[]));
+        assert!(cfg.enabled(&item.attrs, &["x".to_owned()]));
+        assert_eq!(cfg.path_attr(&item.attrs, &[]).as_deref(), Some("u.rs"));
+        let t: syn::ItemFn = match syn::parse_str("#[cfg(false)] fn f() {}") {
+            Ok(i) => i,
+            Err(e) => panic!("{e}"),
+        };
+        assert!(!cfg.enabled(&t.attrs, &[]));
+    }
+
+    #[test]
+    fn wrapper_macros() {
+        let file: syn::File = match syn::parse_str(
+            "macro_rules! cfg_rt { ($($item:item)*) => { $( #[cfg(feature = \"rt\")] $item )* } }
+             macro_rules! feature { (#![$meta:meta] $($item:item)*) => { $( #[cfg($meta)] #[cfg_attr(docsrs, doc(cfg($meta)))] $item )* } }
+             macro_rules! other { ($e:expr) => { $e } }",
+        ) {
+            Ok(f) => f,
+            Err(e) => panic!("{e}"),
+        };
+        let ws: Vec<Option<Wrapper>> = file
+            .items
+            .iter()
+            .map(|i| match i {
+                Item::Macro(m) => wrapper_of(&m.mac.tokens),
+                _ => None,
+            })
+            .collect();
+        assert!(ws[0].is_some() && ws[1].is_some() && ws[2].is_none());
+        let cfg = Cfg::parse(LINUX);
+        let Some(Some(rt)) = ws.first() else {
+            panic!("no wrapper")
+        };
+        let items =
+            expand(rt, &"pub mod a; fn b() {}".parse().unwrap_or_default()).unwrap_or_default();
+        assert_eq!(items.len(), 2);
+        assert!(!cfg.enabled(item_attrs(&items[0]), &[]));
+        assert!(cfg.enabled(item_attrs(&items[0]), &["rt".to_owned()]));
+        let Some(Some(feat)) = ws.get(1) else {
+            panic!("no wrapper")
+        };
+        let items = expand(
+            feat,
+            &"#![any(windows, feature = \"x\")] mod c;"
+                .parse()
+                .unwrap_or_default(),
+        )
+        .unwrap_or_default();
+        assert_eq!(items.len(), 1);
+        assert!(!cfg.enabled(item_attrs(&items[0]), &[]));
+        assert!(cfg.enabled(item_attrs(&items[0]), &["x".to_owned()]));
+    }
+
+    #[test]
+    fn cache_dir_precedence() {
+        let tmp = std::env::temp_dir().join(format!("pollguard-cache-test-{}", std::process::id()));
+        let own = tmp.join("own");
+        let xdg = tmp.join("xdg");
+        let c = Cache::open_with(|k| match k {
+            "POLLGUARD_CACHE_DIR" => Some(own.clone().into()),
+            "XDG_CACHE_HOME" => Some(xdg.clone().into()),
+            _ => None,
+        });
+        assert_eq!(c.map(|c| c.dir().to_path_buf()), Some(own.clone()));
+        let c = Cache::open_with(|k| match k {
+            "POLLGUARD_CACHE_DIR" => Some("".into()),
+            "XDG_CACHE_HOME" => Some(xdg.clone().into()),
+            _ => None,
+        });
+        assert_eq!(
+            c.map(|c| c.dir().to_path_buf()),
+            Some(xdg.join("pollguard"))
+        );
+        let _ = std::fs::remove_dir_all(&tmp);
+    }
+
+    #[test]
+    fn cache_keys_cannot_escape() {
+        let c = Cache::at("/nowhere");
+        assert_eq!(c.entry("abc123"), Path::new("/nowhere/abc123.pgc"));
+        let e = c.entry("../../etc/passwd");
+        assert_eq!(e.parent(), Some(Path::new("/nowhere")));
+    }
+
+    #[test]
+    fn mentions_cover_uses_paths_macros_and_extern_crates() {
+        let file: syn::File = match syn::parse_str(
+            "use a::b; use {c, d::e as f}; extern crate g as h;
+             fn x() -> i::T { let _ = j::k(); m!(n::o, p); ::q::r(); }",
+        ) {
+            Ok(f) => f,
+            Err(e) => panic!("{e}"),
+        };
+        let mut v = MentionVisitor::default();
+        v.visit_file(&file);
+        for n in ["a", "c", "d", "g", "h", "i", "j", "m", "n", "q"] {
+            assert!(v.names.contains(n), "{n} missing from {:?}", v.names);
+        }
+        for n in ["b", "e", "f", "k", "o", "p", "r"] {
+            assert!(!v.names.contains(n), "{n} in {:?}", v.names);
+        }
     }
 }

@@ -5,6 +5,7 @@
 //! tests, the registry test and the fuzz target call directly. The pieces:
 //! - [`cli`]: the command line;
 //! - [`discover`]: which files to read, and the crate and module of each;
+//! - [`deps`]: the dependency graph, and reading dependencies' source;
 //! - [`settings`]: `[workspace.metadata.pollguard]` / `[package.metadata.pollguard]`;
 //! - [`source`]: reading a file safely (binary, invalid UTF-8, deep nesting);
 //! - [`scan`]: parallel parse and analysis, the transitive closure, suppressions;
