@@ -230,9 +230,26 @@ pub struct Args {
     #[arg(long, hide = true)]
     pub keep_going: bool,
 
-    /// Accepted for cargo compatibility
-    #[arg(short = 'q', long, hide = true)]
+    /// No progress bar on stderr
+    #[arg(short = 'q', long)]
     pub quiet: bool,
+
+    /// Do not read the dependencies' sources: only the catalog knows what
+    /// third-party crates block
+    #[arg(long)]
+    pub no_deps: bool,
+
+    /// Run `cargo metadata` without touching the network
+    #[arg(long)]
+    pub offline: bool,
+
+    /// Require Cargo.lock to be up to date (passed to `cargo metadata`)
+    #[arg(long)]
+    pub locked: bool,
+
+    /// `--offline` and `--locked` together (passed to `cargo metadata`)
+    #[arg(long)]
+    pub frozen: bool,
 
     /// Only read and parse the files (the benchmark's floor)
     #[arg(long, hide = true)]
@@ -343,11 +360,16 @@ fn execute(args: &Args, flags: &Flags) -> Result<u8, String> {
         );
         return Ok(0);
     }
+    let deps = if args.paths.is_empty() && !args.no_deps {
+        read_deps(&cwd, args, threads)
+    } else {
+        None
+    };
     let scan_options = ScanOptions {
         report_unused_allows: args.report_unused_allows,
         no_prefilter: args.no_prefilter,
         threads,
-        deps: None,
+        deps,
     };
     let mut result = adopt::scan(&discovered, &scan_options)?;
     if let Some(path) = &args.write_baseline {
@@ -459,6 +481,68 @@ fn execute(args: &Args, flags: &Flags) -> Result<u8, String> {
         .and_then(|()| out.flush())
         .map_err(|e| format!("cannot write the report: {e}"))?;
     Ok(exit_code(&result))
+}
+
+/// Reads the dependencies' sources. When that cannot be done, says so once
+/// on stderr and returns `None`: the scan goes on with the catalog alone.
+fn read_deps(
+    cwd: &std::path::Path,
+    args: &Args,
+    threads: usize,
+) -> Option<std::sync::Arc<scan::Deps>> {
+    let opts = crate::deps::DepOptions {
+        offline: args.offline,
+        locked: args.locked,
+        frozen: args.frozen,
+    };
+    let warn = |what: &str| {
+        if !args.quiet {
+            eprintln!("warning: {what}");
+        }
+    };
+    let graph = match crate::deps::graph(cwd, args.manifest_path.as_deref(), &opts) {
+        Ok(g) => g,
+        Err(e) => {
+            warn(&format!("{e}; scanning without reading dependencies"));
+            return None;
+        }
+    };
+    let cfg = match crate::deps::Cfg::host() {
+        Ok(c) => c,
+        Err(e) => {
+            warn(&format!("{e}; scanning without reading dependencies"));
+            return None;
+        }
+    };
+    let pool = match scan::pool(threads) {
+        Ok(p) => p,
+        Err(e) => {
+            warn(&e);
+            return None;
+        }
+    };
+    let progress = crate::deps::Progress::new(
+        graph.crates.len() as u64,
+        crate::deps::progress_wanted(args.quiet),
+    );
+    let read = crate::depscan::read(&graph, &cfg, &pool, &progress);
+    progress.finish();
+    let mut problems: Vec<&String> = graph.problems.iter().chain(&read.problems).collect();
+    problems.sort();
+    problems.dedup();
+    if !problems.is_empty() {
+        warn(&format!(
+            "{} dependency file(s) or package(s) could not be read; their calls are judged by the catalog alone:",
+            problems.len()
+        ));
+        for p in problems.iter().take(10) {
+            warn(&format!("  {p}"));
+        }
+        if problems.len() > 10 {
+            warn(&format!("  and {} more", problems.len() - 10));
+        }
+    }
+    Some(std::sync::Arc::new(scan::Deps { graph, scan: read }))
 }
 
 fn exit_code(result: &scan::ScanResult) -> u8 {
