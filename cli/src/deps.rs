@@ -582,7 +582,9 @@ impl std::fmt::Debug for DepFile {
 /// syn recurses once per nesting level and a stack overflow aborts the
 /// process: call this from a thread with [`source::STACK_SIZE`] bytes of
 /// stack, as `scan` does for the workspace's files. Files nested beyond
-/// [`source::MAX_NESTING`] are refused with an error instead.
+/// [`source::MAX_NESTING`] are refused with an error instead. The result
+/// holds syn trees, which are not `Send`: derive what is needed from it on
+/// the thread that read it.
 pub fn read_crate(dep: &DepCrate, cfg: &Cfg) -> CrateSource {
     let mut reader = Reader {
         cfg,
