@@ -148,6 +148,7 @@ fn read_follows_modules_like_rustc_and_drops_cfg_false_items() {
         mods.sort();
         let mut want = vec![
             "crate",
+            "crate::backend",
             "crate::gated",
             "crate::inner::deep",
             "crate::macros",
@@ -490,4 +491,42 @@ fn count_rs(dir: &Path) -> usize {
             }
         })
         .sum()
+}
+
+/// Builds the graph of this repository's workspace and reads every crate
+/// in it: run by hand with
+/// `cargo test --release -p cargo-pollguard --test deps -- --ignored --nocapture`.
+#[test]
+#[ignore = "needs this workspace's dependencies in the registry cache"]
+fn reads_the_dependencies_of_this_workspace() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let started = std::time::Instant::now();
+    let g = deps::graph(&root, None, &offline()).expect("graph of the workspace");
+    let graph_ms = started.elapsed().as_secs_f64() * 1000.0;
+    let cfg = Cfg::host().expect("host cfg");
+    let started = std::time::Instant::now();
+    let (mut files, mut bytes, mut errors) = (0, 0, Vec::new());
+    for c in &g.crates {
+        let (f, b, e) = read(c, &cfg, |src| {
+            (
+                src.files.len(),
+                src.files.iter().map(|f| f.text_len).sum::<usize>(),
+                src.errors.clone(),
+            )
+        });
+        files += f;
+        bytes += b;
+        errors.extend(e);
+    }
+    eprintln!(
+        "{} crates ({} problems), graph {graph_ms:.0} ms; read {files} files, {bytes} bytes, {} errors, in {:.0} ms",
+        g.crates.len(),
+        g.problems.len(),
+        errors.len(),
+        started.elapsed().as_secs_f64() * 1000.0
+    );
+    for e in errors.iter().take(20) {
+        eprintln!("  {e}");
+    }
+    assert!(g.problems.is_empty(), "{:?}", g.problems);
 }
