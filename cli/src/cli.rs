@@ -1,5 +1,6 @@
 //! The command line: `cargo pollguard [OPTIONS] [PATHS]...`.
 
+use crate::deps::{self, DepOptions};
 use crate::diag::Kind;
 use crate::discover;
 use crate::output::{self, Report};
@@ -23,8 +24,11 @@ the workspace that block, directly or through other fns (category `transitive`).
 
 Project code is only read and parsed, never compiled or executed: no build \
 script, no proc macro and no `cargo build` runs, so it is safe to run on \
-untrusted code. Without paths, the workspace comes from `cargo metadata \
---no-deps`; `.gitignore` and `target/` are respected.";
+untrusted code. Without paths, the workspace comes from `cargo metadata`; \
+`.gitignore` and `target/` are respected. Dependencies (from the registry \
+cache, path and git checkouts) are read as source too, never built, to learn \
+which of their fns block; `--no-deps` skips them, and `--offline`, `--locked` \
+and `--frozen` are passed to `cargo metadata` when it resolves them.";
 
 const AFTER_HELP: &str = "\
 Configuration, in Cargo.toml ([package.metadata.pollguard] overrides \
@@ -230,20 +234,19 @@ pub struct Args {
     #[arg(long, hide = true)]
     pub keep_going: bool,
 
-    /// No progress bar on stderr
+    /// Do not print progress (the bar shown on a terminal while dependencies are read)
     #[arg(short = 'q', long)]
     pub quiet: bool,
 
-    /// Do not read the dependencies' sources: only the catalog knows what
-    /// third-party crates block
+    /// Do not read the source of dependencies: only the workspace's own code
     #[arg(long)]
     pub no_deps: bool,
 
-    /// Run `cargo metadata` without touching the network
+    /// Resolve dependencies without the network, from the registry cache only (passed to `cargo metadata`)
     #[arg(long)]
     pub offline: bool,
 
-    /// Require Cargo.lock to be up to date (passed to `cargo metadata`)
+    /// Fail rather than update `Cargo.lock` (passed to `cargo metadata`)
     #[arg(long)]
     pub locked: bool,
 
@@ -258,6 +261,25 @@ pub struct Args {
     /// Parse every file, even those that cannot hold a finding
     #[arg(long, hide = true)]
     pub no_prefilter: bool,
+}
+
+impl Args {
+    /// What `--offline`, `--locked` and `--frozen` pass to the `cargo
+    /// metadata` that resolves the dependencies ([`deps::graph`]); the
+    /// caller skips dependencies altogether under [`Args::no_deps`].
+    pub fn dep_options(&self) -> DepOptions {
+        DepOptions {
+            offline: self.offline,
+            locked: self.locked,
+            frozen: self.frozen,
+        }
+    }
+
+    /// Whether to draw the progress bar while dependencies are read: on a
+    /// terminal, and not under `--quiet`.
+    pub fn progress_wanted(&self) -> bool {
+        deps::progress_wanted(self.quiet)
+    }
 }
 
 /// Runs `cargo-pollguard` (or `cargo pollguard`) with these arguments and
@@ -567,5 +589,39 @@ fn color_choice(color: Color) -> ColorChoice {
                 ColorChoice::Never
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Args {
+        match Args::try_parse_from(std::iter::once("cargo-pollguard").chain(args.iter().copied())) {
+            Ok(a) => a,
+            Err(e) => panic!("{args:?}: {e}"),
+        }
+    }
+
+    #[test]
+    fn dependency_flags() {
+        let a = parse(&[]);
+        assert!(!a.no_deps && !a.quiet);
+        assert_eq!(a.dep_options(), DepOptions::default());
+        let a = parse(&["--no-deps", "-q", "--offline", "--locked", "--frozen"]);
+        assert!(a.no_deps && a.quiet && !a.progress_wanted());
+        assert_eq!(
+            a.dep_options(),
+            DepOptions {
+                offline: true,
+                locked: true,
+                frozen: true
+            }
+        );
+        let help = Args::command().render_long_help().to_string();
+        for flag in ["--no-deps", "--offline", "--locked", "--frozen", "--quiet"] {
+            assert!(help.contains(flag), "{flag} not in --help");
+        }
+        assert!(!help.contains("cargo metadata --no-deps"));
     }
 }

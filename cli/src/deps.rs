@@ -515,6 +515,24 @@ impl Cfg {
     }
 }
 
+/// Every `path = ".."` inside a `cfg_attr`, whatever its predicate.
+fn cfg_attr_paths(attrs: &[Attribute]) -> Vec<String> {
+    attrs
+        .iter()
+        .filter(|a| a.path().is_ident("cfg_attr"))
+        .filter_map(|a| {
+            a.parse_args_with(Punctuated::<Meta, Token![,]>::parse_terminated)
+                .ok()
+        })
+        .flat_map(|args| {
+            args.into_iter()
+                .skip(1)
+                .filter_map(|m| path_value(&m))
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
 fn path_value(meta: &Meta) -> Option<String> {
     match meta {
         Meta::NameValue(nv) if nv.path.is_ident("path") => lit_str(&nv.value),
@@ -582,7 +600,9 @@ impl std::fmt::Debug for DepFile {
 /// syn recurses once per nesting level and a stack overflow aborts the
 /// process: call this from a thread with [`source::STACK_SIZE`] bytes of
 /// stack, as `scan` does for the workspace's files. Files nested beyond
-/// [`source::MAX_NESTING`] are refused with an error instead.
+/// [`source::MAX_NESTING`] are refused with an error instead. The result
+/// holds syn trees, which are not `Send`: derive what is needed from it on
+/// the thread that read it.
 pub fn read_crate(dep: &DepCrate, cfg: &Cfg) -> CrateSource {
     let mut reader = Reader {
         cfg,
@@ -767,7 +787,14 @@ impl Reader<'_> {
                             };
                             m.content = Some((brace, self.items(inner, &inner_loc, &child, depth)));
                         }
-                        None => self.load_mod(&name, path_attr, loc, child, depth),
+                        None => {
+                            let fallback = if path_attr.is_none() {
+                                cfg_attr_paths(&m.attrs)
+                            } else {
+                                Vec::new()
+                            };
+                            self.load_mod(&name, path_attr, &fallback, loc, child, depth);
+                        }
                     }
                     out.push(Item::Mod(m));
                 }
@@ -792,11 +819,16 @@ impl Reader<'_> {
         out
     }
 
-    /// Finds and reads the file of `mod name;`.
+    /// Finds and reads the file of `mod name;`. `fallback`: the paths of its
+    /// `cfg_attr(pred, path = "..")`s whose predicates are false here,
+    /// tried when the default files do not exist: a build script's own
+    /// cfgs (rustix's `linux_raw`) are unknown to us, and reading the first
+    /// existing choice beats reading nothing.
     fn load_mod(
         &mut self,
         name: &str,
         path_attr: Option<String>,
+        fallback: &[String],
         loc: &Loc<'_>,
         child: Vec<String>,
         depth: usize,
@@ -818,6 +850,18 @@ impl Reader<'_> {
             self.load(&flat, child, false, depth + 1);
         } else if nested.is_file() {
             self.load(&nested, child, true, depth + 1);
+        } else if let Some(p) = fallback
+            .iter()
+            .map(|p| {
+                if loc.inline {
+                    loc.mod_dir.join(p)
+                } else {
+                    loc.file_dir.join(p)
+                }
+            })
+            .find(|p| p.is_file())
+        {
+            self.load(&p, child, true, depth + 1);
         } else {
             self.out.errors.push(format!(
                 "cannot find the file of module `{}`: neither `{}` nor `{}` exists",

@@ -1,0 +1,532 @@
+//! Reading dependencies as source: the graph of `tests/fixtures/deps`, each
+//! crate's module tree, `cfg` removal, mentions, and the cache.
+
+use cargo_pollguard::deps::{self, Cache, Cfg, CrateSource, DepCrate, DepGraph, DepOptions};
+use cargo_pollguard::source::STACK_SIZE;
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use syn::Item;
+
+fn fixture() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/deps")
+}
+
+fn offline() -> DepOptions {
+    DepOptions {
+        offline: true,
+        ..DepOptions::default()
+    }
+}
+
+/// A fresh directory under the system's temp dir.
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("pollguard-deps-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
+/// `read_crate`, then `check` on what it read, on a thread with the stack
+/// the scan's workers have (syn's trees cannot leave the thread).
+fn read<R: Send>(dep: &DepCrate, cfg: &Cfg, check: impl FnOnce(&CrateSource) -> R + Send) -> R {
+    std::thread::scope(|s| {
+        std::thread::Builder::new()
+            .stack_size(STACK_SIZE)
+            .spawn_scoped(s, || check(&deps::read_crate(dep, cfg)))
+            .expect("spawn")
+            .join()
+            .unwrap_or_else(|e| std::panic::resume_unwind(e))
+    })
+}
+
+fn by_name<'g>(g: &'g DepGraph, name: &str) -> (usize, &'g DepCrate) {
+    g.crates
+        .iter()
+        .enumerate()
+        .find(|(_, c)| c.name == name)
+        .unwrap_or_else(|| panic!("no crate `{name}` in {:?}", names(g)))
+}
+
+fn names(g: &DepGraph) -> Vec<&str> {
+    g.crates.iter().map(|c| c.name.as_str()).collect()
+}
+
+fn fixture_graph() -> DepGraph {
+    deps::graph(&fixture(), None, &offline()).expect("graph of the fixture")
+}
+
+#[test]
+fn graph_keeps_linked_libraries_in_dependency_order() {
+    let g = fixture_graph();
+    let mut got = names(&g);
+    got.sort_unstable();
+    // No member (`app`), proc macro (`pm`), build-only dependency
+    // (`buildonly`), nor a package whose lib root is missing (`broken`).
+    assert_eq!(got, ["bar-baz", "devonly", "leaf", "util"]);
+    for (i, c) in g.crates.iter().enumerate() {
+        for (_, d) in &c.deps {
+            assert!(*d < i, "`{}` comes before its dependency", c.name);
+        }
+    }
+    let (leaf, _) = by_name(&g, "leaf");
+    let (util_i, util) = by_name(&g, "util");
+    assert_eq!(util.deps, [("leaf".to_owned(), leaf)]);
+    assert_eq!(util.features, ["extra"]);
+    assert_eq!(util.lib_name, "util");
+    assert_eq!(util.edition, "2021");
+    assert!(util.local);
+    assert!(util.root.ends_with("crates/util/src/lib.rs"));
+    let (baz_i, baz) = by_name(&g, "bar-baz");
+    assert_eq!(baz.lib_name, "bar_baz");
+    assert_eq!(baz.version, "0.2.0");
+    assert_eq!(baz.edition, "2018");
+    let (dev_i, _) = by_name(&g, "devonly");
+    assert_eq!(g.roots.len(), 1);
+    let (member, roots) = g.roots.iter().next().expect("one member");
+    assert!(member.contains("app"), "{member}");
+    let mut roots = roots.clone();
+    roots.sort();
+    // The renamed dependency under the name `app`'s code spells.
+    assert_eq!(
+        roots,
+        [
+            ("devonly".to_owned(), dev_i),
+            ("foo".to_owned(), baz_i),
+            ("util".to_owned(), util_i)
+        ]
+    );
+    assert_eq!(g.problems.len(), 1, "{:?}", g.problems);
+    let p = &g.problems[0];
+    assert!(
+        p.contains("`broken 0.1.0`") && p.contains("not_here.rs") && !p.contains('\n'),
+        "{p}"
+    );
+    let keys: HashSet<&str> = g.crates.iter().map(|c| c.cache_key.as_str()).collect();
+    assert_eq!(keys.len(), g.crates.len());
+    assert!(
+        g.crates
+            .iter()
+            .all(|c| c.cache_key.len() == 64 && c.cache_key.bytes().all(|b| b.is_ascii_hexdigit()))
+    );
+}
+
+#[test]
+fn graph_failure_is_one_line_suggesting_no_deps() {
+    let dir = temp_dir("nomanifest");
+    let err =
+        deps::graph(&dir, Some(&dir.join("Cargo.toml")), &offline()).expect_err("no manifest");
+    assert!(
+        err.starts_with("cannot resolve the dependencies with `cargo metadata`"),
+        "{err}"
+    );
+    assert!(err.contains("`--no-deps`") && !err.contains('\n'), "{err}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+fn module_paths(src: &CrateSource) -> Vec<String> {
+    src.files.iter().map(|f| f.module_path.join("::")).collect()
+}
+
+fn fn_names(items: &[Item]) -> Vec<String> {
+    items
+        .iter()
+        .filter_map(|i| match i {
+            Item::Fn(f) => Some(f.sig.ident.to_string()),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn read_follows_modules_like_rustc_and_drops_cfg_false_items() {
+    let g = fixture_graph();
+    let cfg = Cfg::host().expect("host cfg");
+    let (_, util) = by_name(&g, "util");
+    read(util, &cfg, |src| {
+        let mut mods = module_paths(src);
+        assert_eq!(mods.first().map(String::as_str), Some("crate"));
+        mods.sort();
+        let mut want = vec![
+            "crate",
+            "crate::backend",
+            "crate::gated",
+            "crate::inner::deep",
+            "crate::macros",
+            "crate::net",
+            "crate::net::tcp",
+            "crate::odd",
+            "crate::odd::sibling",
+            "crate::store",
+            "crate::store::disk",
+        ];
+        if cfg!(unix) {
+            want.push("crate::nix");
+        }
+        want.sort_unstable();
+        assert_eq!(mods, want);
+        // `bad.rs` does not parse; `#[cfg(windows)] mod missing_on_purpose;` has
+        // no file and is not looked for.
+        assert_eq!(src.errors.len(), 1, "{:?}", src.errors);
+        assert!(src.errors[0].starts_with("cannot parse `") && src.errors[0].contains("bad.rs"));
+        let by_path = |p: &str| {
+            src.files
+                .iter()
+                .find(|f| f.path.ends_with(p))
+                .unwrap_or_else(|| panic!("no {p}"))
+        };
+        assert!(by_path("net/tcp.rs").module_path == ["crate", "net", "tcp"]);
+        assert!(by_path("weird/sibling.rs").module_path == ["crate", "odd", "sibling"]);
+        let root = &src.files[0];
+        assert!(root.text_len > 0);
+        let fns = fn_names(&root.file.items);
+        assert!(fns.contains(&"extra".to_owned()) && fns.contains(&"not_test".to_owned()));
+        assert!(!fns.contains(&"unused".to_owned()), "{fns:?}");
+        let mods_in_root: Vec<String> = root
+            .file
+            .items
+            .iter()
+            .filter_map(|i| match i {
+                Item::Mod(m) => Some(m.ident.to_string()),
+                _ => None,
+            })
+            .collect();
+        assert!(!mods_in_root.contains(&"tests".to_owned()));
+        assert!(!mods_in_root.contains(&"win".to_owned()));
+        // The wrapper macro is expanded into the module it gates.
+        assert!(mods_in_root.contains(&"gated".to_owned()));
+        let methods: Vec<(String, usize)> = root
+            .file
+            .items
+            .iter()
+            .filter_map(|i| match i {
+                Item::Impl(imp) => Some(imp),
+                _ => None,
+            })
+            .flat_map(|imp| &imp.items)
+            .filter_map(|ii| match ii {
+                syn::ImplItem::Fn(f) => Some((f.sig.ident.to_string(), f.block.stmts.len())),
+                _ => None,
+            })
+            .collect();
+        // Fn bodies are left alone.
+        assert_eq!(methods, [("everywhere".to_owned(), 1)]);
+        for m in ["leaf", "std", "tcp", "serde_like"] {
+            assert!(src.mentions.contains(m), "`{m}` not in {:?}", src.mentions);
+        }
+        assert!(!src.mentions.contains("foo"));
+    });
+}
+
+#[test]
+fn features_decide_cfg_feature_items() {
+    let g = fixture_graph();
+    let cfg = Cfg::host().expect("host cfg");
+    let (_, util) = by_name(&g, "util");
+    let mut bare = util.clone();
+    bare.features.clear();
+    read(&bare, &cfg, |src| {
+        let mods = module_paths(src);
+        assert!(!mods.contains(&"crate::gated".to_owned()), "{mods:?}");
+        assert!(!fn_names(&src.files[0].file.items).contains(&"extra".to_owned()));
+    });
+}
+
+#[test]
+fn extern_crate_renames_are_mentioned_under_both_names() {
+    let g = fixture_graph();
+    let cfg = Cfg::host().expect("host cfg");
+    let (_, baz) = by_name(&g, "bar-baz");
+    read(baz, &cfg, |src| {
+        assert_eq!(src.files.len(), 1);
+        assert!(src.errors.is_empty(), "{:?}", src.errors);
+        assert!(src.mentions.contains("leaf") && src.mentions.contains("renamed_leaf"));
+    });
+}
+
+#[test]
+fn local_cache_keys_follow_source_edits() {
+    let dir = temp_dir("edit");
+    copy_tree(&fixture(), &dir);
+    let key = || {
+        let g = deps::graph(&dir, None, &offline()).expect("graph of the copy");
+        (
+            by_name(&g, "util").1.cache_key.clone(),
+            by_name(&g, "leaf").1.cache_key.clone(),
+        )
+    };
+    let (util1, leaf1) = key();
+    assert_eq!(key(), (util1.clone(), leaf1.clone()), "keys are stable");
+    std::fs::write(
+        dir.join("crates/util/src/nix.rs"),
+        "pub fn nix() { let _ = 1; }\n",
+    )
+    .expect("edit");
+    let (util2, leaf2) = key();
+    assert_ne!(util1, util2);
+    assert_eq!(leaf1, leaf2);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    for entry in std::fs::read_dir(from).expect("read fixture") {
+        let entry = entry.expect("entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("type").is_dir() {
+            std::fs::create_dir_all(&target).expect("mkdir");
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
+}
+
+#[test]
+fn cache_round_trips_and_rejects_corrupt_entries() {
+    let dir = temp_dir("cache");
+    let cache = Cache::at(dir.join("nested"));
+    assert_eq!(cache.get("k1"), None);
+    cache.put("k1", b"summary bytes");
+    cache.put("k2", b"");
+    assert_eq!(cache.get("k1").as_deref(), Some(&b"summary bytes"[..]));
+    assert_eq!(cache.get("k2").as_deref(), Some(&b""[..]));
+    cache.put("k1", b"replaced");
+    assert_eq!(cache.get("k1").as_deref(), Some(&b"replaced"[..]));
+    // An odd key is still one entry inside the directory.
+    cache.put("../escape", b"x");
+    assert_eq!(cache.get("../escape").as_deref(), Some(&b"x"[..]));
+    assert!(!dir.join("escape.pgc").exists());
+    let entries: Vec<PathBuf> = std::fs::read_dir(cache.dir())
+        .expect("cache dir")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    assert_eq!(entries.len(), 3, "no temporary file left: {entries:?}");
+    // Truncated: shorter than its header says.
+    for e in &entries {
+        let bytes = std::fs::read(e).expect("entry");
+        std::fs::write(e, &bytes[..bytes.len() - 1]).expect("truncate");
+    }
+    assert_eq!(cache.get("k1"), None);
+    assert_eq!(cache.get("../escape"), None);
+    // Garbage.
+    for e in &entries {
+        std::fs::write(
+            e,
+            b"garbage that is long enough to hold a header, but is not one",
+        )
+        .expect("garbage");
+    }
+    assert_eq!(cache.get("k1"), None);
+    assert_eq!(cache.get("k2"), None);
+    // A flipped payload byte under an intact header.
+    cache.put("k3", b"payload");
+    let k3 = std::fs::read_dir(cache.dir())
+        .expect("cache dir")
+        .map(|e| e.expect("entry").path())
+        .find(|p| !entries.contains(p))
+        .expect("k3's entry");
+    let mut bytes = std::fs::read(&k3).expect("entry");
+    let last = bytes.len() - 1;
+    bytes[last] ^= 1;
+    std::fs::write(&k3, &bytes).expect("flip");
+    assert_eq!(cache.get("k3"), None);
+    // Rebuilt by the caller.
+    cache.put("k3", b"payload");
+    assert_eq!(cache.get("k3").as_deref(), Some(&b"payload"[..]));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn cache_write_failures_do_not_fail() {
+    let dir = temp_dir("readonly");
+    // A file where the cache directory should be: every write fails.
+    let blocked = dir.join("file");
+    std::fs::write(&blocked, b"").expect("file");
+    let cache = Cache::at(&blocked);
+    cache.put("k", b"x");
+    cache.put("k", b"x");
+    assert_eq!(cache.get("k"), None);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn hidden_progress_is_a_no_op() {
+    let p = deps::Progress::new(3, false);
+    p.crate_done("a", false, 10);
+    p.crate_done("b", true, 0);
+    p.finish();
+    // Test output is not a terminal.
+    assert!(!deps::progress_wanted(true));
+}
+
+/// Reads tokio from the registry cache with `full`: run by hand with
+/// `cargo test -p cargo-pollguard --test deps -- --ignored --nocapture`.
+#[test]
+#[ignore = "needs tokio 1.x in the registry cache"]
+fn reads_tokio_from_the_registry_cache() {
+    let home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
+        .expect("cargo home");
+    let mut found: Vec<PathBuf> = std::fs::read_dir(home.join("registry/src"))
+        .expect("registry/src")
+        .flatten()
+        .flat_map(|index| {
+            std::fs::read_dir(index.path())
+                .into_iter()
+                .flatten()
+                .flatten()
+        })
+        .map(|e| e.path())
+        .filter(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with("tokio-1."))
+        })
+        .collect();
+    found.sort();
+    let dir = found.pop().expect("tokio-1.* in the registry cache");
+    let features = [
+        "default",
+        "full",
+        "fs",
+        "io-util",
+        "io-std",
+        "macros",
+        "net",
+        "parking_lot",
+        "process",
+        "rt",
+        "rt-multi-thread",
+        "signal",
+        "sync",
+        "time",
+        "bytes",
+        "libc",
+        "mio",
+        "signal-hook-registry",
+        "socket2",
+        "tokio-macros",
+    ];
+    let dep = DepCrate {
+        id: "tokio".into(),
+        name: "tokio".into(),
+        version: "1".into(),
+        lib_name: "tokio".into(),
+        root: dir.join("src/lib.rs"),
+        edition: "2021".into(),
+        features: features.iter().map(|f| (*f).to_owned()).collect(),
+        links: None,
+        deps: Vec::new(),
+        cache_key: String::new(),
+        local: false,
+    };
+    let cfg = Cfg::host().expect("host cfg");
+    let started = std::time::Instant::now();
+    read(&dep, &cfg, |src| {
+        let elapsed = started.elapsed();
+        let bytes: usize = src.files.iter().map(|f| f.text_len).sum();
+        let lines: usize = src
+            .files
+            .iter()
+            .map(|f| std::fs::read_to_string(&f.path).map_or(0, |t| t.lines().count()))
+            .sum();
+        let all = count_rs(&dir.join("src"));
+        eprintln!(
+            "tokio {}: {} of {all} files, {lines} lines, {bytes} bytes, {} errors, {} mentions, {:.0} ms",
+            dir.display(),
+            src.files.len(),
+            src.errors.len(),
+            src.mentions.len(),
+            elapsed.as_secs_f64() * 1000.0
+        );
+        for e in &src.errors {
+            eprintln!("  {e}");
+        }
+        assert!(src.errors.is_empty(), "{:?}", src.errors);
+        assert!(
+            src.files.len() > 200 && src.files.len() < all,
+            "{} files",
+            src.files.len()
+        );
+        let mods: HashSet<String> = module_paths(src).into_iter().collect();
+        for m in [
+            "crate::runtime",
+            "crate::net::tcp",
+            "crate::fs",
+            "crate::sync::mpsc",
+            "crate::time",
+            "crate::process",
+        ] {
+            assert!(mods.contains(m), "{m} missing");
+        }
+        assert!(
+            !src.files
+                .iter()
+                .any(|f| f.module_path.iter().any(|s| s == "windows")),
+            "a windows module was read: {:?}",
+            mods.iter()
+                .filter(|m| m.contains("windows"))
+                .collect::<Vec<_>>()
+        );
+        assert!(
+            mods.contains("crate::loom::std") && !mods.contains("crate::loom::mocked"),
+            "`cfg(loom)` is false"
+        );
+        for m in ["std", "mio", "bytes", "libc"] {
+            assert!(src.mentions.contains(m), "{m}");
+        }
+    });
+}
+
+fn count_rs(dir: &Path) -> usize {
+    std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| {
+            let p = e.path();
+            if p.is_dir() {
+                count_rs(&p)
+            } else {
+                usize::from(p.extension().is_some_and(|x| x == "rs"))
+            }
+        })
+        .sum()
+}
+
+/// Builds the graph of this repository's workspace and reads every crate
+/// in it: run by hand with
+/// `cargo test --release -p cargo-pollguard --test deps -- --ignored --nocapture`.
+#[test]
+#[ignore = "needs this workspace's dependencies in the registry cache"]
+fn reads_the_dependencies_of_this_workspace() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let started = std::time::Instant::now();
+    let g = deps::graph(&root, None, &offline()).expect("graph of the workspace");
+    let graph_ms = started.elapsed().as_secs_f64() * 1000.0;
+    let cfg = Cfg::host().expect("host cfg");
+    let started = std::time::Instant::now();
+    let (mut files, mut bytes, mut errors) = (0, 0, Vec::new());
+    for c in &g.crates {
+        let (f, b, e) = read(c, &cfg, |src| {
+            (
+                src.files.len(),
+                src.files.iter().map(|f| f.text_len).sum::<usize>(),
+                src.errors.clone(),
+            )
+        });
+        files += f;
+        bytes += b;
+        errors.extend(e);
+    }
+    eprintln!(
+        "{} crates ({} problems), graph {graph_ms:.0} ms; read {files} files, {bytes} bytes, {} errors, in {:.0} ms",
+        g.crates.len(),
+        g.problems.len(),
+        errors.len(),
+        started.elapsed().as_secs_f64() * 1000.0
+    );
+    for e in errors.iter().take(20) {
+        eprintln!("  {e}");
+    }
+    assert!(g.problems.is_empty(), "{:?}", g.problems);
+}
