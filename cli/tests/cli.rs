@@ -365,6 +365,18 @@ fn explain_and_list_rules() {
     assert_eq!(help.code, 0);
     assert!(help.stdout.contains("never compiled or executed"));
     assert!(help.stdout.contains("[workspace.metadata.pollguard]"));
+    // `--summary`'s help says when the table comes without it.
+    let short = run_in(&forum(), &["-h"]);
+    let summary = short
+        .stdout
+        .lines()
+        .skip_while(|l| !l.trim_start().starts_with("--summary"))
+        .take(3)
+        .flat_map(str::split_whitespace)
+        .collect::<Vec<_>>()
+        .join(" ");
+    let threshold = format!("more than {} findings", cargo_pollguard::summary::SCREENFUL);
+    assert!(summary.contains(&threshold), "{summary}");
 }
 
 /// A directory of mixed files, made at test time: files git should not
@@ -397,12 +409,101 @@ fn directory_of_mixed_files() {
     let r = run_in(&dir, &["mixed", "--format", "json"]);
     let _ = std::fs::remove_dir_all(&dir);
     assert_eq!(r.code, 1);
-    let files: Vec<String> = json_lines(&r.stdout)
+    let lines = json_lines(&r.stdout);
+    let files: Vec<String> = lines
         .iter()
-        .map(|l| format!("{}:{}", l["file"].as_str().unwrap(), l["line"]))
+        .map(|l| {
+            format!(
+                "{}:{} {}",
+                l["file"].as_str().unwrap(),
+                l["line"],
+                l["rule"].as_str().unwrap()
+            )
+        })
         .collect();
-    assert_eq!(files, ["mixed/good.rs:1", "mixed/nested/deeper.rs:1"]);
-    insta::assert_snapshot!(r.stderr);
+    assert_eq!(
+        files,
+        [
+            "mixed/binary.rs:1 PG004",
+            "mixed/broken.rs:2 PG004",
+            "mixed/deep.rs:1 PG004",
+            "mixed/good.rs:1 PG101",
+            "mixed/latin1.rs:1 PG004",
+            "mixed/nested/deeper.rs:1 PG101"
+        ]
+    );
+    assert_eq!(r.stderr, "");
+    // The files not analysed are warnings that say why.
+    let skipped: Vec<String> = lines
+        .iter()
+        .filter(|l| l["rule"] == "PG004")
+        .map(|l| {
+            format!(
+                "{}:{}:{}: {} {}",
+                l["file"].as_str().unwrap(),
+                l["line"],
+                l["column"],
+                l["severity"].as_str().unwrap(),
+                l["message"].as_str().unwrap()
+            )
+        })
+        .collect();
+    insta::assert_snapshot!(skipped.join("\n"));
+}
+
+/// A file that does not parse is lost coverage: a `PG004` warning in every
+/// format, counted in the human summary line, never baselined, and the
+/// exit status is that of the other findings (0 here).
+#[test]
+fn unparsed_files_are_warnings_in_every_format() {
+    let dir = std::env::temp_dir().join(format!("pollguard-unparsed-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("ok.rs"), "async fn f() {}\n").unwrap();
+    std::fs::write(dir.join("broken.rs"), "async fn f() {\n    let x = ;\n}\n").unwrap();
+    let human = run_in(&dir, &["."]);
+    assert_eq!(human.code, 0);
+    insta::assert_snapshot!(human.stdout);
+    assert_eq!(
+        human.stderr,
+        "pollguard: 0 errors, 1 warning in 1 file (2 files scanned, 1 not analysed)\n"
+    );
+    let github = run_in(&dir, &[".", "--format", "github"]);
+    assert_eq!(github.code, 0);
+    assert!(
+        github.stdout.starts_with(
+            "::warning file=broken.rs,line=2,col=13,endLine=2,endColumn=14,title=PG004 unparsed-file::file not analysed: cannot parse: expected an expression"
+        ),
+        "{}",
+        github.stdout
+    );
+    let sarif = run_in(&dir, &[".", "--format", "sarif"]);
+    assert_eq!(sarif.code, 0);
+    let log: serde_json::Value = serde_json::from_str(&sarif.stdout).unwrap();
+    let results = log["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(results.len(), 1);
+    assert_eq!(results[0]["ruleId"], "PG004");
+    assert_eq!(results[0]["level"], "warning");
+    assert!(jsonschema::is_valid(&sarif_schema(), &log));
+    let cargo = run_in(&dir, &[".", "--message-format", "json"]);
+    let first: serde_json::Value =
+        serde_json::from_str(cargo.stdout.lines().next().unwrap()).unwrap();
+    assert_eq!(first["message"]["code"]["code"], "PG004");
+    assert_eq!(first["message"]["level"], "warning");
+    // `--write-baseline` shows it and does not record it.
+    let w = run_in(&dir, &[".", "--write-baseline", "b.json"]);
+    assert_eq!(w.code, 0);
+    assert!(
+        w.stderr.starts_with(
+            "broken.rs:2:13: warning[PG004]: file not analysed: cannot parse: expected an expression\n\
+             pollguard: wrote 0 findings to b.json\n"
+        ),
+        "{}",
+        w.stderr
+    );
+    let b = run_in(&dir, &[".", "--baseline", "b.json", "--format", "json"]);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(json_lines(&b.stdout)[0]["rule"], "PG004");
 }
 
 #[test]
@@ -516,6 +617,7 @@ fn escape_hatch_rules_examples_are_reported_and_replacements_are_not() {
     for rule in [
         &pollguard_analysis::catalog::INVALID_ALLOW,
         &pollguard_analysis::catalog::UNUSED_ALLOW,
+        &pollguard_analysis::catalog::UNPARSED_FILE,
     ] {
         let found = codes(rule.doc.example);
         assert!(
