@@ -1466,6 +1466,28 @@ pub static STALE_BASELINE: Rule = Rule {
     },
 };
 
+/// `PG004` `unparsed-file`.
+pub static UNPARSED_FILE: Rule = Rule {
+    code: "PG004",
+    name: "unparsed-file",
+    category: Category::Pollguard,
+    default_level: Level::Warn,
+    matchers: &[],
+    message: "was not analysed",
+    help: "fix the syntax error; if rustc accepts the file, report the parse error to pollguard and add the file to `skip` meanwhile",
+    doc: doc!(
+        "Reports a file pollguard could not analyse: a syntax error (or syntax newer than \
+         pollguard's parser), a binary or non-UTF-8 file, code nested too deeply to analyse \
+         safely. It is a warning and cannot be made an error: a real syntax error fails \
+         `cargo build` anyway, and a file rustc accepts but pollguard's parser rejects should \
+         not fail CI. A file rustc accepts can be left out with `skip`.",
+        "A file that is not analysed is lost coverage: a blocking call in it is not reported, \
+         and calls of its fns from other files are not followed.",
+        "async fn handler() {\n    let x = ;\n}",
+        "async fn handler() {\n    let x = 1;\n}",
+    ),
+};
+
 /// Every rule: the blocking calls in code order (the walker asks them in
 /// this order), then pollguard's own diagnostics, which the CLI reports.
 pub static RULES: &[&Rule] = &[
@@ -1492,6 +1514,7 @@ pub static RULES: &[&Rule] = &[
     &INVALID_ALLOW,
     &UNUSED_ALLOW,
     &STALE_BASELINE,
+    &UNPARSED_FILE,
 ];
 
 #[cfg(test)]
@@ -1546,7 +1569,12 @@ mod tests {
 
     #[test]
     fn pollguard_rules_are_found_but_are_no_level_keys() {
-        for rule in [&INVALID_ALLOW, &UNUSED_ALLOW, &STALE_BASELINE] {
+        for rule in [
+            &INVALID_ALLOW,
+            &UNUSED_ALLOW,
+            &STALE_BASELINE,
+            &UNPARSED_FILE,
+        ] {
             assert_eq!(Rule::find(rule.code), Some(rule));
             assert_eq!(Rule::find(rule.name), Some(rule));
             assert!(Rule::find_blocking(rule.code).is_none());

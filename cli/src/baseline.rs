@@ -118,6 +118,9 @@ pub fn render(result: &ScanResult) -> String {
     let mut entries: Vec<Entry> = result
         .diags
         .iter()
+        // A file that was not analysed is not a finding to accept: it stays
+        // reported until it parses or is skipped.
+        .filter(|d| d.kind != Kind::UNPARSED_FILE)
         .map(|d| entry(d, &result.files))
         .collect();
     entries.sort_by(|a, b| sort_key(a).cmp(&sort_key(b)));
@@ -141,6 +144,62 @@ pub fn write(path: &Path, result: &ScanResult) -> Result<usize, String> {
         .lines()
         .filter(|l| l.contains("\"fingerprint\""))
         .count())
+}
+
+/// What `--write-baseline` prints after writing `n` findings to `path`:
+/// where, and the exact command that uses the file. `args` are the
+/// arguments that chose the files (`--manifest-path ..` or the paths), to
+/// repeat in that command.
+pub fn written_message(
+    n: usize,
+    path: &Path,
+    cwd: &Path,
+    discovered: &crate::discover::Discovered,
+    args: &[String],
+) -> String {
+    let path = &crate::discover::normalize(path);
+    let shown = crate::discover::display_path(path, cwd);
+    let findings = if n == 1 { "finding" } else { "findings" };
+    let rest: String = args.iter().map(|a| format!(" {}", shell_word(a))).collect();
+    let command = format!("cargo pollguard{rest}");
+    if discovered
+        .baseline
+        .as_deref()
+        .map(crate::discover::normalize)
+        .as_ref()
+        == Some(path)
+    {
+        return format!(
+            "pollguard: wrote {n} {findings} to {shown}, the configured `baseline`: `{command}` now fails only on new findings\n"
+        );
+    }
+    let mut out = format!(
+        "pollguard: wrote {n} {findings} to {shown}\npollguard: to fail only on new findings, run `cargo pollguard --baseline {}{rest}`",
+        shell_word(&shown)
+    );
+    // In path mode no manifest's `baseline` is read.
+    let manifest = discovered.base.join("Cargo.toml");
+    if discovered.packages.iter().any(|p| p.manifest.is_some()) && manifest.is_file() {
+        out.push_str(&format!(
+            ", or add `baseline = \"{}\"` to [workspace.metadata.pollguard] of {} and run `{command}`",
+            crate::discover::display_path(path, &discovered.base),
+            crate::discover::display_path(&manifest, cwd)
+        ));
+    }
+    out.push('\n');
+    out
+}
+
+/// `s` quoted for a POSIX shell when it needs it.
+fn shell_word(s: &str) -> String {
+    if !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./=:+,@%".contains(c))
+    {
+        s.to_owned()
+    } else {
+        format!("'{}'", s.replace('\'', "'\\''"))
+    }
 }
 
 /// Reads a baseline file.
@@ -208,6 +267,7 @@ pub fn apply(
     result
         .diags
         .retain(|d| match wanted.get(d.extra.fingerprint.as_str()) {
+            Some(_) if d.kind == Kind::UNPARSED_FILE => true,
             Some(&i) => {
                 used[i] = true;
                 false

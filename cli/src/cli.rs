@@ -65,8 +65,8 @@ end of the line or alone on the line above; the reason is mandatory.
 Exit status: 0 when no finding is at error level; 1 when one is; 2 on a usage, \
 configuration or I/O error (an unreadable file: the other files are still \
 scanned). A file that does not parse, a binary or non-UTF-8 file and a file \
-nested too deeply are reported on stderr and skipped without changing the \
-exit status. Files that cannot hold a finding (no `async`, no catalog name, no \
+nested too deeply are skipped and reported in every format as a `PG004` \
+warning, which does not change the exit status. Files that cannot hold a finding (no `async`, no catalog name, no \
 pollguard marker, no call of a fn that may block) are not fully parsed, so \
 their syntax errors go unreported.";
 
@@ -182,7 +182,8 @@ pub struct Args {
     #[arg(long)]
     pub report_stale_baseline: bool,
 
-    /// End human output with a table of findings per rule, context and directory
+    /// End human output with a table of findings per rule, context and
+    /// directory (printed without this flag too when there are more than 20 findings)
     #[arg(long)]
     pub summary: bool,
 
@@ -411,11 +412,20 @@ fn execute(args: &Args, flags: &Flags) -> Result<u8, String> {
             },
             &result.problems,
         );
+        output::print_unanalysed(&Report {
+            result: &result,
+            discovered: &discovered,
+            baselined: 0,
+            summary: false,
+        });
         let n = baseline::write(&path, &result)?;
-        eprintln!(
-            "pollguard: wrote {n} {} to {}",
-            if n == 1 { "finding" } else { "findings" },
-            discover::display_path(&path, &cwd)
+        let mut again: Vec<String> = args.paths.iter().map(|p| p.display().to_string()).collect();
+        if let Some(m) = &args.manifest_path {
+            again = vec!["--manifest-path".to_owned(), m.display().to_string()];
+        }
+        eprint!(
+            "{}",
+            baseline::written_message(n, &path, &cwd, &discovered, &again)
         );
         return Ok(if result.problems.iter().any(|p| p.fatal) {
             2

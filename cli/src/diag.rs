@@ -3,7 +3,7 @@
 use pollguard_analysis::{Confidence, Level, RULES, Rule, catalog};
 
 /// What a diagnostic reports: a rule of the one registry, a blocking-call
-/// rule for findings or one of pollguard's own (`PG001` to `PG003`).
+/// rule for findings or one of pollguard's own (`PG001` to `PG004`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Kind(pub &'static Rule);
 
@@ -16,6 +16,9 @@ impl Kind {
     /// A baseline entry that matches no finding any more (`PG003`, with
     /// `--report-stale-baseline`).
     pub const STALE_BASELINE: Kind = Kind(&catalog::STALE_BASELINE);
+    /// A file that was not analysed: it does not parse, is binary, is not
+    /// UTF-8 or is nested too deeply (`PG004`).
+    pub const UNPARSED_FILE: Kind = Kind(&catalog::UNPARSED_FILE);
 
     /// The blocking-call rule of a finding; `None` for pollguard's own diagnostics.
     pub fn finding(self) -> Option<&'static Rule> {

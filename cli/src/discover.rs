@@ -93,12 +93,7 @@ pub fn workspace(
     if let Some(m) = manifest_path {
         cmd.manifest_path(m);
     }
-    let md = cmd.exec().map_err(|e| {
-        format!(
-            "cannot read the Cargo workspace: {}",
-            one_line(&e.to_string())
-        )
-    })?;
+    let md = crate::metadata::exec(&mut cmd, cwd)?;
     let ws_root: PathBuf = md.workspace_root.clone().into_std_path_buf();
     let ws_manifest = ws_root.join("Cargo.toml");
     let (ws_table, root_pkg_table) = settings::read_manifest(&ws_manifest)?;
@@ -635,14 +630,6 @@ pub fn normalize(path: &Path) -> PathBuf {
         }
     }
     out
-}
-
-fn one_line(s: &str) -> String {
-    s.lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .collect::<Vec<_>>()
-        .join(": ")
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@
 //! tests, the registry test and the fuzz target call directly. The pieces:
 //! - [`cli`]: the command line;
 //! - [`discover`]: which files to read, and the crate and module of each;
+//!   [`metadata`] runs `cargo metadata` and explains its failures;
 //! - [`deps`]: the dependency graph, and reading dependencies' source;
 //! - [`settings`]: `[workspace.metadata.pollguard]` / `[package.metadata.pollguard]`;
 //! - [`source`]: reading a file safely (binary, invalid UTF-8, deep nesting);
@@ -30,6 +31,7 @@ mod depscan;
 pub mod diag;
 pub mod discover;
 pub mod fix;
+pub mod metadata;
 pub mod output;
 pub mod scan;
 pub mod settings;

@@ -163,7 +163,10 @@ fn baseline_survives_edits_elsewhere_and_catches_new_calls() {
     assert_eq!(w.stdout, "");
     assert_eq!(
         w.stderr,
-        "pollguard: wrote 4 findings to pollguard-baseline.json\n"
+        "pollguard: wrote 4 findings to pollguard-baseline.json\n\
+         pollguard: to fail only on new findings, run `cargo pollguard --baseline pollguard-baseline.json`, \
+         or add `baseline = \"pollguard-baseline.json\"` to [workspace.metadata.pollguard] of Cargo.toml \
+         and run `cargo pollguard`\n"
     );
     let written = ws.read("pollguard-baseline.json");
     insta::assert_snapshot!("baseline_file", written);

@@ -365,6 +365,18 @@ fn explain_and_list_rules() {
     assert_eq!(help.code, 0);
     assert!(help.stdout.contains("never compiled or executed"));
     assert!(help.stdout.contains("[workspace.metadata.pollguard]"));
+    // `--summary`'s help says when the table comes without it.
+    let short = run_in(&forum(), &["-h"]);
+    let summary = short
+        .stdout
+        .lines()
+        .skip_while(|l| !l.trim_start().starts_with("--summary"))
+        .take(3)
+        .flat_map(str::split_whitespace)
+        .collect::<Vec<_>>()
+        .join(" ");
+    let threshold = format!("more than {} findings", cargo_pollguard::summary::SCREENFUL);
+    assert!(summary.contains(&threshold), "{summary}");
 }
 
 /// A directory of mixed files, made at test time: files git should not
@@ -397,12 +409,101 @@ fn directory_of_mixed_files() {
     let r = run_in(&dir, &["mixed", "--format", "json"]);
     let _ = std::fs::remove_dir_all(&dir);
     assert_eq!(r.code, 1);
-    let files: Vec<String> = json_lines(&r.stdout)
+    let lines = json_lines(&r.stdout);
+    let files: Vec<String> = lines
         .iter()
-        .map(|l| format!("{}:{}", l["file"].as_str().unwrap(), l["line"]))
+        .map(|l| {
+            format!(
+                "{}:{} {}",
+                l["file"].as_str().unwrap(),
+                l["line"],
+                l["rule"].as_str().unwrap()
+            )
+        })
         .collect();
-    assert_eq!(files, ["mixed/good.rs:1", "mixed/nested/deeper.rs:1"]);
-    insta::assert_snapshot!(r.stderr);
+    assert_eq!(
+        files,
+        [
+            "mixed/binary.rs:1 PG004",
+            "mixed/broken.rs:2 PG004",
+            "mixed/deep.rs:1 PG004",
+            "mixed/good.rs:1 PG101",
+            "mixed/latin1.rs:1 PG004",
+            "mixed/nested/deeper.rs:1 PG101"
+        ]
+    );
+    assert_eq!(r.stderr, "");
+    // The files not analysed are warnings that say why.
+    let skipped: Vec<String> = lines
+        .iter()
+        .filter(|l| l["rule"] == "PG004")
+        .map(|l| {
+            format!(
+                "{}:{}:{}: {} {}",
+                l["file"].as_str().unwrap(),
+                l["line"],
+                l["column"],
+                l["severity"].as_str().unwrap(),
+                l["message"].as_str().unwrap()
+            )
+        })
+        .collect();
+    insta::assert_snapshot!(skipped.join("\n"));
+}
+
+/// A file that does not parse is lost coverage: a `PG004` warning in every
+/// format, counted in the human summary line, never baselined, and the
+/// exit status is that of the other findings (0 here).
+#[test]
+fn unparsed_files_are_warnings_in_every_format() {
+    let dir = std::env::temp_dir().join(format!("pollguard-unparsed-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("ok.rs"), "async fn f() {}\n").unwrap();
+    std::fs::write(dir.join("broken.rs"), "async fn f() {\n    let x = ;\n}\n").unwrap();
+    let human = run_in(&dir, &["."]);
+    assert_eq!(human.code, 0);
+    insta::assert_snapshot!(human.stdout);
+    assert_eq!(
+        human.stderr,
+        "pollguard: 0 errors, 1 warning in 1 file (2 files scanned, 1 not analysed)\n"
+    );
+    let github = run_in(&dir, &[".", "--format", "github"]);
+    assert_eq!(github.code, 0);
+    assert!(
+        github.stdout.starts_with(
+            "::warning file=broken.rs,line=2,col=13,endLine=2,endColumn=14,title=PG004 unparsed-file::file not analysed: cannot parse: expected an expression"
+        ),
+        "{}",
+        github.stdout
+    );
+    let sarif = run_in(&dir, &[".", "--format", "sarif"]);
+    assert_eq!(sarif.code, 0);
+    let log: serde_json::Value = serde_json::from_str(&sarif.stdout).unwrap();
+    let results = log["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(results.len(), 1);
+    assert_eq!(results[0]["ruleId"], "PG004");
+    assert_eq!(results[0]["level"], "warning");
+    assert!(jsonschema::is_valid(&sarif_schema(), &log));
+    let cargo = run_in(&dir, &[".", "--message-format", "json"]);
+    let first: serde_json::Value =
+        serde_json::from_str(cargo.stdout.lines().next().unwrap()).unwrap();
+    assert_eq!(first["message"]["code"]["code"], "PG004");
+    assert_eq!(first["message"]["level"], "warning");
+    // `--write-baseline` shows it and does not record it.
+    let w = run_in(&dir, &[".", "--write-baseline", "b.json"]);
+    assert_eq!(w.code, 0);
+    assert!(
+        w.stderr.starts_with(
+            "broken.rs:2:13: warning[PG004]: file not analysed: cannot parse: expected an expression\n\
+             pollguard: wrote 0 findings to b.json\n"
+        ),
+        "{}",
+        w.stderr
+    );
+    let b = run_in(&dir, &[".", "--baseline", "b.json", "--format", "json"]);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(json_lines(&b.stdout)[0]["rule"], "PG004");
 }
 
 #[test]
@@ -516,6 +617,7 @@ fn escape_hatch_rules_examples_are_reported_and_replacements_are_not() {
     for rule in [
         &pollguard_analysis::catalog::INVALID_ALLOW,
         &pollguard_analysis::catalog::UNUSED_ALLOW,
+        &pollguard_analysis::catalog::UNPARSED_FILE,
     ] {
         let found = codes(rule.doc.example);
         assert!(
@@ -531,4 +633,157 @@ fn escape_hatch_rules_examples_are_reported_and_replacements_are_not() {
         );
     }
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Runs `cargo-pollguard` in `dir` as a user runs it directly: not under
+/// `cargo`, so no `CARGO` and no `RUSTUP_TOOLCHAIN` (which `cargo test` sets).
+fn run_direct(dir: &Path, args: &[&str], toolchain: Option<&str>) -> Run {
+    let mut cmd = Command::cargo_bin("cargo-pollguard").unwrap();
+    cmd.current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env("RUST_BACKTRACE", "1")
+        .env("RUSTUP_AUTO_INSTALL", "0")
+        .env_remove("CARGO")
+        .env_remove("RUSTUP_TOOLCHAIN")
+        .args(args);
+    if let Some(t) = toolchain {
+        cmd.env("RUSTUP_TOOLCHAIN", t);
+    }
+    let out = cmd.output().unwrap();
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8(out.stdout).unwrap(),
+        stderr: String::from_utf8(out.stderr).unwrap(),
+    }
+}
+
+fn temp_project(name: &str, files: &[(&str, &str)]) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("pollguard-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    for (path, text) in files {
+        let path = dir.join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    dir
+}
+
+const SLEEPY: &str = "async fn f() { std::thread::sleep(d); }\n";
+
+/// A `rust-toolchain.toml` pinning a toolchain that is not installed: the
+/// workspace is read with rustup's default toolchain instead, with a note.
+/// Without rustup the pin means nothing and the scan just works; with a
+/// rustup that has no default (or auto-installs and fails), the error says
+/// what to do, on several lines, without rustup's backtrace.
+#[test]
+fn a_pinned_toolchain_that_is_not_installed_is_not_needed() {
+    let dir = temp_project(
+        "pinned",
+        &[
+            (
+                "Cargo.toml",
+                "[package]\nname = \"pinned\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+            ),
+            ("rust-toolchain.toml", "[toolchain]\nchannel = \"1.2.3\"\n"),
+            ("src/lib.rs", SLEEPY),
+        ],
+    );
+    let has_rustup = std::process::Command::new("rustup")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    let r = run_direct(&dir, &["--format", "json"], None);
+    let pinned_env = run_direct(&dir, &["--format", "json"], Some("1.2.3"));
+    let _ = std::fs::remove_dir_all(&dir);
+    match r.code {
+        1 => {
+            let lines = json_lines(&r.stdout);
+            assert_eq!(lines.len(), 1, "{}", r.stdout);
+            assert_eq!(lines[0]["rule"], "PG101");
+            if has_rustup {
+                assert!(
+                    r.stderr
+                        .starts_with("pollguard: note: the toolchain `1.2.3")
+                        && r.stderr
+                            .contains("is not installed; the workspace was read with `"),
+                    "{}",
+                    r.stderr
+                );
+            }
+        }
+        _ => {
+            assert!(has_rustup);
+            assert_eq!(r.code, 2, "{}", r.stderr);
+            assert!(
+                r.stderr
+                    .starts_with("error: cannot read the Cargo workspace")
+            );
+            assert!(!r.stderr.contains("Stack backtrace"), "{}", r.stderr);
+        }
+    }
+    if has_rustup {
+        // A toolchain chosen by the user is not second-guessed.
+        assert_eq!(pinned_env.code, 2, "{}", pinned_env.stderr);
+        assert!(
+            pinned_env
+                .stderr
+                .starts_with("error: cannot read the Cargo workspace: "),
+            "{}",
+            pinned_env.stderr
+        );
+        assert!(!pinned_env.stderr.contains("Stack backtrace"));
+        if pinned_env.stderr.contains("is not installed") {
+            assert!(
+                pinned_env
+                    .stderr
+                    .contains("\n  help: pollguard never compiles, so any installed toolchain will do: `RUSTUP_TOOLCHAIN=stable cargo pollguard`"),
+                "{}",
+                pinned_env.stderr
+            );
+        }
+    }
+}
+
+/// A workspace member whose directory is missing (an uninitialised git
+/// submodule): exit 2 naming the member and both ways on, and the path
+/// mode it suggests scans the rest.
+#[test]
+fn a_missing_workspace_member_is_named_with_the_fix() {
+    let dir = temp_project(
+        "submodule",
+        &[
+            (
+                "Cargo.toml",
+                "[workspace]\nmembers = [\"app\", \"libs/common\"]\nresolver = \"2\"\n",
+            ),
+            (
+                ".gitmodules",
+                "[submodule \"libs/common\"]\n\tpath = libs/common\n\turl = https://example.invalid/common.git\n",
+            ),
+            (
+                "app/Cargo.toml",
+                "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+            ),
+            ("app/src/lib.rs", SLEEPY),
+        ],
+    );
+    let r = run_in(&dir, &[]);
+    assert_eq!(r.code, 2);
+    assert_eq!(r.stdout, "");
+    insta::assert_snapshot!(r.stderr);
+    // Not a submodule: restore it or drop it from `members`.
+    std::fs::remove_file(dir.join(".gitmodules")).unwrap();
+    let plain = run_in(&dir, &[]);
+    assert_eq!(plain.code, 2);
+    assert!(
+        plain.stderr.starts_with(
+            "error: cannot read the Cargo workspace: its member `libs/common` is missing (no `libs/common/Cargo.toml`)\n  help: restore it, or remove it from `members` in [workspace] of Cargo.toml;"
+        ),
+        "{}",
+        plain.stderr
+    );
+    let by_path = run_in(&dir, &[".", "--format", "json"]);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(by_path.code, 1, "{}", by_path.stderr);
+    assert_eq!(json_lines(&by_path.stdout)[0]["file"], "app/src/lib.rs");
 }

@@ -80,6 +80,26 @@ pub fn print_problems(report: &Report<'_>, problems: &[Problem]) {
     }
 }
 
+/// The `PG004` warnings (files not analysed), one per line on stderr, for
+/// `--write-baseline`, which prints no report but must not hide them.
+pub fn print_unanalysed(report: &Report<'_>) {
+    let stderr = std::io::stderr();
+    let mut err = stderr.lock();
+    for d in &report.result.diags {
+        if d.kind == crate::diag::Kind::UNPARSED_FILE {
+            let _ = writeln!(
+                err,
+                "{}:{}:{}: warning[{}]: {}",
+                report.display(d.file),
+                d.start.line,
+                d.start.column,
+                d.kind.code(),
+                d.message
+            );
+        }
+    }
+}
+
 fn codespan_config() -> term::Config {
     term::Config {
         chars: Chars::ascii(),
@@ -223,8 +243,17 @@ pub fn human(report: &Report<'_>, color: ColorChoice) -> std::io::Result<()> {
     } else {
         String::new()
     };
+    let unanalysed = diags
+        .iter()
+        .filter(|d| d.kind == crate::diag::Kind::UNPARSED_FILE)
+        .count();
+    let unanalysed = if unanalysed > 0 {
+        format!(", {unanalysed} not analysed")
+    } else {
+        String::new()
+    };
     eprintln!(
-        "pollguard: {} {}, {} {} in {} {} ({} {} scanned{baselined})",
+        "pollguard: {} {}, {} {} in {} {} ({} {} scanned{unanalysed}{baselined})",
         errors,
         plural(errors, "error", "errors"),
         warnings,
