@@ -935,7 +935,8 @@ impl<'a> Walker<'a> {
         let offloads = OFFLOADERS
             .iter()
             .any(|o| matches!(o, Offloader::Method(n) if *n == name))
-            || THREAD_SPAWN_METHODS.contains(&name.as_str());
+            || THREAD_SPAWN_METHODS.contains(&name.as_str())
+            || self.own_offloader_method(m, &name);
         if offloads {
             self.args_offloaded(&m.args);
         } else if name == "block_on" {
@@ -943,6 +944,24 @@ impl<'a> Walker<'a> {
         } else {
             m.args.iter().for_each(|a| self.expr(a, Usage::Passed));
         }
+    }
+
+    /// `conn.run(move |c| ..)` where `run` is a method of the code's own type
+    /// that offloads its closure parameter: the receiver's type names it.
+    fn own_offloader_method(&self, m: &syn::ExprMethodCall, name: &str) -> bool {
+        if self.model.offloaders.is_empty()
+            || !m
+                .args
+                .iter()
+                .any(|a| matches!(a, Expr::Closure(_) | Expr::Block(_)))
+        {
+            return false;
+        }
+        self.infer(&m.receiver).is_some_and(|ty| {
+            self.model
+                .offloaders
+                .contains(&format!("{}::{name}", base_type(&ty)))
+        })
     }
 
     /// `sock.set_nonblocking(true)`: from here on the socket's reads and
