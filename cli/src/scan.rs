@@ -603,7 +603,12 @@ struct Scanned {
 /// One worker's part of a batch after the first read: each file's text (or
 /// why it could not be read), its items, and for a file that is walked but
 /// could not be parsed, the outcome to report.
-type FirstRead = Vec<(usize, Result<Arc<str>, Refusal>, Option<FileItems>, Option<Outcome>)>;
+type FirstRead = Vec<(
+    usize,
+    Result<Arc<str>, Refusal>,
+    Option<FileItems>,
+    Option<Outcome>,
+)>;
 
 /// Reads, parses and analyses one batch, each file parsed once: a worker
 /// keeps the trees of the files it will walk (syn's trees cannot leave the
@@ -615,7 +620,12 @@ fn scan_batch(ctx: &BatchCtx<'_>, batch: &[usize], out: &mut Scanned) -> Result<
     // Largest first onto the least loaded worker: the parts finish together.
     let mut order: Vec<(u64, usize)> = batch
         .iter()
-        .map(|&i| (std::fs::metadata(&d.files[i].path).map_or(0, |m| m.len()), i))
+        .map(|&i| {
+            (
+                std::fs::metadata(&d.files[i].path).map_or(0, |m| m.len()),
+                i,
+            )
+        })
         .collect();
     order.sort_unstable_by(|a, b| b.cmp(a));
     let workers = ctx.threads.clamp(1, batch.len().max(1));
@@ -725,7 +735,8 @@ fn worker(
         if ctx.no_prefilter || mentions(&text, ctx.names) {
             match parse_checked(&text) {
                 Ok(file) => {
-                    let items = std::panic::catch_unwind(AssertUnwindSafe(|| lower_file(&file))).ok();
+                    let items =
+                        std::panic::catch_unwind(AssertUnwindSafe(|| lower_file(&file))).ok();
                     first.push((i, Ok(Arc::clone(&text)), items, None));
                     kept.push((i, text, file));
                 }
