@@ -62,6 +62,17 @@ enum Ctx {
     Sync,
     /// Inside a closure handed to an offloader: blocking is fine.
     Offloaded,
+    /// Inside a closure that is stored here (a struct field, `Box::new`,
+    /// pushed, returned), not called: it blocks where it is called, which
+    /// the walker does not follow, so nothing in it counts here.
+    Deferred,
+}
+
+impl Ctx {
+    /// Code that does not run on the executor thread where it is written.
+    fn off_executor(self) -> bool {
+        matches!(self, Ctx::Offloaded | Ctx::Deferred)
+    }
 }
 
 /// Traits whose `poll*` methods the executor calls directly.
@@ -451,8 +462,18 @@ impl<'a> Walker<'a> {
                     let offloaded = matches!(&*init.expr, Expr::Closure(c) if c.asyncness.is_none())
                         && pat_ident(&local.pat)
                             .is_some_and(|name| offloaded_later(rest, &name, &w.offloader_names));
+                    // `let f = Box::new(|| ..); f()`: called here after all.
+                    let boxed_called = boxed_closure(&init.expr).filter(|_| {
+                        pat_ident(&local.pat).is_some_and(|name| called_in(rest, &name))
+                    });
                     match (&*init.expr, offloaded) {
                         (Expr::Closure(c), true) => w.offloaded_closure(c),
+                        (Expr::Call(call), _) if boxed_called.is_some() => {
+                            w.expr(&call.func, Usage::Other);
+                            if let Some(c) = boxed_called {
+                                w.closure(c);
+                            }
+                        }
                         _ => {
                             let usage = if matches!(local.pat, Pat::Wild(_)) {
                                 Usage::Dropped
@@ -503,6 +524,8 @@ impl<'a> Walker<'a> {
             Expr::Await(a) => self.expr(&a.base, Usage::Awaited),
             Expr::Try(t) => self.expr(&t.expr, Usage::Tried),
             Expr::Async(a) => self.async_body(|w| w.block(&a.block, Usage::Returned)),
+            // A closure given back to the caller runs where the caller calls it.
+            Expr::Closure(c) if usage == Usage::Returned => self.stored_closure(c),
             Expr::Closure(c) => self.closure(c),
             Expr::Block(b) => self.block(&b.block, usage),
             Expr::Unsafe(u) => self.block(&u.block, usage),
@@ -569,7 +592,10 @@ impl<'a> Walker<'a> {
             }
             Expr::Assign(a) => {
                 self.expr(&a.left, Usage::Other);
-                self.expr(&a.right, Usage::Stored);
+                match (&*a.left, &*a.right) {
+                    (Expr::Field(_), Expr::Closure(c)) => self.stored_closure(c),
+                    _ => self.expr(&a.right, Usage::Stored),
+                }
             }
             Expr::Binary(b) => {
                 self.expr(&b.left, Usage::Other);
@@ -596,7 +622,10 @@ impl<'a> Walker<'a> {
             }
             Expr::Struct(s) => {
                 for f in &s.fields {
-                    self.expr(&f.expr, Usage::Stored);
+                    match &f.expr {
+                        Expr::Closure(c) => self.stored_closure(c),
+                        other => self.expr(other, Usage::Stored),
+                    }
                 }
                 if let Some(rest) = &s.rest {
                     self.expr(rest, Usage::Other);
@@ -654,7 +683,7 @@ impl<'a> Walker<'a> {
     fn async_body(&mut self, f: impl FnOnce(&mut Self)) {
         // `block_in_place(|| handle.block_on(async { .. }))`: the future is
         // driven by the thread that left the executor, not by a worker.
-        if self.ctx == Ctx::Offloaded && self.driving_offloaded {
+        if self.ctx.off_executor() && self.driving_offloaded {
             self.driving_offloaded = false;
             f(self);
             self.driving_offloaded = true;
@@ -680,6 +709,18 @@ impl<'a> Walker<'a> {
             self.expr(&c.body, Usage::Other);
         }
         self.env.pop();
+    }
+
+    /// A closure kept for later (see [`Ctx::Deferred`]). An async closure's
+    /// body is async code wherever it is called, so it is walked as one.
+    fn stored_closure(&mut self, c: &syn::ExprClosure) {
+        if c.asyncness.is_some() {
+            return self.closure(c);
+        }
+        let saved = self.ctx;
+        self.ctx = Ctx::Deferred;
+        self.closure(c);
+        self.ctx = saved;
     }
 
     fn offloaded_closure(&mut self, c: &syn::ExprClosure) {
@@ -718,7 +759,7 @@ impl<'a> Walker<'a> {
     /// future it is given runs on that same thread.
     fn block_on_args<'e>(&mut self, args: impl Iterator<Item = &'e Expr>) {
         let saved = self.driving_offloaded;
-        self.driving_offloaded = self.ctx == Ctx::Offloaded;
+        self.driving_offloaded = self.ctx.off_executor();
         args.for_each(|a| self.expr(a, Usage::Passed));
         self.driving_offloaded = saved;
     }
@@ -752,6 +793,13 @@ impl<'a> Walker<'a> {
         }
         if self.is_offloader(&resolved) {
             self.args_offloaded(&c.args);
+        } else if is_pointer_ctor(&segs) {
+            for arg in &c.args {
+                match arg {
+                    Expr::Closure(cl) => self.stored_closure(cl),
+                    other => self.expr(other, Usage::Passed),
+                }
+            }
         } else if let (Resolved::Path(path), true) = (&resolved, self.ctx == Ctx::Async) {
             // A closure handed to a fn of the code's own may be offloaded by
             // it, when the fn is defined in a file this walk does not see:
@@ -939,6 +987,13 @@ impl<'a> Walker<'a> {
             || self.own_offloader_method(m, &name);
         if offloads {
             self.args_offloaded(&m.args);
+        } else if STORING_METHODS.contains(&name.as_str()) {
+            for arg in &m.args {
+                match arg {
+                    Expr::Closure(cl) => self.stored_closure(cl),
+                    other => self.expr(other, Usage::Passed),
+                }
+            }
         } else if name == "block_on" {
             self.block_on_args(m.args.iter());
         } else {
@@ -1088,7 +1143,7 @@ impl<'a> Walker<'a> {
             return;
         }
         match self.ctx {
-            Ctx::Offloaded => {}
+            Ctx::Offloaded | Ctx::Deferred => {}
             // A helper's guess would become a certain finding at every
             // async call site: only calls the walker is sure of make a sync
             // fn blocking (an untyped `.send()` may be an unbounded channel's).
@@ -1591,4 +1646,53 @@ fn offloaded_names_in(stmts: &[Stmt], offloaders: &HashSet<String>) -> HashSet<S
         f.visit_stmt(stmt);
     }
     f.names
+}
+
+/// Methods that keep their argument in a collection rather than run it.
+const STORING_METHODS: &[&str] = &["push", "push_back", "push_front", "insert"];
+
+/// `Box::new`, `Arc::new`, `Rc::new`, `Box::pin`: the value is kept, not run.
+fn is_pointer_ctor(segs: &[String]) -> bool {
+    match segs {
+        [.., ty, f] => {
+            matches!(ty.as_str(), "Box" | "Arc" | "Rc") && matches!(f.as_str(), "new" | "pin")
+        }
+        _ => false,
+    }
+}
+
+/// The closure in `Box::new(|| ..)` (or another pointer constructor).
+fn boxed_closure(e: &Expr) -> Option<&syn::ExprClosure> {
+    let Expr::Call(c) = e else { return None };
+    let Expr::Path(p) = &*c.func else { return None };
+    if !is_pointer_ctor(&path_segs(&p.path)) {
+        return None;
+    }
+    match c.args.iter().collect::<Vec<_>>().as_slice() {
+        [Expr::Closure(cl)] => Some(cl),
+        _ => None,
+    }
+}
+
+/// Whether `name` is called as a fn in these statements: `name(..)`.
+fn called_in(stmts: &[Stmt], name: &str) -> bool {
+    struct Finder<'a> {
+        name: &'a str,
+        found: bool,
+    }
+    impl<'ast> Visit<'ast> for Finder<'_> {
+        fn visit_expr_call(&mut self, c: &'ast syn::ExprCall) {
+            if let Expr::Path(p) = &*c.func {
+                if p.path.get_ident().is_some_and(|i| i == self.name) {
+                    self.found = true;
+                }
+            }
+            syn::visit::visit_expr_call(self, c);
+        }
+    }
+    let mut f = Finder { name, found: false };
+    for stmt in stmts {
+        f.visit_stmt(stmt);
+    }
+    f.found
 }
