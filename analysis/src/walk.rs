@@ -1080,6 +1080,11 @@ impl<'a> Walker<'a> {
                 );
             }
         }
+        // A wait of at most a millisecond is a poll (`try_recv` with a
+        // grace period), not a stall of the executor.
+        if name == "recv_timeout" && m.args.first().is_some_and(is_poll_timeout) {
+            return;
+        }
         let nargs = m.args.len();
         for (rule, matcher) in method_matchers(name) {
             let Matcher::Method {
@@ -1695,4 +1700,61 @@ fn called_in(stmts: &[Stmt], name: &str) -> bool {
         f.visit_stmt(stmt);
     }
     f.found
+}
+
+/// The longest `recv_timeout` that still counts as a poll.
+const POLL_TIMEOUT_NANOS: u128 = 1_000_000;
+
+/// A `Duration` written as a literal of at most [`POLL_TIMEOUT_NANOS`]:
+/// `Duration::from_nanos(1)`, `Duration::from_millis(1)`, `Duration::ZERO`.
+fn is_poll_timeout(e: &Expr) -> bool {
+    literal_nanos(e).is_some_and(|n| n <= POLL_TIMEOUT_NANOS)
+}
+
+fn literal_nanos(e: &Expr) -> Option<u128> {
+    let int = |e: &Expr| match e {
+        Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Int(i),
+            ..
+        }) => i.base10_parse::<u128>().ok(),
+        _ => None,
+    };
+    match e {
+        Expr::Paren(p) => literal_nanos(&p.expr),
+        Expr::Group(g) => literal_nanos(&g.expr),
+        Expr::Reference(r) => literal_nanos(&r.expr),
+        Expr::Path(p) => {
+            let segs = path_segs(&p.path);
+            matches!(segs.as_slice(), [.., ty, c] if ty == "Duration" && c == "ZERO").then_some(0)
+        }
+        Expr::Call(c) => {
+            let Expr::Path(p) = &*c.func else { return None };
+            let segs = path_segs(&p.path);
+            let [.., ty, f] = segs.as_slice() else {
+                return None;
+            };
+            if ty != "Duration" {
+                return None;
+            }
+            let args: Vec<&Expr> = c.args.iter().collect();
+            let unit: u128 = match f.as_str() {
+                "from_nanos" => 1,
+                "from_micros" => 1_000,
+                "from_millis" => 1_000_000,
+                "from_secs" => 1_000_000_000,
+                "new" => {
+                    let [secs, nanos] = args.as_slice() else {
+                        return None;
+                    };
+                    return Some(int(secs)? * 1_000_000_000 + int(nanos)?);
+                }
+                _ => return None,
+            };
+            match args.as_slice() {
+                [n] => int(n)?.checked_mul(unit),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
 }
