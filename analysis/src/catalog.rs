@@ -1164,7 +1164,9 @@ pub static CHANNEL_RECV: Rule = Rule {
     help: "use `tokio::sync::mpsc` and `.recv().await`, or `flume`/`async-channel` with `.recv_async().await`",
     doc: doc!(
         "Reports `recv`, `recv_timeout` and `iter` on `std::sync::mpsc`, crossbeam and flume \
-         receivers inside async code.",
+         receivers inside async code. A `recv_timeout` whose timeout is a literal of at most \
+         1 ms (`Duration::from_nanos(1)`, `Duration::from_millis(1)`, `Duration::ZERO`) is a \
+         poll, like `try_recv`, and is not reported; a longer or computed timeout is.",
         "A blocking receive parks the worker thread until a message arrives; if the sender \
          is a task on the same worker, it never arrives.",
         "async fn worker(rx: std::sync::mpsc::Receiver<Job>) {\n    while let Ok(job) = rx.recv() { run(job).await }\n}",

@@ -63,6 +63,17 @@ enum Ctx {
     Sync,
     /// Inside a closure handed to an offloader: blocking is fine.
     Offloaded,
+    /// Inside a closure that is stored here (a struct field, `Box::new`,
+    /// pushed, returned), not called: it blocks where it is called, which
+    /// the walker does not follow, so nothing in it counts here.
+    Deferred,
+}
+
+impl Ctx {
+    /// Code that does not run on the executor thread where it is written.
+    fn off_executor(self) -> bool {
+        matches!(self, Ctx::Offloaded | Ctx::Deferred)
+    }
 }
 
 /// Traits whose `poll*` methods the executor calls directly.
@@ -480,8 +491,18 @@ impl<'a> Walker<'a> {
                     let offloaded = matches!(&*init.expr, Expr::Closure(c) if c.asyncness.is_none())
                         && pat_ident(&local.pat)
                             .is_some_and(|name| offloaded_later(rest, &name, &w.offloader_names));
+                    // `let f = Box::new(|| ..); f()`: called here after all.
+                    let boxed_called = boxed_closure(&init.expr).filter(|_| {
+                        pat_ident(&local.pat).is_some_and(|name| called_in(rest, &name))
+                    });
                     match (&*init.expr, offloaded) {
                         (Expr::Closure(c), true) => w.offloaded_closure(c),
+                        (Expr::Call(call), _) if boxed_called.is_some() => {
+                            w.expr(&call.func, Usage::Other);
+                            if let Some(c) = boxed_called {
+                                w.closure(c);
+                            }
+                        }
                         _ => {
                             let usage = if matches!(local.pat, Pat::Wild(_)) {
                                 Usage::Dropped
@@ -532,6 +553,8 @@ impl<'a> Walker<'a> {
             Expr::Await(a) => self.expr(&a.base, Usage::Awaited),
             Expr::Try(t) => self.expr(&t.expr, Usage::Tried),
             Expr::Async(a) => self.async_body(|w| w.block(&a.block, Usage::Returned)),
+            // A closure given back to the caller runs where the caller calls it.
+            Expr::Closure(c) if usage == Usage::Returned => self.stored_closure(c),
             Expr::Closure(c) => self.closure(c),
             Expr::Block(b) => self.block(&b.block, usage),
             Expr::Unsafe(u) => self.block(&u.block, usage),
@@ -598,7 +621,10 @@ impl<'a> Walker<'a> {
             }
             Expr::Assign(a) => {
                 self.expr(&a.left, Usage::Other);
-                self.expr(&a.right, Usage::Stored);
+                match (&*a.left, &*a.right) {
+                    (Expr::Field(_), Expr::Closure(c)) => self.stored_closure(c),
+                    _ => self.expr(&a.right, Usage::Stored),
+                }
             }
             Expr::Binary(b) => {
                 self.expr(&b.left, Usage::Other);
@@ -625,7 +651,10 @@ impl<'a> Walker<'a> {
             }
             Expr::Struct(s) => {
                 for f in &s.fields {
-                    self.expr(&f.expr, Usage::Stored);
+                    match &f.expr {
+                        Expr::Closure(c) => self.stored_closure(c),
+                        other => self.expr(other, Usage::Stored),
+                    }
                 }
                 if let Some(rest) = &s.rest {
                     self.expr(rest, Usage::Other);
@@ -698,7 +727,7 @@ impl<'a> Walker<'a> {
     fn async_body(&mut self, f: impl FnOnce(&mut Self)) {
         // `block_in_place(|| handle.block_on(async { .. }))`: the future is
         // driven by the thread that left the executor, not by a worker.
-        if self.ctx == Ctx::Offloaded && self.driving_offloaded {
+        if self.ctx.off_executor() && self.driving_offloaded {
             self.driving_offloaded = false;
             f(self);
             self.driving_offloaded = true;
@@ -724,6 +753,18 @@ impl<'a> Walker<'a> {
             self.expr(&c.body, Usage::Other);
         }
         self.env.pop();
+    }
+
+    /// A closure kept for later (see [`Ctx::Deferred`]). An async closure's
+    /// body is async code wherever it is called, so it is walked as one.
+    fn stored_closure(&mut self, c: &syn::ExprClosure) {
+        if c.asyncness.is_some() {
+            return self.closure(c);
+        }
+        let saved = self.ctx;
+        self.ctx = Ctx::Deferred;
+        self.closure(c);
+        self.ctx = saved;
     }
 
     fn offloaded_closure(&mut self, c: &syn::ExprClosure) {
@@ -762,7 +803,7 @@ impl<'a> Walker<'a> {
     /// future it is given runs on that same thread.
     fn block_on_args<'e>(&mut self, args: impl Iterator<Item = &'e Expr>) {
         let saved = self.driving_offloaded;
-        self.driving_offloaded = self.ctx == Ctx::Offloaded;
+        self.driving_offloaded = self.ctx.off_executor();
         args.for_each(|a| self.expr(a, Usage::Passed));
         self.driving_offloaded = saved;
     }
@@ -798,6 +839,13 @@ impl<'a> Walker<'a> {
         }
         if self.is_offloader(&resolved) {
             self.args_offloaded(&c.args);
+        } else if is_pointer_ctor(&segs) {
+            for arg in &c.args {
+                match arg {
+                    Expr::Closure(cl) => self.stored_closure(cl),
+                    other => self.expr(other, Usage::Passed),
+                }
+            }
         } else if let (Resolved::Path(path), true) = (&resolved, self.ctx == Ctx::Async) {
             // A closure handed to a fn of the code's own may be offloaded by
             // it, when the fn is defined in a file this walk does not see:
@@ -984,14 +1032,40 @@ impl<'a> Walker<'a> {
         let offloads = OFFLOADERS
             .iter()
             .any(|o| matches!(o, Offloader::Method(n) if *n == name))
-            || THREAD_SPAWN_METHODS.contains(&name.as_str());
+            || THREAD_SPAWN_METHODS.contains(&name.as_str())
+            || self.own_offloader_method(m, &name);
         if offloads {
             self.args_offloaded(&m.args);
+        } else if STORING_METHODS.contains(&name.as_str()) {
+            for arg in &m.args {
+                match arg {
+                    Expr::Closure(cl) => self.stored_closure(cl),
+                    other => self.expr(other, Usage::Passed),
+                }
+            }
         } else if name == "block_on" {
             self.block_on_args(m.args.iter());
         } else {
             m.args.iter().for_each(|a| self.expr(a, Usage::Passed));
         }
+    }
+
+    /// `conn.run(move |c| ..)` where `run` is a method of the code's own type
+    /// that offloads its closure parameter: the receiver's type names it.
+    fn own_offloader_method(&self, m: &syn::ExprMethodCall, name: &str) -> bool {
+        if self.model.offloaders.is_empty()
+            || !m
+                .args
+                .iter()
+                .any(|a| matches!(a, Expr::Closure(_) | Expr::Block(_)))
+        {
+            return false;
+        }
+        self.infer(&m.receiver).is_some_and(|ty| {
+            self.model
+                .offloaders
+                .contains(&format!("{}::{name}", base_type(&ty)))
+        })
     }
 
     /// `sock.set_nonblocking(true)`: from here on the socket's reads and
@@ -1163,6 +1237,11 @@ impl<'a> Walker<'a> {
         end: Span,
         usage: Usage,
     ) {
+        // A wait of at most a millisecond is a poll (`try_recv` with a
+        // grace period), not a stall of the executor.
+        if name == "recv_timeout" && m.args.first().is_some_and(is_poll_timeout) {
+            return;
+        }
         let nargs = m.args.len();
         for (rule, matcher) in method_matchers(name) {
             let Matcher::Method {
@@ -1226,7 +1305,7 @@ impl<'a> Walker<'a> {
             return;
         }
         match self.ctx {
-            Ctx::Offloaded => {}
+            Ctx::Offloaded | Ctx::Deferred => {}
             // A helper's guess would become a certain finding at every
             // async call site: only calls the walker is sure of make a sync
             // fn blocking (an untyped `.send()` may be an unbounded channel's).
@@ -1826,4 +1905,110 @@ fn offloaded_names_in(stmts: &[Stmt], offloaders: &HashSet<String>) -> HashSet<S
         f.visit_stmt(stmt);
     }
     f.names
+}
+
+/// Methods that keep their argument in a collection rather than run it.
+const STORING_METHODS: &[&str] = &["push", "push_back", "push_front", "insert"];
+
+/// `Box::new`, `Arc::new`, `Rc::new`, `Box::pin`: the value is kept, not run.
+fn is_pointer_ctor(segs: &[String]) -> bool {
+    match segs {
+        [.., ty, f] => {
+            matches!(ty.as_str(), "Box" | "Arc" | "Rc") && matches!(f.as_str(), "new" | "pin")
+        }
+        _ => false,
+    }
+}
+
+/// The closure in `Box::new(|| ..)` (or another pointer constructor).
+fn boxed_closure(e: &Expr) -> Option<&syn::ExprClosure> {
+    let Expr::Call(c) = e else { return None };
+    let Expr::Path(p) = &*c.func else { return None };
+    if !is_pointer_ctor(&path_segs(&p.path)) {
+        return None;
+    }
+    match c.args.iter().collect::<Vec<_>>().as_slice() {
+        [Expr::Closure(cl)] => Some(cl),
+        _ => None,
+    }
+}
+
+/// Whether `name` is called as a fn in these statements: `name(..)`.
+fn called_in(stmts: &[Stmt], name: &str) -> bool {
+    struct Finder<'a> {
+        name: &'a str,
+        found: bool,
+    }
+    impl<'ast> Visit<'ast> for Finder<'_> {
+        fn visit_expr_call(&mut self, c: &'ast syn::ExprCall) {
+            if let Expr::Path(p) = &*c.func {
+                if p.path.get_ident().is_some_and(|i| i == self.name) {
+                    self.found = true;
+                }
+            }
+            syn::visit::visit_expr_call(self, c);
+        }
+    }
+    let mut f = Finder { name, found: false };
+    for stmt in stmts {
+        f.visit_stmt(stmt);
+    }
+    f.found
+}
+
+/// The longest `recv_timeout` that still counts as a poll.
+const POLL_TIMEOUT_NANOS: u128 = 1_000_000;
+
+/// A `Duration` written as a literal of at most [`POLL_TIMEOUT_NANOS`]:
+/// `Duration::from_nanos(1)`, `Duration::from_millis(1)`, `Duration::ZERO`.
+fn is_poll_timeout(e: &Expr) -> bool {
+    literal_nanos(e).is_some_and(|n| n <= POLL_TIMEOUT_NANOS)
+}
+
+fn literal_nanos(e: &Expr) -> Option<u128> {
+    let int = |e: &Expr| match e {
+        Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Int(i),
+            ..
+        }) => i.base10_parse::<u128>().ok(),
+        _ => None,
+    };
+    match e {
+        Expr::Paren(p) => literal_nanos(&p.expr),
+        Expr::Group(g) => literal_nanos(&g.expr),
+        Expr::Reference(r) => literal_nanos(&r.expr),
+        Expr::Path(p) => {
+            let segs = path_segs(&p.path);
+            matches!(segs.as_slice(), [.., ty, c] if ty == "Duration" && c == "ZERO").then_some(0)
+        }
+        Expr::Call(c) => {
+            let Expr::Path(p) = &*c.func else { return None };
+            let segs = path_segs(&p.path);
+            let [.., ty, f] = segs.as_slice() else {
+                return None;
+            };
+            if ty != "Duration" {
+                return None;
+            }
+            let args: Vec<&Expr> = c.args.iter().collect();
+            let unit: u128 = match f.as_str() {
+                "from_nanos" => 1,
+                "from_micros" => 1_000,
+                "from_millis" => 1_000_000,
+                "from_secs" => 1_000_000_000,
+                "new" => {
+                    let [secs, nanos] = args.as_slice() else {
+                        return None;
+                    };
+                    return Some(int(secs)? * 1_000_000_000 + int(nanos)?);
+                }
+                _ => return None,
+            };
+            match args.as_slice() {
+                [n] => int(n)?.checked_mul(unit),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
 }

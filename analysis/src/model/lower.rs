@@ -83,7 +83,8 @@ pub struct FnDecl {
     pub marked: bool,
     /// Last segments of the fns it hands one of its own parameters to, for a
     /// fn that may take a closure: `fn run<F>(f: F) { spawn_blocking(f) }`
-    /// records `spawn_blocking`.
+    /// and `fn run<F>(&self, f: F) { block_in_place(move || f(conn)) }`
+    /// record the offloader.
     pub forwards: Vec<String>,
 }
 
@@ -314,9 +315,12 @@ fn is_cfg_test(attrs: &[Attribute]) -> bool {
     })
 }
 
-/// The callees (last segments) that receive one of the fn's own parameters
-/// as a plain argument. Only a fn with a generic or `impl` parameter can take
-/// a closure, which keeps the scan off every other body.
+/// The callees (last segments) that receive one of the fn's own parameters:
+/// as a plain argument (`spawn_blocking(f)`), or called inside a closure
+/// argument (`block_in_place(move || f(conn))`), also when that closure is
+/// bound to a name first (`let job = move || f(x); spawn_blocking(job)`).
+/// Only a fn with a generic or `impl` parameter can take a closure, which
+/// keeps the scan off every other body.
 fn forwards(sig: &Signature, block: &syn::Block) -> Vec<String> {
     let takes_closure = !sig.generics.params.is_empty()
         || sig
@@ -340,25 +344,43 @@ fn forwards(sig: &Signature, block: &syn::Block) -> Vec<String> {
     if params.is_empty() {
         return Vec::new();
     }
-    struct Finder<'a> {
-        params: &'a HashSet<String>,
+    struct Finder {
+        /// The parameters, and the names of closures that call one.
+        params: HashSet<String>,
         callees: Vec<String>,
     }
-    impl Finder<'_> {
-        fn args<'e>(&mut self, callee: &syn::Ident, mut args: impl Iterator<Item = &'e syn::Expr>) {
-            let passes = args.any(|a| match a {
+    impl Finder {
+        /// Whether `e` is a parameter, or a closure (possibly the value of a
+        /// block) whose body calls one: either way the callee gets to run it.
+        fn carries(&self, e: &syn::Expr) -> bool {
+            match e {
                 syn::Expr::Path(p) => p
                     .path
                     .get_ident()
                     .is_some_and(|i| self.params.contains(&i.to_string())),
+                syn::Expr::Closure(c) => calls_any(&c.body, &self.params),
+                syn::Expr::Block(b) => matches!(
+                    b.block.stmts.last(),
+                    Some(syn::Stmt::Expr(tail, None)) if self.carries(tail)
+                ),
                 _ => false,
-            });
-            if passes {
+            }
+        }
+        fn args<'e>(&mut self, callee: &syn::Ident, mut args: impl Iterator<Item = &'e syn::Expr>) {
+            if args.any(|a| self.carries(a)) {
                 self.callees.push(callee.to_string());
             }
         }
     }
-    impl<'ast> Visit<'ast> for Finder<'_> {
+    impl<'ast> Visit<'ast> for Finder {
+        fn visit_local(&mut self, l: &'ast syn::Local) {
+            if let (syn::Pat::Ident(p), Some(init)) = (&l.pat, &l.init) {
+                if matches!(&*init.expr, syn::Expr::Closure(_)) && self.carries(&init.expr) {
+                    self.params.insert(p.ident.to_string());
+                }
+            }
+            syn::visit::visit_local(self, l);
+        }
         fn visit_expr_call(&mut self, c: &'ast syn::ExprCall) {
             if let syn::Expr::Path(p) = &*c.func {
                 if let Some(last) = p.path.segments.last() {
@@ -375,11 +397,43 @@ fn forwards(sig: &Signature, block: &syn::Block) -> Vec<String> {
         fn visit_item(&mut self, _: &'ast Item) {}
     }
     let mut f = Finder {
-        params: &params,
+        params,
         callees: Vec::new(),
     };
     f.visit_block(block);
     f.callees.sort();
     f.callees.dedup();
     f.callees
+}
+
+/// Whether `e` calls one of `names` as a fn: `f(conn)`, `(f)(conn)`.
+fn calls_any(e: &syn::Expr, names: &HashSet<String>) -> bool {
+    struct Calls<'a> {
+        names: &'a HashSet<String>,
+        found: bool,
+    }
+    impl<'ast> Visit<'ast> for Calls<'_> {
+        fn visit_expr_call(&mut self, c: &'ast syn::ExprCall) {
+            let mut func = &*c.func;
+            while let syn::Expr::Paren(p) = func {
+                func = &p.expr;
+            }
+            if let syn::Expr::Path(p) = func {
+                if p.path
+                    .get_ident()
+                    .is_some_and(|i| self.names.contains(&i.to_string()))
+                {
+                    self.found = true;
+                }
+            }
+            syn::visit::visit_expr_call(self, c);
+        }
+        fn visit_item(&mut self, _: &'ast Item) {}
+    }
+    let mut v = Calls {
+        names,
+        found: false,
+    };
+    v.visit_expr(e);
+    v.found
 }

@@ -208,8 +208,9 @@ pub struct CrateModel {
     pub(crate) values: HashMap<String, String>,
     /// Fns marked `#[pollguard::blocking]`.
     pub(crate) marked: HashSet<String>,
-    /// The code's own offloaders: fns that hand a closure parameter to an
-    /// offloader, directly or through another of the code's own.
+    /// The code's own offloaders: fns and methods that hand a closure
+    /// parameter to an offloader, or call it inside a closure they hand to
+    /// one, directly or through another of the code's own.
     pub(crate) offloaders: HashSet<String>,
     /// The crate's unique key among all crates read (see [`CrateModel::set_key`]).
     key: String,
@@ -726,7 +727,8 @@ impl CrateModel {
     }
 
     /// Offloader wrappers, to a fixed point over names: a fn that hands a
-    /// parameter to `spawn_blocking`, or to another wrapper, is one.
+    /// parameter to `spawn_blocking`, or to another wrapper, or calls it in
+    /// a closure it hands to one, is one.
     fn offloaders(&mut self, pending: &[Pending<'_>], extra: &[String]) {
         let mut names: HashSet<String> = OFFLOADERS
             .iter()

@@ -117,3 +117,50 @@ impl Decoder {
         Ok(0)
     }
 }
+
+/// A job kept for later: written here, run wherever it is called.
+pub struct Waiter {
+    pub wait: Box<dyn FnOnce() -> i32 + Send>,
+    pub on_line: Box<dyn Fn(&str) + Send>,
+}
+
+pub async fn build_waiter(rx: mpsc::Receiver<i32>, log: std::path::PathBuf) -> Waiter {
+    let mut w = Waiter {
+        wait: Box::new(move || rx.recv().unwrap_or(0)), //~ ok(channel)
+        on_line: Box::new(|_| ()),
+    };
+    w.on_line = Box::new(move |l| drop(std::fs::write(&log, l))); //~ ok(fs)
+    w
+}
+
+pub async fn run_waiter(w: Waiter) -> i32 {
+    tokio::task::spawn_blocking(w.wait).await.unwrap_or(0)
+}
+
+pub async fn waits_here(rx: mpsc::Receiver<i32>) -> i32 {
+    let wait = Box::new(move || rx.recv().unwrap_or(0)); //~ channel
+    wait()
+}
+
+pub async fn waits_inline(rx: mpsc::Receiver<i32>) -> i32 {
+    Some(1).map(|_| rx.recv().unwrap_or(0)).unwrap_or(0) //~ channel
+}
+
+pub fn job_queue(queue: &mut Vec<Box<dyn FnOnce() + Send>>, p: std::path::PathBuf) {
+    queue.push(Box::new(move || drop(std::fs::read(p))));
+}
+
+pub async fn enqueue(p: std::path::PathBuf) -> Vec<Box<dyn FnOnce() + Send>> {
+    let mut queue = Vec::new();
+    job_queue(&mut queue, p); //~ ok(fs)
+    queue
+}
+
+pub fn make_reader(p: std::path::PathBuf) -> impl Fn() -> Vec<u8> {
+    move || std::fs::read(&p).unwrap_or_default() //~ ok(fs)
+}
+
+pub async fn uses_reader(p: std::path::PathBuf) -> usize {
+    let read = make_reader(p); //~ ok(fs)
+    read().len() //~ miss(fs)
+}

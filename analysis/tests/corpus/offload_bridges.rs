@@ -17,6 +17,32 @@ pub async fn via_helper(p: PathBuf) -> Vec<u8> {
     offload(move || std::fs::read(p).unwrap_or_default()).await.unwrap() //~ ok(fs)
 }
 
+/// Project helper that calls its closure inside the one it gives to
+/// `block_in_place`, like a connection's `run`.
+pub async fn in_place<F, R>(f: F) -> R
+where
+    F: FnOnce() -> R,
+{
+    tokio::task::block_in_place(move || f())
+}
+
+/// Same shape, but the closure runs right here.
+pub async fn in_task<F, R>(f: F) -> R
+where
+    F: FnOnce() -> R,
+{
+    tokio::task::yield_now().await;
+    f()
+}
+
+pub async fn via_calling_helper(p: PathBuf) -> Vec<u8> {
+    in_place(move || std::fs::read(p).unwrap_or_default()).await //~ ok(fs)
+}
+
+pub async fn via_inline_helper(p: PathBuf) -> Vec<u8> {
+    in_task(move || std::fs::read(p).unwrap_or_default()).await //~ fs
+}
+
 pub async fn via_renamed_import(p: PathBuf) -> usize {
     offload_tokio(move || std::fs::read(p).map(|v| v.len()).unwrap_or(0)).await.unwrap() //~ ok(fs)
 }

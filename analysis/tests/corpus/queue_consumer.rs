@@ -78,6 +78,21 @@ pub async fn flume_bridge(n: usize) -> usize {
     drained.len() + blocking_one.map(|_| 1).unwrap_or(0)
 }
 
+/// Drains what is queued without waiting: a 1 ns or 1 ms timeout is a poll.
+pub async fn poll_std(rx: std::sync::mpsc::Receiver<u32>) -> u32 {
+    let mut sum = 0;
+    while let Ok(v) = rx.recv_timeout(Duration::from_nanos(1)) { //~ ok(channel)
+        sum += v;
+    }
+    if let Ok(v) = rx.recv_timeout(Duration::from_millis(1)) { //~ ok(channel)
+        sum += v;
+    }
+    if let Ok(v) = rx.recv_timeout(Duration::from_millis(2)) { //~ channel
+        sum += v;
+    }
+    sum
+}
+
 pub async fn crossbeam_unbounded() {
     let (tx, rx) = crossbeam_channel::unbounded::<u64>();
     tx.send(7).unwrap(); //~ ok(channel)
