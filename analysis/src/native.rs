@@ -10,7 +10,10 @@
 //! Libraries that only compute (compression, hashing, cryptography) are
 //! listed with no functions, so a reader sees they were considered.
 
-use crate::catalog::{FS_CALL, HTTP_BLOCKING, NET_IO, Rule, SYNC_DB};
+use crate::catalog::{
+    DNS_LOOKUP, FS_CALL, HTTP_BLOCKING, NET_IO, PROCESS_WAIT, Rule, SYNC_DB, SYNC_WAIT,
+    THREAD_SLEEP,
+};
 
 /// One native library.
 #[derive(Debug)]
@@ -223,6 +226,52 @@ pub static NATIVE_LIBS: &[NativeLib] = &[
         ],
         evidence: "zmq_recv(3), zmq_send(3): without `ZMQ_DONTWAIT` they wait for a message or for room in the queue; `zmq_poll` waits for events",
     },
+    // The C library, through the `libc` crate (and `nix`, which wraps it):
+    // only calls that wait by definition. `read`, `write`, `accept` or
+    // `poll` may be made on a non-blocking descriptor, as every reactor
+    // does, and are left to the Rust types that own the descriptor.
+    NativeLib {
+        links: "libc",
+        rule: &PROCESS_WAIT,
+        blocking: &["waitpid", "waitid", "wait", "wait4", "wait3"],
+        evidence: "wait(2): these suspend the caller until a child changes state (unless `WNOHANG` is passed)",
+    },
+    NativeLib {
+        links: "libc",
+        rule: &THREAD_SLEEP,
+        blocking: &["sleep", "usleep", "nanosleep", "clock_nanosleep", "pause"],
+        evidence: "sleep(3), nanosleep(2), pause(2): the calling thread is suspended",
+    },
+    NativeLib {
+        links: "libc",
+        rule: &FS_CALL,
+        blocking: &["flock", "lockf", "fsync", "fdatasync", "sync", "syncfs"],
+        evidence: "flock(2) waits for a conflicting lock unless `LOCK_NB`; fsync(2) waits for the device",
+    },
+    NativeLib {
+        links: "libc",
+        rule: &DNS_LOOKUP,
+        blocking: &[
+            "getaddrinfo",
+            "gethostbyname",
+            "gethostbyname2",
+            "gethostbyaddr",
+            "getnameinfo",
+        ],
+        evidence: "getaddrinfo(3) queries the resolver (files, DNS) synchronously",
+    },
+    NativeLib {
+        links: "libc",
+        rule: &SYNC_WAIT,
+        blocking: &[
+            "sigwait",
+            "sigwaitinfo",
+            "sigsuspend",
+            "pthread_join",
+            "pthread_cond_wait",
+        ],
+        evidence: "sigwait(3), pthread_join(3), pthread_cond_wait(3): the thread waits for another",
+    },
     NativeLib {
         links: "zstd",
         rule: &FS_CALL,
@@ -258,21 +307,21 @@ pub static NATIVE_LIBS: &[NativeLib] = &[
 /// The rule a call of native function `name` of the library linked as
 /// `links` is reported under, if it waits.
 pub fn blocking_call(links: &str, name: &str) -> Option<&'static Rule> {
-    let lib = NATIVE_LIBS
+    NATIVE_LIBS
         .iter()
-        // Cargo allows `links` names with a version suffix (`ring_core_0_17`,
-        // `sqlite3`): only the listed name counts, exactly.
-        .find(|l| l.links == links)?;
-    lib.blocking
-        .iter()
-        .any(|b| {
-            if b.ends_with('_') {
-                name.len() > b.len() && name.starts_with(b)
-            } else {
-                *b == name
-            }
+        // Cargo allows `links` names with a version suffix (`ring_core_0_17`):
+        // only the listed name counts, exactly.
+        .filter(|l| l.links == links)
+        .find(|lib| {
+            lib.blocking.iter().any(|b| {
+                if b.ends_with('_') {
+                    name.len() > b.len() && name.starts_with(b)
+                } else {
+                    *b == name
+                }
+            })
         })
-        .then_some(lib.rule)
+        .map(|lib| lib.rule)
 }
 
 #[cfg(test)]
@@ -290,6 +339,9 @@ mod tests {
         );
         assert_eq!(blocking_call("zstd", "ZSTD_compress"), None);
         assert_eq!(blocking_call("unknown", "sqlite3_step"), None);
+        assert_eq!(blocking_call("libc", "waitpid"), Some(&PROCESS_WAIT));
+        assert_eq!(blocking_call("libc", "nanosleep"), Some(&THREAD_SLEEP));
+        assert_eq!(blocking_call("libc", "read"), None);
     }
 
     #[test]

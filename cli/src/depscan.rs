@@ -142,19 +142,19 @@ pub(crate) fn read(
         let crates: Vec<usize> = (0..graph.crates.len())
             .filter(|i| level.get(i) == Some(&l))
             .collect();
-        let done: Vec<(usize, CrateModel, Vec<DepUnit>, Vec<String>, usize)> = pool.install(|| {
+        let done: Vec<(usize, ReadCrate)> = pool.install(|| {
             crates
                 .par_iter()
                 .map(|&i| {
                     let c = &graph.crates[i];
                     let externs = externs(c, &out.models);
-                    let (model, units, errors, lines) = read_one(i, c, cfg, externs, &config);
-                    progress.crate_done(&c.name, false, units.len() as u64);
-                    (i, model, units, errors, lines)
+                    let read = read_one(i, c, cfg, externs, &config);
+                    progress.crate_done(&c.name, false, read.1.len() as u64);
+                    (i, read)
                 })
                 .collect()
         });
-        for (i, model, units, errors, lines) in done {
+        for (i, (model, units, errors, lines)) in done {
             out.keys.insert(i, model.key().to_owned());
             out.models.insert(i, Arc::new(model));
             out.units.extend(units);
@@ -186,6 +186,10 @@ fn externs(
         .collect()
 }
 
+/// A crate read: its model, its files walked, what could not be read, its
+/// size in bytes.
+type ReadCrate = (CrateModel, Vec<DepUnit>, Vec<String>, usize);
+
 /// Reads one crate, builds its model, walks every file. Runs on one thread:
 /// the syntax trees cannot leave the thread that parsed them.
 fn read_one(
@@ -194,7 +198,7 @@ fn read_one(
     cfg: &Cfg,
     externs: HashMap<String, Arc<CrateModel>>,
     config: &Config,
-) -> (CrateModel, Vec<DepUnit>, Vec<String>, usize) {
+) -> ReadCrate {
     let mut src = read_crate(c, cfg);
     let items: Vec<FileItems> = src
         .files
@@ -213,6 +217,13 @@ fn read_one(
     );
     model.set_key(format!("{}#{}", c.lib_name, index));
     model.set_externs(externs);
+    // `libc` declares the C library's functions without a `links` key:
+    // it is the platform's own library, listed under its crate's name.
+    model.set_links(
+        c.links
+            .clone()
+            .or_else(|| (c.lib_name == "libc").then(|| "libc".to_owned())),
+    );
     let base = package_dir(&c.root);
     let mut errors = std::mem::take(&mut src.errors);
     let mut units = Vec::new();
