@@ -384,7 +384,15 @@ fn execute(args: &Args, flags: &Flags) -> Result<u8, String> {
         return Ok(0);
     }
     let deps = if args.paths.is_empty() && !args.no_deps {
-        read_deps(&cwd, args, threads)
+        // Resolving the graph writes a Cargo.lock where there was none:
+        // pollguard only reads, so it leaves the tree as it found it.
+        let lock = discovered.base.join("Cargo.lock");
+        let had_lock = lock.exists();
+        let deps = read_deps(&cwd, args, threads);
+        if !had_lock {
+            let _ = std::fs::remove_file(&lock);
+        }
+        deps
     } else {
         None
     };
