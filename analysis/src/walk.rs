@@ -895,7 +895,7 @@ impl<'a> Walker<'a> {
             || OFFLOADERS
                 .iter()
                 .any(|o| matches!(o, Offloader::Path(p) if p == path))
-            || self.model.offloaders.contains(path)
+            || self.model.is_offloader(path)
             || self
                 .opts
                 .config
@@ -1053,18 +1053,16 @@ impl<'a> Walker<'a> {
     /// `conn.run(move |c| ..)` where `run` is a method of the code's own type
     /// that offloads its closure parameter: the receiver's type names it.
     fn own_offloader_method(&self, m: &syn::ExprMethodCall, name: &str) -> bool {
-        if self.model.offloaders.is_empty()
-            || !m
-                .args
-                .iter()
-                .any(|a| matches!(a, Expr::Closure(_) | Expr::Block(_)))
+        if !m
+            .args
+            .iter()
+            .any(|a| matches!(a, Expr::Closure(_) | Expr::Block(_)))
         {
             return false;
         }
         self.infer(&m.receiver).is_some_and(|ty| {
             self.model
-                .offloaders
-                .contains(&format!("{}::{name}", base_type(&ty)))
+                .is_offloader(&format!("{}::{name}", matchable(&base_type(&ty))))
         })
     }
 

@@ -341,3 +341,51 @@ fn generic_io_blocks_when_the_caller_gives_a_file() {
     }
     assert_eq!(got, want, "findings (line, category)");
 }
+
+const POOL_DEP: &str = r#"
+pub struct ThreadPool { size: usize }
+impl ThreadPool {
+    pub fn new(size: usize) -> ThreadPool {
+        ThreadPool { size }
+    }
+    pub fn execute<F>(&self, job: F)
+    where
+        F: FnOnce() + Send + 'static,
+    {
+        let _ = Box::new(job);
+    }
+    pub fn install<R, F: FnOnce() -> R + Send>(&self, op: F) -> R {
+        op()
+    }
+}
+"#;
+
+const POOL_APP: &str = r#"
+async fn handler(path: String) {
+    let pool = pool::ThreadPool::new(4);
+    let p = path.clone();
+    pool.execute(move || {
+        let _ = std::fs::read(&p); // trap
+    });
+    pool.install(|| std::fs::read(&path)); // fs
+}
+"#;
+
+#[test]
+fn a_closure_that_must_be_send_and_static_runs_on_another_thread() {
+    let config = Config::default();
+    let (_, dep_model) = model_of(POOL_DEP, "pool#0", HashMap::new());
+    let dep_model = Arc::new(dep_model);
+    let (app_file, app_model) = model_of(
+        POOL_APP,
+        "app",
+        HashMap::from([("pool".to_owned(), Arc::clone(&dep_model))]),
+    );
+    let app = analyze_file_in(&app_file, &Options::new(&config), &app_model);
+    let got: Vec<(usize, &str)> = app
+        .findings
+        .iter()
+        .map(|f| (f.span.start().line, f.rule.category.name()))
+        .collect();
+    assert_eq!(got, [(8, "fs")]);
+}

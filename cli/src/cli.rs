@@ -25,10 +25,10 @@ the workspace that block, directly or through other fns (category `transitive`).
 Project code is only read and parsed, never compiled or executed: no build \
 script, no proc macro and no `cargo build` runs, so it is safe to run on \
 untrusted code. Without paths, the workspace comes from `cargo metadata`; \
-`.gitignore` and `target/` are respected. Dependencies (from the registry \
-cache, path and git checkouts) are read as source too, never built, to learn \
-which of their fns block; `--no-deps` skips them, and `--offline`, `--locked` \
-and `--frozen` are passed to `cargo metadata` when it resolves them.";
+`.gitignore` and `target/` are respected. With `--deps`, dependencies (from \
+the registry cache, path and git checkouts) are read as source too, never \
+built, to learn which of their fns block; `--offline`, `--locked` and \
+`--frozen` are passed to `cargo metadata` when it resolves them.";
 
 const AFTER_HELP: &str = "\
 Configuration, in Cargo.toml ([package.metadata.pollguard] overrides \
@@ -239,7 +239,12 @@ pub struct Args {
     #[arg(short = 'q', long)]
     pub quiet: bool,
 
-    /// Do not read the source of dependencies: only the workspace's own code
+    /// Also read the dependencies' sources and report calls into those that
+    /// block (slower; see the README's "Dependencies, read as source")
+    #[arg(long)]
+    pub deps: bool,
+
+    /// Do not read the dependencies' sources (the default; overrides `--deps`)
     #[arg(long)]
     pub no_deps: bool,
 
@@ -383,7 +388,9 @@ fn execute(args: &Args, flags: &Flags) -> Result<u8, String> {
         );
         return Ok(0);
     }
-    let deps = if args.paths.is_empty() && !args.no_deps {
+    // Opt-in for now: on real applications a third of the findings it adds
+    // hold up, and a run costs seconds (benches/real_apps_deps.md).
+    let deps = if args.paths.is_empty() && args.deps && !args.no_deps {
         // Resolving the graph writes a Cargo.lock where there was none:
         // pollguard only reads, so it leaves the tree as it found it.
         let lock = discovered.base.join("Cargo.lock");
@@ -535,11 +542,9 @@ fn read_deps(
         locked: args.locked,
         frozen: args.frozen,
     };
-    let warn = |what: &str| {
-        if !args.quiet {
-            eprintln!("warning: {what}");
-        }
-    };
+    // Even under `--quiet`: a run that could not read what was asked for
+    // must not look like one that did.
+    let warn = |what: &str| eprintln!("warning: {what}");
     let graph = match crate::deps::graph(cwd, args.manifest_path.as_deref(), &opts) {
         Ok(g) => g,
         Err(e) => {
@@ -624,7 +629,7 @@ mod tests {
     #[test]
     fn dependency_flags() {
         let a = parse(&[]);
-        assert!(!a.no_deps && !a.quiet);
+        assert!(!a.no_deps && !a.deps && !a.quiet);
         assert_eq!(a.dep_options(), DepOptions::default());
         let a = parse(&["--no-deps", "-q", "--offline", "--locked", "--frozen"]);
         assert!(a.no_deps && a.quiet && !a.progress_wanted());

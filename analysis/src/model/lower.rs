@@ -86,6 +86,11 @@ pub struct FnDecl {
     /// and `fn run<F>(&self, f: F) { block_in_place(move || f(conn)) }`
     /// record the offloader.
     pub forwards: Vec<String>,
+    /// A sync fn that takes a closure bounded `Send + 'static`: the bound
+    /// exists so that the closure can run on another thread (a thread
+    /// pool's `execute`, `rayon::spawn`, a signal handler), so it is an
+    /// offloader whatever its body does with it.
+    pub sends_closure: bool,
 }
 
 /// An `impl` block.
@@ -279,7 +284,78 @@ fn fn_decl(attrs: &[Attribute], sig: &Signature, body: Option<&syn::Block>) -> F
         ret,
         marked: has_marker(attrs),
         forwards: body.map(|b| forwards(sig, b)).unwrap_or_default(),
+        sends_closure: sig.asyncness.is_none() && sends_closure(sig),
     }
+}
+
+/// Whether a parameter is a closure bounded `Send + 'static`: a type
+/// parameter with those bounds (in the list or a `where` clause), `impl
+/// FnOnce() + Send + 'static` or `Box<dyn FnOnce() + Send + 'static>`.
+fn sends_closure(sig: &Signature) -> bool {
+    type Bounds = syn::punctuated::Punctuated<syn::TypeParamBound, syn::Token![+]>;
+    let thread_bound = |bounds: &Bounds| {
+        let mut closure = false;
+        let mut send = false;
+        let mut stat = false;
+        for b in bounds {
+            match b {
+                syn::TypeParamBound::Trait(t) => {
+                    let last = t.path.segments.last().map(|s| s.ident.to_string());
+                    match last.as_deref() {
+                        Some("Fn" | "FnOnce" | "FnMut") => closure = true,
+                        Some("Send") => send = true,
+                        _ => {}
+                    }
+                }
+                syn::TypeParamBound::Lifetime(l) => stat |= l.ident == "static",
+                _ => {}
+            }
+        }
+        closure && send && stat
+    };
+    let mut params: Vec<String> = sig
+        .generics
+        .type_params()
+        .filter(|p| thread_bound(&p.bounds))
+        .map(|p| p.ident.to_string())
+        .collect();
+    if let Some(w) = &sig.generics.where_clause {
+        for pred in &w.predicates {
+            if let syn::WherePredicate::Type(t) = pred {
+                if let (syn::Type::Path(tp), true) = (&t.bounded_ty, thread_bound(&t.bounds)) {
+                    if let Some(id) = tp.path.get_ident() {
+                        params.push(id.to_string());
+                    }
+                }
+            }
+        }
+    }
+    fn is_sent(ty: &syn::Type, params: &[String], thread_bound: &dyn Fn(&Bounds) -> bool) -> bool {
+        match ty {
+            syn::Type::ImplTrait(t) => thread_bound(&t.bounds),
+            syn::Type::TraitObject(t) => thread_bound(&t.bounds),
+            syn::Type::Paren(p) => is_sent(&p.elem, params, thread_bound),
+            syn::Type::Path(tp) => {
+                if let Some(id) = tp.path.get_ident() {
+                    return params.iter().any(|p| id == p);
+                }
+                match tp.path.segments.last() {
+                    Some(last) if last.ident == "Box" => match &last.arguments {
+                        syn::PathArguments::AngleBracketed(a) => a.args.iter().any(|arg| {
+                            matches!(arg, syn::GenericArgument::Type(t) if is_sent(t, params, thread_bound))
+                        }),
+                        _ => false,
+                    },
+                    _ => false,
+                }
+            }
+            _ => false,
+        }
+    }
+    sig.inputs.iter().any(|i| match i {
+        syn::FnArg::Typed(pt) => is_sent(&pt.ty, &params, &thread_bound),
+        syn::FnArg::Receiver(_) => false,
+    })
 }
 
 /// Whether `attrs` holds `#[pollguard::blocking]` (or `#[blocking]`).

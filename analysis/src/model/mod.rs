@@ -482,6 +482,16 @@ impl CrateModel {
         crate::native::blocking_call(model.links.as_deref()?, name)
     }
 
+    /// Whether a fn of this crate or of a dependency runs the closure it is
+    /// given off the executor (see [`CrateModel::build`]'s offloaders).
+    pub(crate) fn is_offloader(&self, path: &str) -> bool {
+        if self.offloaders.contains(path) {
+            return true;
+        }
+        self.extern_item(path)
+            .is_some_and(|(model, inner)| model.offloaders.contains(&inner))
+    }
+
     /// Whether a path starts with the name of a dependency this model knows.
     pub fn is_extern(&self, path: &str) -> bool {
         let head = path.split("::").next().unwrap_or(path);
@@ -751,6 +761,13 @@ impl CrateModel {
                         candidates.push((format!("{owner}::{}", f.name), f));
                     }
                 }
+            }
+        }
+        // A closure that must be `Send + 'static` runs on another thread.
+        for (path, f) in &candidates {
+            if f.sends_closure {
+                names.insert(last_segment(path).to_owned());
+                self.offloaders.insert(path.clone());
             }
         }
         candidates.retain(|(_, f)| !f.forwards.is_empty());
