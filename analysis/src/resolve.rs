@@ -199,6 +199,10 @@ const CANONICAL: &[(&str, &str)] = &[
     ("alloc::", "std::"),
     ("tokio::task::spawn", "tokio::spawn"),
     ("std::os::unix::fs::", "std::os::unix::fs::"),
+    // `fs-err` wraps each `std::fs` fn and type with the same name and
+    // behaviour (better error messages); its `tokio` module is async.
+    ("fs_err::tokio::", "fs_err::tokio::"),
+    ("fs_err::", "std::fs::"),
 ];
 
 /// Rewrites a path to its canonical spelling.

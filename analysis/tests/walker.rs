@@ -592,3 +592,25 @@ async fn a(db: Db, ports: &Ports) -> rusqlite::Result<i64> {
     let lines: Vec<(usize, &str)> = scan(src).iter().map(|f| (f.0, f.1)).collect();
     assert_eq!(lines, [(7, "PG221"), (8, "PG111")]);
 }
+
+#[test]
+fn fs_err_is_std_fs_with_better_errors() {
+    let src = r#"
+use fs_err::File;
+async fn load(p: &str) {
+    let text = fs_err::read_to_string(p).unwrap();
+    let f = File::open(p).unwrap();
+    fs_err::create_dir_all("cache").unwrap();
+    let t = fs_err::tokio::read_to_string(p).await.unwrap();
+}
+"#;
+    let got: Vec<(usize, String)> = scan(src).into_iter().map(|f| (f.0, f.2)).collect();
+    assert_eq!(
+        got,
+        [
+            (4, "std::fs::read_to_string".to_owned()),
+            (5, "std::fs::File::open".to_owned()),
+            (6, "std::fs::create_dir_all".to_owned()),
+        ]
+    );
+}
