@@ -35,7 +35,15 @@ fn rs_files(dir: &Path, out: &mut Vec<PathBuf>) {
 fn reported(project: &Path, mode: Mode) -> BTreeMap<(PathBuf, usize), Vec<String>> {
     let args: &[&str] = match mode {
         Mode::Paths => &["--format", "json", "--deny", "lock", "."],
-        Mode::Workspace => &["--format", "json", "--deny", "lock", "--deps", "--offline", "--quiet"],
+        Mode::Workspace => &[
+            "--format",
+            "json",
+            "--deny",
+            "lock",
+            "--deps",
+            "--offline",
+            "--quiet",
+        ],
         Mode::NoDeps => &["--format", "json", "--deny", "lock", "--no-deps", "--quiet"],
     };
     let out = Command::cargo_bin("cargo-pollguard")
