@@ -1157,6 +1157,20 @@ impl<'a> Walker<'a> {
         }
     }
 
+    /// What a call into another crate (read or not) is given to read from,
+    /// if anything.
+    fn io_of_extern_call<'e>(
+        &self,
+        path: &str,
+        args: impl Iterator<Item = &'e Expr>,
+    ) -> Option<IoKind> {
+        if path.starts_with("crate::") {
+            None
+        } else {
+            self.args_io(args)
+        }
+    }
+
     /// What the first I/O value among `args` reads from.
     fn args_io<'e>(&self, args: impl Iterator<Item = &'e Expr>) -> Option<IoKind> {
         let mut found = None;
@@ -1527,8 +1541,11 @@ impl<'a> Walker<'a> {
                     return Some((*ty).to_owned());
                 }
                 if let Some(ty) = self.model.fn_return(&path) {
-                    // Built over a file or socket, it reads from it.
-                    return Some(match self.args_io(c.args.iter()) {
+                    // A dependency's value built over a file or socket reads
+                    // from it. The code's own types need no mark: their
+                    // methods are walked, and a summary that reads a file
+                    // blocks whatever the receiver.
+                    return Some(match self.io_of_extern_call(&path, c.args.iter()) {
                         Some(k) => with_io(ty, k),
                         None => ty,
                     });
@@ -1543,7 +1560,7 @@ impl<'a> Walker<'a> {
                 if CONSTRUCTORS.contains(&last)
                     && parent_last.starts_with(|ch: char| ch.is_ascii_uppercase())
                 {
-                    return Some(match self.args_io(c.args.iter()) {
+                    return Some(match self.io_of_extern_call(&path, c.args.iter()) {
                         Some(k) => with_io(parent.to_owned(), k),
                         None => parent.to_owned(),
                     });
@@ -1570,7 +1587,8 @@ impl<'a> Walker<'a> {
                     // What a reader over a file hands out (its records, an
                     // iterator) reads from the same file.
                     return Some(
-                        match io_kind(&recv).or_else(|| self.args_io(m.args.iter())) {
+                        match io_kind(&recv).or_else(|| self.io_of_extern_call(&key, m.args.iter()))
+                        {
                             Some(k) => with_io(ty, k),
                             None => ty,
                         },

@@ -614,3 +614,21 @@ async fn load(p: &str) {
         ]
     );
 }
+
+#[test]
+fn the_codes_own_value_built_from_a_file_is_judged_by_its_methods() {
+    let src = r#"
+struct Summary { n: usize }
+impl Summary {
+    fn from_file(_f: &std::fs::File) -> Summary { Summary { n: 0 } }
+    fn count(&self) -> usize { self.n }
+}
+async fn handler(p: &str) {
+    let f = std::fs::File::open(p).unwrap();
+    let s = Summary::from_file(&f);
+    let n = s.count();
+}
+"#;
+    let got: Vec<(usize, &str)> = scan(src).into_iter().map(|f| (f.0, f.1)).collect();
+    assert_eq!(got, [(8, "PG112")]);
+}
