@@ -182,16 +182,7 @@ pub fn findings_with<P: Copy>(
             if gio[caller].is_some() || s.allowed || call.io != Some(IoKind::Generic) {
                 continue;
             }
-            gio[caller] = Some((
-                ChainStep {
-                    caller: s.path.clone(),
-                    callee: call.path.clone(),
-                    unit: fns[caller].0,
-                    span: call.span,
-                    rule: None,
-                },
-                Some(id),
-            ));
+            gio[caller] = Some((call_step(s, call, fns[caller].0), Some(id)));
             queue.push_back(caller);
         }
     }
@@ -250,18 +241,7 @@ pub fn findings_with<P: Copy>(
                             usize::from(b.rule.category.severity()) != severity
                         }) =>
                     {
-                        let call = &s.calls[c];
-                        Why::ViaIo(
-                            ChainStep {
-                                caller: s.path.clone(),
-                                callee: call.path.clone(),
-                                unit: fns[id].0,
-                                span: call.span,
-                                rule: None,
-                            },
-                            callee,
-                            rule,
-                        )
+                        Why::ViaIo(call_step(s, &s.calls[c], fns[id].0), callee, rule)
                     }
                     (Some(b), _) => Why::Calls(
                         ChainStep {
@@ -285,16 +265,7 @@ pub fn findings_with<P: Copy>(
                     continue;
                 }
                 let call = &s.calls[c];
-                why[caller] = Some(Why::Calls(
-                    ChainStep {
-                        caller: s.path.clone(),
-                        callee: call.path.clone(),
-                        unit: fns[caller].0,
-                        span: call.span,
-                        rule: None,
-                    },
-                    Some(id),
-                ));
+                why[caller] = Some(Why::Calls(call_step(s, call, fns[caller].0), Some(id)));
                 queue.push_back(caller);
             }
         }
@@ -395,6 +366,17 @@ pub fn findings_with<P: Copy>(
         }
     }
     (out, used)
+}
+
+/// The step of a chain that is `call`, made by the fn `s` in unit `unit`.
+fn call_step<P: Copy>(s: &FnSummary<P>, call: &LocalCall<P>, unit: usize) -> ChainStep<P> {
+    ChainStep {
+        caller: s.path.clone(),
+        callee: call.path.clone(),
+        unit,
+        span: call.span,
+        rule: None,
+    }
 }
 
 /// The fn a call names: as written, or resolved into a dependency.

@@ -758,21 +758,19 @@ impl<'a> Walker<'a> {
     /// A closure kept for later (see [`Ctx::Deferred`]). An async closure's
     /// body is async code wherever it is called, so it is walked as one.
     fn stored_closure(&mut self, c: &syn::ExprClosure) {
-        if c.asyncness.is_some() {
-            return self.closure(c);
-        }
-        let saved = self.ctx;
-        self.ctx = Ctx::Deferred;
-        self.closure(c);
-        self.ctx = saved;
+        self.closure_in(c, Ctx::Deferred);
     }
 
     fn offloaded_closure(&mut self, c: &syn::ExprClosure) {
+        self.closure_in(c, Ctx::Offloaded);
+    }
+
+    /// A sync closure's body in `ctx`; an async closure's stays async code.
+    fn closure_in(&mut self, c: &syn::ExprClosure, ctx: Ctx) {
         if c.asyncness.is_some() {
             return self.closure(c);
         }
-        let saved = self.ctx;
-        self.ctx = Ctx::Offloaded;
+        let saved = std::mem::replace(&mut self.ctx, ctx);
         self.closure(c);
         self.ctx = saved;
     }

@@ -3,8 +3,8 @@
 //! and reports them under the category of the blocking call they reach.
 
 use pollguard_analysis::model::{CrateModel, lower_file};
-use pollguard_analysis::transitive::{Unit, findings_with};
-use pollguard_analysis::{Config, Options, analyze_file_in};
+use pollguard_analysis::transitive::{Unit, UnitFinding, findings_with};
+use pollguard_analysis::{Analysis, Config, Options, analyze_file_in};
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -86,6 +86,31 @@ fn model_of(
     (file, model)
 }
 
+/// The transitive findings of an application file over one dependency file.
+fn closure(
+    config: &Config,
+    (app, app_model): (&Analysis, &CrateModel),
+    (key, dep, dep_model): (&str, &Analysis, &CrateModel),
+) -> Vec<UnitFinding> {
+    let units = [
+        Unit {
+            krate: "app",
+            file: app,
+            config,
+            dependency: false,
+        },
+        Unit {
+            krate: key,
+            file: dep,
+            config,
+            dependency: true,
+        },
+    ];
+    let models = [app_model, dep_model];
+    let resolve = |u: usize, path: &str| models[u].resolve_extern(path);
+    findings_with(&units, &resolve).0
+}
+
 #[test]
 fn calls_into_a_dependency_are_reported_by_the_category_they_reach() {
     let config = Config::default();
@@ -99,23 +124,7 @@ fn calls_into_a_dependency_are_reported_by_the_category_they_reach() {
     let options = Options::new(&config);
     let dep = analyze_file_in(&dep_file, &options, &dep_model);
     let app = analyze_file_in(&app_file, &options, &app_model);
-    let units = [
-        Unit {
-            krate: "app",
-            file: &app,
-            config: &config,
-            dependency: false,
-        },
-        Unit {
-            krate: "csv#0",
-            file: &dep,
-            config: &config,
-            dependency: true,
-        },
-    ];
-    let models = [&app_model, &*dep_model];
-    let resolve = |u: usize, path: &str| models[u].resolve_extern(path);
-    let (found, _) = findings_with(&units, &resolve);
+    let found = closure(&config, (&app, &app_model), ("csv#0", &dep, &dep_model));
     let mut got: Vec<(usize, &str)> = found
         .iter()
         .map(|f| (f.finding.span.start().line, f.finding.rule.category.name()))
@@ -204,23 +213,7 @@ fn native_libraries_block_by_their_links_table() {
     let options = Options::new(&config);
     let dep = analyze_file_in(&wrapper_file, &options, &wrapper);
     let app = analyze_file_in(&app_file, &options, &app_model);
-    let units = [
-        Unit {
-            krate: "app",
-            file: &app,
-            config: &config,
-            dependency: false,
-        },
-        Unit {
-            krate: "sqlite#1",
-            file: &dep,
-            config: &config,
-            dependency: true,
-        },
-    ];
-    let models = [&app_model, &*wrapper];
-    let resolve = |u: usize, path: &str| models[u].resolve_extern(path);
-    let (found, _) = findings_with(&units, &resolve);
+    let found = closure(&config, (&app, &app_model), ("sqlite#1", &dep, &wrapper));
     let got: Vec<(usize, &str, &str)> = found
         .iter()
         .map(|f| {
@@ -303,23 +296,7 @@ fn generic_io_blocks_when_the_caller_gives_a_file() {
     let options = Options::new(&config);
     let dep = analyze_file_in(&dep_file, &options, &dep_model);
     let app = analyze_file_in(&app_file, &options, &app_model);
-    let units = [
-        Unit {
-            krate: "app",
-            file: &app,
-            config: &config,
-            dependency: false,
-        },
-        Unit {
-            krate: "io#0",
-            file: &dep,
-            config: &config,
-            dependency: true,
-        },
-    ];
-    let models = [&app_model, &*dep_model];
-    let resolve = |u: usize, path: &str| models[u].resolve_extern(path);
-    let (found, _) = findings_with(&units, &resolve);
+    let found = closure(&config, (&app, &app_model), ("io#0", &dep, &dep_model));
     let mut got: Vec<(usize, &str)> = app
         .findings
         .iter()
