@@ -111,32 +111,55 @@ fn collect_rs(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-/// The crates this project cares most about are compared in full; the rest
-/// of the registry is sampled (every `STRIDE`th file, small files only) to
-/// keep a debug run near a minute.
-const PRIORITY: [&str; 4] = ["tokio-1.", "syn-2.", "serde-1.", "hyper-"];
-const STRIDE: usize = 9;
+/// The crates this project cares most about are compared in full, in their
+/// newest version on the machine; the rest of the registry is sampled (small
+/// files only, at most `SAMPLED` of them, evenly spread) to keep a debug run
+/// near a minute however much the machine's registry holds.
+const PRIORITY: [&str; 4] = ["tokio-1.", "syn-2.", "serde-1.", "hyper-1."];
+const SAMPLED: usize = 3_000;
 const MAX_SAMPLED_LEN: u64 = 100_000;
 
 fn sample(src: &Path) -> Vec<PathBuf> {
     let mut all = Vec::new();
     collect_rs(src, &mut all);
     all.sort();
-    all.into_iter()
-        .enumerate()
-        .filter(|(index, path)| {
-            let krate = path
-                .strip_prefix(src)
-                .ok()
-                .and_then(|rel| rel.components().nth(1))
-                .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                .unwrap_or_default();
-            if PRIORITY.iter().any(|p| krate.starts_with(p)) {
-                return true;
-            }
-            index % STRIDE == 0 && std::fs::metadata(path).is_ok_and(|m| m.len() <= MAX_SAMPLED_LEN)
-        })
-        .map(|(_, path)| path)
+    let krate = |path: &Path| {
+        path.strip_prefix(src)
+            .ok()
+            .and_then(|rel| rel.components().nth(1))
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .unwrap_or_default()
+    };
+    // The newest directory of each priority crate (`tokio-1.54.1`).
+    let mut newest: Vec<String> = Vec::new();
+    for prefix in PRIORITY {
+        let best = all
+            .iter()
+            .map(|p| krate(p))
+            .filter(|k| k.starts_with(prefix))
+            .max_by_key(|k| version_key(&k[prefix.len()..]));
+        newest.extend(best);
+    }
+    let (mut out, rest): (Vec<PathBuf>, Vec<PathBuf>) = all
+        .into_iter()
+        .partition(|path| newest.contains(&krate(path)));
+    let rest: Vec<PathBuf> = rest
+        .into_iter()
+        .filter(|path| !PRIORITY.iter().any(|p| krate(path).starts_with(p)))
+        .collect();
+    let stride = rest.len().div_ceil(SAMPLED).max(1);
+    out.extend(
+        rest.into_iter()
+            .step_by(stride)
+            .filter(|path| std::fs::metadata(path).is_ok_and(|m| m.len() <= MAX_SAMPLED_LEN)),
+    );
+    out
+}
+
+/// `54.1` -> [54, 1], so that versions compare as numbers.
+fn version_key(rest: &str) -> Vec<u64> {
+    rest.split(['.', '-', '+'])
+        .map(|part| part.parse().unwrap_or(0))
         .collect()
 }
 
