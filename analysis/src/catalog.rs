@@ -678,6 +678,20 @@ pub static BLOCKING_ITERABLES: &[(&str, &Rule)] = &[
     ("walkdir::WalkDir", &FS_CALL),
 ];
 
+/// Device nodes: opening one waits for no disk (crossterm opens `/dev/tty`
+/// for every `terminal::size()`). Reading one may wait for long (`/dev/tty`
+/// waits for the user), so reads on the file stay reported. Files of
+/// `/proc` and `/sys` stay reported too: they answer from memory, but the
+/// code that reads them usually reads other files the same way.
+pub const DEVICE_DIR: &str = "/dev/";
+
+/// Whether calling `path` with the literal `file` only opens a device node
+/// (`File::open("/dev/tty")`, `OpenOptions::open("/dev/null")`).
+pub fn no_disk(path: &str, file: &str) -> bool {
+    matches!(path, "std::fs::File::open" | "std::fs::OpenOptions::open")
+        && file.starts_with(DEVICE_DIR)
+}
+
 /// Receiver types that a method rule lists but whose match stays likely: a
 /// crossbeam or flume `Sender` blocks on `send` only when its channel is
 /// bounded, which the type does not say.
@@ -897,7 +911,6 @@ pub static FS_OPEN: Rule = Rule {
         Matcher::Path("std::fs::File::open"),
         Matcher::Path("std::fs::File::create"),
         Matcher::Path("std::fs::File::create_new"),
-        Matcher::Path("std::fs::File::options"),
         Matcher::typed("open", 1, &["std::fs::OpenOptions"]),
         Matcher::typed("sync_all", 0, FILE),
         Matcher::typed("sync_data", 0, FILE),

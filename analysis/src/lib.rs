@@ -182,6 +182,9 @@ pub struct BlockingCall<P = Span> {
     pub rule: &'static Rule,
     /// Where.
     pub span: P,
+    /// The call runs only on some paths through its fn (see
+    /// [`LocalCall::conditional`]).
+    pub conditional: bool,
 }
 
 /// A call of a path that may be one of the crate's own fns.
@@ -202,6 +205,12 @@ pub struct LocalCall<P = Span> {
     /// What the I/O values given to the call (receiver or arguments) read
     /// from, when one is: a generic I/O callee blocks for a file or socket.
     pub io: Option<io::IoKind>,
+    /// The call runs only on some paths through its fn: in a branch taken on
+    /// a bool option (`if self.opts.keylog`), an `Err`/`None` arm, an error or one-time-init closure
+    /// (`unwrap_or_else`, `get_or_init`), a `let .. else`, or after a fast
+    /// path that returned (`if let Ok(v) = fast() { return Ok(v) }`).
+    /// Dependencies are followed only along the other calls.
+    pub conditional: bool,
 }
 
 /// The result of analysing a file or an item.

@@ -139,16 +139,31 @@ pub fn findings_with<P: Copy>(
         if s.allowed {
             continue;
         }
-        for b in &s.blocking {
+        // A dependency's fn blocks only through what it does on every path:
+        // a fallback, an opt-in branch or an error path inside a library is
+        // not what its callers pay for in normal use.
+        let followed = |conditional: bool| !(conditional && units[u].dependency);
+        for b in s.blocking.iter().filter(|b| followed(b.conditional)) {
             cats[id] |= 1 << b.rule.category.severity();
         }
         if s.marked {
             cats[id] |= 1 << Category::Custom.severity();
             seeds[usize::from(Category::Custom.severity())].push(id);
-        } else if let Some(worst) = s.blocking.iter().map(|b| b.rule.category.severity()).max() {
+        } else if let Some(worst) = s
+            .blocking
+            .iter()
+            .filter(|b| followed(b.conditional))
+            .map(|b| b.rule.category.severity())
+            .max()
+        {
             seeds[usize::from(worst)].push(id);
         }
         for (c, call) in s.calls.iter().enumerate() {
+            // Generic I/O is followed on every path: the caller handing over
+            // a file is what makes those reads happen.
+            if !followed(call.conditional) && call.io != Some(IoKind::Generic) {
+                continue;
+            }
             if let Some(callee) = lookup(&index, resolve, units, u, &call.path) {
                 callers[callee].push((id, c));
             }
@@ -227,10 +242,19 @@ pub fn findings_with<P: Copy>(
             why[id] = Some(if s.marked {
                 Why::Marked
             } else {
+                // Of the calls of that severity, one made on every path
+                // first: it names what the fn costs each time.
+                let dependency = units[fns[id].0].dependency;
+                let of_severity = |b: &&crate::BlockingCall<P>| {
+                    usize::from(b.rule.category.severity()) == severity
+                        && !(dependency && b.conditional)
+                };
                 let b = s
                     .blocking
                     .iter()
-                    .find(|b| usize::from(b.rule.category.severity()) == severity)
+                    .filter(of_severity)
+                    .find(|b| !b.conditional)
+                    .or_else(|| s.blocking.iter().find(of_severity))
                     .or(s.blocking.first());
                 let io = io_hits[id]
                     .iter()

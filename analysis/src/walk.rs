@@ -185,6 +185,9 @@ pub(crate) struct Walker<'a> {
     self_io: bool,
     /// What the I/O values of the call being checked read from.
     call_io: Option<IoKind>,
+    /// How many branches taken only on some paths enclose the code walked
+    /// (see [`LocalCall::conditional`]).
+    conditional: u32,
     out: Analysis,
 }
 
@@ -206,6 +209,7 @@ impl<'a> Walker<'a> {
             io_generics: Vec::new(),
             self_io: false,
             call_io: None,
+            conditional: 0,
             offloader_names: OFFLOADERS
                 .iter()
                 .map(|o| match o {
@@ -374,6 +378,7 @@ impl<'a> Walker<'a> {
         on_executor: bool,
     ) {
         let saved = (self.ctx, self.current_fn);
+        let saved_conditional = std::mem::take(&mut self.conditional);
         let hatch_count = self.allows.len();
         let allowed_fn = self.push_hatches(attrs);
         let saved_poll =
@@ -424,6 +429,7 @@ impl<'a> Walker<'a> {
         self.item_owner = saved_owner;
         self.allows.truncate(hatch_count);
         self.in_poll_fn = saved_poll;
+        self.conditional = saved_conditional;
         (self.ctx, self.current_fn) = saved;
     }
 
@@ -470,10 +476,17 @@ impl<'a> Walker<'a> {
         }
         self.env.push(HashMap::new());
         let last = block.stmts.len().saturating_sub(1);
+        let conditional = self.conditional;
         for (i, stmt) in block.stmts.iter().enumerate() {
             let tail = if i == last { usage } else { Usage::Dropped };
             self.stmt(stmt, tail, &block.stmts[i + 1..]);
+            // `if let Ok(v) = fast() { return Ok(v) }`: what follows is the
+            // fallback, or the miss of a cache.
+            if self.conditional == conditional && is_fast_path(stmt) {
+                self.conditional += 1;
+            }
         }
+        self.conditional = conditional;
         self.env.pop();
         if has_items {
             self.res.pop();
@@ -513,7 +526,7 @@ impl<'a> Walker<'a> {
                         }
                     }
                     if let Some((_, diverge)) = &init.diverge {
-                        w.expr(diverge, Usage::Other);
+                        w.conditionally(|w| w.expr(diverge, Usage::Other));
                     }
                 }
                 w.bind_local(&local.pat, local.init.as_ref().map(|i| &*i.expr));
@@ -570,7 +583,11 @@ impl<'a> Walker<'a> {
             Expr::If(i) => {
                 self.env.push(HashMap::new());
                 self.cond(&i.cond);
-                self.block(&i.then_branch, usage);
+                if is_flag(&i.cond) {
+                    self.conditionally(|w| w.block(&i.then_branch, usage));
+                } else {
+                    self.block(&i.then_branch, usage);
+                }
                 self.env.pop();
                 if let Some((_, els)) = &i.else_branch {
                     self.expr(els, usage);
@@ -600,7 +617,11 @@ impl<'a> Walker<'a> {
                     if let Some((_, g)) = &arm.guard {
                         self.expr(g, Usage::Other);
                     }
-                    self.expr(&arm.body, usage);
+                    if is_failure_pat(&arm.pat) {
+                        self.conditionally(|w| w.expr(&arm.body, usage));
+                    } else {
+                        self.expr(&arm.body, usage);
+                    }
                     self.env.pop();
                 }
             }
@@ -724,6 +745,13 @@ impl<'a> Walker<'a> {
         self.async_body(|w| w.block(&block, Usage::Returned));
     }
 
+    /// Walks code that runs only on some paths through its fn.
+    fn conditionally(&mut self, f: impl FnOnce(&mut Self)) {
+        self.conditional += 1;
+        f(self);
+        self.conditional -= 1;
+    }
+
     fn async_body(&mut self, f: impl FnOnce(&mut Self)) {
         // `block_in_place(|| handle.block_on(async { .. }))`: the future is
         // driven by the thread that left the executor, not by a worker.
@@ -830,7 +858,13 @@ impl<'a> Walker<'a> {
             (None, None) => c.span(),
         };
         let end = c.paren_token.span.close();
-        if usage != Usage::Awaited {
+        let no_disk = match (&resolved, c.args.first()) {
+            (Resolved::Path(path), Some(arg)) => {
+                literal_str(arg).is_some_and(|file| catalog::no_disk(path, &file))
+            }
+            _ => false,
+        };
+        if usage != Usage::Awaited && !no_disk {
             self.call_io = self.args_io(c.args.iter());
             self.check_path_call(&resolved, &segs, start, end, usage);
             self.call_io = None;
@@ -1003,6 +1037,7 @@ impl<'a> Walker<'a> {
             awaited: usage == Usage::Awaited,
             hatches: self.allows.iter().map(|(_, i)| *i).collect(),
             io: self.call_io,
+            conditional: self.conditional > 0,
         };
         match (self.ctx, self.current_fn) {
             (Ctx::Async, _) => self.out.async_calls.push(call),
@@ -1043,6 +1078,8 @@ impl<'a> Walker<'a> {
             }
         } else if name == "block_on" {
             self.block_on_args(m.args.iter());
+        } else if ON_SOME_PATHS.contains(&name.as_str()) {
+            self.conditionally(|w| m.args.iter().for_each(|a| w.expr(a, Usage::Passed)));
         } else {
             m.args.iter().for_each(|a| self.expr(a, Usage::Passed));
         }
@@ -1086,6 +1123,14 @@ impl<'a> Walker<'a> {
     fn check_method(&mut self, m: &syn::ExprMethodCall, name: &str, usage: Usage) {
         let start = m.method.span();
         let end = m.paren_token.span.close();
+        if name == "open"
+            && m.args
+                .first()
+                .and_then(literal_str)
+                .is_some_and(|file| catalog::no_disk("std::fs::OpenOptions::open", &file))
+        {
+            return;
+        }
         let recv_full = self.infer(&m.receiver);
         let recv_io = recv_full.as_deref().and_then(io_kind);
         let recv_ty = recv_full.as_deref().map(|t| matchable(t).to_owned());
@@ -1327,6 +1372,7 @@ impl<'a> Walker<'a> {
                             call: call.to_owned(),
                             rule,
                             span,
+                            conditional: self.conditional > 0,
                         });
                     }
                 }
@@ -1643,6 +1689,85 @@ const GUARD_METHODS: &[&str] = &[
 
 /// A type without what its lock guards: `std::sync::Mutex` for
 /// `std::sync::Mutex(inner=rusqlite::Connection)`; rules match on this.
+/// Methods whose closure arguments run only on some paths: after an error
+/// (`unwrap_or_else`, `or_else`, `map_err`), or once per process or value
+/// (`get_or_init`, `call_once`).
+const ON_SOME_PATHS: &[&str] = &[
+    "unwrap_or_else",
+    "or_else",
+    "map_err",
+    "ok_or_else",
+    "map_or_else",
+    "get_or_init",
+    "get_or_try_init",
+    "get_or_insert_with",
+    "or_insert_with",
+    "call_once",
+    "call_once_force",
+];
+
+/// `if config.tls_keylog { .. }`: a branch on a bool option, behaviour a
+/// caller opts into.
+fn is_flag(cond: &Expr) -> bool {
+    match cond {
+        Expr::Field(f) => matches!(f.member, syn::Member::Named(_)),
+        Expr::Paren(p) => is_flag(&p.expr),
+        _ => false,
+    }
+}
+
+/// `Err(..)`, `None` (and `Err(e) | ..`): an arm for the failure case.
+fn is_failure_pat(pat: &Pat) -> bool {
+    match pat {
+        Pat::TupleStruct(t) => t.path.is_ident("Err"),
+        Pat::Ident(i) => i.ident == "None" && i.subpat.is_none(),
+        Pat::Path(p) => p.path.is_ident("None"),
+        Pat::Or(o) => o.cases.iter().all(is_failure_pat),
+        _ => false,
+    }
+}
+
+/// `if let Ok(v) | Some(v) = fast() { .. return v .. }`: a fast path that
+/// returns a value (not an error), so the statements after it run only when
+/// it missed.
+fn is_fast_path(stmt: &Stmt) -> bool {
+    let Stmt::Expr(Expr::If(i), _) = stmt else {
+        return false;
+    };
+    let Expr::Let(l) = &*i.cond else {
+        return false;
+    };
+    let success = match &*l.pat {
+        Pat::TupleStruct(t) => t.path.is_ident("Ok") || t.path.is_ident("Some"),
+        _ => false,
+    };
+    success && i.else_branch.is_none() && returns_value(&i.then_branch)
+}
+
+/// Whether a block returns from its fn with a value that is not an error
+/// (a `return` outside closures, async blocks and items).
+fn returns_value(block: &Block) -> bool {
+    struct Finder(bool);
+    impl<'ast> syn::visit::Visit<'ast> for Finder {
+        fn visit_expr_return(&mut self, r: &'ast syn::ExprReturn) {
+            let failure = match r.expr.as_deref() {
+                Some(Expr::Call(c)) => {
+                    matches!(&*c.func, Expr::Path(p) if p.path.is_ident("Err"))
+                }
+                Some(Expr::Path(p)) => p.path.is_ident("None"),
+                _ => false,
+            };
+            self.0 |= !failure;
+        }
+        fn visit_expr_closure(&mut self, _: &'ast syn::ExprClosure) {}
+        fn visit_expr_async(&mut self, _: &'ast syn::ExprAsync) {}
+        fn visit_item(&mut self, _: &'ast Item) {}
+    }
+    let mut f = Finder(false);
+    syn::visit::Visit::visit_block(&mut f, block);
+    f.0
+}
+
 fn matchable(ty: &str) -> &str {
     let ty = crate::io::strip_io(ty);
     ty.find("(inner=").map_or(ty, |i| &ty[..i])
@@ -1975,6 +2100,19 @@ const POLL_TIMEOUT_NANOS: u128 = 1_000_000;
 
 /// A `Duration` written as a literal of at most [`POLL_TIMEOUT_NANOS`]:
 /// `Duration::from_nanos(1)`, `Duration::from_millis(1)`, `Duration::ZERO`.
+/// The value of a string literal argument (`"/dev/tty"`, `&"/proc/x"`).
+fn literal_str(e: &Expr) -> Option<String> {
+    match e {
+        Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Str(s),
+            ..
+        }) => Some(s.value()),
+        Expr::Reference(r) => literal_str(&r.expr),
+        Expr::Paren(p) => literal_str(&p.expr),
+        _ => None,
+    }
+}
+
 fn is_poll_timeout(e: &Expr) -> bool {
     literal_nanos(e).is_some_and(|n| n <= POLL_TIMEOUT_NANOS)
 }

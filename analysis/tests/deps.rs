@@ -366,3 +366,108 @@ fn a_closure_that_must_be_send_and_static_runs_on_another_thread() {
         .collect();
     assert_eq!(got, [(8, "fs")]);
 }
+
+const BRANCHY_DEP: &str = r#"
+pub struct Config { pub keylog: bool }
+pub struct Term;
+pub struct Client;
+impl Client {
+    pub fn build(config: &Config) -> Client {
+        if config.keylog {
+            let _ = std::fs::OpenOptions::new().append(true).open("keys.log");
+        }
+        Client
+    }
+}
+impl Term {
+    fn fast() -> std::io::Result<(u16, u16)> {
+        Ok((80, 24))
+    }
+    pub fn size() -> std::io::Result<(u16, u16)> {
+        if let Ok(s) = Term::fast() {
+            return Ok(s);
+        }
+        let out = std::process::Command::new("tput").output()?;
+        Ok((out.stdout.len() as u16, 0))
+    }
+    pub fn settings() -> String {
+        std::fs::read_to_string("term.toml").unwrap_or_else(|_| {
+            std::fs::read_to_string("/etc/term.toml").unwrap_or_default()
+        })
+    }
+    pub fn recover() -> String {
+        match Term::fast() {
+            Ok(_) => String::new(),
+            Err(_) => std::fs::read_to_string("/etc/term.toml").unwrap_or_default(),
+        }
+    }
+    pub fn token() -> String {
+        static TOKEN: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+        TOKEN
+            .get_or_init(|| std::fs::read_to_string("token").unwrap_or_default())
+            .clone()
+    }
+    pub fn reread(follow: bool) -> u64 {
+        if follow {
+            std::fs::metadata("a").map(|m| m.len()).unwrap_or(0)
+        } else {
+            std::fs::symlink_metadata("a").map(|m| m.len()).unwrap_or(0)
+        }
+    }
+}
+"#;
+
+const BRANCHY_APP: &str = r#"
+async fn handler(config: term::Config) {
+    term::Client::build(&config); // trap: an opt-in flag
+    term::Term::size(); // trap: a fallback after a fast path
+    term::Term::settings(); // fs: the first read is on every path
+    term::Term::recover(); // trap: an error arm
+    term::Term::token(); // trap: once per process
+    term::Term::reread(true); // fs: an ordinary branch
+    own_size(); // transitive: the workspace's own code is followed on every path
+}
+fn own_size() {
+    if let Ok(s) = term::Term::size() {
+        return;
+    }
+    std::thread::sleep(std::time::Duration::from_millis(5));
+}
+"#;
+
+#[test]
+fn a_dependency_blocks_through_what_it_does_on_every_path() {
+    let config = Config::default();
+    let (dep_file, dep_model) = model_of(BRANCHY_DEP, "term#0", HashMap::new());
+    let dep_model = Arc::new(dep_model);
+    let (app_file, app_model) = model_of(
+        BRANCHY_APP,
+        "app",
+        HashMap::from([("term".to_owned(), Arc::clone(&dep_model))]),
+    );
+    let options = Options::new(&config);
+    let dep = analyze_file_in(&dep_file, &options, &dep_model);
+    let app = analyze_file_in(&app_file, &options, &app_model);
+    let found = closure(&config, (&app, &app_model), ("term#0", &dep, &dep_model));
+    let mut got: Vec<(usize, &str)> = found
+        .iter()
+        .map(|f| (f.finding.span.start().line, f.finding.rule.category.name()))
+        .collect();
+    got.sort_unstable();
+    let mut want: Vec<(usize, &str)> = Vec::new();
+    for (i, line) in BRANCHY_APP.lines().enumerate() {
+        for (tag, category) in [("// fs", "fs"), ("// transitive", "transitive")] {
+            if line.contains(tag) {
+                want.push((i + 1, category));
+            }
+        }
+    }
+    assert_eq!(got, want, "findings (line, category)");
+    // The chain names the read made on every path, not the fallback's.
+    let settings = found
+        .iter()
+        .find(|f| f.finding.span.start().line == 5)
+        .expect("`Term::settings()` is reported");
+    let root = settings.finding.chain.last().expect("a chain");
+    assert_eq!(root.span.start().line, 25, "{root:?}");
+}

@@ -632,3 +632,42 @@ async fn handler(p: &str) {
     let got: Vec<(usize, &str)> = scan(src).into_iter().map(|f| (f.0, f.1)).collect();
     assert_eq!(got, [(8, "PG112")]);
 }
+
+#[test]
+fn opening_a_device_node_waits_for_no_disk() {
+    let src = r#"
+use std::io::Read;
+async fn term() {
+    let tty = std::fs::File::open("/dev/tty").unwrap();
+    let rw = std::fs::OpenOptions::new().read(true).open("/dev/tty").unwrap();
+    let status = std::fs::read_to_string("/proc/self/status").unwrap();
+    let mut line = String::new();
+    let mut t = std::fs::File::open("/dev/tty").unwrap();
+    t.read_to_string(&mut line).unwrap();
+    let typed = std::fs::read_to_string("/dev/stdin").unwrap();
+    let disk = std::fs::File::open("/var/log/app.log").unwrap();
+}
+"#;
+    let got: Vec<(usize, String)> = scan(src).into_iter().map(|f| (f.0, f.2)).collect();
+    assert_eq!(
+        got,
+        [
+            (6, "std::fs::read_to_string".to_owned()),
+            (9, "std::fs::File::read_to_string".to_owned()),
+            (10, "std::fs::read_to_string".to_owned()),
+            (11, "std::fs::File::open".to_owned()),
+        ]
+    );
+}
+
+#[test]
+fn file_options_is_reported_once_at_its_open() {
+    let src = r#"
+async fn open(p: &str) {
+    let a = std::fs::File::options().append(true).open(p).unwrap();
+    let tty = std::fs::File::options().read(true).write(true).open("/dev/tty").unwrap();
+}
+"#;
+    let got: Vec<(usize, String)> = scan(src).into_iter().map(|f| (f.0, f.2)).collect();
+    assert_eq!(got, [(3, "std::fs::OpenOptions::open".to_owned())]);
+}

@@ -124,6 +124,7 @@ pub fn graph(
     let triple = host_triple()?;
     let mut cmd = cargo_metadata::MetadataCommand::new();
     cmd.current_dir(cwd);
+    crate::metadata::same_toolchain_metadata(&mut cmd);
     if let Some(m) = manifest_path {
         cmd.manifest_path(m);
     }
@@ -332,8 +333,10 @@ fn hex(bytes: &[u8]) -> String {
     s
 }
 
+/// A tool's message on one line, without the backtrace `RUST_BACKTRACE` adds.
 fn one_line(s: &str) -> String {
     s.lines()
+        .take_while(|l| !l.trim_start().starts_with("Stack backtrace:"))
         .map(str::trim)
         .filter(|l| !l.is_empty())
         .collect::<Vec<_>>()
@@ -342,7 +345,9 @@ fn one_line(s: &str) -> String {
 
 /// The compiler cargo would use: `$RUSTC`, else `rustc` on the `PATH`.
 fn rustc() -> Command {
-    Command::new(std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into()))
+    let mut cmd = Command::new(std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into()));
+    crate::metadata::same_toolchain(&mut cmd);
+    cmd
 }
 
 /// Runs `rustc` with `args`; its stdout, or a one-line error.

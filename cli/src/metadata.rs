@@ -17,6 +17,25 @@
 use cargo_metadata::{Metadata, MetadataCommand};
 use std::path::{Path, PathBuf};
 
+/// The toolchain the workspace was read with instead of a pinned one that
+/// is not installed; the dependency graph and `rustc` use it too.
+static FALLBACK: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
+/// Gives `cmd` the toolchain [`exec`] fell back to, if it did.
+pub fn same_toolchain(cmd: &mut std::process::Command) -> &mut std::process::Command {
+    if let Some(t) = FALLBACK.get() {
+        cmd.env("RUSTUP_TOOLCHAIN", t);
+    }
+    cmd
+}
+
+/// [`same_toolchain`], for a `cargo metadata` query.
+pub fn same_toolchain_metadata(cmd: &mut MetadataCommand) {
+    if let Some(t) = FALLBACK.get() {
+        cmd.env("RUSTUP_TOOLCHAIN", t);
+    }
+}
+
 /// Runs `cmd` (a `--no-deps` query, which resolves nothing and writes
 /// nothing, so another toolchain's cargo gives the same answer), retrying
 /// with rustup's default toolchain when the pinned one is not installed.
@@ -36,6 +55,7 @@ pub fn exec(cmd: &mut MetadataCommand, cwd: &Path) -> Result<Metadata, String> {
             cmd.env("RUSTUP_TOOLCHAIN", &default);
             match cmd.exec() {
                 Ok(md) => {
+                    let _ = FALLBACK.set(default.clone());
                     eprintln!(
                         "pollguard: note: the toolchain `{pinned}` this directory asks for is not installed; the workspace was read with `{default}` instead (pollguard never compiles, any toolchain reads the manifests)"
                     );

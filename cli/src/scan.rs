@@ -173,6 +173,7 @@ fn own_call(c: &LocalCall) -> LocalCall<Pos> {
         awaited: c.awaited,
         hatches: c.hatches.clone(),
         io: c.io,
+        conditional: c.conditional,
     }
 }
 
@@ -216,6 +217,7 @@ pub(crate) fn own(a: &Analysis) -> FileAnalysis {
                         call: b.call.clone(),
                         rule: b.rule,
                         span: pos(b.span.start()),
+                        conditional: b.conditional,
                     })
                     .collect(),
                 calls: f.calls.iter().map(own_call).collect(),

@@ -694,6 +694,9 @@ fn a_pinned_toolchain_that_is_not_installed_is_not_needed() {
         .is_ok_and(|o| o.status.success());
     let r = run_direct(&dir, &["--format", "json"], None);
     let pinned_env = run_direct(&dir, &["--format", "json"], Some("1.2.3"));
+    // Resolving the dependency graph and asking rustc for the host's cfgs
+    // use the same fallback.
+    let with_deps = run_direct(&dir, &["--format", "json", "--deps", "--offline"], None);
     let _ = std::fs::remove_dir_all(&dir);
     match r.code {
         1 => {
@@ -708,6 +711,12 @@ fn a_pinned_toolchain_that_is_not_installed_is_not_needed() {
                             .contains("is not installed; the workspace was read with `"),
                     "{}",
                     r.stderr
+                );
+                assert_eq!(with_deps.code, 1, "{}", with_deps.stderr);
+                assert!(
+                    !with_deps.stderr.contains("warning"),
+                    "the dependencies are read with the same toolchain: {}",
+                    with_deps.stderr
                 );
             }
         }

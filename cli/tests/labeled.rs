@@ -276,7 +276,10 @@ fn heldout4_recall_and_precision() {
 /// reports (88% precision); with dependencies read, 88 found (37% recall)
 /// and 31 false reports (74% precision). One project's output had been
 /// glanced at before (ledger_etl, while wiring the CLI). From here on it is
-/// a tuning set.
+/// a tuning set. After tuning: 43% / 78%. With dependencies followed only
+/// along their calls made on every path (one-time init, error paths, opt-in
+/// flags and fallbacks left out): 42% / 80%, the one label lost being
+/// `dotenvy::var`, which reads `.env` once per process under `call_once`.
 #[test]
 fn heldout5_dependencies_read_as_source() {
     let set = tests_dir().join("heldout5");
@@ -322,4 +325,4 @@ fn heldout5_dependencies_read_as_source() {
 
 /// heldout5 with dependencies read, at the last tuning (see the history above).
 const RECALL_FLOOR: f64 = 0.42;
-const PRECISION_FLOOR: f64 = 0.77;
+const PRECISION_FLOOR: f64 = 0.79;
