@@ -1614,3 +1614,21 @@ mod tests {
         );
     }
 }
+
+/// A rule stored by its code (the CLI's dependency cache).
+#[cfg(feature = "serde")]
+pub mod by_code {
+    use super::Rule;
+
+    /// Writes the rule's code.
+    pub fn serialize<S: serde::Serializer>(rule: &&'static Rule, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(rule.code)
+    }
+
+    /// Reads a code back into the registry's rule; an unknown code is an
+    /// error, so an entry written by another version is not used.
+    pub fn deserialize<'de, D: serde::Deserializer<'de>>(d: D) -> Result<&'static Rule, D::Error> {
+        let code = <String as serde::Deserialize>::deserialize(d)?;
+        Rule::find(&code).ok_or_else(|| serde::de::Error::custom(format!("unknown rule `{code}`")))
+    }
+}

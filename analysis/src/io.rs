@@ -13,6 +13,7 @@ use crate::catalog::{FS_CALL, NET_IO, PROCESS_WAIT, Rule, STDIN_READ};
 
 /// What an I/O value reads from or writes to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum IoKind {
     /// A file.
     Fs,

@@ -154,6 +154,7 @@ impl<P> Finding<P> {
 
 /// A sync fn of the analysed code, summarised for [`transitive`] analysis.
 #[derive(Clone, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct FnSummary<P = Span> {
     /// `crate::config::load_config`, or `crate::config::Loader::load` for a method.
     pub path: String,
@@ -175,10 +176,12 @@ pub struct FnSummary<P = Span> {
 
 /// A blocking call made by a sync fn.
 #[derive(Clone, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct BlockingCall<P = Span> {
     /// The resolved callee.
     pub call: String,
     /// The rule that matched.
+    #[cfg_attr(feature = "serde", serde(with = "catalog::by_code"))]
     pub rule: &'static Rule,
     /// Where.
     pub span: P,
@@ -189,6 +192,7 @@ pub struct BlockingCall<P = Span> {
 
 /// A call of a path that may be one of the crate's own fns.
 #[derive(Clone, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct LocalCall<P = Span> {
     /// The resolved path (`crate::config::load_config`, `other_crate::db::query`).
     pub path: String,

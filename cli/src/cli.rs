@@ -570,8 +570,27 @@ fn read_deps(
         graph.crates.len() as u64,
         crate::deps::progress_wanted(args.quiet),
     );
-    let read = crate::depscan::read(&graph, &cfg, &pool, &progress);
+    let cache = crate::deps::Cache::open();
+    let read = crate::depscan::read(&graph, &cfg, &pool, &progress, cache.as_ref());
+    if let Some(c) = &cache {
+        // Entries of other versions and builds, unused for a month.
+        c.prune(std::time::Duration::from_secs(30 * 24 * 3600));
+    }
     progress.finish();
+    if !args.quiet {
+        let from = match &cache {
+            Some(c) => format!(
+                "{} of them from the cache in `{}`",
+                read.from_cache,
+                c.dir().display()
+            ),
+            None => "no cache directory to keep them in".to_owned(),
+        };
+        eprintln!(
+            "pollguard: read {} dependency crate(s), {from}",
+            read.crates_read
+        );
+    }
     let mut problems: Vec<&String> = graph.problems.iter().chain(&read.problems).collect();
     problems.sort();
     problems.dedup();

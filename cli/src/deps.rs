@@ -395,6 +395,18 @@ pub struct Cfg {
 }
 
 impl Cfg {
+    /// Every value, sorted: the same text for the same `cfg`s in any run.
+    pub fn fingerprint(&self) -> String {
+        let mut all: Vec<String> = self
+            .names
+            .iter()
+            .cloned()
+            .chain(self.pairs.iter().map(|(k, v)| format!("{k}={v:?}")))
+            .collect();
+        all.sort_unstable();
+        all.join("\n")
+    }
+
     /// The host's values from `rustc --print cfg`, asked once per process.
     pub fn host() -> Result<Cfg, String> {
         static HOST: OnceLock<Result<Cfg, String>> = OnceLock::new();
@@ -1212,7 +1224,8 @@ impl Cache {
     /// The payload stored under `key`; `None` when absent, unreadable,
     /// truncated, of another format, or failing its checksum.
     pub fn get(&self, key: &str) -> Option<Vec<u8>> {
-        let bytes = std::fs::read(self.entry(key)).ok()?;
+        let path = self.entry(key);
+        let bytes = std::fs::read(&path).ok()?;
         let header = bytes.get(..HEADER_LEN)?;
         if header.get(..4)? != MAGIC {
             return None;
@@ -1227,7 +1240,34 @@ impl Cache {
         {
             return None;
         }
+        // Used now: [`Cache::prune`] keeps it.
+        if let Ok(f) = std::fs::File::options().append(true).open(&path) {
+            let _ = f.set_modified(std::time::SystemTime::now());
+        }
         Some(payload.to_vec())
+    }
+
+    /// Removes the entries not written or read for `max_age`: those of
+    /// dependency versions and pollguard builds no longer used. Best effort.
+    pub fn prune(&self, max_age: std::time::Duration) {
+        let Ok(entries) = std::fs::read_dir(&self.dir) else {
+            return;
+        };
+        let now = std::time::SystemTime::now();
+        for e in entries.flatten() {
+            let path = e.path();
+            let ours = path.extension().is_some_and(|x| x == "pgc")
+                || e.file_name().to_string_lossy().starts_with(".tmp-");
+            let old = e
+                .metadata()
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|t| now.duration_since(t).ok())
+                .is_some_and(|age| age > max_age);
+            if ours && old {
+                let _ = std::fs::remove_file(path);
+            }
+        }
     }
 
     /// Stores `bytes` under `key`, replacing any entry atomically; failures
@@ -1263,7 +1303,8 @@ impl Cache {
             f.write_all(&(bytes.len() as u64).to_le_bytes())?;
             f.write_all(&Sha256::digest(bytes))?;
             f.write_all(bytes)?;
-            f.sync_all()?;
+            // No fsync: after a crash an entry may be cut short, and then
+            // its checksum fails and it is rebuilt.
             std::fs::rename(&tmp, &entry)
         })();
         if written.is_err() {

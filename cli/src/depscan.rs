@@ -8,14 +8,17 @@
 //! mentions. Crates are modelled bottom-up, so a crate's model knows the
 //! models of the crates it calls into (their return and field types).
 
-use crate::deps::{Cfg, DepCrate, DepGraph, Progress, read_crate};
+use crate::deps::{Cache, Cfg, DepCrate, DepGraph, Progress, read_crate};
+use crate::diag::Pos;
 use crate::scan::FileAnalysis;
 use pollguard_analysis::model::{CrateModel, FileItems, lower_file};
-use pollguard_analysis::{Config, Options, analyze_file_in};
+use pollguard_analysis::{Config, FnSummary, Options, analyze_file_in};
 use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 /// Crates whose blocking calls the catalog lists itself: reading them would
 /// only repeat it (the runtime's own offloaders and `block_on`s).
@@ -44,6 +47,8 @@ pub(crate) struct DepScan {
     pub problems: Vec<String>,
     /// Crates read and files read, for the summary line.
     pub crates_read: usize,
+    /// Of those, the crates whose results came from the cache.
+    pub from_cache: usize,
     /// Source lines read.
     pub lines: usize,
 }
@@ -68,7 +73,12 @@ impl DepScan {
 
 /// The crates to read: from the workspace's direct dependencies down
 /// through the dependencies each crate's code mentions.
-fn needed(graph: &DepGraph, cfg: &Cfg, pool: &rayon::ThreadPool) -> (HashSet<usize>, Vec<String>) {
+fn needed(
+    graph: &DepGraph,
+    cfg: &Cfg,
+    pool: &rayon::ThreadPool,
+    cached: &Stash<'_>,
+) -> (HashSet<usize>, Vec<String>) {
     let mut seen: HashSet<usize> = HashSet::new();
     let mut frontier: Vec<usize> = graph
         .roots
@@ -84,6 +94,12 @@ fn needed(graph: &DepGraph, cfg: &Cfg, pool: &rayon::ThreadPool) -> (HashSet<usi
             frontier
                 .par_iter()
                 .map(|&i| {
+                    if let Some(stored) = cached.load(i) {
+                        let mentions = stored.mentions.iter().cloned().collect();
+                        let errors = stored.errors.clone();
+                        cached.keep(i, stored);
+                        return (i, mentions, errors);
+                    }
                     let src = read_crate(&graph.crates[i], cfg);
                     let mentions = src.mentions;
                     (i, mentions, src.errors)
@@ -115,8 +131,14 @@ pub(crate) fn read(
     cfg: &Cfg,
     pool: &rayon::ThreadPool,
     progress: &Progress,
+    cache: Option<&Cache>,
 ) -> DepScan {
-    let (needed, problems) = needed(graph, cfg, pool);
+    let stash = Stash {
+        cache,
+        keys: cache.map(|_| entry_keys(graph, cfg)).unwrap_or_default(),
+        kept: Mutex::new(HashMap::new()),
+    };
+    let (needed, problems) = needed(graph, cfg, pool, &stash);
     let mut out = DepScan {
         problems,
         ..DepScan::default()
@@ -142,19 +164,26 @@ pub(crate) fn read(
         let crates: Vec<usize> = (0..graph.crates.len())
             .filter(|i| level.get(i) == Some(&l))
             .collect();
-        let done: Vec<(usize, ReadCrate)> = pool.install(|| {
+        let done: Vec<(usize, ReadCrate, bool)> = pool.install(|| {
             crates
                 .par_iter()
                 .map(|&i| {
                     let c = &graph.crates[i];
                     let externs = externs(c, &out.models);
-                    let read = read_one(i, c, cfg, externs, &config);
+                    if let Some(stored) = stash.take(i) {
+                        let read = from_stored(i, c, stored, externs);
+                        progress.crate_done(&c.name, true, read.1.len() as u64);
+                        return (i, read, true);
+                    }
+                    let (read, stored) = read_one(i, c, cfg, externs, &config);
+                    stash.store(i, &stored);
                     progress.crate_done(&c.name, false, read.1.len() as u64);
-                    (i, read)
+                    (i, read, false)
                 })
                 .collect()
         });
-        for (i, (model, units, errors, lines)) in done {
+        for (i, (model, units, errors, lines), cached) in done {
+            out.from_cache += usize::from(cached);
             out.keys.insert(i, model.key().to_owned());
             out.models.insert(i, Arc::new(model));
             out.units.extend(units);
@@ -198,7 +227,7 @@ fn read_one(
     cfg: &Cfg,
     externs: HashMap<String, Arc<CrateModel>>,
     config: &Config,
-) -> ReadCrate {
+) -> (ReadCrate, Stored) {
     let mut src = read_crate(c, cfg);
     let items: Vec<FileItems> = src
         .files
@@ -208,21 +237,14 @@ fn read_one(
                 .unwrap_or_default()
         })
         .collect();
-    let mut model = CrateModel::build(
+    let model = model_of(
+        index,
+        c,
         src.files
             .iter()
             .zip(&items)
             .map(|(f, it)| (f.module_path.as_slice(), it)),
-        &[],
-    );
-    model.set_key(format!("{}#{}", c.lib_name, index));
-    model.set_externs(externs);
-    // `libc` declares the C library's functions without a `links` key:
-    // it is the platform's own library, listed under its crate's name.
-    model.set_links(
-        c.links
-            .clone()
-            .or_else(|| (c.lib_name == "libc").then(|| "libc".to_owned())),
+        externs,
     );
     let base = package_dir(&c.root);
     let mut errors = std::mem::take(&mut src.errors);
@@ -249,9 +271,163 @@ fn read_one(
             )),
         }
     }
+    let mut mentions: Vec<String> = src.mentions.iter().cloned().collect();
+    mentions.sort_unstable();
+    let stored = Stored {
+        mentions,
+        errors: errors.clone(),
+        lines,
+        modules: src
+            .files
+            .iter()
+            .zip(items)
+            .map(|(f, it)| (f.module_path.clone(), it))
+            .collect(),
+        units: units
+            .iter()
+            .map(|u| (u.display.clone(), u.analysis.fns.clone()))
+            .collect(),
+    };
     drop(src);
     proc_macro2::extra::invalidate_current_thread_spans();
-    (model, units, errors, lines)
+    ((model, units, errors, lines), stored)
+}
+
+/// A crate's model from its files' items, knowing its dependencies' models.
+fn model_of<'a>(
+    index: usize,
+    c: &DepCrate,
+    files: impl IntoIterator<Item = (&'a [String], &'a FileItems)>,
+    externs: HashMap<String, Arc<CrateModel>>,
+) -> CrateModel {
+    let mut model = CrateModel::build(files, &[]);
+    model.set_key(format!("{}#{}", c.lib_name, index));
+    model.set_externs(externs);
+    // `libc` declares the C library's functions without a `links` key:
+    // it is the platform's own library, listed under its crate's name.
+    model.set_links(
+        c.links
+            .clone()
+            .or_else(|| (c.lib_name == "libc").then(|| "libc".to_owned())),
+    );
+    model
+}
+
+/// What reading a crate gave, as the cache keeps it: enough to rebuild its
+/// model and its fns' summaries without reading or parsing it again.
+#[derive(Serialize, Deserialize)]
+struct Stored {
+    /// The crate names its code mentions.
+    mentions: Vec<String>,
+    /// Files that could not be read or walked.
+    errors: Vec<String>,
+    /// Bytes of source read.
+    lines: usize,
+    /// Each file's module path and items.
+    modules: Vec<(Vec<String>, FileItems)>,
+    /// Each walked file: how chains name it, and its sync fns.
+    units: Vec<(String, Vec<FnSummary<Pos>>)>,
+}
+
+/// A crate read again from the cache.
+fn from_stored(
+    index: usize,
+    c: &DepCrate,
+    stored: Stored,
+    externs: HashMap<String, Arc<CrateModel>>,
+) -> ReadCrate {
+    let model = model_of(
+        index,
+        c,
+        stored.modules.iter().map(|(m, it)| (m.as_slice(), it)),
+        externs,
+    );
+    let units = stored
+        .units
+        .into_iter()
+        .map(|(display, fns)| DepUnit {
+            krate: index,
+            display,
+            analysis: FileAnalysis {
+                fns,
+                ..FileAnalysis::default()
+            },
+        })
+        .collect();
+    (model, units, stored.errors, stored.lines)
+}
+
+/// The cache, with what was loaded from it between the two passes (the
+/// first needs only a crate's mentions, the second the rest).
+struct Stash<'c> {
+    cache: Option<&'c Cache>,
+    /// Each crate's entry key, by index in [`DepGraph::crates`].
+    keys: Vec<String>,
+    kept: Mutex<HashMap<usize, Stored>>,
+}
+
+impl Stash<'_> {
+    /// The entry of crate `i`, when the cache has a valid one.
+    fn load(&self, i: usize) -> Option<Stored> {
+        let bytes = self.cache?.get(self.keys.get(i)?)?;
+        rmp_serde::from_slice(&bytes).ok()
+    }
+
+    /// Keeps a loaded entry for the second pass.
+    fn keep(&self, i: usize, stored: Stored) {
+        if let Ok(mut kept) = self.kept.lock() {
+            kept.insert(i, stored);
+        }
+    }
+
+    /// The entry kept (or loaded now) for crate `i`.
+    fn take(&self, i: usize) -> Option<Stored> {
+        let kept = self.kept.lock().ok().and_then(|mut k| k.remove(&i));
+        kept.or_else(|| self.load(i))
+    }
+
+    /// Writes crate `i`'s entry.
+    fn store(&self, i: usize, stored: &Stored) {
+        let (Some(cache), Some(key)) = (self.cache, self.keys.get(i)) else {
+            return;
+        };
+        if let Ok(bytes) = rmp_serde::to_vec(stored) {
+            cache.put(key, &bytes);
+        }
+    }
+}
+
+/// Each crate's entry key: what identifies the crate itself
+/// ([`DepCrate::cache_key`]: id, features, sources when local), the host's
+/// `cfg`s, this very pollguard binary (an engine rebuilt with other rules
+/// reads again), and the keys of its dependencies, whose models its walk
+/// used. Crates come after their dependencies, so one pass suffices.
+fn entry_keys(graph: &DepGraph, cfg: &Cfg) -> Vec<String> {
+    let binary = std::env::current_exe()
+        .and_then(std::fs::metadata)
+        .map(|m| format!("{}:{:?}", m.len(), m.modified().ok()))
+        .unwrap_or_default();
+    let base = format!("{binary}\n{}", cfg.fingerprint());
+    let mut keys: Vec<String> = Vec::with_capacity(graph.crates.len());
+    for c in &graph.crates {
+        let mut h = Sha256::new();
+        h.update(base.as_bytes());
+        h.update(c.cache_key.as_bytes());
+        let mut deps: Vec<(&str, &str)> = c
+            .deps
+            .iter()
+            .map(|(name, d)| (name.as_str(), keys.get(*d).map_or("", String::as_str)))
+            .collect();
+        deps.sort_unstable();
+        for (name, key) in deps {
+            h.update(name.as_bytes());
+            h.update([0]);
+            h.update(key.as_bytes());
+            h.update([0]);
+        }
+        keys.push(format!("deps-{:x}", h.finalize()));
+    }
+    keys
 }
 
 /// The package directory of a crate root: the nearest ancestor with a

@@ -530,3 +530,151 @@ fn reads_the_dependencies_of_this_workspace() {
     }
     assert!(g.problems.is_empty(), "{:?}", g.problems);
 }
+
+/// Writes an app (in `dir/app`) that calls, from async code, a path
+/// dependency outside its workspace (`dir/slow`) whose sync fn sleeps
+/// behind one of its own helpers.
+fn sleepy_app(dir: &Path) {
+    let files = [
+        (
+            "app/Cargo.toml",
+            "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\nslow = { path = \"../slow\" }\n",
+        ),
+        (
+            "app/src/lib.rs",
+            "pub async fn handler() {\n    slow::settle();\n}\n",
+        ),
+        (
+            "slow/Cargo.toml",
+            "[package]\nname = \"slow\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+        ),
+        (
+            "slow/src/lib.rs",
+            "mod inner;\npub fn settle() {\n    inner::pause();\n}\n",
+        ),
+        (
+            "slow/src/inner.rs",
+            "pub(crate) fn pause() {\n    std::thread::sleep(std::time::Duration::from_millis(5));\n}\n",
+        ),
+    ];
+    for (path, text) in files {
+        let path = dir.join(path);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(path, text).expect("write");
+    }
+}
+
+struct Run {
+    code: Option<i32>,
+    stdout: String,
+    stderr: String,
+}
+
+fn run_in(dir: &Path, cache: &Path) -> Run {
+    let out = assert_cmd::Command::cargo_bin("cargo-pollguard")
+        .expect("binary")
+        .current_dir(dir)
+        .env("POLLGUARD_CACHE_DIR", cache)
+        .args(["--deps", "--offline", "--format", "json"])
+        .output()
+        .expect("run");
+    Run {
+        code: out.status.code(),
+        stdout: String::from_utf8(out.stdout).expect("utf-8"),
+        stderr: String::from_utf8(out.stderr).expect("utf-8"),
+    }
+}
+
+/// What a second run reads from the cache, it reports the same; an edited
+/// dependency is read again; corrupt entries are rebuilt, never used.
+#[test]
+fn a_second_run_reads_dependencies_from_the_cache() {
+    let dir = temp_dir("cached-run");
+    let cache = dir.join("cache");
+    sleepy_app(&dir);
+    let ws = dir.join("app");
+
+    let cold = run_in(&ws, &cache);
+    assert_eq!(cold.code, Some(1), "{}", cold.stderr);
+    assert!(
+        cold.stderr
+            .contains("read 1 dependency crate(s), 0 of them from the cache"),
+        "{}",
+        cold.stderr
+    );
+    let finding: serde_json::Value =
+        serde_json::from_str(cold.stdout.lines().next().expect("a finding")).expect("json");
+    assert_eq!(finding["rule"], "PG101", "{}", cold.stdout);
+    assert_eq!(finding["chain"].as_array().map(Vec::len), Some(2));
+    let entries = || {
+        std::fs::read_dir(&cache)
+            .expect("cache dir")
+            .filter_map(Result::ok)
+            .filter(|e| e.path().extension().is_some_and(|x| x == "pgc"))
+            .map(|e| e.path())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(entries().len(), 1, "one entry per dependency crate");
+
+    let warm = run_in(&ws, &cache);
+    assert!(
+        warm.stderr
+            .contains("read 1 dependency crate(s), 1 of them from the cache"),
+        "{}",
+        warm.stderr
+    );
+    assert_eq!((warm.code, &warm.stdout), (cold.code, &cold.stdout));
+
+    // Corrupt entries read as absent: the crate is read again, same result.
+    for e in entries() {
+        let bytes = std::fs::read(&e).expect("entry");
+        std::fs::write(&e, &bytes[..bytes.len() / 2]).expect("truncate");
+    }
+    let rebuilt = run_in(&ws, &cache);
+    assert!(
+        rebuilt
+            .stderr
+            .contains("read 1 dependency crate(s), 0 of them from the cache"),
+        "{}",
+        rebuilt.stderr
+    );
+    assert_eq!((rebuilt.code, &rebuilt.stdout), (cold.code, &cold.stdout));
+
+    // An edited path dependency is a new entry: the sleep is gone.
+    std::fs::write(dir.join("slow/src/inner.rs"), "pub(crate) fn pause() {}\n").expect("edit");
+    let edited = run_in(&ws, &cache);
+    assert_eq!(edited.code, Some(0), "{}\n{}", edited.stdout, edited.stderr);
+    assert!(
+        edited
+            .stderr
+            .contains("read 1 dependency crate(s), 0 of them from the cache"),
+        "{}",
+        edited.stderr
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Entries unused for longer than the age given go; a read keeps one.
+#[test]
+fn prune_removes_what_no_run_used_lately() {
+    let dir = temp_dir("prune");
+    let cache = Cache::at(&dir);
+    cache.put("used", b"a");
+    cache.put("stale", b"b");
+    let month_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(40 * 24 * 3600);
+    for e in std::fs::read_dir(&dir).expect("dir").flatten() {
+        let f = std::fs::File::options()
+            .append(true)
+            .open(e.path())
+            .expect("open");
+        f.set_modified(month_ago).expect("backdate");
+    }
+    // A foreign file in the directory is not ours to remove.
+    std::fs::write(dir.join("notes.txt"), b"mine").expect("write");
+    assert_eq!(cache.get("used").as_deref(), Some(&b"a"[..]));
+    cache.prune(std::time::Duration::from_secs(30 * 24 * 3600));
+    assert_eq!(cache.get("used").as_deref(), Some(&b"a"[..]));
+    assert_eq!(cache.get("stale"), None);
+    assert!(dir.join("notes.txt").exists());
+    let _ = std::fs::remove_dir_all(&dir);
+}

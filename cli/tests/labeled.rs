@@ -49,6 +49,11 @@ fn reported(project: &Path, mode: Mode) -> BTreeMap<(PathBuf, usize), Vec<String
     let out = Command::cargo_bin("cargo-pollguard")
         .unwrap()
         .current_dir(project)
+        // The dependency cache stays in the build directory, not the user's.
+        .env(
+            "POLLGUARD_CACHE_DIR",
+            Path::new(env!("CARGO_TARGET_TMPDIR")).join("pollguard-cache"),
+        )
         .args(args)
         .output()
         .unwrap();

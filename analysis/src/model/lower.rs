@@ -14,6 +14,7 @@ use syn::{Attribute, FnArg, ImplItem, Item, Signature, TraitItem, Type, UseTree}
 
 /// The items of one file, ready to join a crate model.
 #[derive(Clone, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct FileItems {
     /// The file's top-level module contents.
     pub root: ModItems,
@@ -21,6 +22,7 @@ pub struct FileItems {
 
 /// What one module (a file, or an inline `mod { }`) declares.
 #[derive(Clone, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct ModItems {
     /// `use` declarations, one per imported name or glob.
     pub uses: Vec<UseDecl>,
@@ -47,6 +49,7 @@ pub struct ModItems {
 
 /// One name (or glob) a `use` brings.
 #[derive(Clone, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct UseDecl {
     /// The name it binds; `None` for a glob.
     pub name: Option<String>,
@@ -61,6 +64,7 @@ pub struct UseDecl {
 
 /// A child module.
 #[derive(Clone, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct ModDecl {
     /// Its name.
     pub name: String,
@@ -74,6 +78,7 @@ pub struct ModDecl {
 
 /// A fn or method signature, and what the model needs of its body.
 #[derive(Clone, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct FnDecl {
     /// Its name.
     pub name: String,
@@ -95,6 +100,7 @@ pub struct FnDecl {
 
 /// An `impl` block.
 #[derive(Clone, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct ImplDecl {
     /// The type it is for, as written.
     pub self_ty: TypeRef,

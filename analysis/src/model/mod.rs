@@ -19,6 +19,7 @@ use std::sync::Arc;
 
 /// A type as written, without spans: what a signature or a field names.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum TypeRef {
     /// A path type; `args` are the type arguments of its last segment.
     Path {
