@@ -51,6 +51,9 @@ pub use hatch::{
 
 use proc_macro2::Span;
 
+/// This crate's version: what the CLI's dependency cache keys its results by.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
 /// What the walker needs besides the code.
 #[derive(Clone, Debug)]
 pub struct Options<'a> {

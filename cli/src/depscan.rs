@@ -399,15 +399,17 @@ impl Stash<'_> {
 
 /// Each crate's entry key: what identifies the crate itself
 /// ([`DepCrate::cache_key`]: id, features, sources when local), the host's
-/// `cfg`s, this very pollguard binary (an engine rebuilt with other rules
-/// reads again), and the keys of its dependencies, whose models its walk
-/// used. Crates come after their dependencies, so one pass suffices.
+/// `cfg`s, this build of pollguard (its versions and the hash of its
+/// sources `build.rs` takes: an engine with other rules reads again), and
+/// the keys of its dependencies, whose models its walk used. Crates come after their dependencies, so one pass suffices.
 fn entry_keys(graph: &DepGraph, cfg: &Cfg) -> Vec<String> {
-    let binary = std::env::current_exe()
-        .and_then(std::fs::metadata)
-        .map(|m| format!("{}:{:?}", m.len(), m.modified().ok()))
-        .unwrap_or_default();
-    let base = format!("{binary}\n{}", cfg.fingerprint());
+    let base = format!(
+        "cargo-pollguard {} analysis {} engine {}\n{}",
+        env!("CARGO_PKG_VERSION"),
+        pollguard_analysis::VERSION,
+        env!("POLLGUARD_ENGINE"),
+        cfg.fingerprint()
+    );
     let mut keys: Vec<String> = Vec::with_capacity(graph.crates.len());
     for c in &graph.crates {
         let mut h = Sha256::new();
