@@ -621,15 +621,29 @@ impl std::fmt::Debug for DepFile {
 /// holds syn trees, which are not `Send`: derive what is needed from it on
 /// the thread that read it.
 pub fn read_crate(dep: &DepCrate, cfg: &Cfg) -> CrateSource {
+    read_crate_as(dep, cfg, false)
+}
+
+/// [`read_crate`] for the mentions only, at about half the cost: fn bodies
+/// are lexed, scanned for `name ::`, and left out of the trees (the items-only
+/// parser of `pollguard_analysis::shallow`). The mentions are a superset of
+/// [`read_crate`]'s: the bodies of `cfg`-false fns count too.
+pub fn read_mentions(dep: &DepCrate, cfg: &Cfg) -> CrateSource {
+    read_crate_as(dep, cfg, true)
+}
+
+fn read_crate_as(dep: &DepCrate, cfg: &Cfg, shallow: bool) -> CrateSource {
     let mut reader = Reader {
         cfg,
         features: &dep.features,
         out: CrateSource::default(),
         wrappers: HashMap::new(),
         seen: HashSet::new(),
+        shallow,
+        body_mentions: MentionVisitor::default(),
     };
     reader.load(&dep.root, vec!["crate".to_owned()], true, 0);
-    let mut mentions = MentionVisitor::default();
+    let mut mentions = std::mem::take(&mut reader.body_mentions);
     for f in &reader.out.files {
         mentions.visit_file(&f.file);
     }
@@ -657,6 +671,10 @@ struct Reader<'a> {
     /// `#[macro_use] mod macros;` is known when later items use it.
     wrappers: HashMap<String, Wrapper>,
     seen: HashSet<PathBuf>,
+    /// Read for the mentions only: fn bodies skipped, their mentions kept
+    /// in `body_mentions`.
+    shallow: bool,
+    body_mentions: MentionVisitor,
 }
 
 /// Where the `mod` declarations of an item list find their files.
@@ -700,7 +718,16 @@ impl Reader<'_> {
                 return;
             }
         };
-        let mut file = match syn::parse_file(&text) {
+        let bodies = std::cell::RefCell::new(MentionVisitor::default());
+        let parsed = if self.shallow {
+            pollguard_analysis::shallow::parse_items(&text, &|body| {
+                bodies.borrow_mut().tokens(body);
+                false
+            })
+        } else {
+            syn::parse_file(&text)
+        };
+        let mut file = match parsed {
             Ok(f) => f,
             Err(e) => {
                 self.out
@@ -713,6 +740,7 @@ impl Reader<'_> {
         if !self.cfg.enabled(&file.attrs, self.features) {
             return;
         }
+        self.body_mentions.names.extend(bodies.into_inner().names);
         let file_dir = path.parent().unwrap_or(Path::new("."));
         let mod_dir = match (owns_dir, path.file_stem()) {
             (false, Some(stem)) => file_dir.join(stem),
@@ -1153,6 +1181,14 @@ impl<'ast> Visit<'ast> for MentionVisitor {
     fn visit_macro(&mut self, m: &'ast syn::Macro) {
         self.tokens(&m.tokens);
         syn::visit::visit_macro(self, m);
+    }
+
+    /// The items-only parser keeps `const`/`static` initializers as tokens.
+    fn visit_expr(&mut self, e: &'ast syn::Expr) {
+        if let syn::Expr::Verbatim(tokens) = e {
+            self.tokens(tokens);
+        }
+        syn::visit::visit_expr(self, e);
     }
 }
 

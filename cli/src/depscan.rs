@@ -8,7 +8,7 @@
 //! mentions. Crates are modelled bottom-up, so a crate's model knows the
 //! models of the crates it calls into (their return and field types).
 
-use crate::deps::{Cache, Cfg, DepCrate, DepGraph, Progress, read_crate};
+use crate::deps::{Cache, Cfg, DepCrate, DepGraph, Progress, read_crate, read_mentions};
 use crate::diag::Pos;
 use crate::scan::FileAnalysis;
 use pollguard_analysis::model::{CrateModel, FileItems, lower_file};
@@ -100,7 +100,7 @@ fn needed(
                         cached.keep(i, stored);
                         return (i, mentions, errors);
                     }
-                    let src = read_crate(&graph.crates[i], cfg);
+                    let src = read_mentions(&graph.crates[i], cfg);
                     let mentions = src.mentions;
                     (i, mentions, src.errors)
                 })

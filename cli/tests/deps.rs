@@ -678,3 +678,47 @@ fn prune_removes_what_no_run_used_lately() {
     assert!(dir.join("notes.txt").exists());
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `read_mentions`, `check` on what it read, on a worker-sized stack.
+fn read_shallow<R: Send>(
+    dep: &DepCrate,
+    cfg: &Cfg,
+    check: impl FnOnce(&CrateSource) -> R + Send,
+) -> R {
+    std::thread::scope(|s| {
+        std::thread::Builder::new()
+            .stack_size(STACK_SIZE)
+            .spawn_scoped(s, || check(&deps::read_mentions(dep, cfg)))
+            .expect("spawn")
+            .join()
+            .unwrap_or_else(|e| std::panic::resume_unwind(e))
+    })
+}
+
+/// Reading for the mentions skips fn bodies but not what they name: the
+/// same module tree, every mention the full read finds, bodies empty.
+#[test]
+fn reading_for_mentions_finds_what_the_full_read_finds() {
+    let g = fixture_graph();
+    let cfg = Cfg::host().expect("host cfg");
+    for c in &g.crates {
+        let (full_mods, full_mentions) =
+            read(c, &cfg, |src| (module_paths(src), src.mentions.clone()));
+        let (mods, mentions, bodies) = read_shallow(c, &cfg, |src| {
+            let bodies: usize = src
+                .files
+                .iter()
+                .flat_map(|f| &f.file.items)
+                .map(|i| match i {
+                    Item::Fn(f) => f.block.stmts.len(),
+                    _ => 0,
+                })
+                .sum();
+            (module_paths(src), src.mentions.clone(), bodies)
+        });
+        assert_eq!(mods, full_mods, "{}", c.name);
+        let missing: Vec<&String> = full_mentions.difference(&mentions).collect();
+        assert!(missing.is_empty(), "{}: {missing:?} not found", c.name);
+        assert_eq!(bodies, 0, "{}: fn bodies are skipped", c.name);
+    }
+}
