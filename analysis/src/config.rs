@@ -30,6 +30,9 @@ pub struct Config {
     /// Skip test code: items under `#[cfg(test)]` and fns marked `#[test]`,
     /// `#[tokio::test]` or any other `#[..::test]`.
     pub skip_tests: bool,
+    /// Calls into dependencies known to block, by path (the attribute reads
+    /// them from the facts file; the CLI reads the dependencies instead).
+    pub dependency_facts: HashMap<String, crate::facts::DependencyFact>,
 }
 
 /// A configuration error, naming what was wrong.

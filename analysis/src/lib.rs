@@ -31,6 +31,7 @@
 
 pub mod catalog;
 pub mod config;
+pub mod facts;
 mod hatch;
 pub mod io;
 mod macros;

@@ -970,6 +970,7 @@ impl<'a> Walker<'a> {
                     );
                 } else if let Some(rule) = self.model.native_call(path) {
                     self.emit(rule, path, path, start, end, Confidence::Certain, None);
+                } else if self.dependency_fact(path, path, start, end) {
                 } else if !path.starts_with("std::") && !path.starts_with("tokio::") {
                     self.record_call(path.clone(), written.join("::"), start, end, usage);
                 }
@@ -1009,6 +1010,25 @@ impl<'a> Walker<'a> {
                 }
             }
         }
+    }
+
+    /// A call the facts file says blocks inside a dependency: reported under
+    /// the rule it reaches, with that call in a note. Returns whether `path`
+    /// is one.
+    fn dependency_fact(&mut self, path: &str, display: &str, start: Span, end: Span) -> bool {
+        let Some(fact) = self.opts.config.dependency_facts.get(path) else {
+            return false;
+        };
+        let (rule, via) = (fact.rule, fact.via.clone());
+        let before = self.out.findings.len();
+        self.emit(rule, path, display, start, end, Confidence::Certain, None);
+        if self.out.findings.len() > before {
+            if let Some(f) = self.out.findings.last_mut() {
+                f.notes
+                    .push(format!("inside the dependency it reaches {via}"));
+            }
+        }
+        true
     }
 
     /// The help of a user-declared blocking path matching `path`.
@@ -1265,6 +1285,10 @@ impl<'a> Walker<'a> {
                     Confidence::Certain,
                     extra,
                 );
+                return true;
+            }
+            let display = format!("{}.{name}()", short(&m.receiver));
+            if self.dependency_fact(&path, &display, start, end) {
                 return true;
             }
             // A method of the crate's own type, or of a dependency's (read

@@ -320,6 +320,7 @@ pub fn apply(
         result.files.push(ScannedFile {
             display,
             text: Some(Arc::from(text)),
+            dependency: false,
         });
     }
     applied

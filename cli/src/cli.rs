@@ -178,6 +178,12 @@ pub struct Args {
     #[arg(long, value_name = "FILE")]
     pub write_baseline: Option<Option<PathBuf>>,
 
+    /// With --deps: write the calls into dependencies that block to a file
+    /// `#[pollguard::no_blocking]` reads, so it reports them too (default:
+    /// `pollguard-facts.txt` at the workspace root)
+    #[arg(long, value_name = "FILE")]
+    pub write_facts: Option<Option<PathBuf>>,
+
     /// Report baseline entries whose finding no longer exists
     #[arg(long)]
     pub report_stale_baseline: bool,
@@ -409,7 +415,32 @@ fn execute(args: &Args, flags: &Flags) -> Result<u8, String> {
         threads,
         deps,
     };
+    let facts_to = match &args.write_facts {
+        None => None,
+        Some(_) if !(args.deps && !args.no_deps && args.paths.is_empty()) => {
+            return Err(
+                "`--write-facts` writes what reading the dependencies finds: pass `--deps` too, without paths and without `--no-deps`"
+                    .to_owned(),
+            );
+        }
+        Some(_) if scan_options.deps.is_none() => {
+            return Err(
+                "cannot write the facts file: the dependencies could not be read (see the warning above); nothing was written"
+                    .to_owned(),
+            );
+        }
+        Some(Some(p)) => Some(cwd.join(p)),
+        Some(None) => Some(discovered.base.join(pollguard_analysis::facts::FILE_NAME)),
+    };
     let mut result = adopt::scan(&discovered, &scan_options)?;
+    if let Some(path) = &facts_to {
+        let facts = crate::facts::of(&result);
+        let n = crate::facts::write(path, &facts)?;
+        eprintln!(
+            "pollguard: wrote {n} call(s) into dependencies that block to `{}`; `#[pollguard::no_blocking]` reports them too (commit it, and write it again when dependencies change)",
+            crate::discover::display_path(path, &cwd)
+        );
+    }
     if let Some(path) = &args.write_baseline {
         let path = match path {
             Some(p) => cwd.join(p),

@@ -6,7 +6,8 @@
 //! - [`cli`]: the command line;
 //! - [`discover`]: which files to read, and the crate and module of each;
 //!   [`metadata`] runs `cargo metadata` and explains its failures;
-//! - [`deps`]: the dependency graph, and reading dependencies' source;
+//! - [`deps`]: the dependency graph, and reading dependencies' source (and
+//!   `--write-facts`, what it found, for the attribute);
 //! - [`settings`]: `[workspace.metadata.pollguard]` / `[package.metadata.pollguard]`;
 //! - [`source`]: reading a file safely (binary, invalid UTF-8, deep nesting);
 //! - [`scan`]: parallel parse and analysis, the transitive closure, suppressions;
@@ -30,6 +31,7 @@ pub mod deps;
 mod depscan;
 pub mod diag;
 pub mod discover;
+mod facts;
 pub mod fix;
 pub mod metadata;
 pub mod output;

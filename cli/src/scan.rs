@@ -314,6 +314,8 @@ pub struct ScannedFile {
     pub display: String,
     /// Its text, when it could be read.
     pub text: Option<Arc<str>>,
+    /// A file of a dependency, named only in chains.
+    pub dependency: bool,
 }
 
 /// Everything a scan found.
@@ -900,6 +902,7 @@ pub fn scan(discovered: &Discovered, opts: &ScanOptions) -> Result<ScanResult, S
             .map(|(f, w)| ScannedFile {
                 display: f.display.clone(),
                 text: w.text.clone(),
+                dependency: false,
             })
             .collect(),
         ..ScanResult::default()
@@ -975,6 +978,7 @@ pub fn scan(discovered: &Discovered, opts: &ScanOptions) -> Result<ScanResult, S
             result.files.push(ScannedFile {
                 display: u.display.clone(),
                 text: None,
+                dependency: true,
             });
             units.push(crate::transitive::UnitIn {
                 krate: deps.scan.keys.get(&u.krate).map_or("", String::as_str),

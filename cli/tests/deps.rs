@@ -722,3 +722,108 @@ fn reading_for_mentions_finds_what_the_full_read_finds() {
         assert_eq!(bodies, 0, "{}: fn bodies are skipped", c.name);
     }
 }
+
+/// `--write-facts` leaves what reading dependencies found for the
+/// attribute, which then reports the same calls at compile time; the file
+/// is an input of the build, and a broken one is named in the error.
+#[test]
+fn the_attribute_reports_what_write_facts_found() {
+    let dir = temp_dir("facts");
+    sleepy_app(&dir);
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("the workspace root")
+        .to_path_buf();
+    let app = dir.join("app");
+    std::fs::write(
+        app.join("Cargo.toml"),
+        format!(
+            "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\nslow = {{ path = \"../slow\" }}\npollguard = {{ path = {:?}, default-features = false }}\n",
+            repo.display().to_string()
+        ),
+    )
+    .expect("manifest");
+    std::fs::write(
+        app.join("src/lib.rs"),
+        "#[pollguard::no_blocking]\npub async fn handler() {\n    slow::settle();\n}\n",
+    )
+    .expect("lib.rs");
+
+    // Without `--deps` there is nothing to write.
+    let refused = assert_cmd::Command::cargo_bin("cargo-pollguard")
+        .expect("binary")
+        .current_dir(&app)
+        .arg("--write-facts")
+        .output()
+        .expect("run");
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains(
+            "`--write-facts` writes what reading the dependencies finds: pass `--deps` too"
+        ),
+        "{}",
+        String::from_utf8_lossy(&refused.stderr)
+    );
+
+    let written = assert_cmd::Command::cargo_bin("cargo-pollguard")
+        .expect("binary")
+        .current_dir(&app)
+        .env("POLLGUARD_CACHE_DIR", dir.join("cache"))
+        .args(["--deps", "--offline", "--quiet", "--write-facts"])
+        .output()
+        .expect("run");
+    assert_eq!(
+        written.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&written.stderr)
+    );
+    let facts = std::fs::read_to_string(app.join("pollguard-facts.txt")).expect("facts file");
+    let lines: Vec<&str> = facts.lines().filter(|l| !l.starts_with('#')).collect();
+    assert_eq!(
+        lines,
+        ["slow::settle\tPG101\t`std::thread::sleep` at slow-0.1.0/src/inner.rs:2"]
+    );
+
+    let check = || {
+        let out =
+            std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+                .current_dir(&app)
+                .env(
+                    "CARGO_TARGET_DIR",
+                    Path::new(env!("CARGO_TARGET_TMPDIR")).join("facts-target"),
+                )
+                .env_remove("POLLGUARD_FACTS")
+                .args(["check", "--offline", "--quiet", "--message-format", "short"])
+                .output()
+                .expect("cargo check");
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (ok, stderr) = check();
+    assert!(!ok, "the attribute reports the call: {stderr}");
+    assert!(
+        stderr.contains("src/lib.rs:3:5: error: `slow::settle` blocks the executor thread (pollguard::sleep, PG101)"),
+        "{stderr}"
+    );
+
+    // A broken file is named, with its line.
+    std::fs::write(app.join("pollguard-facts.txt"), "slow::settle PG101\n").expect("break");
+    let (ok, stderr) = check();
+    assert!(!ok);
+    assert!(
+        stderr.contains("pollguard cannot use its facts file: `")
+            && stderr.contains(
+                "pollguard-facts.txt`, line 1: expected `path<TAB>rule<TAB>what it reaches`"
+            ),
+        "{stderr}"
+    );
+
+    // Without the file, the crate builds: nothing else forbids the call.
+    std::fs::remove_file(app.join("pollguard-facts.txt")).expect("remove");
+    let (ok, stderr) = check();
+    assert!(ok, "{stderr}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -4,7 +4,7 @@
 //! rustc keeps type-checking it and the IDE keeps completing inside it.
 
 use crate::diag::{self, Errors};
-use crate::{args, rename, strip, watchdog};
+use crate::{args, facts, rename, strip, watchdog};
 use pollguard_analysis::{Options, analyze_item, check_hatch, transitive};
 use proc_macro2::{Delimiter, Span, TokenStream, TokenTree};
 use quote::{ToTokens, quote, quote_spanned};
@@ -23,13 +23,27 @@ pub(crate) fn no_blocking(args: TokenStream, input: TokenStream) -> TokenStream 
         return input;
     };
     let mut errors = Errors::default();
-    let args = match args::parse(args) {
+    let mut args = match args::parse(args) {
         Ok(a) => Some(a),
         Err(e) => {
             errors.push(e);
             None
         }
     };
+    // What reading the dependencies found, when `cargo pollguard` left it.
+    let facts_file = match facts::load() {
+        Ok(found) => found.as_ref(),
+        Err(e) => {
+            errors.push(syn::Error::new(
+                proc_macro2::Span::call_site(),
+                format!("pollguard cannot use its facts file: {e}"),
+            ));
+            None
+        }
+    };
+    if let (Some(found), Some(a)) = (facts_file, args.as_mut()) {
+        a.config.dependency_facts = found.facts.clone();
+    }
     if let Err(e) = check_target(&item) {
         errors.push(e);
     }
@@ -66,7 +80,11 @@ pub(crate) fn no_blocking(args: TokenStream, input: TokenStream) -> TokenStream 
                 errors.push(diag::error(f));
             }
         }
-        if errors.is_empty() && warnings.is_empty() && analysis.hatches.is_empty() {
+        if errors.is_empty()
+            && warnings.is_empty()
+            && analysis.hatches.is_empty()
+            && facts_file.is_none()
+        {
             if let Some(out) = unchanged(&input, &item, args) {
                 return out;
             }
@@ -79,6 +97,17 @@ pub(crate) fn no_blocking(args: TokenStream, input: TokenStream) -> TokenStream 
     strip::hatches(&mut item);
     if let Some(r) = &renamed {
         r.for_output(&mut item);
+    }
+    // The facts file is an input of this expansion: included, cargo
+    // rebuilds the crate when `cargo pollguard` writes it again.
+    if let Some(found) = facts_file {
+        let path = syn::LitStr::new(
+            &found.path.to_string_lossy(),
+            proc_macro2::Span::call_site(),
+        );
+        warnings.extend(quote!(
+            const _: &[u8] = include_bytes!(#path);
+        ));
     }
     let mut out = TokenStream::new();
     if warnings.is_empty() {

@@ -14,6 +14,7 @@
 mod args;
 mod diag;
 mod expand;
+mod facts;
 mod rename;
 mod strip;
 mod watchdog;
