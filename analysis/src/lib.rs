@@ -34,7 +34,6 @@ pub mod config;
 pub mod facts;
 mod hatch;
 pub mod io;
-mod macros;
 pub mod model;
 pub mod native;
 mod resolve;

@@ -3,8 +3,8 @@
 //! comma-separated expressions. A macro whose tokens do not parse is skipped,
 //! never an error.
 
+use super::{Usage, Walker};
 use crate::catalog::{self, Confidence};
-use crate::walk::{Usage, Walker};
 use proc_macro2::{Spacing, Span, TokenStream, TokenTree};
 use syn::parse::{ParseStream, Parser};
 use syn::punctuated::Punctuated;
@@ -24,7 +24,7 @@ const OPAQUE: &[&str] = &[
     "include_str",
 ];
 
-pub(crate) fn walk_macro(w: &mut Walker<'_>, mac: &syn::Macro, usage: Usage) {
+fn walk_macro(w: &mut Walker<'_>, mac: &syn::Macro, usage: Usage) {
     let Some(name) = mac.path.segments.last().map(|s| s.ident.to_string()) else {
         return;
     };
@@ -209,13 +209,14 @@ fn crossbeam_select(w: &mut Walker<'_>, mac: &syn::Macro) -> bool {
         .any(|t| matches!(t, TokenTree::Ident(i) if i == "default"));
     if !has_default {
         let (start, end) = whole_macro(mac);
-        w.emit_at(
+        w.emit(
             &catalog::CHANNEL_RECV,
             "crossbeam_channel::select",
             "crossbeam_channel::select!",
             start,
             end,
             Confidence::Likely,
+            None,
         );
     }
     true
@@ -229,7 +230,7 @@ fn blocking_write(w: &mut Walker<'_>, mac: &syn::Macro) {
         return;
     };
     let Some(target) = args.first() else { return };
-    let rule = match w.type_of(target).as_deref() {
+    let rule = match w.infer(target).as_deref() {
         Some("std::fs::File") => &catalog::FS_OPEN,
         Some("std::net::TcpStream") => &catalog::NET_IO,
         _ => return,
@@ -241,13 +242,14 @@ fn blocking_write(w: &mut Walker<'_>, mac: &syn::Macro) {
         .map(|s| s.ident.to_string())
         .unwrap_or_default();
     let (start, end) = whole_macro(mac);
-    w.emit_at(
+    w.emit(
         rule,
         "write_fmt",
         &format!("{name}!(..)"),
         start,
         end,
         Confidence::Certain,
+        None,
     );
 }
 
@@ -259,4 +261,10 @@ fn whole_macro(mac: &syn::Macro) -> (Span, Span) {
         .first()
         .map_or_else(Span::call_site, |s| s.ident.span());
     (start, mac.delimiter.span().close())
+}
+
+impl Walker<'_> {
+    pub(super) fn mac(&mut self, mac: &syn::Macro, usage: Usage) {
+        walk_macro(self, mac, usage);
+    }
 }

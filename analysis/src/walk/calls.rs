@@ -1,0 +1,601 @@
+//! Calls and method calls: what the catalog, the model and the user's
+//! settings say of each, and where a finding or a summary entry goes.
+
+use super::*;
+
+impl<'a> Walker<'a> {
+    // ----- calls -----
+
+    pub(super) fn call(&mut self, c: &syn::ExprCall, usage: Usage) {
+        let Expr::Path(p) = &*c.func else {
+            self.expr(&c.func, Usage::Other);
+            c.args.iter().for_each(|a| self.expr(a, Usage::Passed));
+            return;
+        };
+        let segs = path_segs(&p.path);
+        if p.qself.is_some() || (segs.len() == 1 && self.is_var(&segs[0])) {
+            c.args.iter().for_each(|a| self.expr(a, Usage::Passed));
+            return;
+        }
+        let resolved = self.reexported(self.res.resolve(
+            &segs,
+            p.path.leading_colon.is_some(),
+            self.self_ty.as_deref(),
+        ));
+        let start = match (&p.path.leading_colon, p.path.segments.first()) {
+            (Some(colons), _) => colons.spans[0],
+            (None, Some(first)) => first.ident.span(),
+            (None, None) => c.span(),
+        };
+        let end = c.paren_token.span.close();
+        let no_disk = match (&resolved, c.args.first()) {
+            (Resolved::Path(path), Some(arg)) => {
+                literal_str(arg).is_some_and(|file| catalog::no_disk(path, &file))
+            }
+            _ => false,
+        };
+        if usage != Usage::Awaited && !no_disk {
+            self.call_io = self.args_io(c.args.iter());
+            self.check_path_call(&resolved, &segs, start, end, usage);
+            self.call_io = None;
+        }
+        if self.is_offloader(&resolved) {
+            self.args_offloaded(&c.args);
+        } else if is_pointer_ctor(&segs) {
+            for arg in &c.args {
+                match arg {
+                    Expr::Closure(cl) => self.stored_closure(cl),
+                    other => self.expr(other, Usage::Passed),
+                }
+            }
+        } else if let (Resolved::Path(path), true) = (&resolved, self.ctx == Ctx::Async) {
+            // A closure handed to a fn of the code's own may be offloaded by
+            // it, when the fn is defined in a file this walk does not see:
+            // findings inside say so, and the CLI drops them once it has
+            // seen every file's offloaders.
+            let owner = (!path.starts_with("std::")).then(|| path.clone());
+            for arg in &c.args {
+                match (arg, &owner) {
+                    (Expr::Closure(cl), Some(owner)) if cl.asyncness.is_none() => {
+                        let saved = self.closure_owner.replace(owner.clone());
+                        self.closure(cl);
+                        self.closure_owner = saved;
+                    }
+                    _ => self.expr(arg, Usage::Passed),
+                }
+            }
+        } else if segs.last().is_some_and(|l| l == "block_on") {
+            self.block_on_args(c.args.iter());
+        } else {
+            c.args.iter().for_each(|a| self.expr(a, Usage::Passed));
+        }
+    }
+
+    /// Follows a `pub use` of the code's own modules (`mod sleeper { pub use
+    /// std::thread::sleep; }`), a few levels deep at most.
+    pub(super) fn reexported(&self, resolved: Resolved) -> Resolved {
+        match resolved {
+            Resolved::Path(p) => Resolved::Path(self.model.resolve_path(&p)),
+            other => other,
+        }
+    }
+
+    pub(super) fn is_offloader(&self, resolved: &Resolved) -> bool {
+        let path = match resolved {
+            Resolved::Path(p) | Resolved::Unresolved(p) => p,
+            Resolved::Glob(c) => match c.first() {
+                Some(p) => p,
+                None => return false,
+            },
+        };
+        // Any fn called `spawn_blocking` or `block_in_place`, whoever defines
+        // it, runs its closure off the executor by name and by convention.
+        let by_name = OFFLOADERS
+            .iter()
+            .any(|o| matches!(o, Offloader::Method(m) if *m == last_segment(path)));
+        by_name
+            || OFFLOADERS
+                .iter()
+                .any(|o| matches!(o, Offloader::Path(p) if p == path))
+            || self.model.is_offloader(path)
+            || self
+                .opts
+                .config
+                .extra_offloaders
+                .iter()
+                .any(|o| o.trim_start_matches("::") == path)
+    }
+
+    pub(super) fn check_path_call(
+        &mut self,
+        resolved: &Resolved,
+        written: &[String],
+        start: Span,
+        end: Span,
+        usage: Usage,
+    ) {
+        match resolved {
+            Resolved::Path(path) => {
+                if let Some(rule) = match_path(path) {
+                    self.emit(rule, path, path, start, end, Confidence::Certain, None);
+                } else if let Some(extra) = self.extra_blocking(path, false) {
+                    self.emit(
+                        &catalog::USER_BLOCKING,
+                        path,
+                        path,
+                        start,
+                        end,
+                        Confidence::Certain,
+                        extra,
+                    );
+                } else if self.model.marked.contains(path) {
+                    self.emit(
+                        &catalog::USER_BLOCKING,
+                        path,
+                        path,
+                        start,
+                        end,
+                        Confidence::Certain,
+                        None,
+                    );
+                } else if let Some(rule) = self.model.native_call(path) {
+                    self.emit(rule, path, path, start, end, Confidence::Certain, None);
+                } else if self.dependency_fact(path, path, start, end) {
+                } else if !path.starts_with("std::") && !path.starts_with("tokio::") {
+                    self.record_call(path.clone(), written.join("::"), start, end, usage);
+                }
+            }
+            Resolved::Glob(cands) => {
+                let hits: Vec<(&'static Rule, &String)> = cands
+                    .iter()
+                    .filter_map(|c| match_path(c).map(|r| (r, c)))
+                    .collect();
+                if let Some((rule, path)) = hits.first() {
+                    let conf = if cands.len() == 1 {
+                        Confidence::Certain
+                    } else {
+                        Confidence::Likely
+                    };
+                    self.emit(rule, path, path, start, end, conf, None);
+                }
+            }
+            Resolved::Unresolved(written_path) => {
+                if !usage.consumed() {
+                    return;
+                }
+                // The path's head is not in scope (a module-level `use` the
+                // attribute cannot see): match by suffix, as likely.
+                if let Some((rule, full)) = match_suffix(written_path) {
+                    self.emit(rule, full, full, start, end, Confidence::Likely, None);
+                } else if let Some(extra) = self.extra_blocking(written_path, true) {
+                    self.emit(
+                        &catalog::USER_BLOCKING,
+                        written_path,
+                        written_path,
+                        start,
+                        end,
+                        Confidence::Likely,
+                        extra,
+                    );
+                }
+            }
+        }
+    }
+
+    /// A call the facts file says blocks inside a dependency: reported under
+    /// the rule it reaches, with that call in a note. Returns whether `path`
+    /// is one.
+    pub(super) fn dependency_fact(
+        &mut self,
+        path: &str,
+        display: &str,
+        start: Span,
+        end: Span,
+    ) -> bool {
+        let Some(fact) = self.opts.config.dependency_facts.get(path) else {
+            return false;
+        };
+        let (rule, via) = (fact.rule, fact.via.clone());
+        let before = self.out.findings.len();
+        self.emit(rule, path, display, start, end, Confidence::Certain, None);
+        if self.out.findings.len() > before {
+            if let Some(f) = self.out.findings.last_mut() {
+                f.notes
+                    .push(format!("inside the dependency it reaches {via}"));
+            }
+        }
+        true
+    }
+
+    /// The help of a user-declared blocking path matching `path`.
+    pub(super) fn extra_blocking(&self, path: &str, suffix: bool) -> Option<Option<String>> {
+        self.opts.config.extra_blocking.iter().find_map(|x| {
+            let declared = x.path.trim_start_matches("::");
+            let hit = declared == path
+                || (suffix && path.contains("::") && declared.ends_with(&format!("::{path}")));
+            hit.then(|| x.help.clone())
+        })
+    }
+
+    pub(super) fn record_call(
+        &mut self,
+        path: String,
+        display: String,
+        span: Span,
+        end_span: Span,
+        usage: Usage,
+    ) {
+        let call = LocalCall {
+            path,
+            display,
+            span,
+            end_span,
+            awaited: usage == Usage::Awaited,
+            hatches: self.allows.iter().map(|(_, i)| *i).collect(),
+            io: self.call_io,
+            conditional: self.conditional > 0,
+        };
+        match (self.ctx, self.current_fn) {
+            (Ctx::Async, _) => self.out.async_calls.push(call),
+            (Ctx::Sync, Some(i)) => self.out.fns[i].calls.push(call),
+            _ => {}
+        }
+    }
+
+    pub(super) fn method_call(&mut self, m: &syn::ExprMethodCall, usage: Usage) {
+        let name = m.method.to_string();
+        if name == "set_nonblocking" {
+            self.mark_nonblocking(m);
+        }
+        if usage != Usage::Awaited {
+            self.check_method(m, &name, usage);
+        }
+        let recv_usage = if UNWRAPPERS.contains(&name.as_str()) {
+            Usage::Unwrapped
+        } else if PASS_THROUGH.contains(&name.as_str()) {
+            usage
+        } else {
+            Usage::Other
+        };
+        self.expr(&m.receiver, recv_usage);
+        let offloads = OFFLOADERS
+            .iter()
+            .any(|o| matches!(o, Offloader::Method(n) if *n == name))
+            || THREAD_SPAWN_METHODS.contains(&name.as_str())
+            || self.own_offloader_method(m, &name);
+        if offloads {
+            self.args_offloaded(&m.args);
+        } else if STORING_METHODS.contains(&name.as_str()) {
+            for arg in &m.args {
+                match arg {
+                    Expr::Closure(cl) => self.stored_closure(cl),
+                    other => self.expr(other, Usage::Passed),
+                }
+            }
+        } else if name == "block_on" {
+            self.block_on_args(m.args.iter());
+        } else if ON_SOME_PATHS.contains(&name.as_str()) {
+            self.conditionally(|w| m.args.iter().for_each(|a| w.expr(a, Usage::Passed)));
+        } else {
+            m.args.iter().for_each(|a| self.expr(a, Usage::Passed));
+        }
+    }
+
+    /// `conn.run(move |c| ..)` where `run` is a method of the code's own type
+    /// that offloads its closure parameter: the receiver's type names it.
+    pub(super) fn own_offloader_method(&self, m: &syn::ExprMethodCall, name: &str) -> bool {
+        if !m
+            .args
+            .iter()
+            .any(|a| matches!(a, Expr::Closure(_) | Expr::Block(_)))
+        {
+            return false;
+        }
+        self.infer(&m.receiver).is_some_and(|ty| {
+            self.model
+                .is_offloader(&format!("{}::{name}", matchable(&base_type(&ty))))
+        })
+    }
+
+    /// `sock.set_nonblocking(true)`: from here on the socket's reads and
+    /// writes return `WouldBlock` instead of blocking, so its type no longer
+    /// matches the rules.
+    pub(super) fn mark_nonblocking(&mut self, m: &syn::ExprMethodCall) {
+        let on = matches!(m.args.first(), Some(Expr::Lit(l)) if matches!(&l.lit, syn::Lit::Bool(b) if b.value));
+        let Expr::Path(p) = &*m.receiver else { return };
+        let Some(var) = p.path.get_ident().map(|i| i.to_string()) else {
+            return;
+        };
+        if let (true, Some(ty)) = (on, self.var_type(&var)) {
+            for frame in self.env.iter_mut().rev() {
+                if let Some(slot) = frame.get_mut(&var) {
+                    *slot = Some(format!("{ty}(nonblocking)"));
+                    break;
+                }
+            }
+        }
+    }
+
+    pub(super) fn check_method(&mut self, m: &syn::ExprMethodCall, name: &str, usage: Usage) {
+        let start = m.method.span();
+        let end = m.paren_token.span.close();
+        if name == "open"
+            && m.args
+                .first()
+                .and_then(literal_str)
+                .is_some_and(|file| catalog::no_disk("std::fs::OpenOptions::open", &file))
+        {
+            return;
+        }
+        let recv_full = self.infer(&m.receiver);
+        let recv_io = recv_full.as_deref().and_then(io_kind);
+        let recv_ty = recv_full.as_deref().map(|t| matchable(t).to_owned());
+        if self.generic_io_use(name, recv_full.as_deref(), recv_io, start, end, &m.receiver) {
+            return;
+        }
+        self.call_io = recv_io.or_else(|| self.args_io(m.args.iter()));
+        let recorded = self.check_typed_method(m, name, recv_ty.as_deref(), start, end, usage);
+        self.call_io = None;
+        if recorded {
+            return;
+        }
+        self.check_method_matchers(m, name, &recv_ty, start, end, usage);
+    }
+
+    /// I/O through a value whose type says what it reads from: a generic
+    /// parameter's (recorded in the fn's summary, for its callers to decide)
+    /// or a library type built over a file or socket (`csv::Reader(io=fs)`:
+    /// its reads and the iteration of its records block). Returns whether
+    /// the call was dealt with.
+    pub(super) fn generic_io_use(
+        &mut self,
+        name: &str,
+        recv: Option<&str>,
+        recv_io: Option<IoKind>,
+        start: Span,
+        end: Span,
+        receiver: &Expr,
+    ) -> bool {
+        let moves_bytes = IO_METHODS.contains(&name) || CONSUMERS.contains(&name);
+        if !moves_bytes {
+            return false;
+        }
+        let display = format!("{}.{name}()", short(receiver));
+        match recv_io {
+            Some(IoKind::Generic) => {
+                self.note_generic_io(&display, start);
+                true
+            }
+            // A std type the catalog knows (`File`) is matched by its rules.
+            Some(kind) if recv.is_some_and(|t| t.contains("(io=")) => {
+                if let (Some(rule), Some(ty)) = (kind.rule(), recv) {
+                    let call = format!("{}::{name}", base_type(ty));
+                    self.emit(rule, &call, &display, start, end, Confidence::Certain, None);
+                }
+                true
+            }
+            // An untyped value inside code generic over I/O: most likely
+            // the parameter itself, behind a field or a local.
+            None if recv.is_none()
+                && IO_METHODS.contains(&name)
+                && !self.io_generics.is_empty() =>
+            {
+                self.note_generic_io(&display, start);
+                false
+            }
+            _ => false,
+        }
+    }
+
+    pub(super) fn note_generic_io(&mut self, display: &str, span: Span) {
+        if let (Ctx::Sync, Some(i)) = (self.ctx, self.current_fn) {
+            let f = &mut self.out.fns[i];
+            if f.generic_io.is_none() {
+                f.generic_io = Some((display.to_owned(), span));
+            }
+        }
+    }
+
+    /// What a call into another crate (read or not) is given to read from,
+    /// if anything.
+    pub(super) fn io_of_extern_call<'e>(
+        &self,
+        path: &str,
+        args: impl Iterator<Item = &'e Expr>,
+    ) -> Option<IoKind> {
+        if path.starts_with("crate::") {
+            None
+        } else {
+            self.args_io(args)
+        }
+    }
+
+    /// What the first I/O value among `args` reads from.
+    pub(super) fn args_io<'e>(&self, args: impl Iterator<Item = &'e Expr>) -> Option<IoKind> {
+        let mut found = None;
+        for a in args {
+            match self.infer(a).as_deref().and_then(io_kind) {
+                // A concrete kind decides over a generic one.
+                Some(IoKind::Generic) => found = found.or(Some(IoKind::Generic)),
+                Some(k) => return Some(k),
+                None => {}
+            }
+        }
+        found
+    }
+
+    /// Calls of methods the code marked, or declared blocking, or of the
+    /// crate's or a dependency's own types; returns whether it reported one.
+    pub(super) fn check_typed_method(
+        &mut self,
+        m: &syn::ExprMethodCall,
+        name: &str,
+        recv_ty: Option<&str>,
+        start: Span,
+        end: Span,
+        usage: Usage,
+    ) -> bool {
+        if let Some(ty) = recv_ty {
+            let path = format!("{ty}::{name}");
+            if self.model.marked.contains(&path) {
+                let display = format!("{}.{name}()", short(&m.receiver));
+                self.emit(
+                    &catalog::USER_BLOCKING,
+                    &path,
+                    &display,
+                    start,
+                    end,
+                    Confidence::Certain,
+                    None,
+                );
+                return true;
+            }
+            if let Some(extra) = self.extra_blocking(&path, false) {
+                let display = format!("{}.{name}()", short(&m.receiver));
+                self.emit(
+                    &catalog::USER_BLOCKING,
+                    &path,
+                    &display,
+                    start,
+                    end,
+                    Confidence::Certain,
+                    extra,
+                );
+                return true;
+            }
+            let display = format!("{}.{name}()", short(&m.receiver));
+            if self.dependency_fact(&path, &display, start, end) {
+                return true;
+            }
+            // A method of the crate's own type, or of a dependency's (read
+            // from its source): the transitive closure decides if it blocks.
+            if ty.starts_with("crate::") || self.model.is_extern(ty) {
+                self.record_call(
+                    path,
+                    format!("{}.{name}()", short(&m.receiver)),
+                    start,
+                    end,
+                    usage,
+                );
+            }
+        }
+        false
+    }
+
+    /// The catalog's method rules.
+    pub(super) fn check_method_matchers(
+        &mut self,
+        m: &syn::ExprMethodCall,
+        name: &str,
+        recv_ty: &Option<String>,
+        start: Span,
+        end: Span,
+        usage: Usage,
+    ) {
+        // A wait of at most a millisecond is a poll (`try_recv` with a
+        // grace period), not a stall of the executor.
+        if name == "recv_timeout" && m.args.first().is_some_and(is_poll_timeout) {
+            return;
+        }
+        let nargs = m.args.len();
+        for (rule, matcher) in method_matchers(name) {
+            let Matcher::Method {
+                args, types, shape, ..
+            } = matcher
+            else {
+                continue;
+            };
+            if args.is_some_and(|n| n != nargs) {
+                continue;
+            }
+            let mut_conn =
+                matches!(m.args.first(), Some(Expr::Reference(r)) if r.mutability.is_some());
+            if *types == MUT_CONN && !mut_conn {
+                continue;
+            }
+            let confidence = match (&recv_ty, shape) {
+                // Names no async API uses: whatever the receiver.
+                (_, Shape::Always) if types.is_empty() => Some(Confidence::Certain),
+                (Some(ty), _)
+                    if LIKELY_TYPES.contains(&ty.as_str()) && types.contains(&ty.as_str()) =>
+                {
+                    Some(Confidence::Likely)
+                }
+                (Some(ty), _) if types.contains(&ty.as_str()) => Some(Confidence::Certain),
+                (Some(_), _) => None,
+                (None, Shape::Always) => Some(Confidence::Likely),
+                (None, Shape::Consumed) if usage.consumed() => Some(Confidence::Likely),
+                _ => None,
+            };
+            if let Some(confidence) = confidence {
+                let call = match &recv_ty {
+                    Some(ty) if types.contains(&ty.as_str()) => {
+                        format!("{ty}::{name}")
+                    }
+                    _ => format!(".{name}()"),
+                };
+                let display = format!("{}.{name}()", short(&m.receiver));
+                self.emit(rule, &call, &display, start, end, confidence, None);
+                return;
+            }
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn emit(
+        &mut self,
+        rule: &'static Rule,
+        call: &str,
+        display: &str,
+        span: Span,
+        end_span: Span,
+        confidence: Confidence,
+        help: Option<String>,
+    ) {
+        let level = self.opts.config.level(rule);
+        if level == Level::Allow || self.opts.config.call_allowed(call) {
+            return;
+        }
+        if self.in_poll_fn && confidence == Confidence::Likely {
+            return;
+        }
+        match self.ctx {
+            Ctx::Offloaded | Ctx::Deferred => {}
+            // A helper's guess would become a certain finding at every
+            // async call site: only calls the walker is sure of make a sync
+            // fn blocking (an untyped `.send()` may be an unbounded channel's).
+            Ctx::Sync if confidence == Confidence::Likely => {}
+            Ctx::Sync => {
+                if let Some(i) = self.current_fn {
+                    if !self.allows.iter().any(|(a, _)| a.covers(rule)) {
+                        self.out.fns[i].blocking.push(BlockingCall {
+                            call: call.to_owned(),
+                            rule,
+                            span,
+                            conditional: self.conditional > 0,
+                        });
+                    }
+                }
+            }
+            Ctx::Async => {
+                if let Some((_, idx)) = self.allows.iter().rev().find(|(a, _)| a.covers(rule)) {
+                    self.out.hatches[*idx].used = true;
+                    return;
+                }
+                self.out.findings.push(Finding {
+                    rule,
+                    call: call.to_owned(),
+                    display: display.to_owned(),
+                    span,
+                    end_span,
+                    confidence,
+                    level,
+                    help: help.unwrap_or_else(|| rule.help.to_owned()),
+                    notes: Vec::new(),
+                    chain: Vec::new(),
+                    inside_closure_of: self.closure_owner.clone(),
+                });
+            }
+        }
+    }
+}

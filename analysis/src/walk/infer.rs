@@ -1,0 +1,382 @@
+//! Local variables and their types: what the walker knows of a value
+//! without the compiler (a parameter's type, `let x: T`, a constructor, a
+//! fn's return type in the crate model).
+
+use super::*;
+
+impl<'a> Walker<'a> {
+    // ----- local variables and types -----
+
+    pub(super) fn is_var(&self, name: &str) -> bool {
+        self.env.iter().rev().any(|f| f.contains_key(name))
+    }
+
+    pub(super) fn var_type(&self, name: &str) -> Option<String> {
+        self.env
+            .iter()
+            .rev()
+            .find_map(|f| f.get(name))
+            .cloned()
+            .flatten()
+    }
+
+    pub(super) fn bind(&mut self, name: &str, ty: Option<String>) {
+        if let Some(frame) = self.env.last_mut() {
+            frame.insert(name.to_owned(), ty);
+        }
+    }
+
+    pub(super) fn bind_pat(&mut self, pat: &Pat, ty: Option<String>) {
+        match pat {
+            Pat::Ident(i) => {
+                self.bind(&i.ident.to_string(), ty);
+                if let Some((_, sub)) = &i.subpat {
+                    self.bind_pat(sub, None);
+                }
+            }
+            Pat::Type(t) => {
+                let ty = self.resolve_type(&t.ty).or(ty);
+                self.bind_pat(&t.pat, ty);
+            }
+            Pat::Reference(r) => self.bind_pat(&r.pat, ty),
+            Pat::Paren(p) => self.bind_pat(&p.pat, ty),
+            Pat::Tuple(t) => t.elems.iter().for_each(|p| self.bind_pat(p, None)),
+            // `State(state): State<AppState>`: the type peels to the inner
+            // value, which a one-field pattern binds.
+            Pat::TupleStruct(t) if t.elems.len() == 1 => self.bind_pat(&t.elems[0], ty),
+            Pat::TupleStruct(t) => t.elems.iter().for_each(|p| self.bind_pat(p, None)),
+            Pat::Slice(s) => s.elems.iter().for_each(|p| self.bind_pat(p, None)),
+            Pat::Struct(s) => s.fields.iter().for_each(|f| self.bind_pat(&f.pat, None)),
+            Pat::Or(o) => o.cases.iter().for_each(|p| self.bind_pat(p, None)),
+            _ => {}
+        }
+    }
+
+    /// Binds a pattern matched against `init`, with the types the code
+    /// names: `let (tx, rx) = channel()`, `if let Ok((sock, _)) = l.accept()`,
+    /// `match File::open(p) { Ok(f) => .. }`.
+    pub(super) fn bind_local(&mut self, pat: &Pat, init: Option<&Expr>) {
+        let Some(init) = init else {
+            return self.bind_pat(pat, None);
+        };
+        match pat {
+            Pat::TupleStruct(ts) if ts.elems.len() == 1 && is_wrapping_variant(&ts.path) => {
+                self.bind_local(&ts.elems[0], Some(init));
+            }
+            Pat::Tuple(t) => match self.tuple_types(init) {
+                Some(types) if t.elems.len() == types.len() => {
+                    for (p, ty) in t.elems.iter().zip(types) {
+                        self.bind_pat(p, Some((*ty).to_owned()));
+                    }
+                }
+                _ => self.bind_pat(pat, None),
+            },
+            _ => {
+                let ty = self.infer(init);
+                self.bind_pat(pat, ty);
+            }
+        }
+    }
+
+    /// The element types of a call that returns a tuple the catalog knows:
+    /// a channel constructor, or `listener.accept()?`.
+    pub(super) fn tuple_types(&self, init: &Expr) -> Option<&'static [&'static str]> {
+        let key = match init {
+            Expr::Call(c) => self.call_path(c)?,
+            Expr::MethodCall(m) if SAME_TYPE.contains(&m.method.to_string().as_str()) => {
+                return self.tuple_types(&m.receiver);
+            }
+            Expr::MethodCall(m) => {
+                format!("{}::{}", base_type(&self.infer(&m.receiver)?), m.method)
+            }
+            Expr::Try(t) => return self.tuple_types(&t.expr),
+            Expr::Await(_) => return None,
+            _ => return None,
+        };
+        TUPLE_RETURNS
+            .iter()
+            .find(|(p, _)| *p == key)
+            .map(|(_, t)| *t)
+    }
+
+    pub(super) fn call_path(&self, c: &syn::ExprCall) -> Option<String> {
+        let Expr::Path(p) = &*c.func else {
+            return None;
+        };
+        let segs = path_segs(&p.path);
+        let resolved = self.res.resolve(
+            &segs,
+            p.path.leading_colon.is_some(),
+            self.self_ty.as_deref(),
+        );
+        match self.reexported(resolved) {
+            Resolved::Path(s) => Some(s),
+            Resolved::Glob(c) if c.len() == 1 => c.into_iter().next(),
+            // Several globs: the candidate the catalog knows.
+            Resolved::Glob(c) => c.into_iter().find(|p| {
+                RETURN_TYPES.iter().any(|(k, _)| k == p)
+                    || TUPLE_RETURNS.iter().any(|(k, _)| k == p)
+                    || match_path(p).is_some()
+            }),
+            Resolved::Unresolved(_) => None,
+        }
+    }
+
+    /// The item type of an iterator the catalog knows (`listener.incoming()`).
+    pub(super) fn item_type(&self, e: &Expr) -> Option<String> {
+        let key = match e {
+            Expr::MethodCall(m) => format!("{}::{}", self.infer(&m.receiver)?, m.method),
+            Expr::Call(c) => self.call_path(c)?,
+            Expr::Try(t) => return self.item_type(&t.expr),
+            _ => return None,
+        };
+        ITEM_TYPES
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, t)| (*t).to_owned())
+    }
+
+    /// The resolved path of a type, looking through references and smart pointers.
+    pub(super) fn resolve_type(&self, ty: &Type) -> Option<String> {
+        let t = TypeRef::from_syn(ty);
+        resolve_type_ref(
+            &t,
+            &|segs, leading_colon| match self.reexported(self.res.resolve(
+                segs,
+                leading_colon,
+                self.self_ty.as_deref(),
+            )) {
+                Resolved::Path(p) => Some(p),
+                Resolved::Glob(c) if c.len() == 1 => c.into_iter().next(),
+                _ => None,
+            },
+            &|p| self.model.aliases.get(p).cloned(),
+        )
+    }
+
+    /// The type of an expression, when the code names it.
+    pub(super) fn infer(&self, e: &Expr) -> Option<String> {
+        match e {
+            Expr::Path(p) if p.path.segments.len() == 1 && p.qself.is_none() => {
+                let name = p.path.segments[0].ident.to_string();
+                self.var_type(&name)
+            }
+            Expr::Call(c) => {
+                let path = self.call_path(c)?;
+                if let Some((_, ty)) = RETURN_TYPES.iter().find(|(p, _)| *p == path) {
+                    return Some((*ty).to_owned());
+                }
+                if let Some(ty) = self.model.fn_return(&path) {
+                    // A dependency's value built over a file or socket reads
+                    // from it. The code's own types need no mark: their
+                    // methods are walked, and a summary that reads a file
+                    // blocks whatever the receiver.
+                    return Some(match self.io_of_extern_call(&path, c.args.iter()) {
+                        Some(k) => with_io(ty, k),
+                        None => ty,
+                    });
+                }
+                let (parent, last) = path.rsplit_once("::")?;
+                let parent_last = parent.rsplit("::").next()?;
+                if WRAPPERS.contains(&parent_last) && last == "new"
+                    || last == "clone" && WRAPPERS.contains(&parent_last)
+                {
+                    return c.args.first().and_then(|a| self.infer(a));
+                }
+                if CONSTRUCTORS.contains(&last)
+                    && parent_last.starts_with(|ch: char| ch.is_ascii_uppercase())
+                {
+                    return Some(match self.io_of_extern_call(&path, c.args.iter()) {
+                        Some(k) => with_io(parent.to_owned(), k),
+                        None => parent.to_owned(),
+                    });
+                }
+                None
+            }
+            Expr::MethodCall(m) => {
+                let name = m.method.to_string();
+                let recv = self.infer(&m.receiver);
+                if let Some(inner) = recv.as_deref().and_then(inner_of) {
+                    if GUARD_METHODS.contains(&name.as_str()) {
+                        return Some(inner.to_owned());
+                    }
+                }
+                if SAME_TYPE.contains(&name.as_str()) {
+                    return recv;
+                }
+                let recv = recv?;
+                let key = format!("{}::{name}", base_type(&recv));
+                if let Some((_, ty)) = RETURN_TYPES.iter().find(|(p, _)| *p == key) {
+                    return Some((*ty).to_owned());
+                }
+                if let Some(ty) = self.model.fn_return(&key) {
+                    // What a reader over a file hands out (its records, an
+                    // iterator) reads from the same file.
+                    return Some(
+                        match io_kind(&recv).or_else(|| self.io_of_extern_call(&key, m.args.iter()))
+                        {
+                            Some(k) => with_io(ty, k),
+                            None => ty,
+                        },
+                    );
+                }
+                let builder = BUILDERS.iter().find(|(t, _)| *t == recv);
+                if builder.is_some_and(|(_, ends)| !ends.contains(&name.as_str())) {
+                    return Some(recv);
+                }
+                None
+            }
+            Expr::Try(t) => self.infer(&t.expr),
+            Expr::Struct(s) if s.qself.is_none() => {
+                let segs = path_segs(&s.path);
+                match self.reexported(self.res.resolve(
+                    &segs,
+                    s.path.leading_colon.is_some(),
+                    self.self_ty.as_deref(),
+                )) {
+                    Resolved::Path(p) => Some(p),
+                    _ => None,
+                }
+            }
+            Expr::Paren(p) => self.infer(&p.expr),
+            Expr::Group(g) => self.infer(&g.expr),
+            Expr::Reference(r) => self.infer(&r.expr),
+            Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) => self.infer(&u.expr),
+            Expr::Field(f) => {
+                let base = self.infer(&f.base)?;
+                let syn::Member::Named(field) = &f.member else {
+                    return None;
+                };
+                self.model.field_type(matchable(&base), &field.to_string())
+            }
+            _ => None,
+        }
+    }
+}
+
+/// Methods that reach what a lock guards.
+pub(super) const GUARD_METHODS: &[&str] = &[
+    "lock",
+    "read",
+    "write",
+    "try_lock",
+    "try_read",
+    "try_write",
+    "blocking_lock",
+    "blocking_read",
+    "blocking_write",
+    "get_mut",
+    "into_inner",
+];
+
+/// A type without what its lock guards: `std::sync::Mutex` for
+/// `std::sync::Mutex(inner=rusqlite::Connection)`; rules match on this.
+pub(super) fn matchable(ty: &str) -> &str {
+    let ty = crate::io::strip_io(ty);
+    ty.find("(inner=").map_or(ty, |i| &ty[..i])
+}
+
+/// The type parameters of `generics` bounded by an I/O trait, in the
+/// parameter list or a `where` clause.
+pub(super) fn io_bounded(generics: &syn::Generics) -> Vec<String> {
+    let is_io = |b: &syn::TypeParamBound| match b {
+        syn::TypeParamBound::Trait(t) => t
+            .path
+            .segments
+            .last()
+            .is_some_and(|s| IO_TRAITS.contains(&s.ident.to_string().as_str())),
+        _ => false,
+    };
+    let mut out: Vec<String> = generics
+        .type_params()
+        .filter(|p| p.bounds.iter().any(is_io))
+        .map(|p| p.ident.to_string())
+        .collect();
+    if let Some(w) = &generics.where_clause {
+        for pred in &w.predicates {
+            if let syn::WherePredicate::Type(t) = pred {
+                if let (Type::Path(tp), true) = (&t.bounded_ty, t.bounds.iter().any(is_io)) {
+                    if let Some(id) = tp.path.get_ident() {
+                        out.push(id.to_string());
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Whether an impl's self type takes one of the I/O type parameters
+/// (`impl<R: Read> Reader<R>`).
+pub(super) fn self_io(self_ty: &Type, io_generics: &[String]) -> bool {
+    let Type::Path(tp) = self_ty else {
+        return false;
+    };
+    let Some(last) = tp.path.segments.last() else {
+        return false;
+    };
+    let syn::PathArguments::AngleBracketed(a) = &last.arguments else {
+        return false;
+    };
+    a.args
+        .iter()
+        .any(|arg| matches!(arg, syn::GenericArgument::Type(t) if is_generic_io(t, io_generics)))
+}
+
+/// Whether a type is an I/O type parameter, `impl Read`, `dyn Write` or a
+/// reference or box of one.
+pub(super) fn is_generic_io(ty: &Type, io_generics: &[String]) -> bool {
+    let trait_bound =
+        |bounds: &syn::punctuated::Punctuated<syn::TypeParamBound, syn::Token![+]>| {
+            bounds.iter().any(|b| match b {
+                syn::TypeParamBound::Trait(t) => t
+                    .path
+                    .segments
+                    .last()
+                    .is_some_and(|s| IO_TRAITS.contains(&s.ident.to_string().as_str())),
+                _ => false,
+            })
+        };
+    match ty {
+        Type::Reference(r) => is_generic_io(&r.elem, io_generics),
+        Type::Paren(p) => is_generic_io(&p.elem, io_generics),
+        Type::ImplTrait(t) => trait_bound(&t.bounds),
+        Type::TraitObject(t) => trait_bound(&t.bounds),
+        Type::Path(tp) if tp.qself.is_none() => {
+            if let Some(id) = tp.path.get_ident() {
+                return io_generics.iter().any(|g| id == g);
+            }
+            let Some(last) = tp.path.segments.last() else {
+                return false;
+            };
+            match &last.arguments {
+                syn::PathArguments::AngleBracketed(a) if last.ident == "Box" => {
+                    a.args.iter().any(|arg| {
+                        matches!(arg, syn::GenericArgument::Type(t) if is_generic_io(t, io_generics))
+                    })
+                }
+                _ => false,
+            }
+        }
+        _ => false,
+    }
+}
+
+/// What a lock type guards, if the code says.
+pub(super) fn inner_of(ty: &str) -> Option<&str> {
+    let start = ty.find("(inner=")? + "(inner=".len();
+    ty.get(start..ty.len().checked_sub(1)?)
+}
+
+/// `Ok(x)` and `Some(x)`: the walker does not track `Result` and `Option`,
+/// so `x` has the type the matched expression is said to have.
+pub(super) fn is_wrapping_variant(path: &syn::Path) -> bool {
+    path.get_ident().is_some_and(|i| i == "Ok" || i == "Some")
+}
+
+/// A type without the walker's own annotations: `std::net::TcpListener` for
+/// `std::net::TcpListener(nonblocking)`. What a non-blocking listener
+/// accepts is an ordinary, blocking socket.
+pub(super) fn base_type(ty: &str) -> String {
+    ty.split_once('(').map_or(ty, |(base, _)| base).to_owned()
+}

@@ -1,0 +1,974 @@
+//! The walker: finds catalog calls in async context.
+//!
+//! Without types, the walker reads the shape of the code. A call's result is
+//! classified by its [`Usage`]: a future is awaited, passed on or stored; a
+//! blocking API's result is unwrapped, `?`-ed, matched, iterated or dropped.
+//! Local variables carry a type when the code names one (a parameter's type,
+//! `let x: T`, `T::new(..)`, a channel constructor), which makes a method
+//! match certain; otherwise only rules whose shape says so match, as likely.
+
+use crate::catalog::{
+    self, BLOCKING_ITERABLES, BUILDERS, Confidence, ITEM_TYPES, LIKELY_TYPES, Level, MUT_CONN,
+    Matcher, OFFLOADERS, Offloader, RETURN_TYPES, RULES, Rule, Shape, THREAD_SPAWN_METHODS,
+    TUPLE_RETURNS,
+};
+use crate::hatch::{Allow, expr_attrs, is_hatch, parse_hatch};
+use crate::io::{CONSUMERS, GENERIC_IO_TYPE, IO_METHODS, IO_TRAITS, IoKind, io_kind, with_io};
+use crate::model::{CrateModel, TypeRef, WRAPPERS, resolve_type_ref};
+use crate::resolve::{Resolved, Resolver, Scope};
+use crate::{Analysis, BlockingCall, Finding, FnSummary, HatchUse, LocalCall, Options};
+use proc_macro2::Span;
+use quote::ToTokens;
+use std::collections::{HashMap, HashSet};
+use std::sync::OnceLock;
+use syn::spanned::Spanned;
+use syn::visit::Visit;
+use syn::{Attribute, Block, Expr, FnArg, ImplItem, Item, Pat, Signature, Stmt, TraitItem, Type};
+
+mod calls;
+mod infer;
+mod macros;
+mod matching;
+mod paths;
+mod prepass;
+
+use infer::{base_type, io_bounded, is_generic_io, matchable, self_io};
+use matching::{match_path, match_suffix, method_matchers};
+use paths::{ON_SOME_PATHS, is_failure_pat, is_fast_path, is_flag};
+use prepass::{STORING_METHODS, boxed_closure, called_in, is_pointer_ctor, offloaded_later};
+
+/// How the value of an expression is used by its parent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Usage {
+    Awaited,
+    Tried,
+    Unwrapped,
+    Matched,
+    Iterated,
+    Dropped,
+    Stored,
+    Passed,
+    Returned,
+    Other,
+}
+
+impl Usage {
+    /// Used as a value in a way a future never is.
+    fn consumed(self) -> bool {
+        matches!(
+            self,
+            Usage::Tried
+                | Usage::Unwrapped
+                | Usage::Matched
+                | Usage::Iterated
+                | Usage::Dropped
+                | Usage::Returned
+        )
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Ctx {
+    /// Inside an async fn, block or closure.
+    Async,
+    /// Inside a sync fn: blocking calls are recorded in its summary.
+    Sync,
+    /// Inside a closure handed to an offloader: blocking is fine.
+    Offloaded,
+    /// Inside a closure that is stored here (a struct field, `Box::new`,
+    /// pushed, returned), not called: it blocks where it is called, which
+    /// the walker does not follow, so nothing in it counts here.
+    Deferred,
+}
+
+impl Ctx {
+    /// Code that does not run on the executor thread where it is written.
+    fn off_executor(self) -> bool {
+        matches!(self, Ctx::Offloaded | Ctx::Deferred)
+    }
+}
+
+/// Traits whose `poll*` methods the executor calls directly.
+const POLL_TRAITS: &[&str] = &[
+    "Future",
+    "Stream",
+    "Sink",
+    "AsyncRead",
+    "AsyncWrite",
+    "AsyncBufRead",
+    "AsyncSeek",
+    "Service",
+];
+
+/// Methods whose receiver is consumed as a value (`rx.recv().unwrap()`).
+const UNWRAPPERS: &[&str] = &[
+    "unwrap",
+    "expect",
+    "unwrap_or",
+    "unwrap_or_else",
+    "unwrap_or_default",
+    "unwrap_err",
+    "expect_err",
+    "ok",
+    "err",
+    "is_ok",
+    "is_err",
+    "is_some",
+    "is_none",
+];
+
+/// Combinators that exist on both `Result` and futures (`TryFutureExt`): the
+/// receiver is used the way the combinator's result is.
+const PASS_THROUGH: &[&str] = &[
+    "map_err",
+    "map",
+    "context",
+    "with_context",
+    "and_then",
+    "or_else",
+    "inspect",
+    "inspect_err",
+    "ok_or",
+    "ok_or_else",
+    "map_ok",
+];
+
+/// Methods that return their receiver's type, for inference.
+const SAME_TYPE: &[&str] = &[
+    "map_err",
+    "context",
+    "with_context",
+    "inspect",
+    "inspect_err",
+    "or_else",
+    "ok",
+    "try_clone",
+    "unwrap",
+    "expect",
+    "clone",
+    "as_ref",
+    "borrow",
+    "borrow_mut",
+    "as_mut",
+    "to_owned",
+];
+
+/// Associated fns that construct their own type (`File::open`, `Mutex::new`).
+const CONSTRUCTORS: &[&str] = &[
+    "new",
+    "open",
+    "create",
+    "connect",
+    "bind",
+    "from",
+    "default",
+    "with_capacity",
+    "create_new",
+];
+
+pub(crate) struct Walker<'a> {
+    opts: &'a Options<'a>,
+    res: Resolver,
+    /// Local variables, innermost frame last; the value is the variable's type when known.
+    env: Vec<HashMap<String, Option<String>>>,
+    ctx: Ctx,
+    current_fn: Option<usize>,
+    self_ty: Option<String>,
+    /// Active escape hatches: what they allow and their index in `out.hatches`.
+    allows: Vec<(Allow, usize)>,
+    /// The crate's items, imports and types across its files.
+    model: &'a CrateModel,
+    /// The path nested items of the current fn are named under.
+    item_owner: Option<String>,
+    /// Walking the arguments of a `block_on` made in offloaded code.
+    driving_offloaded: bool,
+    /// Last segments of every known offloader, for the by-name pre-scans.
+    offloader_names: HashSet<String>,
+    /// Inside a hand-written `poll`: nothing there is awaited, so the shape
+    /// of a call says nothing, and only certain matches count.
+    in_poll_fn: bool,
+    /// The fn that receives the closure being walked, when that fn may be an
+    /// offloader defined elsewhere.
+    closure_owner: Option<String>,
+    /// Type parameters in scope bounded by an I/O trait (`R: Read`).
+    io_generics: Vec<String>,
+    /// Whether `self` of the enclosing impl is generic over I/O
+    /// (`impl<R: Read> Reader<R>`).
+    self_io: bool,
+    /// What the I/O values of the call being checked read from.
+    call_io: Option<IoKind>,
+    /// How many branches taken only on some paths enclose the code walked
+    /// (see [`LocalCall::conditional`]).
+    conditional: u32,
+    out: Analysis,
+}
+
+impl<'a> Walker<'a> {
+    pub(crate) fn new(opts: &'a Options<'a>, model: &'a CrateModel) -> Walker<'a> {
+        Walker {
+            opts,
+            res: Resolver::default(),
+            env: Vec::new(),
+            ctx: Ctx::Sync,
+            current_fn: None,
+            self_ty: None,
+            allows: Vec::new(),
+            model,
+            item_owner: None,
+            driving_offloaded: false,
+            closure_owner: None,
+            in_poll_fn: false,
+            io_generics: Vec::new(),
+            self_io: false,
+            call_io: None,
+            conditional: 0,
+            offloader_names: OFFLOADERS
+                .iter()
+                .map(|o| match o {
+                    Offloader::Path(p) => last_segment(p),
+                    Offloader::Method(m) => m,
+                })
+                .chain(opts.config.extra_offloaders.iter().map(|p| last_segment(p)))
+                .chain(model.offloaders.iter().map(|p| last_segment(p)))
+                .map(str::to_owned)
+                .collect(),
+            out: Analysis::default(),
+        }
+    }
+
+    /// Where items declared in the current block live: under the enclosing
+    /// fn, so that `fn iter` nested in two fns names two helpers.
+    fn item_prefix(&self) -> String {
+        self.item_owner
+            .clone()
+            .unwrap_or_else(|| self.res.module().to_owned())
+    }
+
+    fn module_path(&self) -> String {
+        self.opts.module_path.join("::")
+    }
+
+    pub(crate) fn file(mut self, file: &syn::File) -> Analysis {
+        let module = self.module_path();
+        self.res.push(Scope::from_model(&module, self.model));
+        self.with_hatches(&file.attrs, |w| w.items(&file.items, &module));
+        self.res.pop();
+        self.finish()
+    }
+
+    fn finish(mut self) -> Analysis {
+        let mut offloaders: Vec<String> = self.model.offloaders.iter().cloned().collect();
+        offloaders.sort();
+        self.out.offloaders = offloaders;
+        self.out
+    }
+
+    pub(crate) fn root_item(mut self, item: &Item) -> Analysis {
+        let module = self.module_path();
+        self.res.push(Scope::from_model(&module, self.model));
+        self.items(std::slice::from_ref(item), &module);
+        self.res.pop();
+        self.finish()
+    }
+
+    fn impl_type(&self, ty: &Type, module: &str) -> Option<String> {
+        let Type::Path(tp) = ty else { return None };
+        let segs = path_segs(&tp.path);
+        match self
+            .res
+            .resolve(&segs, tp.path.leading_colon.is_some(), None)
+        {
+            Resolved::Path(p) => Some(p),
+            _ => Some(format!("{module}::{}", segs.join("::"))),
+        }
+    }
+
+    // ----- items -----
+
+    fn items(&mut self, items: &[Item], module: &str) {
+        for item in items {
+            self.item(item, module);
+        }
+    }
+
+    fn item(&mut self, item: &Item, module: &str) {
+        if self.opts.config.skip_tests && is_test_code(item_attrs(item)) {
+            return;
+        }
+        match item {
+            Item::Fn(f) => {
+                let path = format!("{module}::{}", f.sig.ident);
+                self.func(&f.attrs, &f.sig, &f.block, path);
+            }
+            Item::Impl(i) => {
+                let ty = self.impl_type(&i.self_ty, module);
+                let saved = std::mem::replace(&mut self.self_ty, ty.clone());
+                let poll_trait = i
+                    .trait_
+                    .as_ref()
+                    .and_then(|(_, p, _)| p.segments.last())
+                    .map(|s| s.ident.to_string())
+                    .filter(|t| POLL_TRAITS.contains(&t.as_str()));
+                let io_before = self.io_generics.len();
+                self.io_generics.extend(io_bounded(&i.generics));
+                let saved_self_io =
+                    std::mem::replace(&mut self.self_io, self_io(&i.self_ty, &self.io_generics));
+                self.with_hatches(&i.attrs, |w| {
+                    for it in &i.items {
+                        if let ImplItem::Fn(f) = it {
+                            if w.opts.config.skip_tests && is_test_code(&f.attrs) {
+                                continue;
+                            }
+                            let owner = ty.clone().unwrap_or_else(|| module.to_owned());
+                            // A hand-written `poll` (or a tower `Service::call`) runs
+                            // on the executor thread, like an async fn's body.
+                            let name = f.sig.ident.to_string();
+                            let on_executor = poll_trait.as_deref().is_some_and(|t| {
+                                name.starts_with("poll") || (t == "Service" && name == "call")
+                            });
+                            w.func_in(
+                                &f.attrs,
+                                &f.sig,
+                                &f.block,
+                                format!("{owner}::{name}"),
+                                on_executor,
+                            );
+                        }
+                    }
+                });
+                self.io_generics.truncate(io_before);
+                self.self_io = saved_self_io;
+                self.self_ty = saved;
+            }
+            Item::Trait(t) => {
+                let saved = self.self_ty.replace(format!("{module}::{}", t.ident));
+                self.with_hatches(&t.attrs, |w| {
+                    for it in &t.items {
+                        if let TraitItem::Fn(f) = it {
+                            if let Some(body) = &f.default {
+                                let path = format!("{module}::{}::{}", t.ident, f.sig.ident);
+                                w.func(&f.attrs, &f.sig, body, path);
+                            }
+                        }
+                    }
+                });
+                self.self_ty = saved;
+            }
+            Item::Mod(m) => {
+                if let Some((_, content)) = &m.content {
+                    let inner = format!("{module}::{}", m.ident);
+                    self.res.push(Scope::from_model(&inner, self.model));
+                    self.with_hatches(&m.attrs, |w| w.items(content, &inner));
+                    self.res.pop();
+                }
+            }
+            Item::Const(c) => self.sync_expr(&c.attrs, &c.expr),
+            Item::Static(s) => self.sync_expr(&s.attrs, &s.expr),
+            _ => {}
+        }
+    }
+
+    /// An initializer outside any fn: sync, but async blocks inside still count.
+    fn sync_expr(&mut self, attrs: &[Attribute], e: &Expr) {
+        let saved = (self.ctx, self.current_fn);
+        self.ctx = Ctx::Sync;
+        self.current_fn = None;
+        self.with_hatches(attrs, |w| w.expr(e, Usage::Other));
+        (self.ctx, self.current_fn) = saved;
+    }
+
+    fn func(&mut self, attrs: &[Attribute], sig: &Signature, block: &Block, path: String) {
+        self.func_in(attrs, sig, block, path, false);
+    }
+
+    fn func_in(
+        &mut self,
+        attrs: &[Attribute],
+        sig: &Signature,
+        block: &Block,
+        path: String,
+        on_executor: bool,
+    ) {
+        let saved = (self.ctx, self.current_fn);
+        let saved_conditional = std::mem::take(&mut self.conditional);
+        let hatch_count = self.allows.len();
+        let allowed_fn = self.push_hatches(attrs);
+        let saved_poll =
+            std::mem::replace(&mut self.in_poll_fn, on_executor && sig.asyncness.is_none());
+        if sig.asyncness.is_some() || on_executor {
+            self.ctx = Ctx::Async;
+            self.current_fn = None;
+        } else {
+            self.ctx = Ctx::Sync;
+            self.out.fns.push(FnSummary {
+                path: path.clone(),
+                span: sig.ident.span(),
+                marked: crate::model::lower::has_marker(attrs),
+                allowed: allowed_fn,
+                blocking: Vec::new(),
+                calls: Vec::new(),
+                generic_io: None,
+            });
+            self.current_fn = Some(self.out.fns.len() - 1);
+        }
+        let saved_owner = self.item_owner.replace(path.clone());
+        let io_before = self.io_generics.len();
+        self.io_generics.extend(io_bounded(&sig.generics));
+        self.env.push(HashMap::new());
+        for input in &sig.inputs {
+            match input {
+                FnArg::Receiver(_) => {
+                    let ty = self.self_ty.clone();
+                    let ty = match ty {
+                        Some(t) if self.self_io => Some(with_io(t, IoKind::Generic)),
+                        t => t,
+                    };
+                    self.bind("self", ty);
+                }
+                FnArg::Typed(pt) => {
+                    let ty = if is_generic_io(&pt.ty, &self.io_generics) {
+                        Some(GENERIC_IO_TYPE.to_owned())
+                    } else {
+                        self.resolve_type(&pt.ty)
+                    };
+                    self.bind_pat(&pt.pat, ty);
+                }
+            }
+        }
+        self.block(block, Usage::Returned);
+        self.env.pop();
+        self.io_generics.truncate(io_before);
+        self.item_owner = saved_owner;
+        self.allows.truncate(hatch_count);
+        self.in_poll_fn = saved_poll;
+        self.conditional = saved_conditional;
+        (self.ctx, self.current_fn) = saved;
+    }
+
+    // ----- escape hatches -----
+
+    /// Pushes the escape hatches among `attrs`; returns whether there was one.
+    fn push_hatches(&mut self, attrs: &[Attribute]) -> bool {
+        let mut any = false;
+        for attr in attrs.iter().filter(|a| is_hatch(a)) {
+            match parse_hatch(attr) {
+                Ok(allow) => {
+                    self.out.hatches.push(HatchUse {
+                        span: attr.span(),
+                        used: false,
+                        keys: allow.keys.clone(),
+                    });
+                    self.allows.push((allow, self.out.hatches.len() - 1));
+                    any = true;
+                }
+                Err(e) => self.out.errors.push(e),
+            }
+        }
+        any
+    }
+
+    fn with_hatches(&mut self, attrs: &[Attribute], f: impl FnOnce(&mut Self)) {
+        let n = self.allows.len();
+        self.push_hatches(attrs);
+        f(self);
+        self.allows.truncate(n);
+    }
+
+    // ----- blocks and statements -----
+
+    fn block(&mut self, block: &Block, usage: Usage) {
+        let has_items = block.stmts.iter().any(|s| matches!(s, Stmt::Item(_)));
+        if has_items {
+            let mut scope = Scope::block(self.item_prefix());
+            scope.add_items(block.stmts.iter().filter_map(|s| match s {
+                Stmt::Item(i) => Some(i),
+                _ => None,
+            }));
+            self.res.push(scope);
+        }
+        self.env.push(HashMap::new());
+        let last = block.stmts.len().saturating_sub(1);
+        let conditional = self.conditional;
+        for (i, stmt) in block.stmts.iter().enumerate() {
+            let tail = if i == last { usage } else { Usage::Dropped };
+            self.stmt(stmt, tail, &block.stmts[i + 1..]);
+            // `if let Ok(v) = fast() { return Ok(v) }`: what follows is the
+            // fallback, or the miss of a cache.
+            if self.conditional == conditional && is_fast_path(stmt) {
+                self.conditional += 1;
+            }
+        }
+        self.conditional = conditional;
+        self.env.pop();
+        if has_items {
+            self.res.pop();
+        }
+    }
+
+    /// `rest`: the statements after this one in its block, where a closure
+    /// bound here may be handed to an offloader by name.
+    fn stmt(&mut self, stmt: &Stmt, tail: Usage, rest: &[Stmt]) {
+        match stmt {
+            Stmt::Local(local) => self.with_hatches(&local.attrs, |w| {
+                if let Some(init) = &local.init {
+                    // Only a `let job = || ..;` needs the look ahead, which
+                    // keeps it off the common path.
+                    let offloaded = matches!(&*init.expr, Expr::Closure(c) if c.asyncness.is_none())
+                        && pat_ident(&local.pat)
+                            .is_some_and(|name| offloaded_later(rest, &name, &w.offloader_names));
+                    // `let f = Box::new(|| ..); f()`: called here after all.
+                    let boxed_called = boxed_closure(&init.expr).filter(|_| {
+                        pat_ident(&local.pat).is_some_and(|name| called_in(rest, &name))
+                    });
+                    match (&*init.expr, offloaded) {
+                        (Expr::Closure(c), true) => w.offloaded_closure(c),
+                        (Expr::Call(call), _) if boxed_called.is_some() => {
+                            w.expr(&call.func, Usage::Other);
+                            if let Some(c) = boxed_called {
+                                w.closure(c);
+                            }
+                        }
+                        _ => {
+                            let usage = if matches!(local.pat, Pat::Wild(_)) {
+                                Usage::Dropped
+                            } else {
+                                Usage::Stored
+                            };
+                            w.expr(&init.expr, usage);
+                        }
+                    }
+                    if let Some((_, diverge)) = &init.diverge {
+                        w.conditionally(|w| w.expr(diverge, Usage::Other));
+                    }
+                }
+                w.bind_local(&local.pat, local.init.as_ref().map(|i| &*i.expr));
+            }),
+            Stmt::Item(item) => {
+                let owner = self.item_prefix();
+                let saved_env = std::mem::take(&mut self.env);
+                self.item(item, &owner);
+                self.env = saved_env;
+            }
+            Stmt::Expr(e, semi) => {
+                let usage = if semi.is_some() { Usage::Dropped } else { tail };
+                self.expr(e, usage);
+            }
+            Stmt::Macro(m) => self.with_hatches(&m.attrs, |w| w.mac(&m.mac, Usage::Dropped)),
+        }
+    }
+
+    // ----- expressions -----
+
+    fn expr(&mut self, e: &Expr, usage: Usage) {
+        let attrs = expr_attrs(e);
+        if attrs.iter().any(is_hatch) {
+            let n = self.allows.len();
+            self.push_hatches(attrs);
+            self.expr_inner(e, usage);
+            self.allows.truncate(n);
+        } else {
+            self.expr_inner(e, usage);
+        }
+    }
+
+    fn expr_inner(&mut self, e: &Expr, usage: Usage) {
+        match e {
+            Expr::Call(c) => self.call(c, usage),
+            Expr::MethodCall(m) => self.method_call(m, usage),
+            Expr::Await(a) => self.expr(&a.base, Usage::Awaited),
+            Expr::Try(t) => self.expr(&t.expr, Usage::Tried),
+            Expr::Async(a) => self.async_body(|w| w.block(&a.block, Usage::Returned)),
+            // A closure given back to the caller runs where the caller calls it.
+            Expr::Closure(c) if usage == Usage::Returned => self.stored_closure(c),
+            Expr::Closure(c) => self.closure(c),
+            Expr::Block(b) => self.block(&b.block, usage),
+            Expr::Unsafe(u) => self.block(&u.block, usage),
+            Expr::TryBlock(t) => self.block(&t.block, usage),
+            Expr::Const(c) => self.block(&c.block, usage),
+            Expr::Paren(p) => self.expr(&p.expr, usage),
+            Expr::Group(g) => self.expr(&g.expr, usage),
+            Expr::Macro(m) => self.mac(&m.mac, usage),
+            Expr::Let(l) => {
+                self.expr(&l.expr, Usage::Matched);
+                self.bind_local(&l.pat, Some(&l.expr));
+            }
+            Expr::If(i) => {
+                self.env.push(HashMap::new());
+                self.cond(&i.cond);
+                if is_flag(&i.cond) {
+                    self.conditionally(|w| w.block(&i.then_branch, usage));
+                } else {
+                    self.block(&i.then_branch, usage);
+                }
+                self.env.pop();
+                if let Some((_, els)) = &i.else_branch {
+                    self.expr(els, usage);
+                }
+            }
+            Expr::While(w) => {
+                self.env.push(HashMap::new());
+                self.cond(&w.cond);
+                self.block(&w.body, Usage::Dropped);
+                self.env.pop();
+            }
+            Expr::ForLoop(f) => {
+                self.blocking_iteration(&f.expr);
+                self.expr(&f.expr, Usage::Iterated);
+                self.env.push(HashMap::new());
+                let item = self.item_type(&f.expr);
+                self.bind_pat(&f.pat, item);
+                self.block(&f.body, Usage::Dropped);
+                self.env.pop();
+            }
+            Expr::Loop(l) => self.block(&l.body, Usage::Dropped),
+            Expr::Match(m) => {
+                self.expr(&m.expr, Usage::Matched);
+                for arm in &m.arms {
+                    self.env.push(HashMap::new());
+                    self.bind_local(&arm.pat, Some(&m.expr));
+                    if let Some((_, g)) = &arm.guard {
+                        self.expr(g, Usage::Other);
+                    }
+                    if is_failure_pat(&arm.pat) {
+                        self.conditionally(|w| w.expr(&arm.body, usage));
+                    } else {
+                        self.expr(&arm.body, usage);
+                    }
+                    self.env.pop();
+                }
+            }
+            Expr::Return(r) => {
+                if let Some(v) = &r.expr {
+                    self.expr(v, Usage::Returned);
+                }
+            }
+            Expr::Break(b) => {
+                if let Some(v) = &b.expr {
+                    self.expr(v, Usage::Other);
+                }
+            }
+            Expr::Yield(y) => {
+                if let Some(v) = &y.expr {
+                    self.expr(v, Usage::Other);
+                }
+            }
+            Expr::Assign(a) => {
+                self.expr(&a.left, Usage::Other);
+                match (&*a.left, &*a.right) {
+                    (Expr::Field(_), Expr::Closure(c)) => self.stored_closure(c),
+                    _ => self.expr(&a.right, Usage::Stored),
+                }
+            }
+            Expr::Binary(b) => {
+                self.expr(&b.left, Usage::Other);
+                self.expr(&b.right, Usage::Other);
+            }
+            Expr::Unary(u) => self.expr(&u.expr, Usage::Other),
+            Expr::Reference(r) => self.expr(&r.expr, Usage::Other),
+            Expr::Cast(c) => self.expr(&c.expr, Usage::Other),
+            Expr::Field(f) => self.expr(&f.base, Usage::Other),
+            Expr::Index(i) => {
+                self.expr(&i.expr, Usage::Other);
+                self.expr(&i.index, Usage::Other);
+            }
+            Expr::Range(r) => {
+                for side in [&r.start, &r.end].into_iter().flatten() {
+                    self.expr(side, Usage::Other);
+                }
+            }
+            Expr::Array(a) => a.elems.iter().for_each(|x| self.expr(x, Usage::Stored)),
+            Expr::Tuple(t) => t.elems.iter().for_each(|x| self.expr(x, Usage::Stored)),
+            Expr::Repeat(r) => {
+                self.expr(&r.expr, Usage::Stored);
+                self.expr(&r.len, Usage::Other);
+            }
+            Expr::Struct(s) => {
+                for f in &s.fields {
+                    match &f.expr {
+                        Expr::Closure(c) => self.stored_closure(c),
+                        other => self.expr(other, Usage::Stored),
+                    }
+                }
+                if let Some(rest) = &s.rest {
+                    self.expr(rest, Usage::Other);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// `for msg in rx` receives from a channel at each step with no method
+    /// call in sight; `for e in WalkDir::new(dir)` reads directories.
+    fn blocking_iteration(&mut self, iterable: &Expr) {
+        let Some(ty) = self.infer(iterable) else {
+            return;
+        };
+        if ty.contains("(io=") {
+            let display = format!("for .. in {}", short(iterable));
+            let span = iterable.span();
+            match io_kind(&ty) {
+                Some(IoKind::Generic) => self.note_generic_io(&display, span),
+                Some(k) => {
+                    if let Some(rule) = k.rule() {
+                        let call = format!("{}::into_iter", base_type(&ty));
+                        self.emit(rule, &call, &display, span, span, Confidence::Certain, None);
+                    }
+                }
+                None => {}
+            }
+            return;
+        }
+        let Some(&(_, rule)) = BLOCKING_ITERABLES.iter().find(|(t, _)| *t == ty) else {
+            return;
+        };
+        let display = format!("for .. in {}", short(iterable));
+        let span = iterable.span();
+        self.emit(
+            rule,
+            &format!("{ty}::into_iter"),
+            &display,
+            span,
+            span,
+            Confidence::Certain,
+            None,
+        );
+    }
+
+    fn cond(&mut self, cond: &Expr) {
+        match cond {
+            Expr::Let(l) => {
+                self.expr(&l.expr, Usage::Matched);
+                self.bind_local(&l.pat, Some(&l.expr));
+            }
+            Expr::Binary(b) if matches!(b.op, syn::BinOp::And(_)) => {
+                self.cond(&b.left);
+                self.cond(&b.right);
+            }
+            other => self.expr(other, Usage::Other),
+        }
+    }
+
+    /// Statements that run as an async block's body (a `stream!` macro's).
+    fn async_stmts(&mut self, stmts: &[Stmt]) {
+        let block = Block {
+            brace_token: Default::default(),
+            stmts: stmts.to_vec(),
+        };
+        self.async_body(|w| w.block(&block, Usage::Returned));
+    }
+
+    /// Walks code that runs only on some paths through its fn.
+    fn conditionally(&mut self, f: impl FnOnce(&mut Self)) {
+        self.conditional += 1;
+        f(self);
+        self.conditional -= 1;
+    }
+
+    fn async_body(&mut self, f: impl FnOnce(&mut Self)) {
+        // `block_in_place(|| handle.block_on(async { .. }))`: the future is
+        // driven by the thread that left the executor, not by a worker.
+        if self.ctx.off_executor() && self.driving_offloaded {
+            self.driving_offloaded = false;
+            f(self);
+            self.driving_offloaded = true;
+            return;
+        }
+        let saved = (self.ctx, self.current_fn, self.closure_owner.take());
+        self.ctx = Ctx::Async;
+        self.current_fn = None;
+        f(self);
+        (self.ctx, self.current_fn, self.closure_owner) = saved;
+    }
+
+    fn closure(&mut self, c: &syn::ExprClosure) {
+        self.env.push(HashMap::new());
+        for input in &c.inputs {
+            self.bind_pat(input, None);
+        }
+        if c.asyncness.is_some() {
+            self.async_body(|w| w.expr(&c.body, Usage::Returned));
+        } else {
+            // A closure that runs inline (`iter().map(|p| fs::read(p))`)
+            // runs in whatever context it is written in.
+            self.expr(&c.body, Usage::Other);
+        }
+        self.env.pop();
+    }
+
+    /// A closure kept for later (see [`Ctx::Deferred`]). An async closure's
+    /// body is async code wherever it is called, so it is walked as one.
+    fn stored_closure(&mut self, c: &syn::ExprClosure) {
+        self.closure_in(c, Ctx::Deferred);
+    }
+
+    fn offloaded_closure(&mut self, c: &syn::ExprClosure) {
+        self.closure_in(c, Ctx::Offloaded);
+    }
+
+    /// A sync closure's body in `ctx`; an async closure's stays async code.
+    fn closure_in(&mut self, c: &syn::ExprClosure, ctx: Ctx) {
+        if c.asyncness.is_some() {
+            return self.closure(c);
+        }
+        let saved = std::mem::replace(&mut self.ctx, ctx);
+        self.closure(c);
+        self.ctx = saved;
+    }
+
+    fn args_offloaded(&mut self, args: &syn::punctuated::Punctuated<Expr, syn::Token![,]>) {
+        for arg in args {
+            match arg {
+                Expr::Closure(c) => self.offloaded_closure(c),
+                // `spawn_blocking({ let h = Handle::current(); move || .. })`:
+                // the block runs here, the closure it yields is offloaded.
+                Expr::Block(b) => match b.block.stmts.split_last() {
+                    Some((Stmt::Expr(Expr::Closure(c), None), init)) => {
+                        self.env.push(HashMap::new());
+                        for (i, stmt) in init.iter().enumerate() {
+                            self.stmt(stmt, Usage::Dropped, &init[i + 1..]);
+                        }
+                        self.offloaded_closure(c);
+                        self.env.pop();
+                    }
+                    _ => self.expr(arg, Usage::Passed),
+                },
+                other => self.expr(other, Usage::Passed),
+            }
+        }
+    }
+
+    /// The arguments of a `block_on` call: inside an offloaded closure, the
+    /// future it is given runs on that same thread.
+    fn block_on_args<'e>(&mut self, args: impl Iterator<Item = &'e Expr>) {
+        let saved = self.driving_offloaded;
+        self.driving_offloaded = self.ctx.off_executor();
+        args.for_each(|a| self.expr(a, Usage::Passed));
+        self.driving_offloaded = saved;
+    }
+}
+
+/// Path segments without generic arguments.
+fn path_segs(path: &syn::Path) -> Vec<String> {
+    path.segments.iter().map(|s| s.ident.to_string()).collect()
+}
+
+fn pat_ident(pat: &Pat) -> Option<String> {
+    match pat {
+        Pat::Ident(i) => Some(i.ident.to_string()),
+        Pat::Type(t) => pat_ident(&t.pat),
+        _ => None,
+    }
+}
+
+/// Whether the attributes mark test code: `#[cfg(test)]`, `#[test]`,
+/// `#[tokio::test]`, `#[async_std::test]`, `#[actix_rt::test]`, ...
+fn is_test_code(attrs: &[Attribute]) -> bool {
+    attrs.iter().any(|a| {
+        let path = a.path();
+        if path.is_ident("cfg") {
+            return a.parse_args::<syn::Ident>().is_ok_and(|i| i == "test");
+        }
+        path.segments.last().is_some_and(|s| s.ident == "test")
+    })
+}
+
+fn item_attrs(item: &Item) -> &[Attribute] {
+    match item {
+        Item::Fn(x) => &x.attrs,
+        Item::Mod(x) => &x.attrs,
+        Item::Impl(x) => &x.attrs,
+        Item::Trait(x) => &x.attrs,
+        Item::Const(x) => &x.attrs,
+        Item::Static(x) => &x.attrs,
+        _ => &[],
+    }
+}
+
+/// A short rendering of a receiver for messages: `rx`, `self.rx`, or `..`.
+fn short(e: &Expr) -> String {
+    let text = e
+        .to_token_stream()
+        .to_string()
+        .replace(" . ", ".")
+        .replace(" :: ", "::");
+    let text = text.replace("( )", "()").replace(" (", "(");
+    if text.len() <= 32 && !text.contains('\n') {
+        text
+    } else {
+        "..".to_owned()
+    }
+}
+
+fn last_segment(path: &str) -> &str {
+    path.rsplit("::").next().unwrap_or(path)
+}
+
+/// The longest `recv_timeout` that still counts as a poll.
+const POLL_TIMEOUT_NANOS: u128 = 1_000_000;
+
+/// The value of a string literal argument (`"/dev/tty"`, `&"/proc/x"`).
+fn literal_str(e: &Expr) -> Option<String> {
+    match e {
+        Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Str(s),
+            ..
+        }) => Some(s.value()),
+        Expr::Reference(r) => literal_str(&r.expr),
+        Expr::Paren(p) => literal_str(&p.expr),
+        _ => None,
+    }
+}
+
+/// A `Duration` written as a literal of at most [`POLL_TIMEOUT_NANOS`]:
+/// `Duration::from_nanos(1)`, `Duration::from_millis(1)`, `Duration::ZERO`.
+fn is_poll_timeout(e: &Expr) -> bool {
+    literal_nanos(e).is_some_and(|n| n <= POLL_TIMEOUT_NANOS)
+}
+
+fn literal_nanos(e: &Expr) -> Option<u128> {
+    let int = |e: &Expr| match e {
+        Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Int(i),
+            ..
+        }) => i.base10_parse::<u128>().ok(),
+        _ => None,
+    };
+    match e {
+        Expr::Paren(p) => literal_nanos(&p.expr),
+        Expr::Group(g) => literal_nanos(&g.expr),
+        Expr::Reference(r) => literal_nanos(&r.expr),
+        Expr::Path(p) => {
+            let segs = path_segs(&p.path);
+            matches!(segs.as_slice(), [.., ty, c] if ty == "Duration" && c == "ZERO").then_some(0)
+        }
+        Expr::Call(c) => {
+            let Expr::Path(p) = &*c.func else { return None };
+            let segs = path_segs(&p.path);
+            let [.., ty, f] = segs.as_slice() else {
+                return None;
+            };
+            if ty != "Duration" {
+                return None;
+            }
+            let args: Vec<&Expr> = c.args.iter().collect();
+            let unit: u128 = match f.as_str() {
+                "from_nanos" => 1,
+                "from_micros" => 1_000,
+                "from_millis" => 1_000_000,
+                "from_secs" => 1_000_000_000,
+                "new" => {
+                    let [secs, nanos] = args.as_slice() else {
+                        return None;
+                    };
+                    return Some(int(secs)? * 1_000_000_000 + int(nanos)?);
+                }
+                _ => return None,
+            };
+            match args.as_slice() {
+                [n] => int(n)?.checked_mul(unit),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}

@@ -1,0 +1,83 @@
+//! Which code runs on every path through its fn (see
+//! [`crate::LocalCall::conditional`]).
+
+use super::*;
+
+/// Methods whose closure arguments run only on some paths: after an error
+/// (`unwrap_or_else`, `or_else`, `map_err`), or once per process or value
+/// (`get_or_init`, `call_once`).
+pub(super) const ON_SOME_PATHS: &[&str] = &[
+    "unwrap_or_else",
+    "or_else",
+    "map_err",
+    "ok_or_else",
+    "map_or_else",
+    "get_or_init",
+    "get_or_try_init",
+    "get_or_insert_with",
+    "or_insert_with",
+    "call_once",
+    "call_once_force",
+];
+
+/// `if config.tls_keylog { .. }`: a branch on a bool option, behaviour a
+/// caller opts into.
+pub(super) fn is_flag(cond: &Expr) -> bool {
+    match cond {
+        Expr::Field(f) => matches!(f.member, syn::Member::Named(_)),
+        Expr::Paren(p) => is_flag(&p.expr),
+        _ => false,
+    }
+}
+
+/// `Err(..)`, `None` (and `Err(e) | ..`): an arm for the failure case.
+pub(super) fn is_failure_pat(pat: &Pat) -> bool {
+    match pat {
+        Pat::TupleStruct(t) => t.path.is_ident("Err"),
+        Pat::Ident(i) => i.ident == "None" && i.subpat.is_none(),
+        Pat::Path(p) => p.path.is_ident("None"),
+        Pat::Or(o) => o.cases.iter().all(is_failure_pat),
+        _ => false,
+    }
+}
+
+/// `if let Ok(v) | Some(v) = fast() { .. return v .. }`: a fast path that
+/// returns a value (not an error), so the statements after it run only when
+/// it missed.
+pub(super) fn is_fast_path(stmt: &Stmt) -> bool {
+    let Stmt::Expr(Expr::If(i), _) = stmt else {
+        return false;
+    };
+    let Expr::Let(l) = &*i.cond else {
+        return false;
+    };
+    let success = match &*l.pat {
+        Pat::TupleStruct(t) => t.path.is_ident("Ok") || t.path.is_ident("Some"),
+        _ => false,
+    };
+    success && i.else_branch.is_none() && returns_value(&i.then_branch)
+}
+
+/// Whether a block returns from its fn with a value that is not an error
+/// (a `return` outside closures, async blocks and items).
+pub(super) fn returns_value(block: &Block) -> bool {
+    struct Finder(bool);
+    impl<'ast> syn::visit::Visit<'ast> for Finder {
+        fn visit_expr_return(&mut self, r: &'ast syn::ExprReturn) {
+            let failure = match r.expr.as_deref() {
+                Some(Expr::Call(c)) => {
+                    matches!(&*c.func, Expr::Path(p) if p.path.is_ident("Err"))
+                }
+                Some(Expr::Path(p)) => p.path.is_ident("None"),
+                _ => false,
+            };
+            self.0 |= !failure;
+        }
+        fn visit_expr_closure(&mut self, _: &'ast syn::ExprClosure) {}
+        fn visit_expr_async(&mut self, _: &'ast syn::ExprAsync) {}
+        fn visit_item(&mut self, _: &'ast Item) {}
+    }
+    let mut f = Finder(false);
+    syn::visit::Visit::visit_block(&mut f, block);
+    f.0
+}
