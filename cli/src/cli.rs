@@ -28,7 +28,10 @@ untrusted code. Without paths, the workspace comes from `cargo metadata`; \
 `.gitignore` and `target/` are respected. With `--deps`, dependencies (from \
 the registry cache, path and git checkouts) are read as source too, never \
 built, to learn which of their fns block; `--offline`, `--locked` and \
-`--frozen` are passed to `cargo metadata` when it resolves them.";
+`--frozen` are passed to `cargo metadata` when it resolves them. What each \
+dependency gave is kept in $POLLGUARD_CACHE_DIR (else $XDG_CACHE_HOME/pollguard, \
+else the platform's cache directory), so the next run reads no dependency \
+source.";
 
 const AFTER_HELP: &str = "\
 Configuration, in Cargo.toml ([package.metadata.pollguard] overrides \
@@ -241,12 +244,14 @@ pub struct Args {
     #[arg(long, hide = true)]
     pub keep_going: bool,
 
-    /// Do not print progress (the bar shown on a terminal while dependencies are read)
+    /// Do not print progress (the bar shown on a terminal while dependencies
+    /// are read, and the line saying how many came from the cache)
     #[arg(short = 'q', long)]
     pub quiet: bool,
 
     /// Also read the dependencies' sources and report calls into those that
-    /// block (slower; see the README's "Dependencies, read as source")
+    /// block (seconds the first time, then cached; see the README's
+    /// "Dependencies, read as source")
     #[arg(long)]
     pub deps: bool,
 
