@@ -216,125 +216,23 @@ fn parse_marker(text: &str, line: usize, before: &str) -> Option<CommentAllow> {
     })
 }
 
-/// Byte offsets of every `//` that starts a line comment.
+/// Byte offsets of every `//` that starts a line comment (see [`crate::lex`]).
 fn line_comments(src: &str) -> Vec<usize> {
     let b = src.as_bytes();
     let mut out = Vec::new();
     let mut i = 0;
     while i < b.len() {
-        match b[i] {
-            b'/' if b.get(i + 1) == Some(&b'/') => {
-                out.push(i);
-                i = src[i..].find('\n').map_or(b.len(), |n| i + n);
+        match crate::lex::piece_at(b, i) {
+            Some((piece, end)) => {
+                if piece == crate::lex::Piece::LineComment {
+                    out.push(i);
+                }
+                i = end.max(i + 1);
             }
-            b'/' if b.get(i + 1) == Some(&b'*') => i = skip_block_comment(b, i),
-            b'"' => i = skip_string(b, i + 1),
-            b'r' | b'b' | b'c' if !continues_ident(b, i) => i = skip_prefixed_literal(b, i),
-            b'\'' => i = skip_char(b, i),
-            _ => i += 1,
+            None => i += 1,
         }
     }
     out
-}
-
-fn continues_ident(b: &[u8], i: usize) -> bool {
-    i > 0 && (b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'_')
-}
-
-/// Past a `/* .. */` comment, which nests.
-fn skip_block_comment(b: &[u8], mut i: usize) -> usize {
-    let mut depth = 0usize;
-    while i < b.len() {
-        if b[i] == b'/' && b.get(i + 1) == Some(&b'*') {
-            depth += 1;
-            i += 2;
-        } else if b[i] == b'*' && b.get(i + 1) == Some(&b'/') {
-            depth -= 1;
-            i += 2;
-            if depth == 0 {
-                return i;
-            }
-        } else {
-            i += 1;
-        }
-    }
-    i
-}
-
-/// Past the closing quote of a string whose body starts at `i`.
-fn skip_string(b: &[u8], mut i: usize) -> usize {
-    while i < b.len() {
-        match b[i] {
-            b'\\' => i += 2,
-            b'"' => return i + 1,
-            _ => i += 1,
-        }
-    }
-    i
-}
-
-/// `r"..."`, `r#"..."#`, `b"..."`, `br#"..."#`, `c"..."`, `b'x'`: past the
-/// literal; anything else (an identifier starting with r, b or c): one byte on.
-fn skip_prefixed_literal(b: &[u8], i: usize) -> usize {
-    let mut j = i + 1;
-    if b[i] == b'b' && b.get(j) == Some(&b'\'') {
-        return skip_char(b, j);
-    }
-    if b[i] != b'r' && b.get(j) == Some(&b'r') {
-        j += 1;
-    }
-    let raw = b[i] == b'r' || (j > i + 1 && b[j - 1] == b'r');
-    if !raw {
-        return if b.get(j) == Some(&b'"') {
-            skip_string(b, j + 1)
-        } else {
-            i + 1
-        };
-    }
-    let hashes = b[j..].iter().take_while(|&&c| c == b'#').count();
-    j += hashes;
-    if b.get(j) != Some(&b'"') {
-        return i + 1;
-    }
-    j += 1;
-    while j < b.len() {
-        if b[j] == b'"'
-            && b[j + 1..]
-                .iter()
-                .take(hashes)
-                .filter(|&&c| c == b'#')
-                .count()
-                == hashes
-        {
-            return j + 1 + hashes;
-        }
-        j += 1;
-    }
-    j
-}
-
-/// A char literal (`'x'`, `'\n'`, `'\u{1F600}'`) or a lifetime (`'a`): past it.
-fn skip_char(b: &[u8], i: usize) -> usize {
-    if b.get(i + 1) == Some(&b'\\') {
-        let close = b[i + 2..]
-            .iter()
-            .position(|&c| c == b'\'')
-            .map_or(b.len(), |p| i + 2 + p);
-        return close + 1;
-    }
-    // One char then a quote: a char literal; otherwise a lifetime.
-    let len = match b.get(i + 1) {
-        Some(&c) if c < 0x80 => 1,
-        Some(&c) if c >= 0xF0 => 4,
-        Some(&c) if c >= 0xE0 => 3,
-        Some(_) => 2,
-        None => return i + 1,
-    };
-    if b.get(i + 1 + len) == Some(&b'\'') {
-        i + 2 + len
-    } else {
-        i + 1
-    }
 }
 
 /// Applies `$body` to the attributes of whichever expression `$e` is, or

@@ -34,6 +34,7 @@ pub mod config;
 pub mod facts;
 mod hatch;
 pub mod io;
+pub mod lex;
 pub mod model;
 pub mod native;
 mod resolve;

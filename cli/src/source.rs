@@ -2,6 +2,7 @@
 //! and code nested too deeply for a recursive-descent parser are refused with
 //! a reason instead of crashing the process.
 
+use pollguard_analysis::lex;
 use std::path::Path;
 
 /// The nesting score above which a file is not parsed.
@@ -80,70 +81,15 @@ pub fn check_nesting(text: &str) -> Result<(), Refusal> {
     let mut line = 1usize;
     let mut i = 0usize;
     while i < b.len() {
+        // A comment or a literal: nothing in it nests.
+        if let Some((_, end)) = lex::piece_at(b, i) {
+            line += b[i..end].iter().filter(|&&c| c == b'\n').count();
+            i = end.max(i + 1);
+            continue;
+        }
         let c = b[i];
         match c {
             b'\n' => line += 1,
-            b'/' if b.get(i + 1) == Some(&b'/') => {
-                while i < b.len() && b[i] != b'\n' {
-                    i += 1;
-                }
-                continue;
-            }
-            b'/' if b.get(i + 1) == Some(&b'*') => {
-                let mut depth = 0usize;
-                while i < b.len() {
-                    if b[i] == b'/' && b.get(i + 1) == Some(&b'*') {
-                        depth += 1;
-                        i += 2;
-                    } else if b[i] == b'*' && b.get(i + 1) == Some(&b'/') {
-                        depth -= 1;
-                        i += 2;
-                        if depth == 0 {
-                            break;
-                        }
-                    } else {
-                        if b[i] == b'\n' {
-                            line += 1;
-                        }
-                        i += 1;
-                    }
-                }
-                continue;
-            }
-            b'"' => {
-                i = skip_string(b, i + 1, 0, &mut line);
-                continue;
-            }
-            b'r' if matches!(b.get(i + 1), Some(b'"') | Some(b'#'))
-                && (i == 0 || !is_ident(b[i - 1])) =>
-            {
-                let mut j = i + 1;
-                let mut hashes = 0;
-                while b.get(j) == Some(&b'#') {
-                    hashes += 1;
-                    j += 1;
-                }
-                if b.get(j) == Some(&b'"') {
-                    i = skip_string(b, j + 1, hashes, &mut line);
-                    continue;
-                }
-            }
-            b'\'' => {
-                // A char literal ('x', '\n', '\u{..}') rather than a lifetime.
-                if b.get(i + 1) == Some(&b'\\') {
-                    let mut j = i + 2;
-                    while j < b.len() && j < i + 12 && b[j] != b'\'' {
-                        j += 1;
-                    }
-                    i = j + 1;
-                    continue;
-                }
-                let ch_len = text[i + 1..].chars().next().map_or(0, char::len_utf8);
-                if ch_len > 0 && b.get(i + 1 + ch_len) == Some(&b'\'') {
-                    i += 2 + ch_len;
-                    continue;
-                }
-            }
             b'(' | b'[' | b'{' => {
                 stack.push(cur);
                 base += cur + 1;
@@ -160,9 +106,9 @@ pub fn check_nesting(text: &str) -> Result<(), Refusal> {
             b',' | b';' => cur = 0,
             b'.' | b'+' | b'-' | b'*' | b'/' | b'%' | b'&' | b'|' | b'^' | b'!' | b'<' | b'>'
             | b'?' | b'=' => cur += 1,
-            _ if is_ident(c) && (i == 0 || !is_ident(b[i - 1])) => {
+            _ if lex::is_ident_byte(c) && (i == 0 || !lex::is_ident_byte(b[i - 1])) => {
                 let start = i;
-                while i < b.len() && is_ident(b[i]) {
+                while i < b.len() && lex::is_ident_byte(b[i]) {
                     i += 1;
                 }
                 if matches!(&b[start..i], b"as" | b"else") {
@@ -180,35 +126,6 @@ pub fn check_nesting(text: &str) -> Result<(), Refusal> {
     Ok(())
 }
 
-fn is_ident(c: u8) -> bool {
-    c.is_ascii_alphanumeric() || c == b'_' || c >= 0x80
-}
-
-/// Index just past the string that starts at `i` (after its opening quote).
-fn skip_string(b: &[u8], mut i: usize, hashes: usize, line: &mut usize) -> usize {
-    while i < b.len() {
-        match b[i] {
-            b'\\' if hashes == 0 => {
-                if b.get(i + 1) == Some(&b'\n') {
-                    *line += 1;
-                }
-                i += 2;
-                continue;
-            }
-            b'\n' => *line += 1,
-            b'"' => {
-                let end = i + 1 + hashes;
-                if end <= b.len() && b[i + 1..end].iter().all(|&c| c == b'#') {
-                    return end;
-                }
-            }
-            _ => {}
-        }
-        i += 1;
-    }
-    i
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -217,6 +134,23 @@ mod tests {
     fn ordinary_code_is_shallow() {
         let src = "fn f(a: &str) -> Vec<u8> { let s = \"((((\"; if a.len() > 3 { vec![1, 2] } else { vec![] } }";
         assert!(check_nesting(src).is_ok());
+    }
+
+    /// Literals the hatch scanner also steps over (the shared lexer): a raw
+    /// byte string holding a quote, a C string, char escapes. Brackets in
+    /// them do not nest.
+    #[test]
+    fn brackets_in_any_literal_do_not_nest() {
+        let deep = "(".repeat(5000);
+        for lit in [
+            format!("br#\"a \" {deep}\"#"),
+            format!("cr\"{deep}\""),
+            format!("b\"\\\" {deep}\""),
+            format!("/* /* {deep} */ */ '\\u{{28}}'"),
+        ] {
+            let src = format!("fn f() {{ let s = {lit}; let c = '\\''; let d = b'('; }}");
+            assert!(check_nesting(&src).is_ok(), "{src:.60}");
+        }
     }
 
     #[test]
