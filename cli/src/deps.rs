@@ -333,6 +333,19 @@ fn hex(bytes: &[u8]) -> String {
     s
 }
 
+/// Drops the fields whose `#[cfg(..)]` is false for the host and features.
+fn retain_fields(fields: &mut syn::Fields, cfg: &Cfg, features: &[String]) {
+    let list = match fields {
+        syn::Fields::Named(n) => &mut n.named,
+        syn::Fields::Unnamed(u) => &mut u.unnamed,
+        syn::Fields::Unit => return,
+    };
+    *list = std::mem::take(list)
+        .into_iter()
+        .filter(|f| cfg.enabled(&f.attrs, features))
+        .collect();
+}
+
 /// A tool's message on one line, without the backtrace `RUST_BACKTRACE` adds.
 fn one_line(s: &str) -> String {
     s.lines()
@@ -857,6 +870,23 @@ impl Reader<'_> {
                     f.items
                         .retain(|fi| cfg.enabled(foreign_item_attrs(fi), features));
                     out.push(Item::ForeignMod(f));
+                }
+                // A field that is off here has no type to feed the walk
+                // (tauri's `#[cfg(feature = "protocol-asset")]` asset scope).
+                Item::Struct(mut st) => {
+                    retain_fields(&mut st.fields, cfg, features);
+                    out.push(Item::Struct(st));
+                }
+                Item::Enum(mut en) => {
+                    en.variants = std::mem::take(&mut en.variants)
+                        .into_iter()
+                        .filter(|v| cfg.enabled(&v.attrs, features))
+                        .map(|mut v| {
+                            retain_fields(&mut v.fields, cfg, features);
+                            v
+                        })
+                        .collect();
+                    out.push(Item::Enum(en));
                 }
                 other => out.push(other),
             }

@@ -217,6 +217,49 @@ fn read_follows_modules_like_rustc_and_drops_cfg_false_items() {
     });
 }
 
+/// The names of the fields of struct `name`, and of the variants of enum
+/// `name` with their field counts, among `items`.
+fn members(items: &[Item], name: &str) -> Vec<String> {
+    let field_names = |f: &syn::Fields| -> Vec<String> {
+        f.iter()
+            .enumerate()
+            .map(|(i, f)| f.ident.as_ref().map_or(i.to_string(), ToString::to_string))
+            .collect()
+    };
+    items
+        .iter()
+        .find_map(|i| match i {
+            Item::Struct(s) if s.ident == name => Some(field_names(&s.fields)),
+            Item::Enum(e) if e.ident == name => Some(
+                e.variants
+                    .iter()
+                    .map(|v| format!("{}{:?}", v.ident, field_names(&v.fields)))
+                    .collect(),
+            ),
+            _ => None,
+        })
+        .unwrap_or_default()
+}
+
+/// Fields and variants off for the host or the features are dropped: their
+/// types feed nothing.
+#[test]
+fn cfg_false_fields_and_variants_are_dropped() {
+    let g = fixture_graph();
+    let cfg = Cfg::host().expect("host cfg");
+    let (_, util) = by_name(&g, "util");
+    read(util, &cfg, |src| {
+        let items = &src.files[0].file.items;
+        assert_eq!(members(items, "Settings"), ["always", "extra"]);
+        assert_eq!(members(items, "Mode"), [r#"Plain["0"]"#]);
+    });
+    let mut bare = util.clone();
+    bare.features.clear();
+    read(&bare, &cfg, |src| {
+        assert_eq!(members(&src.files[0].file.items, "Settings"), ["always"]);
+    });
+}
+
 #[test]
 fn features_decide_cfg_feature_items() {
     let g = fixture_graph();
