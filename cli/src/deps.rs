@@ -333,6 +333,63 @@ fn hex(bytes: &[u8]) -> String {
     s
 }
 
+/// Removes from fn bodies what a false `#[cfg(..)]` turns off, as rustc
+/// does: statements, struct-literal fields and match arms (tauri builds its
+/// asset scope in a field under `#[cfg(feature = "protocol-asset")]`).
+struct CfgBodies<'a> {
+    cfg: &'a Cfg,
+    features: &'a [String],
+}
+
+impl syn::visit_mut::VisitMut for CfgBodies<'_> {
+    fn visit_block_mut(&mut self, b: &mut syn::Block) {
+        b.stmts
+            .retain(|s| self.cfg.enabled(stmt_attrs(s), self.features));
+        syn::visit_mut::visit_block_mut(self, b);
+    }
+
+    fn visit_expr_struct_mut(&mut self, e: &mut syn::ExprStruct) {
+        e.fields = std::mem::take(&mut e.fields)
+            .into_iter()
+            .filter(|f| self.cfg.enabled(&f.attrs, self.features))
+            .collect();
+        syn::visit_mut::visit_expr_struct_mut(self, e);
+    }
+
+    fn visit_expr_match_mut(&mut self, m: &mut syn::ExprMatch) {
+        m.arms.retain(|a| self.cfg.enabled(&a.attrs, self.features));
+        syn::visit_mut::visit_expr_match_mut(self, m);
+    }
+}
+
+/// The outer attributes of a statement (those a `#[cfg]` can sit in).
+fn stmt_attrs(s: &syn::Stmt) -> &[Attribute] {
+    use syn::Expr;
+    match s {
+        syn::Stmt::Local(l) => &l.attrs,
+        syn::Stmt::Item(i) => item_attrs(i),
+        syn::Stmt::Macro(m) => &m.attrs,
+        syn::Stmt::Expr(e, _) => match e {
+            Expr::Call(x) => &x.attrs,
+            Expr::MethodCall(x) => &x.attrs,
+            Expr::Block(x) => &x.attrs,
+            Expr::Unsafe(x) => &x.attrs,
+            Expr::If(x) => &x.attrs,
+            Expr::Match(x) => &x.attrs,
+            Expr::Macro(x) => &x.attrs,
+            Expr::Assign(x) => &x.attrs,
+            Expr::ForLoop(x) => &x.attrs,
+            Expr::While(x) => &x.attrs,
+            Expr::Loop(x) => &x.attrs,
+            Expr::Return(x) => &x.attrs,
+            Expr::Path(x) => &x.attrs,
+            Expr::Try(x) => &x.attrs,
+            Expr::Await(x) => &x.attrs,
+            _ => &[],
+        },
+    }
+}
+
 /// Drops the fields whose `#[cfg(..)]` is false for the host and features.
 fn retain_fields(fields: &mut syn::Fields, cfg: &Cfg, features: &[String]) {
     let list = match fields {
@@ -754,6 +811,15 @@ impl Reader<'_> {
             return;
         }
         self.body_mentions.names.extend(bodies.into_inner().names);
+        if !self.shallow {
+            syn::visit_mut::VisitMut::visit_file_mut(
+                &mut CfgBodies {
+                    cfg: self.cfg,
+                    features: self.features,
+                },
+                &mut file,
+            );
+        }
         let file_dir = path.parent().unwrap_or(Path::new("."));
         let mod_dir = match (owns_dir, path.file_stem()) {
             (false, Some(stem)) => file_dir.join(stem),
