@@ -581,7 +581,13 @@ fn read_deps(
     // Even under `--quiet`: a run that could not read what was asked for
     // must not look like one that did.
     let warn = |what: &str| eprintln!("warning: {what}");
-    let graph = match crate::deps::graph(cwd, args.manifest_path.as_deref(), &opts) {
+    let cache = crate::deps::Cache::open();
+    let graph = match crate::deps::graph_cached(
+        cwd,
+        args.manifest_path.as_deref(),
+        &opts,
+        cache.as_ref(),
+    ) {
         Ok(g) => g,
         Err(e) => {
             warn(&format!("{e}; scanning without reading dependencies"));
@@ -606,7 +612,6 @@ fn read_deps(
         graph.crates.len() as u64,
         crate::deps::progress_wanted(args.quiet),
     );
-    let cache = crate::deps::Cache::open();
     let read = crate::depscan::read(&graph, &cfg, &pool, &progress, cache.as_ref());
     if let Some(c) = &cache {
         // Entries of other versions and builds, unused for a month.

@@ -55,7 +55,7 @@ pub struct DepOptions {
 
 /// A dependency to read: one library crate of a package that is not a
 /// workspace member.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DepCrate {
     /// Cargo's package id (opaque, unique in the graph).
     pub id: String,
@@ -88,7 +88,7 @@ pub struct DepCrate {
 }
 
 /// The dependencies of a workspace, ready to read.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct DepGraph {
     /// Every dependency crate to read, each after all of its own
     /// dependencies, so a caller going in order always has the summaries of
@@ -102,6 +102,9 @@ pub struct DepGraph {
     /// Packages that could not be read, one line each, for the caller to
     /// report; the rest of the graph is still usable.
     pub problems: Vec<String>,
+    /// The files the graph was resolved from: the local manifests and the
+    /// lock file (see [`graph_cached`]).
+    pub inputs: Vec<PathBuf>,
 }
 
 /// Reads the dependency graph of the workspace around `cwd` (or at
@@ -145,6 +148,15 @@ pub fn graph(
             one_line(&e.to_string())
         )
     })?;
+    // What the answer depends on, for [`graph_cached`]: every local
+    // manifest (members and path dependencies) and the lock file.
+    let mut inputs: Vec<PathBuf> = md
+        .packages
+        .iter()
+        .filter(|p| p.source.is_none())
+        .map(|p| p.manifest_path.clone().into_std_path_buf())
+        .collect();
+    inputs.push(md.workspace_root.join("Cargo.lock").into_std_path_buf());
     let resolve = md.resolve.as_ref().ok_or_else(|| {
         "`cargo metadata` returned no dependency graph; pass `--no-deps` to scan without reading dependencies"
             .to_owned()
@@ -180,7 +192,99 @@ pub fn graph(
         let deps = builder.edges(node, true);
         builder.out.roots.insert(member.to_owned(), deps);
     }
+    builder.out.inputs = inputs;
     Ok(builder.out)
+}
+
+/// [`graph`], answered from `cache` when nothing it depends on changed:
+/// the lock file and every local manifest (members, path dependencies)
+/// have the contents they had, cargo's configuration files too, and every
+/// crate root still exists. Saves `cargo metadata` on a warm run (a
+/// quarter of a second on a 400-package graph). Without a `Cargo.lock`
+/// nothing is stored: the resolution could change under it.
+pub fn graph_cached(
+    cwd: &Path,
+    manifest_path: Option<&Path>,
+    opts: &DepOptions,
+    cache: Option<&Cache>,
+) -> Result<DepGraph, String> {
+    let Some(cache) = cache else {
+        return graph(cwd, manifest_path, opts);
+    };
+    let triple = host_triple()?;
+    let start = manifest_path.map_or_else(|| cwd.to_path_buf(), Path::to_path_buf);
+    let start = start.canonicalize().unwrap_or(start);
+    let key = format!(
+        "graph-{}",
+        hex(&Sha256::digest(
+            format!(
+                "{} {triple} {:?} {:?} {:?} {:?}",
+                env!("CARGO_PKG_VERSION"),
+                start,
+                (opts.offline, opts.locked, opts.frozen),
+                std::env::var_os("CARGO_HOME"),
+                config_files(&start),
+            )
+            .as_bytes()
+        ))
+    );
+    if let Some(stored) = cache
+        .get(&key)
+        .and_then(|b| rmp_serde::from_slice::<StoredGraph>(&b).ok())
+    {
+        let unchanged = stored.graph.inputs.len() == stored.hashes.len()
+            && stored
+                .graph
+                .inputs
+                .iter()
+                .zip(&stored.hashes)
+                .all(|(p, h)| content_hash(p) == *h)
+            && stored.graph.crates.iter().all(|c| c.root.is_file());
+        if unchanged {
+            return Ok(stored.graph);
+        }
+    }
+    let g = graph(cwd, manifest_path, opts)?;
+    let hashes: Vec<Option<String>> = g.inputs.iter().map(|p| content_hash(p)).collect();
+    if hashes.last().is_some_and(Option::is_some) {
+        let stored = StoredGraph { graph: g, hashes };
+        if let Ok(bytes) = rmp_serde::to_vec(&stored) {
+            cache.put(&key, &bytes);
+        }
+        return Ok(stored.graph);
+    }
+    Ok(g)
+}
+
+/// A graph as the cache keeps it, with the hashes of its inputs.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct StoredGraph {
+    graph: DepGraph,
+    hashes: Vec<Option<String>>,
+}
+
+/// The SHA-256 of a file's contents; `None` when it cannot be read.
+fn content_hash(path: &Path) -> Option<String> {
+    std::fs::read(path).ok().map(|b| hex(&Sha256::digest(&b)))
+}
+
+/// Cargo's configuration files that apply from `dir` (its ancestors' and
+/// `$CARGO_HOME`'s), with the hashes of their contents: a `[patch]` or a
+/// source replacement there changes the graph.
+fn config_files(dir: &Path) -> Vec<(PathBuf, Option<String>)> {
+    let home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")));
+    dir.ancestors()
+        .map(|d| d.join(".cargo"))
+        .chain(home)
+        .flat_map(|d| [d.join("config.toml"), d.join("config")])
+        .filter(|p| p.is_file())
+        .map(|p| {
+            let h = content_hash(&p);
+            (p, h)
+        })
+        .collect()
 }
 
 /// The state of the depth-first walk that orders [`DepGraph::crates`].

@@ -668,7 +668,15 @@ fn a_second_run_reads_dependencies_from_the_cache() {
             .map(|e| e.path())
             .collect::<Vec<_>>()
     };
-    assert_eq!(entries().len(), 1, "one entry per dependency crate");
+    let crate_entries = entries()
+        .iter()
+        .filter(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with("deps-"))
+        })
+        .count();
+    assert_eq!(crate_entries, 1, "one entry per dependency crate");
+    assert_eq!(entries().len(), 2, "and one for the graph");
 
     let warm = run_in(&ws, &cache);
     assert!(
@@ -890,5 +898,42 @@ fn the_attribute_reports_what_write_facts_found() {
     std::fs::remove_file(app.join("pollguard-facts.txt")).expect("remove");
     let (ok, stderr) = check();
     assert!(ok, "{stderr}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The graph comes from the cache while the lock file and the local
+/// manifests are unchanged, and is resolved again as soon as one changes.
+#[test]
+fn the_graph_is_cached_until_a_manifest_changes() {
+    let dir = temp_dir("graph-cache");
+    copy_tree(&fixture(), &dir);
+    let cache = Cache::at(dir.join("cache"));
+    let names_of = |g: &DepGraph| {
+        let mut n: Vec<String> = names(g).into_iter().map(str::to_owned).collect();
+        n.sort_unstable();
+        n
+    };
+    let first = deps::graph_cached(&dir, None, &offline(), Some(&cache)).expect("graph");
+    assert_eq!(names_of(&first), ["bar-baz", "devonly", "leaf", "util"]);
+    let stored = std::fs::read_dir(cache.dir())
+        .expect("cache dir")
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().starts_with("graph-"))
+        .count();
+    assert_eq!(stored, 1, "the graph is stored");
+    let again = deps::graph_cached(&dir, None, &offline(), Some(&cache)).expect("graph");
+    assert_eq!(again.crates, first.crates);
+    assert_eq!(again.roots, first.roots);
+
+    // A member drops a dependency: resolved again, not served stale.
+    let manifest = dir.join("app/Cargo.toml");
+    let text = std::fs::read_to_string(&manifest).expect("manifest");
+    std::fs::write(
+        &manifest,
+        text.replace("devonly = { path = \"../crates/devonly\" }", ""),
+    )
+    .expect("edit");
+    let edited = deps::graph_cached(&dir, None, &offline(), Some(&cache)).expect("graph");
+    assert_eq!(names_of(&edited), ["bar-baz", "leaf", "util"]);
     let _ = std::fs::remove_dir_all(&dir);
 }
