@@ -437,6 +437,57 @@ fn hex(bytes: &[u8]) -> String {
     s
 }
 
+/// The items of a file that parse, and the error of each one that does
+/// not (`line 140: expected ;`). 2015-edition crates still use syntax syn 2
+/// refuses (bare trait objects, anonymous parameters in trait fns, `try` as
+/// a name); one such item should not hide the rest of the file. An item
+/// that fails is skipped to just past its first `;` or `{ .. }`. `None`
+/// when the text does not even lex.
+fn parse_leniently(text: &str) -> Option<(syn::File, Vec<String>)> {
+    use proc_macro2::{Delimiter, TokenTree};
+    use syn::parse::discouraged::Speculative as _;
+    let tokens: TokenStream = text.parse().ok()?;
+    let parser = |input: syn::parse::ParseStream<'_>| {
+        let attrs = input.call(Attribute::parse_inner)?;
+        let mut items = Vec::new();
+        let mut skipped = Vec::new();
+        while !input.is_empty() {
+            let fork = input.fork();
+            match fork.parse::<Item>() {
+                Ok(item) => {
+                    input.advance_to(&fork);
+                    items.push(item);
+                }
+                Err(e) => {
+                    skipped.push(format!("line {}: {e}", e.span().start().line));
+                    input.step(|cursor| {
+                        let mut rest = *cursor;
+                        while let Some((tt, next)) = rest.token_tree() {
+                            rest = next;
+                            match &tt {
+                                TokenTree::Punct(p) if p.as_char() == ';' => break,
+                                TokenTree::Group(g) if g.delimiter() == Delimiter::Brace => break,
+                                _ => {}
+                            }
+                        }
+                        Ok(((), rest))
+                    })?;
+                }
+            }
+        }
+        Ok((attrs, items, skipped))
+    };
+    let (attrs, items, skipped) = syn::parse::Parser::parse2(parser, tokens).ok()?;
+    Some((
+        syn::File {
+            shebang: None,
+            attrs,
+            items,
+        },
+        skipped,
+    ))
+}
+
 /// Removes from fn bodies what a false `#[cfg(..)]` turns off, as rustc
 /// does: statements, struct-literal fields and match arms (tauri builds its
 /// asset scope in a field under `#[cfg(feature = "protocol-asset")]`).
@@ -903,12 +954,24 @@ impl Reader<'_> {
         };
         let mut file = match parsed {
             Ok(f) => f,
-            Err(e) => {
-                self.out
-                    .errors
-                    .push(format!("cannot parse `{}`: {e}", path.display()));
-                return;
-            }
+            Err(e) => match parse_leniently(&text) {
+                // Most of a 2015-edition file parses: keep what does.
+                Some((f, skipped)) if !f.items.is_empty() => {
+                    self.out.errors.push(format!(
+                        "skipped {} item(s) of `{}` that do not parse (the first: {})",
+                        skipped.len(),
+                        path.display(),
+                        skipped.first().map_or("", String::as_str)
+                    ));
+                    f
+                }
+                _ => {
+                    self.out
+                        .errors
+                        .push(format!("cannot parse `{}`: {e}", path.display()));
+                    return;
+                }
+            },
         };
         // `#![cfg(windows)]` at the top of a file turns the whole module off.
         if !self.cfg.enabled(&file.attrs, self.features) {
@@ -1666,6 +1729,38 @@ mod tests {
             Err(e) => panic!("{e}"),
         };
         assert!(!cfg.enabled(&t.attrs, &[]));
+    }
+
+    #[test]
+    fn a_file_with_old_syntax_keeps_the_items_that_parse() {
+        let text = "#![allow(x)]\n\
+                    type Action = Fn(&u8) + Send + Sync;\n\
+                    trait HashWord {\n    fn hash_word(&mut self, Self);\n}\n\
+                    pub fn kept() { std::fs::read(\"a\"); }\n\
+                    fn old() { let try = 1; }\n\
+                    pub struct AlsoKept;\n";
+        assert!(syn::parse_file(text).is_err());
+        let Some((file, skipped)) = parse_leniently(text) else {
+            panic!("it lexes")
+        };
+        let names: Vec<String> = file
+            .items
+            .iter()
+            .map(|i| match i {
+                Item::Fn(f) => f.sig.ident.to_string(),
+                Item::Struct(s) => s.ident.to_string(),
+                _ => "other".to_owned(),
+            })
+            .collect();
+        assert_eq!(names, ["kept", "AlsoKept"]);
+        assert_eq!(file.attrs.len(), 1);
+        let lines: Vec<&str> = skipped
+            .iter()
+            .map(|s| s.split(':').next().unwrap_or(""))
+            .collect();
+        // Each at the error: the anonymous parameter, `try`.
+        assert_eq!(lines, ["line 2", "line 4", "line 7"]);
+        assert!(parse_leniently("fn f() { \"unclosed }").is_none());
     }
 
     #[test]
