@@ -132,7 +132,7 @@ pub fn findings_with<P: Copy>(
     };
     // Reversed call edges, and each fn's own worst blocking call.
     let mut callers: Vec<Vec<(usize, usize)>> = vec![Vec::new(); fns.len()];
-    let mut seeds: Vec<Vec<usize>> = vec![Vec::new(); 16];
+    let mut seeds: Vec<Vec<usize>> = vec![Vec::new(); 32];
     let mut cats: Vec<u32> = vec![0; fns.len()];
     for (id, &(u, _)) in fns.iter().enumerate() {
         let s = summary(id);
@@ -148,15 +148,15 @@ pub fn findings_with<P: Copy>(
         }
         if s.marked {
             cats[id] |= 1 << Category::Custom.severity();
-            seeds[usize::from(Category::Custom.severity())].push(id);
+            seeds[usize::from(Category::Custom.severity()) * 2 + 1].push(id);
         } else if let Some(worst) = s
             .blocking
             .iter()
             .filter(|b| followed(b.conditional))
-            .map(|b| b.rule.category.severity())
+            .map(|b| rank(b.rule))
             .max()
         {
-            seeds[usize::from(worst)].push(id);
+            seeds[worst].push(id);
         }
         for (c, call) in s.calls.iter().enumerate() {
             // Generic I/O is followed on every path: the caller handing over
@@ -221,15 +221,15 @@ pub fn findings_with<P: Copy>(
     }
     for (id, hits) in io_hits.iter().enumerate() {
         let s = summary(id);
-        let own = s.blocking.iter().map(|b| b.rule.category.severity()).max();
-        let io = hits.iter().map(|h| h.2.category.severity()).max();
+        let own = s.blocking.iter().map(|b| rank(b.rule)).max();
+        let io = hits.iter().map(|h| rank(h.2)).max();
         if let (false, Some(io)) = (s.marked, io) {
             if own.is_none_or(|o| io > o) {
-                seeds[usize::from(io)].push(id);
+                seeds[io].push(id);
             }
         }
     }
-    // Worst first: once every fn that reaches a call of severity `s` has its
+    // Worst first (by [`rank`]): once every fn that reaches a call of rank `s` has its
     // chain, the next round only reaches fns whose worst call is milder.
     let mut why: Vec<Option<Why<P>>> = vec![None; fns.len()];
     let mut queue = VecDeque::new();
@@ -246,8 +246,7 @@ pub fn findings_with<P: Copy>(
                 // first: it names what the fn costs each time.
                 let dependency = units[fns[id].0].dependency;
                 let of_severity = |b: &&crate::BlockingCall<P>| {
-                    usize::from(b.rule.category.severity()) == severity
-                        && !(dependency && b.conditional)
+                    rank(b.rule) == severity && !(dependency && b.conditional)
                 };
                 let b = s
                     .blocking
@@ -256,15 +255,9 @@ pub fn findings_with<P: Copy>(
                     .find(|b| !b.conditional)
                     .or_else(|| s.blocking.iter().find(of_severity))
                     .or(s.blocking.first());
-                let io = io_hits[id]
-                    .iter()
-                    .find(|h| usize::from(h.2.category.severity()) == severity);
+                let io = io_hits[id].iter().find(|h| rank(h.2) == severity);
                 match (b, io) {
-                    (b, Some(&(c, callee, rule)))
-                        if b.is_none_or(|b| {
-                            usize::from(b.rule.category.severity()) != severity
-                        }) =>
-                    {
+                    (b, Some(&(c, callee, rule))) if b.is_none_or(|b| rank(b.rule) != severity) => {
                         Why::ViaIo(call_step(s, &s.calls[c], fns[id].0), callee, rule)
                     }
                     (Some(b), _) => Why::Calls(
@@ -390,6 +383,15 @@ pub fn findings_with<P: Copy>(
         }
     }
     (out, used)
+}
+
+/// Which blocking call a chain leads to first: the more severe category
+/// (see [`crate::Category::severity`]), and within the file system, a read,
+/// write or directory listing before a `stat` (a client that loads the
+/// system's certificates probes their directories, then reads them all).
+fn rank(rule: &Rule) -> usize {
+    let stat = std::ptr::eq(rule, &crate::catalog::PATH_METADATA);
+    usize::from(rule.category.severity()) * 2 + usize::from(!stat)
 }
 
 /// The step of a chain that is `call`, made by the fn `s` in unit `unit`.

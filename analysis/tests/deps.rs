@@ -471,3 +471,47 @@ fn a_dependency_blocks_through_what_it_does_on_every_path() {
     let root = settings.finding.chain.last().expect("a chain");
     assert_eq!(root.span.start().line, 25, "{root:?}");
 }
+
+const CERTS_DEP: &str = r#"
+pub fn load_certs() -> usize {
+    let found = probe();
+    found + read_all()
+}
+fn probe() -> usize {
+    if std::path::Path::new("/etc/ssl/certs").exists() { 1 } else { 0 }
+}
+fn read_all() -> usize {
+    std::fs::read_dir("/etc/ssl/certs").map(|d| d.count()).unwrap_or(0)
+}
+"#;
+
+const CERTS_APP: &str = r#"
+async fn connect() {
+    certs::load_certs();
+}
+"#;
+
+/// Within a category, the chain leads to the heavier call: a client that
+/// probes a directory, then reads it, is reported for the read.
+#[test]
+fn a_read_comes_before_a_stat_in_the_chain() {
+    let config = Config::default();
+    let (dep_file, dep_model) = model_of(CERTS_DEP, "certs#0", HashMap::new());
+    let dep_model = Arc::new(dep_model);
+    let (app_file, app_model) = model_of(
+        CERTS_APP,
+        "app",
+        HashMap::from([("certs".to_owned(), Arc::clone(&dep_model))]),
+    );
+    let options = Options::new(&config);
+    let dep = analyze_file_in(&dep_file, &options, &dep_model);
+    let app = analyze_file_in(&app_file, &options, &app_model);
+    let found = closure(&config, (&app, &app_model), ("certs#0", &dep, &dep_model));
+    assert_eq!(found.len(), 1);
+    let f = &found[0].finding;
+    assert_eq!(f.rule.code, "PG111", "{:?}", f.chain);
+    assert_eq!(
+        f.chain.last().map(|s| s.callee.as_str()),
+        Some("std::fs::read_dir")
+    );
+}
