@@ -111,20 +111,29 @@ fn closure(
     findings_with(&units, &resolve).0
 }
 
-#[test]
-fn calls_into_a_dependency_are_reported_by_the_category_they_reach() {
+/// An application file over one dependency file, the dependency named
+/// `name` by the application (key `name#0`): the application's own
+/// analysis, and the transitive findings.
+fn over_dependency(dep_src: &str, name: &str, app_src: &str) -> (Analysis, Vec<UnitFinding>) {
     let config = Config::default();
-    let (dep_file, dep_model) = model_of(DEP, "csv#0", HashMap::new());
+    let key = format!("{name}#0");
+    let (dep_file, dep_model) = model_of(dep_src, &key, HashMap::new());
     let dep_model = Arc::new(dep_model);
     let (app_file, app_model) = model_of(
-        APP,
+        app_src,
         "app",
-        HashMap::from([("csv".to_owned(), Arc::clone(&dep_model))]),
+        HashMap::from([(name.to_owned(), Arc::clone(&dep_model))]),
     );
     let options = Options::new(&config);
     let dep = analyze_file_in(&dep_file, &options, &dep_model);
     let app = analyze_file_in(&app_file, &options, &app_model);
-    let found = closure(&config, (&app, &app_model), ("csv#0", &dep, &dep_model));
+    let found = closure(&config, (&app, &app_model), (&key, &dep, &dep_model));
+    (app, found)
+}
+
+#[test]
+fn calls_into_a_dependency_are_reported_by_the_category_they_reach() {
+    let (_, found) = over_dependency(DEP, "csv", APP);
     let mut got: Vec<(usize, &str)> = found
         .iter()
         .map(|f| (f.finding.span.start().line, f.finding.rule.category.name()))
@@ -285,18 +294,7 @@ async fn through_own_generic_fn(path: String) {
 
 #[test]
 fn generic_io_blocks_when_the_caller_gives_a_file() {
-    let config = Config::default();
-    let (dep_file, dep_model) = model_of(IO_DEPS, "io#0", HashMap::new());
-    let dep_model = Arc::new(dep_model);
-    let (app_file, app_model) = model_of(
-        IO_APP,
-        "app",
-        HashMap::from([("rdr".to_owned(), Arc::clone(&dep_model))]),
-    );
-    let options = Options::new(&config);
-    let dep = analyze_file_in(&dep_file, &options, &dep_model);
-    let app = analyze_file_in(&app_file, &options, &app_model);
-    let found = closure(&config, (&app, &app_model), ("io#0", &dep, &dep_model));
+    let (app, found) = over_dependency(IO_DEPS, "rdr", IO_APP);
     let mut got: Vec<(usize, &str)> = app
         .findings
         .iter()
@@ -437,18 +435,7 @@ fn own_size() {
 
 #[test]
 fn a_dependency_blocks_through_what_it_does_on_every_path() {
-    let config = Config::default();
-    let (dep_file, dep_model) = model_of(BRANCHY_DEP, "term#0", HashMap::new());
-    let dep_model = Arc::new(dep_model);
-    let (app_file, app_model) = model_of(
-        BRANCHY_APP,
-        "app",
-        HashMap::from([("term".to_owned(), Arc::clone(&dep_model))]),
-    );
-    let options = Options::new(&config);
-    let dep = analyze_file_in(&dep_file, &options, &dep_model);
-    let app = analyze_file_in(&app_file, &options, &app_model);
-    let found = closure(&config, (&app, &app_model), ("term#0", &dep, &dep_model));
+    let (_, found) = over_dependency(BRANCHY_DEP, "term", BRANCHY_APP);
     let mut got: Vec<(usize, &str)> = found
         .iter()
         .map(|f| (f.finding.span.start().line, f.finding.rule.category.name()))
@@ -495,18 +482,7 @@ async fn connect() {
 /// probes a directory, then reads it, is reported for the read.
 #[test]
 fn a_read_comes_before_a_stat_in_the_chain() {
-    let config = Config::default();
-    let (dep_file, dep_model) = model_of(CERTS_DEP, "certs#0", HashMap::new());
-    let dep_model = Arc::new(dep_model);
-    let (app_file, app_model) = model_of(
-        CERTS_APP,
-        "app",
-        HashMap::from([("certs".to_owned(), Arc::clone(&dep_model))]),
-    );
-    let options = Options::new(&config);
-    let dep = analyze_file_in(&dep_file, &options, &dep_model);
-    let app = analyze_file_in(&app_file, &options, &app_model);
-    let found = closure(&config, (&app, &app_model), ("certs#0", &dep, &dep_model));
+    let (_, found) = over_dependency(CERTS_DEP, "certs", CERTS_APP);
     assert_eq!(found.len(), 1);
     let f = &found[0].finding;
     assert_eq!(f.rule.code, "PG111", "{:?}", f.chain);

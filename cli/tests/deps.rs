@@ -29,10 +29,20 @@ fn temp_dir(name: &str) -> PathBuf {
 /// `read_crate`, then `check` on what it read, on a thread with the stack
 /// the scan's workers have (syn's trees cannot leave the thread).
 fn read<R: Send>(dep: &DepCrate, cfg: &Cfg, check: impl FnOnce(&CrateSource) -> R + Send) -> R {
+    read_with(deps::read_crate, dep, cfg, check)
+}
+
+/// [`read`] with another reader (`read_mentions`).
+fn read_with<R: Send>(
+    reader: fn(&DepCrate, &Cfg) -> CrateSource,
+    dep: &DepCrate,
+    cfg: &Cfg,
+    check: impl FnOnce(&CrateSource) -> R + Send,
+) -> R {
     std::thread::scope(|s| {
         std::thread::Builder::new()
             .stack_size(STACK_SIZE)
-            .spawn_scoped(s, || check(&deps::read_crate(dep, cfg)))
+            .spawn_scoped(s, || check(&reader(dep, cfg)))
             .expect("spawn")
             .join()
             .unwrap_or_else(|e| std::panic::resume_unwind(e))
@@ -741,22 +751,6 @@ fn prune_removes_what_no_run_used_lately() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-/// `read_mentions`, `check` on what it read, on a worker-sized stack.
-fn read_shallow<R: Send>(
-    dep: &DepCrate,
-    cfg: &Cfg,
-    check: impl FnOnce(&CrateSource) -> R + Send,
-) -> R {
-    std::thread::scope(|s| {
-        std::thread::Builder::new()
-            .stack_size(STACK_SIZE)
-            .spawn_scoped(s, || check(&deps::read_mentions(dep, cfg)))
-            .expect("spawn")
-            .join()
-            .unwrap_or_else(|e| std::panic::resume_unwind(e))
-    })
-}
-
 /// Reading for the mentions skips fn bodies but not what they name: the
 /// same module tree, every mention the full read finds, bodies empty.
 #[test]
@@ -766,7 +760,7 @@ fn reading_for_mentions_finds_what_the_full_read_finds() {
     for c in &g.crates {
         let (full_mods, full_mentions) =
             read(c, &cfg, |src| (module_paths(src), src.mentions.clone()));
-        let (mods, mentions, bodies) = read_shallow(c, &cfg, |src| {
+        let (mods, mentions, bodies) = read_with(deps::read_mentions, c, &cfg, |src| {
             let bodies: usize = src
                 .files
                 .iter()
