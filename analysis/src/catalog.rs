@@ -459,6 +459,8 @@ pub const OFFLOADERS: &[Offloader] = &[
     Offloader::Path("actix_web::web::block"),
     Offloader::Path("tokio_rayon::spawn"),
     Offloader::Method("spawn_blocking"),
+    // tokio's own, for `tokio::fs` work that must finish at shutdown.
+    Offloader::Method("spawn_mandatory_blocking"),
     Offloader::Method("block_in_place"),
 ];
 

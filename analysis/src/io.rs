@@ -75,6 +75,18 @@ pub(crate) const IO_METHODS: &[&str] = &[
     "flush",
 ];
 
+/// The methods an `impl Read`/`Write`/`BufRead` writes that a provided
+/// `std::io` method (`read_exact`, `write_all`, `read_line`, ..) moves its
+/// bytes through; empty for other names.
+pub(crate) fn required_methods(method: &str) -> &'static [&'static str] {
+    match method {
+        "read_exact" | "read_to_end" | "read_to_string" | "read_vectored" | "bytes" => &["read"],
+        "read_line" | "read_until" | "lines" | "split" => &["fill_buf", "read"],
+        "write_all" | "write_vectored" | "write_fmt" => &["write"],
+        _ => &[],
+    }
+}
+
 /// Iterator methods that pull every item: on an iterator over an I/O value,
 /// they are where the reading happens.
 pub(crate) const CONSUMERS: &[&str] = &[

@@ -413,11 +413,22 @@ fn lookup<P>(
     u: usize,
     path: &str,
 ) -> Option<usize> {
-    if let Some(&id) = index.get(&key(units[u].krate, path)) {
-        return Some(id);
-    }
-    let (krate, inner) = resolve(u, path)?;
-    index.get(&(krate.as_str(), inner.as_str())).copied()
+    let found = |path: &str| {
+        if let Some(&id) = index.get(&key(units[u].krate, path)) {
+            return Some(id);
+        }
+        let (krate, inner) = resolve(u, path)?;
+        index.get(&(krate.as_str(), inner.as_str())).copied()
+    };
+    found(path).or_else(|| {
+        // `stream.read_exact(..)` on a type of the code's own that
+        // implements `Read`: the provided method moves its bytes through the
+        // impl's `read` (or `write`, `fill_buf`).
+        let (ty, method) = path.rsplit_once("::")?;
+        crate::io::required_methods(method)
+            .iter()
+            .find_map(|m| found(&format!("{ty}::{m}")))
+    })
 }
 
 /// The way from fn `id` down to the blocking call it reaches.

@@ -192,7 +192,35 @@ pub(crate) fn read(
             out.crates_read += 1;
         }
     }
+    if let Ok(needle) = std::env::var("POLLGUARD_DEBUG_SUMMARIES") {
+        debug_summaries(&out, &needle);
+    }
     out
+}
+
+/// Prints what the walker made of the dependency fns whose path contains
+/// `needle`: how an engineer finds out why a call into a library is, or is
+/// not, reported. Not a user-facing format.
+fn debug_summaries(scan: &DepScan, needle: &str) {
+    for u in &scan.units {
+        for f in u.analysis.fns.iter().filter(|f| f.path.contains(needle)) {
+            eprintln!("{} ({}:{})", f.path, u.display, f.span.line);
+            for b in &f.blocking {
+                let cond = if b.conditional { " (conditional)" } else { "" };
+                eprintln!(
+                    "  blocks: {} [{}] line {}{cond}",
+                    b.call, b.rule.code, b.span.line
+                );
+            }
+            for c in &f.calls {
+                let cond = if c.conditional { " (conditional)" } else { "" };
+                eprintln!("  calls: {} line {}{cond}", c.path, c.span.line);
+            }
+            if let Some((what, at)) = &f.generic_io {
+                eprintln!("  generic i/o: {what} line {}", at.line);
+            }
+        }
+    }
 }
 
 /// The configuration dependencies are walked with: every rule at its

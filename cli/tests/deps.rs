@@ -931,3 +931,124 @@ fn the_graph_is_cached_until_a_manifest_changes() {
     assert_eq!(names_of(&edited), ["bar-baz", "leaf", "util"]);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A client library in the shape of suppaftp's: the public type is an alias
+/// of a generic one, results are a `Result<T>` alias, a guard hands out a
+/// buffered reader over the crate's own stream enum, and the socket I/O
+/// happens in that enum's `Read`/`Write` impls, reached through
+/// `read_line` and `write_all`.
+#[test]
+fn a_library_blocks_through_its_own_stream_type() {
+    let dir = temp_dir("own-stream");
+    let files = [
+        (
+            "app/Cargo.toml",
+            "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\nftp = { path = \"../ftp\" }\n",
+        ),
+        (
+            "app/src/lib.rs",
+            "pub async fn open() -> ftp::Result<ftp::Client> {\n    ftp::Client::connect(\"files:21\")\n}\n\
+             pub async fn session(c: &ftp::Client) -> ftp::Result<()> {\n    c.login(\"me\")?;\n    let _ = c.name();\n    Ok(())\n}\n",
+        ),
+        (
+            "ftp/Cargo.toml",
+            "[package]\nname = \"ftp\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+        ),
+        (
+            "ftp/src/lib.rs",
+            r#"mod data;
+use std::io::{BufRead, BufReader, Write};
+use std::sync::{Mutex, MutexGuard};
+
+pub struct Plain;
+pub type Result<T> = std::result::Result<T, std::io::Error>;
+pub type Client = ImplClient<Plain>;
+
+pub struct ImplClient<T> {
+    reader: Mutex<BufReader<data::DataStream<T>>>,
+}
+
+impl<T> ImplClient<T> {
+    pub fn connect(addr: &str) -> Result<Self> {
+        let tcp = std::net::TcpStream::connect(addr)?;
+        let reader = Mutex::new(BufReader::new(data::DataStream::Tcp(tcp)));
+        Ok(Self { reader })
+    }
+
+    fn control(&self) -> MutexGuard<'_, BufReader<data::DataStream<T>>> {
+        self.reader.lock().unwrap()
+    }
+
+    pub fn login(&self, user: &str) -> Result<()> {
+        let mut cc = self.control();
+        cc.get_mut().write_all(user.as_bytes())?;
+        let mut line = String::new();
+        cc.read_line(&mut line)?;
+        Ok(())
+    }
+
+    pub fn name(&self) -> &'static str {
+        "ftp"
+    }
+}
+"#,
+        ),
+        (
+            "ftp/src/data.rs",
+            r#"use std::io::{Read, Write};
+
+pub enum DataStream<T> {
+    Tcp(std::net::TcpStream),
+    Other(Box<T>),
+}
+
+impl<T> Read for DataStream<T> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        match self {
+            DataStream::Tcp(s) => s.read(buf),
+            DataStream::Other(_) => Ok(0),
+        }
+    }
+}
+
+impl<T> Write for DataStream<T> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        match self {
+            DataStream::Tcp(s) => s.write(buf),
+            DataStream::Other(_) => Ok(buf.len()),
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+"#,
+        ),
+    ];
+    for (path, text) in files {
+        let path = dir.join(path);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(path, text).expect("write");
+    }
+    let run = run_in(&dir.join("app"), &dir.join("cache"));
+    assert_eq!(run.code, Some(1), "{}\n{}", run.stdout, run.stderr);
+    let found: Vec<(u64, String)> = run
+        .stdout
+        .lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).expect("json");
+            (
+                v["line"].as_u64().expect("line"),
+                v["rule"].as_str().expect("rule").to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [(2, "PG121".to_owned()), (5, "PG122".to_owned())],
+        "{}",
+        run.stdout
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -285,6 +285,10 @@ fn heldout4_recall_and_precision() {
 /// along their calls made on every path (one-time init, error paths, opt-in
 /// flags and fallbacks left out): 42% / 80%, the one label lost being
 /// `dotenvy::var`, which reads `.env` once per process under `call_once`.
+/// With type aliases of dependencies followed (`suppaftp::FtpStream` is an
+/// alias of a generic type, `FtpResult<T>` of a `Result`), guards and enum
+/// variants typed, and a crate's own `Read`/`Write` impls reached from
+/// `read_line`/`write_all`: 49% / 83%.
 #[test]
 fn heldout5_dependencies_read_as_source() {
     let set = tests_dir().join("heldout5");
@@ -329,5 +333,5 @@ fn heldout5_dependencies_read_as_source() {
 }
 
 /// heldout5 with dependencies read, at the last tuning (see the history above).
-const RECALL_FLOOR: f64 = 0.42;
-const PRECISION_FLOOR: f64 = 0.79;
+const RECALL_FLOOR: f64 = 0.49;
+const PRECISION_FLOOR: f64 = 0.82;

@@ -153,14 +153,18 @@ fn lower_item(item: &Item, m: &mut ModItems) {
         }
         Item::Struct(s) => {
             m.decls.push((s.ident.to_string(), is_pub(&s.vis)));
-            let fields = s
-                .fields
-                .iter()
-                .filter_map(|f| Some((f.ident.as_ref()?.to_string(), TypeRef::from_syn(&f.ty))))
-                .collect();
-            m.structs.push((s.ident.to_string(), fields));
+            m.structs
+                .push((s.ident.to_string(), field_types(&s.fields)));
         }
-        Item::Enum(e) => m.decls.push((e.ident.to_string(), is_pub(&e.vis))),
+        Item::Enum(e) => {
+            m.decls.push((e.ident.to_string(), is_pub(&e.vis)));
+            // A variant's fields are typed like a struct's, under the
+            // variant's path: `DataStream::Tcp(stream)` binds a `TcpStream`.
+            for v in e.variants.iter().filter(|v| !v.fields.is_empty()) {
+                m.structs
+                    .push((format!("{}::{}", e.ident, v.ident), field_types(&v.fields)));
+            }
+        }
         Item::Union(u) => m.decls.push((u.ident.to_string(), is_pub(&u.vis))),
         Item::Trait(t) => {
             m.decls.push((t.ident.to_string(), is_pub(&t.vis)));
@@ -518,4 +522,20 @@ fn calls_any(e: &syn::Expr, names: &HashSet<String>) -> bool {
     };
     v.visit_expr(e);
     v.found
+}
+
+/// The types of a struct's or variant's fields, by name, or by position
+/// (`"0"`, `"1"`, ..) for tuple fields.
+fn field_types(fields: &syn::Fields) -> Vec<(String, TypeRef)> {
+    fields
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let name = f
+                .ident
+                .as_ref()
+                .map_or_else(|| i.to_string(), ToString::to_string);
+            (name, TypeRef::from_syn(&f.ty))
+        })
+        .collect()
 }

@@ -117,7 +117,24 @@ pub(crate) const WRAPPERS: &[&str] = &[
     "Extension",
     "Option",
     "Result",
+    // A guard in a signature derefs to what it guards.
+    "MutexGuard",
+    "RwLockReadGuard",
+    "RwLockWriteGuard",
+    "ReentrantMutexGuard",
+    "MappedMutexGuard",
 ];
+
+/// What a type alias stands for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Alias {
+    /// A type, resolved: `type Db = sled::Db`.
+    To(String),
+    /// A wrapper over the alias's first parameter, which the walker looks
+    /// through as it does the wrapper: `type Result<T> = std::result::Result<T,
+    /// Error>` makes `Result<Conn>` a `Conn`.
+    Transparent,
+}
 
 /// Locks whose type records what they guard.
 pub(crate) const LOCKS: &[&str] = &["Mutex", "RwLock", "ReentrantMutex"];
@@ -128,7 +145,7 @@ pub(crate) const LOCKS: &[&str] = &["Mutex", "RwLock", "ReentrantMutex"];
 pub(crate) fn resolve_type_ref(
     t: &TypeRef,
     resolve: &dyn Fn(&[String], bool) -> Option<String>,
-    alias: &dyn Fn(&str) -> Option<String>,
+    alias: &dyn Fn(&str) -> Option<Alias>,
 ) -> Option<String> {
     match t {
         TypeRef::Ref(inner) => resolve_type_ref(inner, resolve, alias),
@@ -144,7 +161,13 @@ pub(crate) fn resolve_type_ref(
                 }
             }
             let path = resolve(segs, *leading_colon)?;
-            let path = alias(&path).unwrap_or(path);
+            let path = match alias(&path) {
+                Some(Alias::To(t)) => t,
+                Some(Alias::Transparent) => {
+                    return resolve_type_ref(args.first()?, resolve, alias);
+                }
+                None => path,
+            };
             // A lock remembers what it guards: `m.lock().unwrap()` has the
             // inner value's methods.
             let inner = if LOCKS.contains(&last.as_str()) {
@@ -203,8 +226,8 @@ pub struct CrateModel {
     pub(crate) fn_returns: HashMap<String, String>,
     /// Field types of structs: struct path -> field -> type.
     pub(crate) fields: HashMap<String, HashMap<String, String>>,
-    /// Type aliases: alias path -> resolved type.
-    pub(crate) aliases: HashMap<String, String>,
+    /// Type aliases: alias path -> what it stands for.
+    pub(crate) aliases: HashMap<String, Alias>,
     /// Types of consts and statics.
     pub(crate) values: HashMap<String, String>,
     /// Fns marked `#[pollguard::blocking]`.
@@ -431,6 +454,25 @@ impl CrateModel {
                         module = own;
                         continue;
                     }
+                    // `FtpStream::connect` with `type FtpStream =
+                    // ImplFtpStream<NoTlsStream>`: the associated fns are
+                    // the aliased type's.
+                    if let (Some(Alias::To(ty)), true) =
+                        (self.aliases.get(&own), i + 1 < segs.len())
+                    {
+                        let mut next = ty
+                            .split_once('(')
+                            .map_or(ty.as_str(), |(b, _)| b)
+                            .to_owned();
+                        if next.contains("::") && next != own {
+                            for s in &segs[i + 1..] {
+                                next.push_str("::");
+                                next.push_str(s);
+                            }
+                            path = next;
+                            continue 'outer;
+                        }
+                    }
                     return path;
                 }
                 let mut next = b.target.clone();
@@ -534,6 +576,49 @@ impl CrateModel {
         let (model, inner) = self.extern_item(path)?;
         let t = model.fn_returns.get(&inner)?;
         Some(self.renamed_from(model, t))
+    }
+
+    /// What a type alias of this crate or of a dependency stands for, in
+    /// this crate's terms.
+    pub(crate) fn alias(&self, path: &str) -> Option<Alias> {
+        if let Some(a) = self.aliases.get(path) {
+            return Some(a.clone());
+        }
+        let (model, inner) = self.extern_item(path)?;
+        Some(match model.aliases.get(&inner)? {
+            Alias::To(t) => Alias::To(self.renamed_from(model, t)),
+            Alias::Transparent => Alias::Transparent,
+        })
+    }
+
+    /// Whether an alias's type is a wrapper (`Result`, `Option`, `Arc`, ..)
+    /// whose first argument is the alias's own parameter: a one-segment name
+    /// that resolves to nothing in the module.
+    fn is_wrapper_of_param(&self, module: &str, ty: &TypeRef) -> bool {
+        let TypeRef::Path { segs, args, .. } = ty else {
+            return false;
+        };
+        let Some(TypeRef::Path {
+            segs: first,
+            args: first_args,
+            ..
+        }) = args.first()
+        else {
+            return false;
+        };
+        segs.last().is_some_and(|l| WRAPPERS.contains(&l.as_str()))
+            && first.len() == 1
+            && first_args.is_empty()
+            && first[0].chars().next().is_some_and(char::is_uppercase)
+            && self.resolve_in(module, first, false).is_none()
+    }
+
+    /// Whether the model knows the fields of this struct or variant.
+    pub(crate) fn has_fields(&self, ty: &str) -> bool {
+        self.fields.contains_key(ty)
+            || self
+                .extern_item(ty)
+                .is_some_and(|(model, inner)| model.fields.contains_key(&inner))
     }
 
     /// A field's type, on this crate's types or a dependency's.
@@ -646,7 +731,7 @@ impl CrateModel {
                 }
                 _ => self.resolve_in(module, segs, lc),
             },
-            &|p| self.aliases.get(p).cloned(),
+            &|p| self.alias(p),
         )
     }
 
@@ -658,7 +743,12 @@ impl CrateModel {
             let mut changed = false;
             for p in pending {
                 for (name, ty) in &p.items.aliases {
-                    if let Some(t) = self.resolve_type_in(&p.module, ty, None) {
+                    let alias = if self.is_wrapper_of_param(&p.module, ty) {
+                        Some(Alias::Transparent)
+                    } else {
+                        self.resolve_type_in(&p.module, ty, None).map(Alias::To)
+                    };
+                    if let Some(t) = alias {
                         let key = format!("{}::{name}", p.module);
                         if self.aliases.get(&key) != Some(&t) {
                             self.aliases.insert(key, t);

@@ -41,14 +41,52 @@ impl<'a> Walker<'a> {
             Pat::Reference(r) => self.bind_pat(&r.pat, ty),
             Pat::Paren(p) => self.bind_pat(&p.pat, ty),
             Pat::Tuple(t) => t.elems.iter().for_each(|p| self.bind_pat(p, None)),
+            // `DataStream::Tcp(stream)`, `Wrapper(inner)`: the fields of a
+            // variant or tuple struct the model knows.
+            Pat::TupleStruct(t) if self.pattern_type(&t.path).is_some() => {
+                let owner = self.pattern_type(&t.path).unwrap_or_default();
+                for (i, p) in t.elems.iter().enumerate() {
+                    let ty = self.model.field_type(&owner, &i.to_string());
+                    self.bind_pat(p, ty);
+                }
+            }
             // `State(state): State<AppState>`: the type peels to the inner
             // value, which a one-field pattern binds.
             Pat::TupleStruct(t) if t.elems.len() == 1 => self.bind_pat(&t.elems[0], ty),
             Pat::TupleStruct(t) => t.elems.iter().for_each(|p| self.bind_pat(p, None)),
             Pat::Slice(s) => s.elems.iter().for_each(|p| self.bind_pat(p, None)),
-            Pat::Struct(s) => s.fields.iter().for_each(|f| self.bind_pat(&f.pat, None)),
+            Pat::Struct(s) => {
+                let owner = self.pattern_type(&s.path);
+                for f in &s.fields {
+                    let ty = match (&owner, &f.member) {
+                        (Some(o), syn::Member::Named(n)) => {
+                            self.model.field_type(o, &n.to_string())
+                        }
+                        (Some(o), syn::Member::Unnamed(i)) => {
+                            self.model.field_type(o, &i.index.to_string())
+                        }
+                        (None, _) => None,
+                    };
+                    self.bind_pat(&f.pat, ty);
+                }
+            }
             Pat::Or(o) => o.cases.iter().for_each(|p| self.bind_pat(p, None)),
             _ => {}
+        }
+    }
+
+    /// The struct or variant a pattern's path names, when the model knows
+    /// its fields' types.
+    fn pattern_type(&self, path: &syn::Path) -> Option<String> {
+        let segs = path_segs(path);
+        let resolved = self.reexported(self.res.resolve(
+            &segs,
+            path.leading_colon.is_some(),
+            self.self_ty.as_deref(),
+        ));
+        match resolved {
+            Resolved::Path(p) if self.model.has_fields(&p) => Some(p),
+            _ => None,
         }
     }
 
@@ -150,7 +188,7 @@ impl<'a> Walker<'a> {
                 Resolved::Glob(c) if c.len() == 1 => c.into_iter().next(),
                 _ => None,
             },
-            &|p| self.model.aliases.get(p).cloned(),
+            &|p| self.model.alias(p),
         )
     }
 
@@ -220,6 +258,13 @@ impl<'a> Walker<'a> {
                         },
                     );
                 }
+                // `(&mut reader).take(n)`, `buf.get_mut()`: adapters that
+                // read and write through the same value.
+                if ["take", "by_ref", "get_mut", "get_ref"].contains(&name.as_str())
+                    && !recv.starts_with("std::")
+                {
+                    return Some(recv);
+                }
                 let builder = BUILDERS.iter().find(|(t, _)| *t == recv);
                 if builder.is_some_and(|(_, ends)| !ends.contains(&name.as_str())) {
                     return Some(recv);
@@ -244,10 +289,11 @@ impl<'a> Walker<'a> {
             Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) => self.infer(&u.expr),
             Expr::Field(f) => {
                 let base = self.infer(&f.base)?;
-                let syn::Member::Named(field) = &f.member else {
-                    return None;
+                let field = match &f.member {
+                    syn::Member::Named(field) => field.to_string(),
+                    syn::Member::Unnamed(i) => i.index.to_string(),
                 };
-                self.model.field_type(matchable(&base), &field.to_string())
+                self.model.field_type(matchable(&base), &field)
             }
             _ => None,
         }
