@@ -491,3 +491,22 @@ fn a_read_comes_before_a_stat_in_the_chain() {
         Some("std::fs::read_dir")
     );
 }
+
+/// `extern crate libssh2_sys as raw;` at a crate's root names the
+/// dependency in every module of the crate, as rustc's extern prelude does.
+#[test]
+fn a_root_extern_crate_rename_names_the_dependency_everywhere() {
+    let (_, sys) = model_of("pub fn handshake() {}\n", "inner_sys#0", HashMap::new());
+    let sys = Arc::new(sys);
+    let (_, lib) = model_of(
+        "extern crate inner_sys as raw;\nmod session { pub fn start() { raw::handshake() } }\n",
+        "lib#1",
+        HashMap::from([("inner_sys".to_owned(), Arc::clone(&sys))]),
+    );
+    assert!(lib.is_extern("raw::handshake"));
+    assert_eq!(
+        lib.resolve_extern("raw::handshake"),
+        Some(("inner_sys#0".to_owned(), "handshake".to_owned()))
+    );
+    assert_eq!(lib.resolve_extern("cooked::handshake"), None);
+}

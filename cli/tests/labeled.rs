@@ -288,7 +288,8 @@ fn heldout4_recall_and_precision() {
 /// With type aliases of dependencies followed (`suppaftp::FtpStream` is an
 /// alias of a generic type, `FtpResult<T>` of a `Result`), guards and enum
 /// variants typed, and a crate's own `Read`/`Write` impls reached from
-/// `read_line`/`write_all`: 49% / 83%.
+/// `read_line`/`write_all`: 49% / 83%. With a root `extern crate x as y;`
+/// naming `x` in every module (ssh2's `raw::` calls into libssh2): 51% / 84%.
 #[test]
 fn heldout5_dependencies_read_as_source() {
     let set = tests_dir().join("heldout5");
@@ -333,5 +334,5 @@ fn heldout5_dependencies_read_as_source() {
 }
 
 /// heldout5 with dependencies read, at the last tuning (see the history above).
-const RECALL_FLOOR: f64 = 0.49;
-const PRECISION_FLOOR: f64 = 0.82;
+const RECALL_FLOOR: f64 = 0.51;
+const PRECISION_FLOOR: f64 = 0.83;

@@ -243,6 +243,9 @@ pub struct CrateModel {
     /// The models of the crates this one depends on, by the name its code
     /// spells them with (renames applied), read from their sources.
     externs: HashMap<String, Arc<CrateModel>>,
+    /// Names the crate root gives dependencies with `extern crate x as y;`:
+    /// `y` -> `x`, usable from every module.
+    extern_prelude: HashMap<String, String>,
 }
 
 /// How far a path is followed through crates that re-export other crates'
@@ -282,6 +285,12 @@ impl CrateModel {
                 );
             }
             for (name, krate) in &p.items.extern_crates {
+                // At the root, `extern crate libssh2_sys as raw;` names the
+                // crate in every module (the extern prelude).
+                if p.module == "crate" && name != krate && krate != "self" {
+                    model.extern_prelude.insert(name.clone(), krate.clone());
+                }
+                let m = model.modules.entry(p.module.clone()).or_default();
                 m.names.insert(
                     name.clone(),
                     Binding {
@@ -538,7 +547,16 @@ impl CrateModel {
     /// Whether a path starts with the name of a dependency this model knows.
     pub fn is_extern(&self, path: &str) -> bool {
         let head = path.split("::").next().unwrap_or(path);
-        self.externs.contains_key(head)
+        self.extern_model(head).is_some()
+    }
+
+    /// The model of the dependency a path's first segment names, directly
+    /// or through a root `extern crate .. as ..`.
+    fn extern_model(&self, head: &str) -> Option<&Arc<CrateModel>> {
+        self.externs.get(head).or_else(|| {
+            let krate = self.extern_prelude.get(head)?;
+            self.externs.get(krate)
+        })
     }
 
     /// The crate and the item a path into a dependency stands for, following
@@ -555,7 +573,7 @@ impl CrateModel {
     /// (`crate::..`).
     fn extern_item<'a>(&'a self, path: &str) -> Option<(&'a CrateModel, String)> {
         let (head, rest) = path.split_once("::")?;
-        let mut model: &CrateModel = self.externs.get(head)?;
+        let mut model: &CrateModel = self.extern_model(head)?;
         let mut inner = model.resolve_path(&format!("crate::{rest}"));
         for _ in 0..EXTERN_HOPS {
             if inner == "crate" || inner.starts_with("crate::") {
