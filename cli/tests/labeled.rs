@@ -292,8 +292,52 @@ fn heldout4_recall_and_precision() {
 /// naming `x` in every module (ssh2's `raw::` calls into libssh2): 51% / 84%.
 #[test]
 fn heldout5_dependencies_read_as_source() {
-    let set = tests_dir().join("heldout5");
-    // The sources must be in the registry cache; crates.io is reachable.
+    let (nd, deps) = measure_with_dependencies("heldout5");
+    assert_eq!(deps.labeled, 239, "the set's blocking labels");
+    // Floors at the figures measured when the set became a tuning set: a
+    // change that loses what reading dependencies found fails here.
+    assert!(
+        nd.missed > deps.missed + 40,
+        "reading dependencies finds more: {nd:?} vs {deps:?}"
+    );
+    assert!(deps.recall() >= RECALL_FLOOR, "recall fell: {deps:?}");
+    assert!(
+        deps.precision() >= PRECISION_FLOOR,
+        "precision fell: {deps:?}"
+    );
+}
+
+/// `tests/heldout6/`: ten tokio applications over 36 sync crates other than
+/// heldout5's (see its `LABELS.md` and `EVIDENCE.md`), written and labeled
+/// blind by a session that had read neither the engine nor the other sets.
+///
+/// History: measured once, blind, at commit f796c32 (before anything was
+/// tuned on it), a category mismatch counting as one miss and one false
+/// positive: with `--no-deps`, 80 of 206 blocking calls found (39% recall)
+/// and 4 false reports (95% precision); with dependencies read, 92 found
+/// (45% recall) and 30 false reports (75% precision). From here on it is a
+/// tuning set.
+#[test]
+fn heldout6_dependencies_read_as_source() {
+    let (nd, deps) = measure_with_dependencies("heldout6");
+    assert_eq!(deps.labeled, 206, "the set's blocking labels");
+    assert!(deps.recall() >= H6_RECALL_FLOOR, "recall fell: {deps:?}");
+    assert!(
+        deps.precision() >= H6_PRECISION_FLOOR,
+        "precision fell: {deps:?}"
+    );
+    assert!(nd.missed >= deps.missed, "{nd:?} vs {deps:?}");
+}
+
+/// heldout6 at its blind measurement.
+const H6_RECALL_FLOOR: f64 = 0.44;
+const H6_PRECISION_FLOOR: f64 = 0.75;
+
+/// Fetches a set's dependencies (crates.io is reachable; the sources must
+/// be in the registry cache), then scores it with `--no-deps` and with
+/// dependencies read, and prints both.
+fn measure_with_dependencies(name: &str) -> (Score, Score) {
+    let set = tests_dir().join(name);
     for e in std::fs::read_dir(&set).unwrap() {
         let dir = e.unwrap().path();
         if dir.join("Cargo.toml").exists() {
@@ -308,29 +352,21 @@ fn heldout5_dependencies_read_as_source() {
     let (_, nd_mismatches, nd) = score_in(&set, Mode::NoDeps);
     let (_, mismatches, deps) = score_in(&set, Mode::Workspace);
     println!(
-        "--no-deps (the catalog alone): {nd:?}\n{}",
+        "{name} --no-deps (the catalog alone): {nd:?}\n{}",
         nd_mismatches.join("\n")
     );
-    println!("dependencies read: {deps:?}\n{}", mismatches.join("\n"));
     println!(
-        "recall {:.0}% -> {:.0}%, precision {:.0}% -> {:.0}%",
+        "{name} dependencies read: {deps:?}\n{}",
+        mismatches.join("\n")
+    );
+    println!(
+        "{name}: recall {:.0}% -> {:.0}%, precision {:.0}% -> {:.0}%",
         nd.recall() * 100.0,
         deps.recall() * 100.0,
         nd.precision() * 100.0,
         deps.precision() * 100.0
     );
-    assert_eq!(deps.labeled, 239, "the set's blocking labels");
-    // Floors at the figures measured when the set became a tuning set: a
-    // change that loses what reading dependencies found fails here.
-    assert!(
-        nd.missed > deps.missed + 40,
-        "reading dependencies finds more: {nd:?} vs {deps:?}"
-    );
-    assert!(deps.recall() >= RECALL_FLOOR, "recall fell: {deps:?}");
-    assert!(
-        deps.precision() >= PRECISION_FLOOR,
-        "precision fell: {deps:?}"
-    );
+    (nd, deps)
 }
 
 /// heldout5 with dependencies read, at the last tuning (see the history above).
