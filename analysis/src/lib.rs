@@ -192,6 +192,10 @@ pub struct BlockingCall<P = Span> {
     /// The call runs only on some paths through its fn (see
     /// [`LocalCall::conditional`]).
     pub conditional: bool,
+    /// A test build of the crate skips the call (see
+    /// [`LocalCall::not_in_tests`]).
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub not_in_tests: bool,
 }
 
 /// A call of a path that may be one of the crate's own fns.
@@ -219,6 +223,14 @@ pub struct LocalCall<P = Span> {
     /// path that returned (`if let Ok(v) = fast() { return Ok(v) }`).
     /// Dependencies are followed only along the other calls.
     pub conditional: bool,
+    /// A test build of the crate skips the call: it comes after `if
+    /// cfg!(test) { return .. }`, or sits in `if !cfg!(test)` or the `else` of
+    /// `if cfg!(test)`. The crate's own tests do not reach what it calls.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub not_in_tests: bool,
+    /// The call is made in the crate's test code (`#[cfg(test)]`, `#[test]`).
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub in_test: bool,
 }
 
 /// The result of analysing a file or an item.

@@ -67,6 +67,9 @@ pub struct ChainStep<P = Span> {
     pub span: P,
     /// On the last step, the rule of the blocking call reached.
     pub rule: Option<&'static Rule>,
+    /// A test build of the caller's crate skips this call
+    /// ([`crate::LocalCall::not_in_tests`]).
+    pub not_in_tests: bool,
 }
 
 /// A transitive finding and the unit it belongs to.
@@ -184,6 +187,7 @@ pub fn findings_with<P: Copy>(
                     unit: u,
                     span: *span,
                     rule: None,
+                    not_in_tests: false,
                 },
                 None,
             ));
@@ -267,6 +271,7 @@ pub fn findings_with<P: Copy>(
                             unit: fns[id].0,
                             span: b.span,
                             rule: Some(b.rule),
+                            not_in_tests: b.not_in_tests,
                         },
                         None,
                     ),
@@ -324,6 +329,16 @@ pub fn findings_with<P: Copy>(
                 (None, Some(rule)) => io_chain(&gio, id, rule),
                 (None, None) => continue,
             };
+            // A unit test reaches nothing its crate's code skips under
+            // `cfg!(test)`. (Only the chain kept is checked: another way down
+            // that a test build does take is not looked for.)
+            if call.in_test
+                && chain
+                    .iter()
+                    .any(|s| s.not_in_tests && units[s.unit].krate == unit.krate)
+            {
+                continue;
+            }
             let into_dependency = units[fns[id].0].dependency;
             let rule: &'static Rule = match &why[id] {
                 Some(Why::Marked) => &USER_BLOCKING,
@@ -402,6 +417,7 @@ fn call_step<P: Copy>(s: &FnSummary<P>, call: &LocalCall<P>, unit: usize) -> Cha
         unit,
         span: call.span,
         rule: None,
+        not_in_tests: call.not_in_tests,
     }
 }
 

@@ -671,3 +671,55 @@ async fn open(p: &str) {
     let got: Vec<(usize, String)> = scan(src).into_iter().map(|f| (f.0, f.2)).collect();
     assert_eq!(got, [(3, "std::fs::OpenOptions::open".to_owned())]);
 }
+
+/// `if cfg!(test) { return .. }` ends a fn in the crate's test build: its
+/// unit tests do not reach what comes after, its other callers do.
+#[test]
+fn unit_tests_do_not_reach_what_a_test_build_skips() {
+    let src = r#"
+fn load() -> u32 {
+    if cfg!(test) {
+        return 0;
+    }
+    read_args()
+}
+fn read_args() -> u32 {
+    let mut line = String::new();
+    std::io::stdin().read_line(&mut line).unwrap();
+    line.len() as u32
+}
+fn pick() -> u32 {
+    if !cfg!(test) {
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
+    1
+}
+async fn serve() {
+    load();
+    pick();
+}
+#[cfg(test)]
+mod tests {
+    #[tokio::test]
+    async fn loads() {
+        super::load();
+        super::pick();
+        super::read_args();
+    }
+}
+"#;
+    let config = Config::new();
+    let file = syn::parse_file(src).unwrap();
+    let analysis = analyze_file(&file, &Options::new(&config));
+    let unit = pollguard_analysis::transitive::Unit {
+        krate: "crate",
+        file: &analysis,
+        config: &config,
+        dependency: false,
+    };
+    let (found, _) = pollguard_analysis::transitive::findings(&[unit]);
+    let mut lines: Vec<usize> = found.iter().map(|f| f.finding.span.start().line).collect();
+    lines.sort_unstable();
+    // `serve` reaches both; the test only `read_args`, called directly.
+    assert_eq!(lines, [20, 21, 29], "{found:#?}");
+}

@@ -174,6 +174,8 @@ fn own_call(c: &LocalCall) -> LocalCall<Pos> {
         hatches: c.hatches.clone(),
         io: c.io,
         conditional: c.conditional,
+        not_in_tests: c.not_in_tests,
+        in_test: c.in_test,
     }
 }
 
@@ -218,6 +220,7 @@ pub(crate) fn own(a: &Analysis) -> FileAnalysis {
                         rule: b.rule,
                         span: pos(b.span.start()),
                         conditional: b.conditional,
+                        not_in_tests: b.not_in_tests,
                     })
                     .collect(),
                 calls: f.calls.iter().map(own_call).collect(),

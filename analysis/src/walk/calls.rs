@@ -234,6 +234,8 @@ impl<'a> Walker<'a> {
             hatches: self.allows.iter().map(|(_, i)| *i).collect(),
             io: self.call_io,
             conditional: self.conditional > 0,
+            not_in_tests: self.not_in_tests > 0,
+            in_test: self.in_test > 0,
         };
         match (self.ctx, self.current_fn) {
             (Ctx::Async, _) => self.out.async_calls.push(call),
@@ -573,6 +575,7 @@ impl<'a> Walker<'a> {
                             rule,
                             span,
                             conditional: self.conditional > 0,
+                            not_in_tests: self.not_in_tests > 0,
                         });
                     }
                 }

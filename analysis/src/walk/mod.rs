@@ -34,7 +34,7 @@ mod prepass;
 
 use infer::{base_type, io_bounded, is_generic_io, matchable, self_io};
 use matching::{match_path, match_suffix, method_matchers};
-use paths::{ON_SOME_PATHS, is_failure_pat, is_fast_path, is_flag};
+use paths::{ON_SOME_PATHS, is_failure_pat, is_fast_path, is_flag, returns};
 use prepass::{STORING_METHODS, boxed_closure, called_in, is_pointer_ctor, offloaded_later};
 
 /// How the value of an expression is used by its parent.
@@ -200,6 +200,11 @@ pub(crate) struct Walker<'a> {
     /// How many branches taken only on some paths enclose the code walked
     /// (see [`LocalCall::conditional`]).
     conditional: u32,
+    /// How many test items (`#[cfg(test)]`, `#[test]`) enclose the code walked.
+    in_test: u32,
+    /// How many branches a test build skips enclose the code walked (see
+    /// [`LocalCall::not_in_tests`]).
+    not_in_tests: u32,
     out: Analysis,
 }
 
@@ -222,6 +227,8 @@ impl<'a> Walker<'a> {
             self_io: false,
             call_io: None,
             conditional: 0,
+            in_test: 0,
+            not_in_tests: 0,
             offloader_names: OFFLOADERS
                 .iter()
                 .map(|o| match o {
@@ -292,9 +299,16 @@ impl<'a> Walker<'a> {
     }
 
     fn item(&mut self, item: &Item, module: &str) {
-        if self.opts.config.skip_tests && is_test_code(item_attrs(item)) {
+        let test = is_test_code(item_attrs(item));
+        if self.opts.config.skip_tests && test {
             return;
         }
+        self.in_test += u32::from(test);
+        self.item_inner(item, module);
+        self.in_test -= u32::from(test);
+    }
+
+    fn item_inner(&mut self, item: &Item, module: &str) {
         match item {
             Item::Fn(f) => {
                 let path = format!("{module}::{}", f.sig.ident);
@@ -316,9 +330,11 @@ impl<'a> Walker<'a> {
                 self.with_hatches(&i.attrs, |w| {
                     for it in &i.items {
                         if let ImplItem::Fn(f) = it {
-                            if w.opts.config.skip_tests && is_test_code(&f.attrs) {
+                            let test = is_test_code(&f.attrs);
+                            if w.opts.config.skip_tests && test {
                                 continue;
                             }
+                            w.in_test += u32::from(test);
                             let owner = ty.clone().unwrap_or_else(|| module.to_owned());
                             // A hand-written `poll` (or a tower `Service::call`) runs
                             // on the executor thread, like an async fn's body.
@@ -333,6 +349,7 @@ impl<'a> Walker<'a> {
                                 format!("{owner}::{name}"),
                                 on_executor,
                             );
+                            w.in_test -= u32::from(test);
                         }
                     }
                 });
@@ -489,6 +506,7 @@ impl<'a> Walker<'a> {
         self.env.push(HashMap::new());
         let last = block.stmts.len().saturating_sub(1);
         let conditional = self.conditional;
+        let not_in_tests = self.not_in_tests;
         for (i, stmt) in block.stmts.iter().enumerate() {
             let tail = if i == last { usage } else { Usage::Dropped };
             self.stmt(stmt, tail, &block.stmts[i + 1..]);
@@ -497,8 +515,13 @@ impl<'a> Walker<'a> {
             if self.conditional == conditional && is_fast_path(stmt) {
                 self.conditional += 1;
             }
+            // `if cfg!(test) { return .. }`: a test build stops here.
+            if self.not_in_tests == not_in_tests && is_test_exit(stmt) {
+                self.not_in_tests += 1;
+            }
         }
         self.conditional = conditional;
+        self.not_in_tests = not_in_tests;
         self.env.pop();
         if has_items {
             self.res.pop();
@@ -595,14 +618,23 @@ impl<'a> Walker<'a> {
             Expr::If(i) => {
                 self.env.push(HashMap::new());
                 self.cond(&i.cond);
+                // `if !cfg!(test) { .. }` and the `else` of `if cfg!(test)`
+                // are what a test build leaves out.
+                let test_cond = cfg_test_cond(&i.cond);
+                let skip_then = u32::from(test_cond == Some(false));
+                self.not_in_tests += skip_then;
                 if is_flag(&i.cond) {
                     self.conditionally(|w| w.block(&i.then_branch, usage));
                 } else {
                     self.block(&i.then_branch, usage);
                 }
+                self.not_in_tests -= skip_then;
                 self.env.pop();
                 if let Some((_, els)) = &i.else_branch {
+                    let skip_else = u32::from(test_cond == Some(true));
+                    self.not_in_tests += skip_else;
                     self.expr(els, usage);
+                    self.not_in_tests -= skip_else;
                 }
             }
             Expr::While(w) => {
@@ -858,6 +890,31 @@ fn pat_ident(pat: &Pat) -> Option<String> {
         Pat::Type(t) => pat_ident(&t.pat),
         _ => None,
     }
+}
+
+/// `cfg!(test)` is `Some(true)`, `!cfg!(test)` is `Some(false)`; any other
+/// condition `None`.
+fn cfg_test_cond(cond: &Expr) -> Option<bool> {
+    match cond {
+        Expr::Macro(m) if m.mac.path.is_ident("cfg") => m
+            .mac
+            .parse_body::<syn::Ident>()
+            .ok()
+            .filter(|i| i == "test")
+            .map(|_| true),
+        Expr::Unary(u) if matches!(u.op, syn::UnOp::Not(_)) => cfg_test_cond(&u.expr).map(|b| !b),
+        Expr::Paren(p) => cfg_test_cond(&p.expr),
+        _ => None,
+    }
+}
+
+/// `if cfg!(test) { .. return .. }` without an `else`: the statements after
+/// it do not run in a test build.
+fn is_test_exit(stmt: &Stmt) -> bool {
+    let Stmt::Expr(Expr::If(i), _) = stmt else {
+        return false;
+    };
+    i.else_branch.is_none() && cfg_test_cond(&i.cond) == Some(true) && returns(&i.then_branch)
 }
 
 /// Whether the attributes mark test code: `#[cfg(test)]`, `#[test]`,

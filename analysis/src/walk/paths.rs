@@ -58,6 +58,23 @@ pub(super) fn is_fast_path(stmt: &Stmt) -> bool {
     success && i.else_branch.is_none() && returns_value(&i.then_branch)
 }
 
+/// Whether a block returns from its fn (a `return` outside closures, async
+/// blocks and items), with any value.
+pub(super) fn returns(block: &Block) -> bool {
+    struct Finder(bool);
+    impl<'ast> syn::visit::Visit<'ast> for Finder {
+        fn visit_expr_return(&mut self, _: &'ast syn::ExprReturn) {
+            self.0 = true;
+        }
+        fn visit_expr_closure(&mut self, _: &'ast syn::ExprClosure) {}
+        fn visit_expr_async(&mut self, _: &'ast syn::ExprAsync) {}
+        fn visit_item(&mut self, _: &'ast Item) {}
+    }
+    let mut f = Finder(false);
+    syn::visit::Visit::visit_block(&mut f, block);
+    f.0
+}
+
 /// Whether a block returns from its fn with a value that is not an error
 /// (a `return` outside closures, async blocks and items).
 pub(super) fn returns_value(block: &Block) -> bool {
