@@ -2,7 +2,9 @@
 //! other sync fns of the same workspace, makes its call sites in async code
 //! findings. Only the CLI sees a whole crate, so only the CLI calls this.
 
-use crate::catalog::{Category, Level, Rule, TRANSITIVE_BLOCKING, USER_BLOCKING};
+use crate::catalog::{
+    Category, HTTP_BLOCKING, Level, Rule, SYNC_DB, TRANSITIVE_BLOCKING, USER_BLOCKING,
+};
 use crate::io::IoKind;
 use crate::{Analysis, Confidence, Config, Finding, FnSummary, LocalCall};
 use proc_macro2::Span;
@@ -45,6 +47,61 @@ pub struct Unit<'a, P = Span> {
     /// A file of a dependency, read from its source: its fns are followed,
     /// its own async code is not reported on (that is its authors' lint).
     pub dependency: bool,
+    /// What the file's crate is for, when its package says.
+    pub kind: CrateKind,
+}
+
+/// What a crate is for, as its package's crates.io categories say: the
+/// file or socket I/O a database engine does is database I/O to its
+/// callers, and the socket I/O of an HTTP client is a blocking HTTP request.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum CrateKind {
+    /// Anything else: calls are reported as what they are.
+    #[default]
+    Other,
+    /// `database`, `database-implementations`.
+    Database,
+    /// `web-programming::http-client`.
+    HttpClient,
+}
+
+impl CrateKind {
+    /// The kind a package's `categories` give.
+    pub fn from_categories<S: AsRef<str>>(categories: &[S]) -> CrateKind {
+        let has = |c: &str| categories.iter().any(|x| x.as_ref() == c);
+        if has("database") || has("database-implementations") {
+            CrateKind::Database
+        } else if has("web-programming::http-client") {
+            CrateKind::HttpClient
+        } else {
+            CrateKind::Other
+        }
+    }
+
+    /// The rule a blocking call made inside such a crate is reported under.
+    /// Only I/O and waits change: a sleep or a child process is one
+    /// whoever makes it, and an HTTP client reading a certificate file does
+    /// file I/O, not a request.
+    ///
+    /// ```
+    /// use pollguard_analysis::catalog::{FS_CALL, NET_IO, THREAD_SLEEP};
+    /// use pollguard_analysis::transitive::CrateKind;
+    ///
+    /// let db = CrateKind::from_categories(&["data-structures", "database-implementations"]);
+    /// assert_eq!(db.report_as(&FS_CALL).category.name(), "db");
+    /// assert_eq!(db.report_as(&THREAD_SLEEP).category.name(), "sleep");
+    /// let http = CrateKind::from_categories(&["web-programming::http-client"]);
+    /// assert_eq!(http.report_as(&NET_IO).category.name(), "http_blocking");
+    /// assert_eq!(http.report_as(&FS_CALL).category.name(), "fs");
+    /// ```
+    pub fn report_as(self, rule: &'static Rule) -> &'static Rule {
+        use Category::*;
+        match (self, rule.category) {
+            (CrateKind::Database, Fs | Net | Dns | Lock | Channel | ThreadJoin) => &SYNC_DB,
+            (CrateKind::HttpClient, Net | Dns | Channel | ThreadJoin) => &HTTP_BLOCKING,
+            _ => rule,
+        }
+    }
 }
 
 /// Where a call leads when its path is not one of the units' own fns as
@@ -270,7 +327,7 @@ pub fn findings_with<P: Copy>(
                             callee: b.call.clone(),
                             unit: fns[id].0,
                             span: b.span,
-                            rule: Some(b.rule),
+                            rule: Some(units[fns[id].0].kind.report_as(b.rule)),
                             not_in_tests: b.not_in_tests,
                         },
                         None,

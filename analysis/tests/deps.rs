@@ -98,12 +98,14 @@ fn closure(
             file: app,
             config,
             dependency: false,
+            kind: pollguard_analysis::transitive::CrateKind::Other,
         },
         Unit {
             krate: key,
             file: dep,
             config,
             dependency: true,
+            kind: pollguard_analysis::transitive::CrateKind::Other,
         },
     ];
     let models = [app_model, dep_model];

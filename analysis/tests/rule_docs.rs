@@ -25,6 +25,7 @@ fn codes(rule: &Rule, src: &str, what: &str) -> Vec<&'static str> {
         file: &analysis,
         config: &config,
         dependency: false,
+        kind: transitive::CrateKind::Other,
     };
     let (indirect, _) = transitive::findings(&[unit]);
     analysis

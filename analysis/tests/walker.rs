@@ -716,6 +716,7 @@ mod tests {
         file: &analysis,
         config: &config,
         dependency: false,
+        kind: pollguard_analysis::transitive::CrateKind::Other,
     };
     let (found, _) = pollguard_analysis::transitive::findings(&[unit]);
     let mut lines: Vec<usize> = found.iter().map(|f| f.finding.span.start().line).collect();

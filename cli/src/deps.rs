@@ -74,6 +74,10 @@ pub struct DepCrate {
     pub features: Vec<String>,
     /// `links =` of its manifest, when any.
     pub links: Option<String>,
+    /// Its crates.io categories (`database`, `web-programming::http-client`):
+    /// what it is for, which names the I/O it does to its callers.
+    #[serde(default)]
+    pub categories: Vec<String>,
     /// Its normal dependencies that are read too: the extern name as this
     /// crate's code spells it (a rename in its `Cargo.toml` honoured), and the
     /// index in [`DepGraph::crates`].
@@ -375,6 +379,7 @@ impl<'a> GraphBuilder<'a> {
             edition: lib.edition.as_str().to_owned(),
             features,
             links: pkg.links.clone(),
+            categories: pkg.categories.clone(),
             deps,
             cache_key: hex(&Sha256::digest(key.as_bytes())),
             local,

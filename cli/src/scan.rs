@@ -963,6 +963,7 @@ pub fn scan(discovered: &Discovered, opts: &ScanOptions) -> Result<ScanResult, S
                 settings: &discovered.packages[f.package].settings,
                 model,
                 dependency: false,
+                kind: pollguard_analysis::transitive::CrateKind::Other,
             })
         })
         .collect();
@@ -990,6 +991,9 @@ pub fn scan(discovered: &Discovered, opts: &ScanOptions) -> Result<ScanResult, S
                 settings: &dep_settings,
                 model: deps.scan.models.get(&u.krate).map(|m| &**m),
                 dependency: true,
+                kind: pollguard_analysis::transitive::CrateKind::from_categories(
+                    &deps.graph.crates[u.krate].categories,
+                ),
             });
         }
     }
@@ -1217,6 +1221,7 @@ pub fn fuzz_one(text: &str) {
             settings: &settings,
             model: None,
             dependency: false,
+            kind: pollguard_analysis::transitive::CrateKind::Other,
         })
         .collect();
     let _ = crate::transitive::run(&units);

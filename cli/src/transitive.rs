@@ -10,7 +10,7 @@ use crate::scan::FileAnalysis;
 use crate::settings::Settings;
 use pollguard_analysis::Finding;
 use pollguard_analysis::model::CrateModel;
-use pollguard_analysis::transitive::{Unit, findings_with, short_name};
+use pollguard_analysis::transitive::{CrateKind, Unit, findings_with, short_name};
 use std::sync::Arc;
 
 /// One file in one crate.
@@ -27,6 +27,8 @@ pub(crate) struct UnitIn<'a> {
     pub model: Option<&'a CrateModel>,
     /// A file of a dependency.
     pub dependency: bool,
+    /// What its crate is for.
+    pub kind: CrateKind,
 }
 
 /// A transitive finding: the file it is in, the finding, the chain located.
@@ -42,6 +44,7 @@ pub(crate) fn run(units: &[UnitIn<'_>]) -> (Vec<Located>, Vec<(usize, usize)>) {
             file: u.analysis,
             config: &u.settings.config,
             dependency: u.dependency,
+            kind: u.kind,
         })
         .collect();
     // One closure for the whole workspace: each call site is judged by its

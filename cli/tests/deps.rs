@@ -479,6 +479,7 @@ fn reads_tokio_from_the_registry_cache() {
         edition: "2021".into(),
         features: features.iter().map(|f| (*f).to_owned()).collect(),
         links: None,
+        categories: Vec::new(),
         deps: Vec::new(),
         cache_key: String::new(),
         local: false,

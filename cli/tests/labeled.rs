@@ -290,6 +290,8 @@ fn heldout4_recall_and_precision() {
 /// variants typed, and a crate's own `Read`/`Write` impls reached from
 /// `read_line`/`write_all`: 49% / 83%. With a root `extern crate x as y;`
 /// naming `x` in every module (ssh2's `raw::` calls into libssh2): 51% / 84%.
+/// With a database engine's I/O reported as `db` and an HTTP client's as
+/// `http_blocking`, from their crates.io categories: 52% / 85%.
 #[test]
 fn heldout5_dependencies_read_as_source() {
     let (nd, deps) = measure_with_dependencies("heldout5");
@@ -316,7 +318,8 @@ fn heldout5_dependencies_read_as_source() {
 /// positive: with `--no-deps`, 80 of 206 blocking calls found (39% recall)
 /// and 4 false reports (95% precision); with dependencies read, 92 found
 /// (45% recall) and 30 false reports (75% precision). From here on it is a
-/// tuning set.
+/// tuning set. After the crates.io categories name a database engine's and
+/// an HTTP client's I/O: 51% / 87%.
 #[test]
 fn heldout6_dependencies_read_as_source() {
     let (nd, deps) = measure_with_dependencies("heldout6");
@@ -329,9 +332,9 @@ fn heldout6_dependencies_read_as_source() {
     assert!(nd.missed >= deps.missed, "{nd:?} vs {deps:?}");
 }
 
-/// heldout6 at its blind measurement.
-const H6_RECALL_FLOOR: f64 = 0.44;
-const H6_PRECISION_FLOOR: f64 = 0.75;
+/// heldout6 at the last tuning (see its history).
+const H6_RECALL_FLOOR: f64 = 0.51;
+const H6_PRECISION_FLOOR: f64 = 0.86;
 
 /// Fetches a set's dependencies (crates.io is reachable; the sources must
 /// be in the registry cache), then scores it with `--no-deps` and with
@@ -370,5 +373,5 @@ fn measure_with_dependencies(name: &str) -> (Score, Score) {
 }
 
 /// heldout5 with dependencies read, at the last tuning (see the history above).
-const RECALL_FLOOR: f64 = 0.51;
-const PRECISION_FLOOR: f64 = 0.83;
+const RECALL_FLOOR: f64 = 0.52;
+const PRECISION_FLOOR: f64 = 0.84;

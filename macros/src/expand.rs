@@ -64,6 +64,7 @@ pub(crate) fn no_blocking(args: TokenStream, input: TokenStream) -> TokenStream 
             file: &analysis,
             config: &args.config,
             dependency: false,
+            kind: transitive::CrateKind::Other,
         };
         let (indirect, _) = transitive::findings(&[unit]);
         let indirect = indirect.into_iter().map(|u| u.finding);
