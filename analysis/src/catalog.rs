@@ -687,11 +687,18 @@ pub static BLOCKING_ITERABLES: &[(&str, &Rule)] = &[
 /// code that reads them usually reads other files the same way.
 pub const DEVICE_DIR: &str = "/dev/";
 
-/// Whether calling `path` with the literal `file` only opens a device node
-/// (`File::open("/dev/tty")`, `OpenOptions::open("/dev/null")`).
+/// SQLite's name for a database held in memory: whoever is handed it (the
+/// `sqlite` or `rusqlite` crate, or the code's own `Db::open`) opens no file.
+pub const IN_MEMORY_DB: &str = ":memory:";
+
+/// Whether calling `path` with the literal `file` touches no disk: it only
+/// opens a device node (`File::open("/dev/tty")`,
+/// `OpenOptions::open("/dev/null")`), or it opens an in-memory SQLite
+/// database (`Connection::open(":memory:")`, any callee).
 pub fn no_disk(path: &str, file: &str) -> bool {
-    matches!(path, "std::fs::File::open" | "std::fs::OpenOptions::open")
-        && file.starts_with(DEVICE_DIR)
+    file == IN_MEMORY_DB
+        || matches!(path, "std::fs::File::open" | "std::fs::OpenOptions::open")
+            && file.starts_with(DEVICE_DIR)
 }
 
 /// Receiver types that a method rule lists but whose match stays likely: a

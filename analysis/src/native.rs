@@ -304,6 +304,20 @@ pub static NATIVE_LIBS: &[NativeLib] = &[
     },
 ];
 
+/// The library a `-sys` crate binds, by the table's names: its `links =`
+/// key, or, for a crate that leaves the key out (`sqlite3-sys`), its name
+/// without `-sys` (and without a leading `lib`) when the table lists it.
+pub fn library_of(links: Option<&str>, package: &str) -> Option<String> {
+    if let Some(l) = links {
+        return Some(l.to_owned());
+    }
+    let stem = package.strip_suffix("-sys")?;
+    [stem, stem.strip_prefix("lib").unwrap_or(stem)]
+        .into_iter()
+        .find(|s| NATIVE_LIBS.iter().any(|l| l.links == *s))
+        .map(str::to_owned)
+}
+
 /// The rule a call of native function `name` of the library linked as
 /// `links` is reported under, if it waits.
 pub fn blocking_call(links: &str, name: &str) -> Option<&'static Rule> {
@@ -327,6 +341,21 @@ pub fn blocking_call(links: &str, name: &str) -> Option<&'static Rule> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_sys_crate_without_links_is_known_by_its_name() {
+        assert_eq!(
+            library_of(Some("ssh2"), "libssh2-sys").as_deref(),
+            Some("ssh2")
+        );
+        assert_eq!(library_of(None, "sqlite3-sys").as_deref(), Some("sqlite3"));
+        assert_eq!(
+            library_of(None, "libsqlite3-sys").as_deref(),
+            Some("sqlite3")
+        );
+        assert_eq!(library_of(None, "unknown-sys"), None);
+        assert_eq!(library_of(None, "sqlite3"), None);
+    }
 
     #[test]
     fn listed_names_and_prefixes_block_others_do_not() {

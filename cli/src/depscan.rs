@@ -334,8 +334,7 @@ fn model_of<'a>(
     // `libc` declares the C library's functions without a `links` key:
     // it is the platform's own library, listed under its crate's name.
     model.set_links(
-        c.links
-            .clone()
+        pollguard_analysis::native::library_of(c.links.as_deref(), &c.name)
             .or_else(|| (c.lib_name == "libc").then(|| "libc".to_owned())),
     );
     model

@@ -106,6 +106,10 @@ pub struct ImplDecl {
     pub self_ty: TypeRef,
     /// Its methods and associated fns.
     pub fns: Vec<FnDecl>,
+    /// For `impl Deref for T { type Target = U; }`, the `U`: methods not
+    /// found on `T` are `U`'s.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub deref_to: Option<TypeRef>,
 }
 
 /// Lowers a parsed file.
@@ -210,9 +214,21 @@ fn lower_item(item: &Item, m: &mut ModItems) {
                     _ => None,
                 })
                 .collect();
+            let is_deref = i
+                .trait_
+                .as_ref()
+                .and_then(|(_, p, _)| p.segments.last())
+                .is_some_and(|s| s.ident == "Deref");
+            let deref_to = i.items.iter().find_map(|it| match it {
+                ImplItem::Type(t) if is_deref && t.ident == "Target" => {
+                    Some(TypeRef::from_syn(&t.ty))
+                }
+                _ => None,
+            });
             m.impls.push(ImplDecl {
                 self_ty: TypeRef::from_syn(&i.self_ty),
                 fns,
+                deref_to,
             });
         }
         _ => {}

@@ -230,6 +230,10 @@ pub struct CrateModel {
     pub(crate) aliases: HashMap<String, Alias>,
     /// Types of consts and statics.
     pub(crate) values: HashMap<String, String>,
+    /// Every fn and method, by path.
+    fns: HashSet<String>,
+    /// `Deref` targets: type -> the type its methods come from too.
+    derefs: HashMap<String, String>,
     /// Fns marked `#[pollguard::blocking]`.
     pub(crate) marked: HashSet<String>,
     /// The code's own offloaders: fns and methods that hand a closure
@@ -814,8 +818,51 @@ impl CrateModel {
                 for f in &i.fns {
                     self.fn_decl(m, &format!("{owner}::{}", f.name), f, Some(&owner));
                 }
+                if let Some(t) = i
+                    .deref_to
+                    .as_ref()
+                    .and_then(|t| self.resolve_type_in(m, t, Some(&owner)))
+                {
+                    self.derefs.insert(owner, t);
+                }
             }
         }
+    }
+
+    /// The fn a method call `ty.name()` names: `ty`'s own, or, when `ty`
+    /// has none of that name and derefs to another type
+    /// (`ConnectionThreadSafe` to `Connection`), that type's.
+    pub(crate) fn method_of(&self, ty: &str, name: &str) -> String {
+        let mut owner = ty.to_owned();
+        for _ in 0..4 {
+            let path = format!("{owner}::{name}");
+            if self.has_fn(&path) {
+                return path;
+            }
+            match self.deref_of(&owner) {
+                Some(next) if next != owner => owner = next,
+                _ => break,
+            }
+        }
+        format!("{ty}::{name}")
+    }
+
+    /// Whether this crate or a dependency defines the fn or method `path`.
+    fn has_fn(&self, path: &str) -> bool {
+        self.fns.contains(path)
+            || self
+                .extern_item(path)
+                .is_some_and(|(model, inner)| model.fns.contains(&inner))
+    }
+
+    /// What a type of this crate or of a dependency derefs to.
+    fn deref_of(&self, ty: &str) -> Option<String> {
+        if let Some(t) = self.derefs.get(ty) {
+            return Some(t.clone());
+        }
+        let (model, inner) = self.extern_item(ty)?;
+        let t = model.derefs.get(&inner)?;
+        Some(self.renamed_from(model, t))
     }
 
     /// The path methods of an `impl` block are named under.
@@ -835,6 +882,7 @@ impl CrateModel {
     }
 
     fn fn_decl(&mut self, module: &str, path: &str, f: &FnDecl, self_ty: Option<&str>) {
+        self.fns.insert(path.to_owned());
         if f.marked {
             self.marked.insert(path.to_owned());
         }

@@ -321,12 +321,10 @@ impl<'a> Walker<'a> {
     pub(super) fn check_method(&mut self, m: &syn::ExprMethodCall, name: &str, usage: Usage) {
         let start = m.method.span();
         let end = m.paren_token.span.close();
-        if name == "open"
-            && m.args
-                .first()
-                .and_then(literal_str)
-                .is_some_and(|file| catalog::no_disk("std::fs::OpenOptions::open", &file))
-        {
+        if m.args.first().and_then(literal_str).is_some_and(|file| {
+            file == catalog::IN_MEMORY_DB
+                || name == "open" && catalog::no_disk("std::fs::OpenOptions::open", &file)
+        }) {
             return;
         }
         let recv_full = self.infer(&m.receiver);
@@ -438,7 +436,7 @@ impl<'a> Walker<'a> {
         usage: Usage,
     ) -> bool {
         if let Some(ty) = recv_ty {
-            let path = format!("{ty}::{name}");
+            let path = self.model.method_of(ty, name);
             if self.model.marked.contains(&path) {
                 let display = format!("{}.{name}()", short(&m.receiver));
                 self.emit(

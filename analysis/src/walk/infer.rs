@@ -247,7 +247,8 @@ impl<'a> Walker<'a> {
                 if let Some((_, ty)) = RETURN_TYPES.iter().find(|(p, _)| *p == key) {
                     return Some((*ty).to_owned());
                 }
-                if let Some(ty) = self.model.fn_return(&key) {
+                let method = self.model.method_of(&base_type(&recv), &name);
+                if let Some(ty) = self.model.fn_return(&method) {
                     // What a reader over a file hands out (its records, an
                     // iterator) reads from the same file.
                     return Some(
