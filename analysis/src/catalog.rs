@@ -212,6 +212,10 @@ pub enum Shape {
     Consumed,
     /// Only when the receiver's type is known to be one of the rule's types.
     Typed,
+    /// When the first argument is written `&mut conn` and the result is
+    /// consumed, on an untyped receiver: the shape of diesel's and redis's
+    /// sync query methods.
+    MutConnArg,
 }
 
 /// What a rule matches.
@@ -253,9 +257,6 @@ const HTTP_REQUESTS: &[&str] = &[
     "attohttpc::RequestBuilder",
     "minreq::Request",
 ];
-/// Marks a method matcher whose argument must be written `&mut conn`: the
-/// shape of diesel's and redis's sync query methods. No type has this name.
-pub const MUT_CONN: &[&str] = &["&mut"];
 const RECEIVERS: &[&str] = &[
     "std::sync::mpsc::Receiver",
     "crossbeam_channel::Receiver",
@@ -290,6 +291,12 @@ impl Matcher {
     /// receiver when its result is consumed as a value.
     const fn consumed(name: &'static str, args: usize, types: &'static [&'static str]) -> Matcher {
         Matcher::method(name, args, types, Shape::Consumed)
+    }
+
+    /// A method whose one argument is written `&mut conn` (see
+    /// [`Shape::MutConnArg`]).
+    const fn mut_conn(name: &'static str) -> Matcher {
+        Matcher::method(name, 1, &[], Shape::MutConnArg)
     }
 
     /// A method name that only blocking APIs use.
@@ -716,7 +723,8 @@ pub const ITEM_TYPES: &[(&str, &str)] = &[
 ];
 
 /// Calls that return a tuple whose element types the walker knows: channel
-/// constructors return `(sender, receiver)`.
+/// constructors return `(sender, receiver)`. The sender of an `unbounded`
+/// constructor's channel never waits (the walker knows it by the name).
 pub const TUPLE_RETURNS: &[(&str, &[&str])] = &[
     (
         "std::sync::mpsc::channel",
@@ -728,10 +736,7 @@ pub const TUPLE_RETURNS: &[(&str, &[&str])] = &[
     ),
     (
         "crossbeam_channel::unbounded",
-        &[
-            "crossbeam_channel::Sender(unbounded)",
-            "crossbeam_channel::Receiver",
-        ],
+        &["crossbeam_channel::Sender", "crossbeam_channel::Receiver"],
     ),
     (
         "crossbeam_channel::bounded",
@@ -739,19 +744,13 @@ pub const TUPLE_RETURNS: &[(&str, &[&str])] = &[
     ),
     (
         "crossbeam::channel::unbounded",
-        &[
-            "crossbeam_channel::Sender(unbounded)",
-            "crossbeam_channel::Receiver",
-        ],
+        &["crossbeam_channel::Sender", "crossbeam_channel::Receiver"],
     ),
     (
         "crossbeam::channel::bounded",
         &["crossbeam_channel::Sender", "crossbeam_channel::Receiver"],
     ),
-    (
-        "flume::unbounded",
-        &["flume::Sender(unbounded)", "flume::Receiver"],
-    ),
+    ("flume::unbounded", &["flume::Sender", "flume::Receiver"]),
     ("flume::bounded", &["flume::Sender", "flume::Receiver"]),
     (
         "tokio::sync::mpsc::channel",
@@ -1357,12 +1356,12 @@ pub static SYNC_DB: Rule = Rule {
         Matcher::typed("query", 1, &["redis::Cmd"]),
         // diesel's query methods take the connection as `&mut conn`;
         // diesel-async's have the same names and are awaited.
-        Matcher::consumed("load", 1, MUT_CONN),
-        Matcher::consumed("get_result", 1, MUT_CONN),
-        Matcher::consumed("get_results", 1, MUT_CONN),
-        Matcher::consumed("execute", 1, MUT_CONN),
-        Matcher::consumed("first", 1, MUT_CONN),
-        Matcher::consumed("query", 1, MUT_CONN),
+        Matcher::mut_conn("load"),
+        Matcher::mut_conn("get_result"),
+        Matcher::mut_conn("get_results"),
+        Matcher::mut_conn("execute"),
+        Matcher::mut_conn("first"),
+        Matcher::mut_conn("query"),
         Matcher::typed("execute", 2, SQLITE),
         Matcher::typed("execute_batch", 1, SQLITE),
         Matcher::typed("prepare", 1, SQLITE),

@@ -6,8 +6,8 @@
 //! "does I/O through its type parameter" (a generic I/O root), and the call
 //! site decides: `serde_json::from_reader(File::open(p)?)` reads a file,
 //! `serde_json::from_reader(&bytes[..])` reads memory. Values carry what
-//! they read from in their type (`csv::Reader(io=fs)`), so a reader built
-//! over a file blocks when its records are read later.
+//! they read from in their type (the `io` of the walker's `Ty`), so a
+//! reader built over a file blocks when its records are read later.
 
 use crate::catalog::{FS_CALL, NET_IO, PROCESS_WAIT, Rule, STDIN_READ};
 
@@ -38,16 +38,6 @@ impl IoKind {
             IoKind::Stdin => Some(&STDIN_READ),
             IoKind::Pipe => Some(&PROCESS_WAIT),
             IoKind::Generic => None,
-        }
-    }
-
-    fn marker(self) -> &'static str {
-        match self {
-            IoKind::Fs => "(io=fs)",
-            IoKind::Net => "(io=net)",
-            IoKind::Stdin => "(io=stdin)",
-            IoKind::Pipe => "(io=pipe)",
-            IoKind::Generic => "(io=generic)",
         }
     }
 }
@@ -105,76 +95,3 @@ pub(crate) const CONSUMERS: &[&str] = &[
     "all",
     "position",
 ];
-
-/// The pseudo type of a value whose type is an I/O type parameter.
-pub(crate) const GENERIC_IO_TYPE: &str = "std::io::Read(io=generic)";
-
-/// What a value of type `ty` (a walker type string) reads from.
-pub(crate) fn io_kind(ty: &str) -> Option<IoKind> {
-    if let Some(start) = ty.find("(io=") {
-        let marker = &ty[start..];
-        return [
-            IoKind::Fs,
-            IoKind::Net,
-            IoKind::Stdin,
-            IoKind::Pipe,
-            IoKind::Generic,
-        ]
-        .into_iter()
-        .find(|k| marker.starts_with(k.marker()));
-    }
-    match ty {
-        "std::fs::File" => Some(IoKind::Fs),
-        "std::net::TcpStream" | "std::os::unix::net::UnixStream" => Some(IoKind::Net),
-        "std::io::Stdin" | "std::io::StdinLock" => Some(IoKind::Stdin),
-        "std::process::ChildStdout" | "std::process::ChildStderr" | "std::process::ChildStdin" => {
-            Some(IoKind::Pipe)
-        }
-        _ => None,
-    }
-}
-
-/// `ty` marked as reading from `kind`, unless it says already.
-pub(crate) fn with_io(ty: String, kind: IoKind) -> String {
-    // Only library and crate types: a `Vec<File>` is not itself read from,
-    // and std's own I/O types are the catalog's.
-    if ty.contains("(io=")
-        || ty.contains('(')
-        || ty.starts_with("std::")
-        || ty.starts_with("core::")
-        || !ty.contains("::")
-    {
-        return ty;
-    }
-    let mut ty = ty;
-    ty.push_str(kind.marker());
-    ty
-}
-
-/// A type without its I/O marker.
-pub(crate) fn strip_io(ty: &str) -> &str {
-    ty.find("(io=").map_or(ty, |i| &ty[..i])
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn kinds_read_from_types_and_markers() {
-        assert_eq!(io_kind("std::fs::File"), Some(IoKind::Fs));
-        assert_eq!(io_kind("csv::Reader(io=net)"), Some(IoKind::Net));
-        assert_eq!(io_kind(GENERIC_IO_TYPE), Some(IoKind::Generic));
-        assert_eq!(io_kind("std::net::TcpStream(nonblocking)"), None);
-        assert_eq!(io_kind("std::io::Cursor"), None);
-        assert_eq!(
-            with_io("csv::Reader".into(), IoKind::Fs),
-            "csv::Reader(io=fs)"
-        );
-        assert_eq!(
-            with_io("std::io::Cursor".into(), IoKind::Fs),
-            "std::io::Cursor"
-        );
-        assert_eq!(strip_io("csv::Reader(io=fs)"), "csv::Reader");
-    }
-}

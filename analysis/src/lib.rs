@@ -41,6 +41,7 @@ mod resolve;
 #[doc(hidden)]
 pub mod shallow;
 pub mod transitive;
+pub(crate) mod ty;
 mod walk;
 
 pub use catalog::{Category, Confidence, Level, RULES, Rule};

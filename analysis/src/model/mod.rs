@@ -14,6 +14,7 @@ pub mod lower;
 pub use lower::{FileItems, FnDecl, ModItems, lower_file, lower_items};
 
 use crate::catalog::{OFFLOADERS, Offloader};
+use crate::ty::Ty;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
@@ -129,7 +130,7 @@ pub(crate) const WRAPPERS: &[&str] = &[
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum Alias {
     /// A type, resolved: `type Db = sled::Db`.
-    To(String),
+    To(Ty),
     /// A wrapper over the alias's first parameter, which the walker looks
     /// through as it does the wrapper: `type Result<T> = std::result::Result<T,
     /// Error>` makes `Result<Conn>` a `Conn`.
@@ -139,14 +140,14 @@ pub(crate) enum Alias {
 /// Locks whose type records what they guard.
 pub(crate) const LOCKS: &[&str] = &["Mutex", "RwLock", "ReentrantMutex"];
 
-/// Resolves a lowered type to the walker's type string, with `resolve`
+/// Resolves a lowered type to what the walker knows of it, with `resolve`
 /// turning written path segments into a full path and `alias` expanding the
 /// code's own type aliases.
 pub(crate) fn resolve_type_ref(
     t: &TypeRef,
     resolve: &dyn Fn(&[String], bool) -> Option<String>,
     alias: &dyn Fn(&str) -> Option<Alias>,
-) -> Option<String> {
+) -> Option<Ty> {
     match t {
         TypeRef::Ref(inner) => resolve_type_ref(inner, resolve, alias),
         TypeRef::Path {
@@ -161,41 +162,37 @@ pub(crate) fn resolve_type_ref(
                 }
             }
             let path = resolve(segs, *leading_colon)?;
-            let path = match alias(&path) {
+            let ty = match alias(&path) {
                 Some(Alias::To(t)) => t,
                 Some(Alias::Transparent) => {
                     return resolve_type_ref(args.first()?, resolve, alias);
                 }
-                None => path,
+                None => Ty::new(path),
             };
             // A lock remembers what it guards: `m.lock().unwrap()` has the
             // inner value's methods.
-            let inner = if LOCKS.contains(&last.as_str()) {
-                args.iter()
+            if LOCKS.contains(&last.as_str()) {
+                if let Some(inner) = args
+                    .iter()
                     .find_map(|a| resolve_type_ref(a, resolve, alias))
-            } else {
-                None
-            };
+                {
+                    return Some(Ty::guarding(ty.path, inner));
+                }
+            }
             // `Reader<File>`: a library type over a file reads from it.
-            let io = if inner.is_none() {
-                args.iter()
-                    .filter_map(|a| resolve_type_ref(a, resolve, alias))
-                    .find_map(|a| {
-                        crate::io::io_kind(&a).filter(|k| *k != crate::io::IoKind::Generic)
-                    })
-            } else {
-                None
-            };
-            Some(match (inner, io) {
-                (Some(inner), _) => format!("{path}(inner={inner})"),
-                (None, Some(k)) => crate::io::with_io(path, k),
-                (None, None) => path,
+            let io = args
+                .iter()
+                .filter_map(|a| resolve_type_ref(a, resolve, alias))
+                .find_map(|a| a.io_kind().filter(|k| *k != crate::io::IoKind::Generic));
+            Some(match io {
+                Some(k) => ty.with_io(k),
+                None => ty,
             })
         }
         TypeRef::Dyn {
             segs,
             leading_colon,
-        } => resolve(segs, *leading_colon),
+        } => resolve(segs, *leading_colon).map(Ty::new),
         TypeRef::Other => None,
     }
 }
@@ -223,13 +220,13 @@ struct Module {
 pub struct CrateModel {
     modules: HashMap<String, Module>,
     /// Return types of fns and methods: `crate::db::connect`, `crate::db::Db::get`.
-    pub(crate) fn_returns: HashMap<String, String>,
+    pub(crate) fn_returns: HashMap<String, Ty>,
     /// Field types of structs: struct path -> field -> type.
-    pub(crate) fields: HashMap<String, HashMap<String, String>>,
+    pub(crate) fields: HashMap<String, HashMap<String, Ty>>,
     /// Type aliases: alias path -> what it stands for.
     pub(crate) aliases: HashMap<String, Alias>,
     /// Types of consts and statics.
-    pub(crate) values: HashMap<String, String>,
+    pub(crate) values: HashMap<String, Ty>,
     /// Every fn and method, by path.
     fns: HashSet<String>,
     /// `Deref` targets: type -> the type its methods come from too.
@@ -473,10 +470,7 @@ impl CrateModel {
                     if let (Some(Alias::To(ty)), true) =
                         (self.aliases.get(&own), i + 1 < segs.len())
                     {
-                        let mut next = ty
-                            .split_once('(')
-                            .map_or(ty.as_str(), |(b, _)| b)
-                            .to_owned();
+                        let mut next = ty.path.clone();
                         if next.contains("::") && next != own {
                             for s in &segs[i + 1..] {
                                 next.push_str("::");
@@ -591,7 +585,7 @@ impl CrateModel {
     }
 
     /// The return type of a fn or method, of this crate or of a dependency.
-    pub(crate) fn fn_return(&self, path: &str) -> Option<String> {
+    pub(crate) fn fn_return(&self, path: &str) -> Option<Ty> {
         if let Some(t) = self.fn_returns.get(path) {
             return Some(t.clone());
         }
@@ -644,7 +638,7 @@ impl CrateModel {
     }
 
     /// A field's type, on this crate's types or a dependency's.
-    pub(crate) fn field_type(&self, ty: &str, field: &str) -> Option<String> {
+    pub(crate) fn field_type(&self, ty: &str, field: &str) -> Option<Ty> {
         if let Some(t) = self.fields.get(ty).and_then(|f| f.get(field)) {
             return Some(t.clone());
         }
@@ -656,38 +650,30 @@ impl CrateModel {
     /// A type named inside a dependency, renamed into this crate's terms:
     /// its `crate::` becomes the dependency's name here, and a third crate's
     /// name becomes the name this crate knows it by (if it does).
-    fn renamed_from(&self, model: &CrateModel, ty: &str) -> String {
-        let rename = |path: &str| -> String {
-            let (head, rest) = path.split_once("::").unwrap_or((path, ""));
-            let target: &CrateModel = if head == "crate" {
-                model
-            } else {
-                match model.externs.get(head) {
-                    Some(m) => m,
-                    None => return path.to_owned(),
-                }
-            };
-            match self
-                .externs
-                .iter()
-                .find(|(_, m)| std::ptr::eq(Arc::as_ptr(m), target))
-            {
-                Some((name, _)) if rest.is_empty() => name.clone(),
-                Some((name, _)) => format!("{name}::{rest}"),
-                None => path.to_owned(),
+    fn renamed_from(&self, model: &CrateModel, ty: &Ty) -> Ty {
+        ty.renamed(&|path| self.renamed_path(model, path))
+    }
+
+    /// A path named inside a dependency, in this crate's terms (see
+    /// [`CrateModel::renamed_from`]).
+    fn renamed_path(&self, model: &CrateModel, path: &str) -> String {
+        let (head, rest) = path.split_once("::").unwrap_or((path, ""));
+        let target: &CrateModel = if head == "crate" {
+            model
+        } else {
+            match model.externs.get(head) {
+                Some(m) => m,
+                None => return path.to_owned(),
             }
         };
-        // Marker syntax: `Type(inner=Other)`; rename both paths.
-        match ty.split_once("(inner=") {
-            Some((outer, inner)) => {
-                let inner = inner.strip_suffix(')').unwrap_or(inner);
-                format!("{}(inner={})", rename(outer), rename(inner))
-            }
-            None if ty.contains('(') => {
-                let (outer, marker) = ty.split_at(ty.find('(').unwrap_or(ty.len()));
-                format!("{}{marker}", rename(outer))
-            }
-            None => rename(ty),
+        match self
+            .externs
+            .iter()
+            .find(|(_, m)| std::ptr::eq(Arc::as_ptr(m), target))
+        {
+            Some((name, _)) if rest.is_empty() => name.clone(),
+            Some((name, _)) => format!("{name}::{rest}"),
+            None => path.to_owned(),
         }
     }
 
@@ -739,7 +725,7 @@ impl CrateModel {
         Some(self.resolve_path(&full))
     }
 
-    fn resolve_type_in(&self, module: &str, t: &TypeRef, self_ty: Option<&str>) -> Option<String> {
+    fn resolve_type_in(&self, module: &str, t: &TypeRef, self_ty: Option<&str>) -> Option<Ty> {
         resolve_type_ref(
             t,
             &|segs, lc| match (segs.first().map(String::as_str), self_ty) {
@@ -787,7 +773,7 @@ impl CrateModel {
             let m = &p.module;
             for (name, fields) in &p.items.structs {
                 let path = format!("{m}::{name}");
-                let map: HashMap<String, String> = fields
+                let map: HashMap<String, Ty> = fields
                     .iter()
                     .filter_map(|(f, ty)| {
                         Some((f.clone(), self.resolve_type_in(m, ty, Some(&path))?))
@@ -823,7 +809,7 @@ impl CrateModel {
                     .as_ref()
                     .and_then(|t| self.resolve_type_in(m, t, Some(&owner)))
                 {
-                    self.derefs.insert(owner, t);
+                    self.derefs.insert(owner, t.path);
                 }
             }
         }
@@ -862,7 +848,7 @@ impl CrateModel {
         }
         let (model, inner) = self.extern_item(ty)?;
         let t = model.derefs.get(&inner)?;
-        Some(self.renamed_from(model, t))
+        Some(self.renamed_path(model, t))
     }
 
     /// The path methods of an `impl` block are named under.

@@ -293,10 +293,8 @@ impl<'a> Walker<'a> {
         {
             return false;
         }
-        self.infer(&m.receiver).is_some_and(|ty| {
-            self.model
-                .is_offloader(&format!("{}::{name}", matchable(&base_type(&ty))))
-        })
+        self.infer(&m.receiver)
+            .is_some_and(|ty| self.model.is_offloader(&format!("{}::{name}", ty.path)))
     }
 
     /// `sock.set_nonblocking(true)`: from here on the socket's reads and
@@ -311,7 +309,10 @@ impl<'a> Walker<'a> {
         if let (true, Some(ty)) = (on, self.var_type(&var)) {
             for frame in self.env.iter_mut().rev() {
                 if let Some(slot) = frame.get_mut(&var) {
-                    *slot = Some(format!("{ty}(nonblocking)"));
+                    *slot = Some(Ty {
+                        nonblocking: true,
+                        ..ty
+                    });
                     break;
                 }
             }
@@ -327,30 +328,34 @@ impl<'a> Walker<'a> {
         }) {
             return;
         }
-        let recv_full = self.infer(&m.receiver);
-        let recv_io = recv_full.as_deref().and_then(io_kind);
-        let recv_ty = recv_full.as_deref().map(|t| matchable(t).to_owned());
-        if self.generic_io_use(name, recv_full.as_deref(), recv_io, start, end, &m.receiver) {
+        let recv = self.infer(&m.receiver);
+        let recv_io = recv.as_ref().and_then(Ty::io_kind);
+        if self.generic_io_use(name, recv.as_ref(), recv_io, start, end, &m.receiver) {
             return;
         }
         self.call_io = recv_io.or_else(|| self.args_io(m.args.iter()));
-        let recorded = self.check_typed_method(m, name, recv_ty.as_deref(), start, end, usage);
+        // A value made non-blocking or unbounded matches no rule of its type.
+        let plain = recv
+            .as_ref()
+            .filter(|t| t.is_plain())
+            .map(|t| t.path.as_str());
+        let recorded = self.check_typed_method(m, name, plain, start, end, usage);
         self.call_io = None;
         if recorded {
             return;
         }
-        self.check_method_matchers(m, name, &recv_ty, start, end, usage);
+        self.check_method_matchers(m, name, recv.as_ref(), start, end, usage);
     }
 
     /// I/O through a value whose type says what it reads from: a generic
     /// parameter's (recorded in the fn's summary, for its callers to decide)
-    /// or a library type built over a file or socket (`csv::Reader(io=fs)`:
+    /// or a library type built over a file or socket (a `csv::Reader` over a `File`:
     /// its reads and the iteration of its records block). Returns whether
     /// the call was dealt with.
     pub(super) fn generic_io_use(
         &mut self,
         name: &str,
-        recv: Option<&str>,
+        recv: Option<&Ty>,
         recv_io: Option<IoKind>,
         start: Span,
         end: Span,
@@ -367,9 +372,9 @@ impl<'a> Walker<'a> {
                 true
             }
             // A std type the catalog knows (`File`) is matched by its rules.
-            Some(kind) if recv.is_some_and(|t| t.contains("(io=")) => {
+            Some(kind) if recv.is_some_and(|t| t.io.is_some()) => {
                 if let (Some(rule), Some(ty)) = (kind.rule(), recv) {
-                    let call = format!("{}::{name}", base_type(ty));
+                    let call = format!("{}::{name}", ty.path);
                     self.emit(rule, &call, &display, start, end, Confidence::Certain, None);
                 }
                 true
@@ -414,7 +419,7 @@ impl<'a> Walker<'a> {
     pub(super) fn args_io<'e>(&self, args: impl Iterator<Item = &'e Expr>) -> Option<IoKind> {
         let mut found = None;
         for a in args {
-            match self.infer(a).as_deref().and_then(io_kind) {
+            match self.infer(a).as_ref().and_then(Ty::io_kind) {
                 // A concrete kind decides over a generic one.
                 Some(IoKind::Generic) => found = found.or(Some(IoKind::Generic)),
                 Some(k) => return Some(k),
@@ -487,7 +492,7 @@ impl<'a> Walker<'a> {
         &mut self,
         m: &syn::ExprMethodCall,
         name: &str,
-        recv_ty: &Option<String>,
+        recv_ty: Option<&Ty>,
         start: Span,
         end: Span,
         usage: Usage,
@@ -510,29 +515,28 @@ impl<'a> Walker<'a> {
             }
             let mut_conn =
                 matches!(m.args.first(), Some(Expr::Reference(r)) if r.mutability.is_some());
-            if *types == MUT_CONN && !mut_conn {
-                continue;
-            }
-            let confidence = match (&recv_ty, shape) {
+            // The receiver's path, when the catalog's types may match it.
+            let typed = recv_ty
+                .filter(|t| t.is_plain())
+                .map(|t| t.path.as_str())
+                .filter(|p| types.contains(p));
+            let confidence = match (recv_ty, typed, shape) {
                 // Names no async API uses: whatever the receiver.
-                (_, Shape::Always) if types.is_empty() => Some(Confidence::Certain),
-                (Some(ty), _)
-                    if LIKELY_TYPES.contains(&ty.as_str()) && types.contains(&ty.as_str()) =>
-                {
+                (_, _, Shape::Always) if types.is_empty() => Some(Confidence::Certain),
+                (_, Some(p), _) if LIKELY_TYPES.contains(&p) => Some(Confidence::Likely),
+                (_, Some(_), _) => Some(Confidence::Certain),
+                (Some(_), None, _) => None,
+                (None, _, Shape::Always) => Some(Confidence::Likely),
+                (None, _, Shape::Consumed) if usage.consumed() => Some(Confidence::Likely),
+                (None, _, Shape::MutConnArg) if mut_conn && usage.consumed() => {
                     Some(Confidence::Likely)
                 }
-                (Some(ty), _) if types.contains(&ty.as_str()) => Some(Confidence::Certain),
-                (Some(_), _) => None,
-                (None, Shape::Always) => Some(Confidence::Likely),
-                (None, Shape::Consumed) if usage.consumed() => Some(Confidence::Likely),
                 _ => None,
             };
             if let Some(confidence) = confidence {
-                let call = match &recv_ty {
-                    Some(ty) if types.contains(&ty.as_str()) => {
-                        format!("{ty}::{name}")
-                    }
-                    _ => format!(".{name}()"),
+                let call = match typed {
+                    Some(p) => format!("{p}::{name}"),
+                    None => format!(".{name}()"),
                 };
                 let display = format!("{}.{name}()", short(&m.receiver));
                 self.emit(rule, &call, &display, start, end, confidence, None);

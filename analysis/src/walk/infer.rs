@@ -11,7 +11,7 @@ impl<'a> Walker<'a> {
         self.env.iter().rev().any(|f| f.contains_key(name))
     }
 
-    pub(super) fn var_type(&self, name: &str) -> Option<String> {
+    pub(super) fn var_type(&self, name: &str) -> Option<Ty> {
         self.env
             .iter()
             .rev()
@@ -20,13 +20,13 @@ impl<'a> Walker<'a> {
             .flatten()
     }
 
-    pub(super) fn bind(&mut self, name: &str, ty: Option<String>) {
+    pub(super) fn bind(&mut self, name: &str, ty: Option<Ty>) {
         if let Some(frame) = self.env.last_mut() {
             frame.insert(name.to_owned(), ty);
         }
     }
 
-    pub(super) fn bind_pat(&mut self, pat: &Pat, ty: Option<String>) {
+    pub(super) fn bind_pat(&mut self, pat: &Pat, ty: Option<Ty>) {
         match pat {
             Pat::Ident(i) => {
                 self.bind(&i.ident.to_string(), ty);
@@ -104,7 +104,7 @@ impl<'a> Walker<'a> {
             Pat::Tuple(t) => match self.tuple_types(init) {
                 Some(types) if t.elems.len() == types.len() => {
                     for (p, ty) in t.elems.iter().zip(types) {
-                        self.bind_pat(p, Some((*ty).to_owned()));
+                        self.bind_pat(p, Some(ty));
                     }
                 }
                 _ => self.bind_pat(pat, None),
@@ -117,24 +117,33 @@ impl<'a> Walker<'a> {
     }
 
     /// The element types of a call that returns a tuple the catalog knows:
-    /// a channel constructor, or `listener.accept()?`.
-    pub(super) fn tuple_types(&self, init: &Expr) -> Option<&'static [&'static str]> {
+    /// a channel constructor, or `listener.accept()?`. The sender of a
+    /// channel made by an `unbounded` constructor never waits.
+    pub(super) fn tuple_types(&self, init: &Expr) -> Option<Vec<Ty>> {
         let key = match init {
             Expr::Call(c) => self.call_path(c)?,
             Expr::MethodCall(m) if SAME_TYPE.contains(&m.method.to_string().as_str()) => {
                 return self.tuple_types(&m.receiver);
             }
             Expr::MethodCall(m) => {
-                format!("{}::{}", base_type(&self.infer(&m.receiver)?), m.method)
+                format!("{}::{}", self.infer(&m.receiver)?.path, m.method)
             }
             Expr::Try(t) => return self.tuple_types(&t.expr),
             Expr::Await(_) => return None,
             _ => return None,
         };
-        TUPLE_RETURNS
-            .iter()
-            .find(|(p, _)| *p == key)
-            .map(|(_, t)| *t)
+        let (_, types) = TUPLE_RETURNS.iter().find(|(p, _)| *p == key)?;
+        let unbounded = last_segment(&key) == "unbounded";
+        Some(
+            types
+                .iter()
+                .enumerate()
+                .map(|(i, t)| Ty {
+                    unbounded: unbounded && i == 0,
+                    ..Ty::new(*t)
+                })
+                .collect(),
+        )
     }
 
     pub(super) fn call_path(&self, c: &syn::ExprCall) -> Option<String> {
@@ -161,9 +170,9 @@ impl<'a> Walker<'a> {
     }
 
     /// The item type of an iterator the catalog knows (`listener.incoming()`).
-    pub(super) fn item_type(&self, e: &Expr) -> Option<String> {
+    pub(super) fn item_type(&self, e: &Expr) -> Option<Ty> {
         let key = match e {
-            Expr::MethodCall(m) => format!("{}::{}", self.infer(&m.receiver)?, m.method),
+            Expr::MethodCall(m) => format!("{}::{}", self.infer(&m.receiver)?.path, m.method),
             Expr::Call(c) => self.call_path(c)?,
             Expr::Try(t) => return self.item_type(&t.expr),
             _ => return None,
@@ -171,11 +180,11 @@ impl<'a> Walker<'a> {
         ITEM_TYPES
             .iter()
             .find(|(k, _)| *k == key)
-            .map(|(_, t)| (*t).to_owned())
+            .map(|(_, t)| Ty::new(*t))
     }
 
     /// The resolved path of a type, looking through references and smart pointers.
-    pub(super) fn resolve_type(&self, ty: &Type) -> Option<String> {
+    pub(super) fn resolve_type(&self, ty: &Type) -> Option<Ty> {
         let t = TypeRef::from_syn(ty);
         resolve_type_ref(
             &t,
@@ -193,7 +202,7 @@ impl<'a> Walker<'a> {
     }
 
     /// The type of an expression, when the code names it.
-    pub(super) fn infer(&self, e: &Expr) -> Option<String> {
+    pub(super) fn infer(&self, e: &Expr) -> Option<Ty> {
         match e {
             Expr::Path(p) if p.path.segments.len() == 1 && p.qself.is_none() => {
                 let name = p.path.segments[0].ident.to_string();
@@ -202,7 +211,7 @@ impl<'a> Walker<'a> {
             Expr::Call(c) => {
                 let path = self.call_path(c)?;
                 if let Some((_, ty)) = RETURN_TYPES.iter().find(|(p, _)| *p == path) {
-                    return Some((*ty).to_owned());
+                    return Some(Ty::new(*ty));
                 }
                 if let Some(ty) = self.model.fn_return(&path) {
                     // A dependency's value built over a file or socket reads
@@ -210,7 +219,7 @@ impl<'a> Walker<'a> {
                     // methods are walked, and a summary that reads a file
                     // blocks whatever the receiver.
                     return Some(match self.io_of_extern_call(&path, c.args.iter()) {
-                        Some(k) => with_io(ty, k),
+                        Some(k) => ty.with_io(k),
                         None => ty,
                     });
                 }
@@ -225,8 +234,8 @@ impl<'a> Walker<'a> {
                     && parent_last.starts_with(|ch: char| ch.is_ascii_uppercase())
                 {
                     return Some(match self.io_of_extern_call(&path, c.args.iter()) {
-                        Some(k) => with_io(parent.to_owned(), k),
-                        None => parent.to_owned(),
+                        Some(k) => Ty::new(parent).with_io(k),
+                        None => Ty::new(parent),
                     });
                 }
                 None
@@ -234,27 +243,29 @@ impl<'a> Walker<'a> {
             Expr::MethodCall(m) => {
                 let name = m.method.to_string();
                 let recv = self.infer(&m.receiver);
-                if let Some(inner) = recv.as_deref().and_then(inner_of) {
+                if let Some(inner) = recv.as_ref().and_then(|t| t.inner.as_deref()) {
                     if GUARD_METHODS.contains(&name.as_str()) {
-                        return Some(inner.to_owned());
+                        return Some(inner.clone());
                     }
                 }
                 if SAME_TYPE.contains(&name.as_str()) {
                     return recv;
                 }
                 let recv = recv?;
-                let key = format!("{}::{name}", base_type(&recv));
+                let key = format!("{}::{name}", recv.path);
                 if let Some((_, ty)) = RETURN_TYPES.iter().find(|(p, _)| *p == key) {
-                    return Some((*ty).to_owned());
+                    return Some(Ty::new(*ty));
                 }
-                let method = self.model.method_of(&base_type(&recv), &name);
+                let method = self.model.method_of(&recv.path, &name);
                 if let Some(ty) = self.model.fn_return(&method) {
                     // What a reader over a file hands out (its records, an
                     // iterator) reads from the same file.
                     return Some(
-                        match io_kind(&recv).or_else(|| self.io_of_extern_call(&key, m.args.iter()))
+                        match recv
+                            .io_kind()
+                            .or_else(|| self.io_of_extern_call(&key, m.args.iter()))
                         {
-                            Some(k) => with_io(ty, k),
+                            Some(k) => ty.with_io(k),
                             None => ty,
                         },
                     );
@@ -262,11 +273,11 @@ impl<'a> Walker<'a> {
                 // `(&mut reader).take(n)`, `buf.get_mut()`: adapters that
                 // read and write through the same value.
                 if ["take", "by_ref", "get_mut", "get_ref"].contains(&name.as_str())
-                    && !recv.starts_with("std::")
+                    && !recv.path.starts_with("std::")
                 {
                     return Some(recv);
                 }
-                let builder = BUILDERS.iter().find(|(t, _)| *t == recv);
+                let builder = BUILDERS.iter().find(|(t, _)| *t == recv.path);
                 if builder.is_some_and(|(_, ends)| !ends.contains(&name.as_str())) {
                     return Some(recv);
                 }
@@ -280,7 +291,7 @@ impl<'a> Walker<'a> {
                     s.path.leading_colon.is_some(),
                     self.self_ty.as_deref(),
                 )) {
-                    Resolved::Path(p) => Some(p),
+                    Resolved::Path(p) => Some(Ty::new(p)),
                     _ => None,
                 }
             }
@@ -294,7 +305,7 @@ impl<'a> Walker<'a> {
                     syn::Member::Named(field) => field.to_string(),
                     syn::Member::Unnamed(i) => i.index.to_string(),
                 };
-                self.model.field_type(matchable(&base), &field)
+                self.model.field_type(&base.path, &field)
             }
             _ => None,
         }
@@ -315,13 +326,6 @@ pub(super) const GUARD_METHODS: &[&str] = &[
     "get_mut",
     "into_inner",
 ];
-
-/// A type without what its lock guards: `std::sync::Mutex` for
-/// `std::sync::Mutex(inner=rusqlite::Connection)`; rules match on this.
-pub(super) fn matchable(ty: &str) -> &str {
-    let ty = crate::io::strip_io(ty);
-    ty.find("(inner=").map_or(ty, |i| &ty[..i])
-}
 
 /// The type parameters of `generics` bounded by an I/O trait, in the
 /// parameter list or a `where` clause.
@@ -409,21 +413,8 @@ pub(super) fn is_generic_io(ty: &Type, io_generics: &[String]) -> bool {
     }
 }
 
-/// What a lock type guards, if the code says.
-pub(super) fn inner_of(ty: &str) -> Option<&str> {
-    let start = ty.find("(inner=")? + "(inner=".len();
-    ty.get(start..ty.len().checked_sub(1)?)
-}
-
 /// `Ok(x)` and `Some(x)`: the walker does not track `Result` and `Option`,
 /// so `x` has the type the matched expression is said to have.
 pub(super) fn is_wrapping_variant(path: &syn::Path) -> bool {
     path.get_ident().is_some_and(|i| i == "Ok" || i == "Some")
-}
-
-/// A type without the walker's own annotations: `std::net::TcpListener` for
-/// `std::net::TcpListener(nonblocking)`. What a non-blocking listener
-/// accepts is an ordinary, blocking socket.
-pub(super) fn base_type(ty: &str) -> String {
-    ty.split_once('(').map_or(ty, |(base, _)| base).to_owned()
 }

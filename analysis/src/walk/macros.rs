@@ -230,7 +230,8 @@ fn blocking_write(w: &mut Walker<'_>, mac: &syn::Macro) {
         return;
     };
     let Some(target) = args.first() else { return };
-    let rule = match w.infer(target).as_deref() {
+    let ty = w.infer(target).filter(|t| t.is_plain());
+    let rule = match ty.as_ref().map(|t| t.path.as_str()) {
         Some("std::fs::File") => &catalog::FS_OPEN,
         Some("std::net::TcpStream") => &catalog::NET_IO,
         _ => return,

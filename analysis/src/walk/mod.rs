@@ -8,14 +8,14 @@
 //! match certain; otherwise only rules whose shape says so match, as likely.
 
 use crate::catalog::{
-    self, BLOCKING_ITERABLES, BUILDERS, Confidence, ITEM_TYPES, LIKELY_TYPES, Level, MUT_CONN,
-    Matcher, OFFLOADERS, Offloader, RETURN_TYPES, RULES, Rule, Shape, THREAD_SPAWN_METHODS,
-    TUPLE_RETURNS,
+    self, BLOCKING_ITERABLES, BUILDERS, Confidence, ITEM_TYPES, LIKELY_TYPES, Level, Matcher,
+    OFFLOADERS, Offloader, RETURN_TYPES, RULES, Rule, Shape, THREAD_SPAWN_METHODS, TUPLE_RETURNS,
 };
 use crate::hatch::{Allow, expr_attrs, is_hatch, parse_hatch};
-use crate::io::{CONSUMERS, GENERIC_IO_TYPE, IO_METHODS, IO_TRAITS, IoKind, io_kind, with_io};
+use crate::io::{CONSUMERS, IO_METHODS, IO_TRAITS, IoKind};
 use crate::model::{CrateModel, TypeRef, WRAPPERS, resolve_type_ref};
 use crate::resolve::{Resolved, Resolver, Scope};
+use crate::ty::Ty;
 use crate::{Analysis, BlockingCall, Finding, FnSummary, HatchUse, LocalCall, Options};
 use proc_macro2::Span;
 use quote::ToTokens;
@@ -32,7 +32,7 @@ mod matching;
 mod paths;
 mod prepass;
 
-use infer::{base_type, io_bounded, is_generic_io, matchable, self_io};
+use infer::{io_bounded, is_generic_io, self_io};
 use matching::{match_path, match_suffix, method_matchers};
 use paths::{ON_SOME_PATHS, is_failure_pat, is_fast_path, is_flag, returns};
 use prepass::{STORING_METHODS, boxed_closure, called_in, is_pointer_ctor, offloaded_later};
@@ -170,7 +170,7 @@ pub(crate) struct Walker<'a> {
     opts: &'a Options<'a>,
     res: Resolver,
     /// Local variables, innermost frame last; the value is the variable's type when known.
-    env: Vec<HashMap<String, Option<String>>>,
+    env: Vec<HashMap<String, Option<Ty>>>,
     ctx: Ctx,
     current_fn: Option<usize>,
     self_ty: Option<String>,
@@ -435,16 +435,16 @@ impl<'a> Walker<'a> {
         for input in &sig.inputs {
             match input {
                 FnArg::Receiver(_) => {
-                    let ty = self.self_ty.clone();
+                    let ty = self.self_ty.clone().map(Ty::new);
                     let ty = match ty {
-                        Some(t) if self.self_io => Some(with_io(t, IoKind::Generic)),
+                        Some(t) if self.self_io => Some(t.with_io(IoKind::Generic)),
                         t => t,
                     };
                     self.bind("self", ty);
                 }
                 FnArg::Typed(pt) => {
                     let ty = if is_generic_io(&pt.ty, &self.io_generics) {
-                        Some(GENERIC_IO_TYPE.to_owned())
+                        Some(Ty::generic_io())
                     } else {
                         self.resolve_type(&pt.ty)
                     };
@@ -735,14 +735,14 @@ impl<'a> Walker<'a> {
         let Some(ty) = self.infer(iterable) else {
             return;
         };
-        if ty.contains("(io=") {
+        if ty.io.is_some() {
             let display = format!("for .. in {}", short(iterable));
             let span = iterable.span();
-            match io_kind(&ty) {
+            match ty.io_kind() {
                 Some(IoKind::Generic) => self.note_generic_io(&display, span),
                 Some(k) => {
                     if let Some(rule) = k.rule() {
-                        let call = format!("{}::into_iter", base_type(&ty));
+                        let call = format!("{}::into_iter", ty.path);
                         self.emit(rule, &call, &display, span, span, Confidence::Certain, None);
                     }
                 }
@@ -750,14 +750,18 @@ impl<'a> Walker<'a> {
             }
             return;
         }
-        let Some(&(_, rule)) = BLOCKING_ITERABLES.iter().find(|(t, _)| *t == ty) else {
+        let plain = ty.is_plain() && ty.inner.is_none();
+        let Some(&(_, rule)) = BLOCKING_ITERABLES
+            .iter()
+            .find(|(t, _)| plain && *t == ty.path)
+        else {
             return;
         };
         let display = format!("for .. in {}", short(iterable));
         let span = iterable.span();
         self.emit(
             rule,
-            &format!("{ty}::into_iter"),
+            &format!("{}::into_iter", ty.path),
             &display,
             span,
             span,
