@@ -694,6 +694,27 @@ pub static BLOCKING_ITERABLES: &[(&str, &Rule)] = &[
 /// code that reads them usually reads other files the same way.
 pub const DEVICE_DIR: &str = "/dev/";
 
+/// Crates whose catalog entries stay when only the standard library's and
+/// the runtimes' are used ([`crate::Config::std_catalog_only`]).
+const STD_AND_RUNTIMES: &[&str] = &[
+    "std",
+    "core",
+    "alloc",
+    "tokio",
+    "async_std",
+    "smol",
+    "futures",
+    "futures_executor",
+];
+
+/// Whether a catalog path belongs to the standard library or an async
+/// runtime (`std::fs::read`, `tokio::task::block_in_place`), rather than a
+/// third-party crate (`reqwest::blocking::Client`).
+pub fn is_std_or_runtime(path: &str) -> bool {
+    let head = path.split("::").next().unwrap_or(path);
+    STD_AND_RUNTIMES.contains(&head)
+}
+
 /// SQLite's name for a database held in memory: whoever is handed it (the
 /// `sqlite` or `rusqlite` crate, or the code's own `Db::open`) opens no file.
 pub const IN_MEMORY_DB: &str = ":memory:";

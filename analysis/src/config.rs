@@ -33,6 +33,11 @@ pub struct Config {
     /// Calls into dependencies known to block, by path (the attribute reads
     /// them from the facts file; the CLI reads the dependencies instead).
     pub dependency_facts: HashMap<String, crate::facts::DependencyFact>,
+    /// Match only the catalog's entries for the standard library and the
+    /// async runtimes (see [`crate::catalog::is_std_or_runtime`]): with
+    /// dependencies read, what third-party crates block is then found by
+    /// reading them alone. For measuring that; off by default.
+    pub std_catalog_only: bool,
 }
 
 /// A configuration error, naming what was wrong.

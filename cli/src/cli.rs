@@ -278,6 +278,11 @@ pub struct Args {
     /// Parse every file, even those that cannot hold a finding
     #[arg(long, hide = true)]
     pub no_prefilter: bool,
+
+    /// Use only the catalog's entries for the standard library and the
+    /// async runtimes (for measuring what reading dependencies finds alone)
+    #[arg(long, hide = true)]
+    pub std_catalog_only: bool,
 }
 
 impl Args {
@@ -339,6 +344,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
     let flags = Flags {
         levels: levels.into_iter().map(|(_, k, l)| (k, l)).collect(),
         no_tests: parsed.no_tests,
+        std_catalog_only: parsed.std_catalog_only,
         min_confidence: parsed.min_confidence.map(|c| match c {
             ConfidenceArg::Certain => Confidence::Certain,
             ConfidenceArg::Likely => Confidence::Likely,
@@ -612,7 +618,14 @@ fn read_deps(
         graph.crates.len() as u64,
         crate::deps::progress_wanted(args.quiet),
     );
-    let read = crate::depscan::read(&graph, &cfg, &pool, &progress, cache.as_ref());
+    let read = crate::depscan::read(
+        &graph,
+        &cfg,
+        &pool,
+        &progress,
+        cache.as_ref(),
+        args.std_catalog_only,
+    );
     if let Some(c) = &cache {
         // Entries of other versions and builds, unused for a month.
         c.prune(std::time::Duration::from_secs(30 * 24 * 3600));

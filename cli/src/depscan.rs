@@ -132,10 +132,13 @@ pub(crate) fn read(
     pool: &rayon::ThreadPool,
     progress: &Progress,
     cache: Option<&Cache>,
+    std_catalog_only: bool,
 ) -> DepScan {
     let stash = Stash {
         cache,
-        keys: cache.map(|_| entry_keys(graph, cfg)).unwrap_or_default(),
+        keys: cache
+            .map(|_| entry_keys(graph, cfg, std_catalog_only))
+            .unwrap_or_default(),
         kept: Mutex::new(HashMap::new()),
     };
     let (needed, problems) = needed(graph, cfg, pool, &stash);
@@ -159,7 +162,8 @@ pub(crate) fn read(
         level.insert(i, l);
     }
     let depth = level.values().max().map_or(0, |l| l + 1);
-    let config = dep_config();
+    let mut config = dep_config();
+    config.std_catalog_only = std_catalog_only;
     for l in 0..depth {
         let crates: Vec<usize> = (0..graph.crates.len())
             .filter(|i| level.get(i) == Some(&l))
@@ -429,13 +433,18 @@ impl Stash<'_> {
 /// `cfg`s, this build of pollguard (its versions and the hash of its
 /// sources `build.rs` takes: an engine with other rules reads again), and
 /// the keys of its dependencies, whose models its walk used. Crates come after their dependencies, so one pass suffices.
-fn entry_keys(graph: &DepGraph, cfg: &Cfg) -> Vec<String> {
+fn entry_keys(graph: &DepGraph, cfg: &Cfg, std_catalog_only: bool) -> Vec<String> {
     let base = format!(
-        "cargo-pollguard {} analysis {} engine {}\n{}",
+        "cargo-pollguard {} analysis {} engine {}\n{}{}",
         env!("CARGO_PKG_VERSION"),
         pollguard_analysis::VERSION,
         env!("POLLGUARD_ENGINE"),
-        cfg.fingerprint()
+        cfg.fingerprint(),
+        if std_catalog_only {
+            "\nstd catalog only"
+        } else {
+            ""
+        }
     );
     let mut keys: Vec<String> = Vec::with_capacity(graph.crates.len());
     for c in &graph.crates {

@@ -90,6 +90,8 @@ pub struct Flags {
     pub no_tests: bool,
     /// `--min-confidence`.
     pub min_confidence: Option<Confidence>,
+    /// `--std-catalog-only` (hidden; see [`Config::std_catalog_only`]).
+    pub std_catalog_only: bool,
 }
 
 /// The settings one package is analysed with.
@@ -322,6 +324,7 @@ pub fn build(
     // Without tests, unit tests inside `src/` go too: `#[cfg(test)]`
     // modules and `#[test]`/`#[tokio::test]` fns.
     config.skip_tests = !tests;
+    config.std_catalog_only = flags.std_catalog_only;
     if let Some(c) = flags.min_confidence {
         min_confidence = c;
     }

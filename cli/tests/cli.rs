@@ -796,3 +796,28 @@ fn a_missing_workspace_member_is_named_with_the_fix() {
     assert_eq!(by_path.code, 1, "{}", by_path.stderr);
     assert_eq!(json_lines(&by_path.stdout)[0]["file"], "app/src/lib.rs");
 }
+
+/// `--std-catalog-only` (hidden, for measurements) keeps the catalog's
+/// entries for the standard library and the runtimes and drops those for
+/// third-party crates.
+#[test]
+fn std_catalog_only_drops_third_party_entries() {
+    let dir = temp_project(
+        "std-catalog",
+        &[(
+            "src/lib.rs",
+            "async fn f(url: &str) {\n    let _ = reqwest::blocking::get(url);\n    std::thread::sleep(d);\n}\n",
+        )],
+    );
+    let lines = |args: &[&str]| -> Vec<u64> {
+        json_lines(&run_in(&dir, args).stdout)
+            .iter()
+            .map(|v| v["line"].as_u64().unwrap())
+            .collect()
+    };
+    let all = lines(&["--format", "json", "src"]);
+    let std_only = lines(&["--format", "json", "--std-catalog-only", "src"]);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(all, [2, 3]);
+    assert_eq!(std_only, [3]);
+}

@@ -45,6 +45,16 @@ fn reported(project: &Path, mode: Mode) -> BTreeMap<(PathBuf, usize), Vec<String
             "--quiet",
         ],
         Mode::NoDeps => &["--format", "json", "--deny", "lock", "--no-deps", "--quiet"],
+        Mode::StdCatalog => &[
+            "--format",
+            "json",
+            "--deny",
+            "lock",
+            "--deps",
+            "--offline",
+            "--quiet",
+            "--std-catalog-only",
+        ],
     };
     let out = Command::cargo_bin("cargo-pollguard")
         .unwrap()
@@ -91,6 +101,9 @@ enum Mode {
     Workspace,
     /// In the workspace, with `--no-deps`: the catalog alone.
     NoDeps,
+    /// Dependencies read, with only the catalog's entries for the standard
+    /// library and the runtimes: what reading the libraries finds alone.
+    StdCatalog,
 }
 
 /// Measures every project directory under `set` (or `set` itself when it
@@ -359,6 +372,7 @@ fn measure_with_dependencies(name: &str) -> (Score, Score) {
     }
     let (_, nd_mismatches, nd) = score_in(&set, Mode::NoDeps);
     let (_, mismatches, deps) = score_in(&set, Mode::Workspace);
+    let (_, _, alone) = score_in(&set, Mode::StdCatalog);
     println!(
         "{name} --no-deps (the catalog alone): {nd:?}\n{}",
         nd_mismatches.join("\n")
@@ -373,6 +387,12 @@ fn measure_with_dependencies(name: &str) -> (Score, Score) {
         deps.recall() * 100.0,
         nd.precision() * 100.0,
         deps.precision() * 100.0
+    );
+    println!(
+        "{name}, dependencies read with only the catalog's std and runtime entries: \
+         {alone:?}: recall {:.0}%, precision {:.0}%",
+        alone.recall() * 100.0,
+        alone.precision() * 100.0
     );
     (nd, deps)
 }

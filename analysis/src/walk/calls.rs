@@ -106,6 +106,13 @@ impl<'a> Walker<'a> {
                 .any(|o| o.trim_start_matches("::") == path)
     }
 
+    /// The catalog's rule for a resolved path, as far as the configuration
+    /// uses the catalog.
+    pub(super) fn catalog_rule(&self, path: &str) -> Option<&'static Rule> {
+        match_path(path)
+            .filter(|_| !self.opts.config.std_catalog_only || catalog::is_std_or_runtime(path))
+    }
+
     pub(super) fn check_path_call(
         &mut self,
         resolved: &Resolved,
@@ -116,7 +123,7 @@ impl<'a> Walker<'a> {
     ) {
         match resolved {
             Resolved::Path(path) => {
-                if let Some(rule) = match_path(path) {
+                if let Some(rule) = self.catalog_rule(path) {
                     self.emit(rule, path, path, start, end, Confidence::Certain, None);
                 } else if let Some(extra) = self.extra_blocking(path, false) {
                     self.emit(
@@ -148,7 +155,7 @@ impl<'a> Walker<'a> {
             Resolved::Glob(cands) => {
                 let hits: Vec<(&'static Rule, &String)> = cands
                     .iter()
-                    .filter_map(|c| match_path(c).map(|r| (r, c)))
+                    .filter_map(|c| self.catalog_rule(c).map(|r| (r, c)))
                     .collect();
                 if let Some((rule, path)) = hits.first() {
                     let conf = if cands.len() == 1 {
@@ -510,6 +517,15 @@ impl<'a> Walker<'a> {
             else {
                 continue;
             };
+            // Only the standard library's and runtimes' entries: a matcher
+            // for third-party types or calling conventions is left out.
+            let std_only = self.opts.config.std_catalog_only;
+            if std_only
+                && (*shape == Shape::MutConnArg
+                    || !types.is_empty() && !types.iter().any(|t| catalog::is_std_or_runtime(t)))
+            {
+                continue;
+            }
             if args.is_some_and(|n| n != nargs) {
                 continue;
             }
@@ -519,7 +535,8 @@ impl<'a> Walker<'a> {
             let typed = recv_ty
                 .filter(|t| t.is_plain())
                 .map(|t| t.path.as_str())
-                .filter(|p| types.contains(p));
+                .filter(|p| types.contains(p))
+                .filter(|p| !std_only || catalog::is_std_or_runtime(p));
             let confidence = match (recv_ty, typed, shape) {
                 // Names no async API uses: whatever the receiver.
                 (_, _, Shape::Always) if types.is_empty() => Some(Confidence::Certain),

@@ -750,7 +750,9 @@ impl<'a> Walker<'a> {
             }
             return;
         }
-        let plain = ty.is_plain() && ty.inner.is_none();
+        let plain = ty.is_plain()
+            && ty.inner.is_none()
+            && (!self.opts.config.std_catalog_only || catalog::is_std_or_runtime(&ty.path));
         let Some(&(_, rule)) = BLOCKING_ITERABLES
             .iter()
             .find(|(t, _)| plain && *t == ty.path)
