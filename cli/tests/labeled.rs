@@ -337,7 +337,8 @@ fn heldout5_dependencies_read_as_source() {
 /// an HTTP client's I/O: 51% / 87%. With `sqlite3-sys` known by its name,
 /// `:memory:` databases and `Deref`: 57% / 84% (the six new false reports
 /// are methods of a workspace type over an in-memory database, which the
-/// value, not the type, decides).
+/// value, not the type, decides). With a `RefCell`'s `borrow_mut()` typed
+/// as a guard: 59% / 85%.
 #[test]
 fn heldout6_dependencies_read_as_source() {
     let (nd, deps) = measure_with_dependencies("heldout6");
@@ -351,8 +352,8 @@ fn heldout6_dependencies_read_as_source() {
 }
 
 /// heldout6 at the last tuning (see its history).
-const H6_RECALL_FLOOR: f64 = 0.56;
-const H6_PRECISION_FLOOR: f64 = 0.83;
+const H6_RECALL_FLOOR: f64 = 0.58;
+const H6_PRECISION_FLOOR: f64 = 0.84;
 
 /// Fetches a set's dependencies (crates.io is reachable; the sources must
 /// be in the registry cache), then scores it with `--no-deps` and with

@@ -137,8 +137,9 @@ pub(crate) enum Alias {
     Transparent,
 }
 
-/// Locks whose type records what they guard.
-pub(crate) const LOCKS: &[&str] = &["Mutex", "RwLock", "ReentrantMutex"];
+/// Locks whose type records what they guard (a `RefCell` too: its
+/// `borrow_mut()` hands out the value as a guard does).
+pub(crate) const LOCKS: &[&str] = &["Mutex", "RwLock", "ReentrantMutex", "RefCell"];
 
 /// Resolves a lowered type to what the walker knows of it, with `resolve`
 /// turning written path segments into a full path and `alias` expanding the

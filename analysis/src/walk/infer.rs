@@ -325,6 +325,8 @@ pub(super) const GUARD_METHODS: &[&str] = &[
     "blocking_write",
     "get_mut",
     "into_inner",
+    "borrow",
+    "borrow_mut",
 ];
 
 /// The type parameters of `generics` bounded by an I/O trait, in the
