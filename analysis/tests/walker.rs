@@ -724,3 +724,42 @@ mod tests {
     // `serve` reaches both; the test only `read_args`, called directly.
     assert_eq!(lines, [20, 21, 29], "{found:#?}");
 }
+
+/// A fn named as a combinator's argument is called by it: `.map(std::fs::read)`
+/// reads a file, `.and_then(load)` runs `load`; a local closure variable
+/// passed the same way is walked where it is written instead.
+#[test]
+fn fns_passed_to_combinators_are_calls() {
+    let src = r#"
+fn load(p: String) -> std::io::Result<String> {
+    std::fs::read_to_string(p)
+}
+async fn f(path: Option<String>) {
+    let _ = path.clone().map(std::fs::read);
+    let _ = path.clone().ok_or(()).map_err(|_| ()).and_then(|p| load(p).map_err(|_| ()));
+    let _ = Some(String::new()).map(load);
+    let double = |n: u32| n * 2;
+    let _ = Some(1).map(double);
+}
+"#;
+    let config = Config::new();
+    let file = syn::parse_file(src).unwrap();
+    let analysis = analyze_file(&file, &Options::new(&config));
+    let direct: Vec<usize> = analysis
+        .findings
+        .iter()
+        .map(|f| f.span.start().line)
+        .collect();
+    let unit = pollguard_analysis::transitive::Unit {
+        krate: "crate",
+        file: &analysis,
+        config: &config,
+        dependency: false,
+        kind: pollguard_analysis::transitive::CrateKind::Other,
+    };
+    let (found, _) = pollguard_analysis::transitive::findings(&[unit]);
+    let mut indirect: Vec<usize> = found.iter().map(|f| f.finding.span.start().line).collect();
+    indirect.sort_unstable();
+    assert_eq!(direct, [6], "{direct:?}");
+    assert_eq!(indirect, [7, 8], "{found:#?}");
+}

@@ -338,7 +338,8 @@ fn heldout5_dependencies_read_as_source() {
 /// `:memory:` databases and `Deref`: 57% / 84% (the six new false reports
 /// are methods of a workspace type over an in-memory database, which the
 /// value, not the type, decides). With a `RefCell`'s `borrow_mut()` typed
-/// as a guard: 59% / 85%.
+/// as a guard: 59% / 85%. With a fn named as a combinator's argument
+/// (`.and_then(load_path)`) walked as a call: 60% / 85%.
 #[test]
 fn heldout6_dependencies_read_as_source() {
     let (nd, deps) = measure_with_dependencies("heldout6");
@@ -352,7 +353,7 @@ fn heldout6_dependencies_read_as_source() {
 }
 
 /// heldout6 at the last tuning (see its history).
-const H6_RECALL_FLOOR: f64 = 0.58;
+const H6_RECALL_FLOOR: f64 = 0.59;
 const H6_PRECISION_FLOOR: f64 = 0.84;
 
 /// Fetches a set's dependencies (crates.io is reachable; the sources must

@@ -284,9 +284,39 @@ impl<'a> Walker<'a> {
         } else if name == "block_on" {
             self.block_on_args(m.args.iter());
         } else if ON_SOME_PATHS.contains(&name.as_str()) {
-            self.conditionally(|w| m.args.iter().for_each(|a| w.expr(a, Usage::Passed)));
+            self.conditionally(|w| {
+                m.args.iter().for_each(|a| w.expr(a, Usage::Passed));
+                w.fn_args_called(m, &name);
+            });
         } else {
             m.args.iter().for_each(|a| self.expr(a, Usage::Passed));
+            self.fn_args_called(m, &name);
+        }
+    }
+
+    /// `.and_then(load_path)`, `.map(std::fs::read_to_string)`: a fn named
+    /// as the argument of a combinator is called by it, as a closure would be.
+    fn fn_args_called(&mut self, m: &syn::ExprMethodCall, name: &str) {
+        if !CALLS_ITS_ARGUMENT.contains(&name) {
+            return;
+        }
+        for arg in &m.args {
+            let Expr::Path(p) = arg else { continue };
+            if p.qself.is_some()
+                || p.path
+                    .get_ident()
+                    .is_some_and(|i| self.is_var(&i.to_string()))
+            {
+                continue;
+            }
+            let segs = path_segs(&p.path);
+            let resolved = self.reexported(self.res.resolve(
+                &segs,
+                p.path.leading_colon.is_some(),
+                self.self_ty.as_deref(),
+            ));
+            let span = p.span();
+            self.check_path_call(&resolved, &segs, span, span, Usage::Other);
         }
     }
 
@@ -621,3 +651,21 @@ impl<'a> Walker<'a> {
         }
     }
 }
+
+/// Combinators that call the fn they are given (on `Option`, `Result` and
+/// iterators), so `.and_then(load_path)` calls `load_path`.
+const CALLS_ITS_ARGUMENT: &[&str] = &[
+    "and_then",
+    "map",
+    "then",
+    "for_each",
+    "try_for_each",
+    "filter_map",
+    "flat_map",
+    "map_or_else",
+    "unwrap_or_else",
+    "or_else",
+    "map_err",
+    "ok_or_else",
+    "inspect",
+];
