@@ -126,7 +126,8 @@ pub fn analyze_source_in(text: &str, options: &Options<'_>, model: Option<&Crate
 /// Parses a file, never panicking and never recursing too deep; the
 /// outcome to report when it cannot be parsed.
 fn parse_checked(text: &str) -> Result<syn::File, Box<Outcome>> {
-    source::check_nesting(text).map_err(|r| Box::new(Outcome::Refused(r)))?;
+    crate::timing::time("check_nesting", || source::check_nesting(text))
+        .map_err(|r| Box::new(Outcome::Refused(r)))?;
     match std::panic::catch_unwind(AssertUnwindSafe(|| syn::parse_file(text))) {
         Ok(Ok(file)) => Ok(file),
         Ok(Err(e)) => Err(Box::new(Outcome::ParseError {
@@ -704,8 +705,10 @@ fn scan_batch(ctx: &BatchCtx<'_>, batch: &[usize], out: &mut Scanned) -> Result<
                 }
             }
         }
+        let t = std::time::Instant::now();
         tree_module_paths(d, batch, &items, &mut out.module_paths);
         let (models, model_of) = crate_models(d, batch, &items, &out.module_paths, ctx.deps);
+        crate::timing::add("main: models", t.elapsed());
         drop(items);
         let w = Arc::new(Walkable {
             module_paths: batch
@@ -760,7 +763,7 @@ fn worker(
     let mut kept: Vec<(usize, Arc<str>, syn::File)> = Vec::new();
     let mut first: FirstRead = Vec::with_capacity(part.len());
     for &i in part {
-        let text = match source::read(&d.files[i].path) {
+        let text = match crate::timing::time("worker: read", || source::read(&d.files[i].path)) {
             Ok(t) => Arc::<str>::from(t),
             Err(r) => {
                 first.push((i, Err(r), None, None));
@@ -768,24 +771,26 @@ fn worker(
             }
         };
         if ctx.no_prefilter || mentions(&text, ctx.names) {
-            match parse_checked(&text) {
+            match crate::timing::time("worker: parse", || parse_checked(&text)) {
                 Ok(file) => {
-                    let items =
-                        std::panic::catch_unwind(AssertUnwindSafe(|| lower_file(&file))).ok();
+                    let items = crate::timing::time("worker: lower", || {
+                        std::panic::catch_unwind(AssertUnwindSafe(|| lower_file(&file))).ok()
+                    });
                     first.push((i, Ok(Arc::clone(&text)), items, None));
                     kept.push((i, text, file));
                 }
                 Err(o) => first.push((i, Ok(text), None, Some(*o))),
             }
         } else {
-            let items = lower_source(&text, ctx.offloaders);
+            let items =
+                crate::timing::time("worker: shallow", || lower_source(&text, ctx.offloaders));
             first.push((i, Ok(text), items, None));
         }
     }
     let _ = first_tx.send(first);
     // The batch's items are complete once every worker's sender is gone.
     drop(first_tx);
-    let Ok(w) = go.recv() else {
+    let Ok(w) = crate::timing::time("worker: wait", || go.recv()) else {
         return Vec::new();
     };
     let out = kept
@@ -797,10 +802,15 @@ fn worker(
                 module_path: w.module_paths.get(i).cloned().unwrap_or_default(),
             };
             let model = w.model_of.get(i).and_then(|&m| w.models.get(m));
-            (*i, analyse_parsed(file, text, &options, model))
+            (
+                *i,
+                crate::timing::time("worker: walk", || {
+                    analyse_parsed(file, text, &options, model)
+                }),
+            )
         })
         .collect();
-    drop(kept);
+    crate::timing::time("worker: drop trees", || drop(kept));
     // The trees are gone: free this thread's span table.
     proc_macro2::extra::invalidate_current_thread_spans();
     out
@@ -841,9 +851,12 @@ pub fn scan(discovered: &Discovered, opts: &ScanOptions) -> Result<ScanResult, S
         models: Vec::new(),
         model_of: vec![usize::MAX; n],
     };
+    let t = std::time::Instant::now();
     for batch in batches(discovered) {
         scan_batch(&ctx, &batch, &mut scanned)?;
     }
+    crate::timing::add("main: batches", t.elapsed());
+    let t = std::time::Instant::now();
     let Scanned {
         texts,
         outcomes,
@@ -894,6 +907,8 @@ pub fn scan(discovered: &Discovered, opts: &ScanOptions) -> Result<ScanResult, S
         }
     }
 
+    crate::timing::add("main: pull in", t.elapsed());
+    let t = std::time::Instant::now();
     let mut result = ScanResult {
         files: discovered
             .files
@@ -1111,6 +1126,7 @@ pub fn scan(discovered: &Discovered, opts: &ScanOptions) -> Result<ScanResult, S
         .diags
         .dedup_by(|a, b| a.file == b.file && a.start == b.start && a.kind == b.kind);
     result.problems.sort_by_key(|p| p.file);
+    crate::timing::add("main: closure, diags", t.elapsed());
     Ok(result)
 }
 
