@@ -21,6 +21,7 @@ use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// An escape-hatch attribute.
 #[derive(Clone, Debug)]
@@ -653,7 +654,9 @@ type FirstRead = Vec<(
 /// only read for their items, with fn bodies skipped.
 fn scan_batch(ctx: &BatchCtx<'_>, batch: &[usize], out: &mut Scanned) -> Result<(), String> {
     let d = ctx.discovered;
-    // Largest first onto the least loaded worker: the parts finish together.
+    // Largest first, each worker taking the next file when it is done with
+    // one: the workers finish their reads together, and since a file is
+    // walked by the worker that parsed it, their walks too.
     let mut order: Vec<(u64, usize)> = batch
         .iter()
         .map(|&i| {
@@ -664,27 +667,26 @@ fn scan_batch(ctx: &BatchCtx<'_>, batch: &[usize], out: &mut Scanned) -> Result<
         })
         .collect();
     order.sort_unstable_by(|a, b| b.cmp(a));
+    let queue = Queue {
+        files: order.into_iter().map(|(_, i)| i).collect(),
+        next: AtomicUsize::new(0),
+    };
     let workers = ctx.threads.clamp(1, batch.len().max(1));
-    let mut parts: Vec<(u64, Vec<usize>)> = vec![(0, Vec::new()); workers];
-    for (size, i) in order {
-        if let Some(p) = parts.iter_mut().min_by_key(|p| p.0) {
-            p.0 += size;
-            p.1.push(i);
-        }
-    }
+    let started = std::time::Instant::now();
     let (first_tx, first_rx) = std::sync::mpsc::channel::<FirstRead>();
     let mut go: Vec<std::sync::mpsc::Sender<Arc<Walkable>>> = Vec::new();
     let mut walkable: Option<Arc<Walkable>> = None;
     let results: Vec<Vec<(usize, Outcome)>> = std::thread::scope(|scope| {
         let mut handles = Vec::new();
-        for (_, part) in &parts {
+        let queue = &queue;
+        for _ in 0..workers {
             let (tx, rx) = std::sync::mpsc::channel::<Arc<Walkable>>();
             go.push(tx);
             let first_tx = first_tx.clone();
             let handle = std::thread::Builder::new()
                 .stack_size(source::STACK_SIZE)
                 .name("pollguard-batch".to_owned())
-                .spawn_scoped(scope, move || worker(ctx, part, first_tx, &rx))
+                .spawn_scoped(scope, move || worker(ctx, queue, first_tx, &rx))
                 .map_err(|e| format!("cannot start worker threads: {e}"));
             handles.push(handle);
         }
@@ -705,6 +707,7 @@ fn scan_batch(ctx: &BatchCtx<'_>, batch: &[usize], out: &mut Scanned) -> Result<
                 }
             }
         }
+        crate::timing::add("main: first reads (wall)", started.elapsed());
         let t = std::time::Instant::now();
         tree_module_paths(d, batch, &items, &mut out.module_paths);
         let (models, model_of) = crate_models(d, batch, &items, &out.module_paths, ctx.deps);
@@ -722,13 +725,16 @@ fn scan_batch(ctx: &BatchCtx<'_>, batch: &[usize], out: &mut Scanned) -> Result<
             let _ = tx.send(Arc::clone(&w));
         }
         walkable = Some(w);
-        handles
+        let walked = std::time::Instant::now();
+        let joined = handles
             .into_iter()
             .map(|h| match h {
                 Ok(h) => h.join().map_err(|_| "a worker thread panicked".to_owned()),
                 Err(e) => Err(e),
             })
-            .collect::<Result<Vec<_>, String>>()
+            .collect::<Result<Vec<_>, String>>();
+        crate::timing::add("main: walks (wall)", walked.elapsed());
+        joined
     })?;
     // The workers are done with the models: keep them for files pulled in later.
     if let Some(w) = walkable.and_then(|w| Arc::try_unwrap(w).ok()) {
@@ -743,6 +749,21 @@ fn scan_batch(ctx: &BatchCtx<'_>, batch: &[usize], out: &mut Scanned) -> Result<
     }
     Ok(())
 }
+
+/// The files of a batch, largest first, and the next one to take.
+struct Queue {
+    files: Vec<usize>,
+    next: AtomicUsize,
+}
+
+impl Queue {
+    fn take(&self) -> Option<usize> {
+        self.files
+            .get(self.next.fetch_add(1, Ordering::Relaxed))
+            .copied()
+    }
+}
+
 /// What a worker needs to walk its files: the batch's module paths and
 /// crate models.
 struct Walkable {
@@ -755,14 +776,14 @@ struct Walkable {
 /// models arrive, the walk of the trees it kept.
 fn worker(
     ctx: &BatchCtx<'_>,
-    part: &[usize],
+    queue: &Queue,
     first_tx: std::sync::mpsc::Sender<FirstRead>,
     go: &std::sync::mpsc::Receiver<Arc<Walkable>>,
 ) -> Vec<(usize, Outcome)> {
     let d = ctx.discovered;
     let mut kept: Vec<(usize, Arc<str>, syn::File)> = Vec::new();
-    let mut first: FirstRead = Vec::with_capacity(part.len());
-    for &i in part {
+    let mut first: FirstRead = Vec::new();
+    while let Some(i) = queue.take() {
         let text = match crate::timing::time("worker: read", || source::read(&d.files[i].path)) {
             Ok(t) => Arc::<str>::from(t),
             Err(r) => {
@@ -793,24 +814,24 @@ fn worker(
     let Ok(w) = crate::timing::time("worker: wait", || go.recv()) else {
         return Vec::new();
     };
+    // Each tree is dropped as soon as it is walked, while it is still in
+    // the cache.
     let out = kept
-        .iter()
+        .into_iter()
         .map(|(i, text, file)| {
-            let f = &d.files[*i];
+            let f = &d.files[i];
             let options = Options {
                 config: &d.packages[f.package].settings.config,
-                module_path: w.module_paths.get(i).cloned().unwrap_or_default(),
+                module_path: w.module_paths.get(&i).cloned().unwrap_or_default(),
             };
-            let model = w.model_of.get(i).and_then(|&m| w.models.get(m));
-            (
-                *i,
-                crate::timing::time("worker: walk", || {
-                    analyse_parsed(file, text, &options, model)
-                }),
-            )
+            let model = w.model_of.get(&i).and_then(|&m| w.models.get(m));
+            let outcome = crate::timing::time("worker: walk", || {
+                analyse_parsed(&file, &text, &options, model)
+            });
+            crate::timing::time("worker: drop trees", || drop(file));
+            (i, outcome)
         })
         .collect();
-    crate::timing::time("worker: drop trees", || drop(kept));
     // The trees are gone: free this thread's span table.
     proc_macro2::extra::invalidate_current_thread_spans();
     out
@@ -877,7 +898,10 @@ pub fn scan(discovered: &Discovered, opts: &ScanOptions) -> Result<ScanResult, S
     // the skipped files that mention the name of a fn that may block, until
     // no new file is pulled in. Names over-approximate paths: extra parses,
     // never a missed chain.
-    loop {
+    // With no file skipped (dependencies read, `--no-prefilter`, or every
+    // file mentions a trigger), there is nothing to pull in: the names are
+    // not worth their walk over every fn.
+    while work.iter().any(|w| matches!(w.outcome, Outcome::Skipped)) {
         let blocking = maybe_blocking_names(&work);
         let wanted: Vec<usize> = work
             .iter()
@@ -1175,25 +1199,30 @@ fn maybe_blocking_names(work: &[Work]) -> HashSet<String> {
         })
         .flatten()
         .collect();
-    let mut names: HashSet<String> = fns
-        .iter()
-        .filter(|f| f.marked || !f.blocking.is_empty())
-        .map(|f| last_segment(&f.path).to_owned())
-        .collect();
-    loop {
-        let before = names.len();
-        for f in &fns {
-            if f.calls
-                .iter()
-                .any(|c| names.contains(last_segment(&c.path)))
-            {
-                names.insert(last_segment(&f.path).to_owned());
-            }
-        }
-        if names.len() == before {
-            return names;
+    // The least set closed under "calls a name in the set", by a worklist
+    // over who calls each name rather than a sweep of every fn per round.
+    let mut callers: HashMap<&str, Vec<&str>> = HashMap::new();
+    for f in &fns {
+        for c in &f.calls {
+            callers
+                .entry(last_segment(&c.path))
+                .or_default()
+                .push(last_segment(&f.path));
         }
     }
+    let mut todo: Vec<&str> = fns
+        .iter()
+        .filter(|f| f.marked || !f.blocking.is_empty())
+        .map(|f| last_segment(&f.path))
+        .collect();
+    let mut names: HashSet<String> = HashSet::new();
+    while let Some(name) = todo.pop() {
+        if !names.contains(name) {
+            names.insert(name.to_owned());
+            todo.extend(callers.get(name).into_iter().flatten().copied());
+        }
+    }
+    names
 }
 
 /// The fuzz target's body: `text` as the crate root and as module
