@@ -637,46 +637,67 @@ struct Scanned {
     model_of: Vec<usize>,
 }
 
-/// One worker's part of a batch after the first read: each file's text (or
-/// why it could not be read), its items, and for a file that is walked but
-/// could not be parsed, the outcome to report.
-type FirstRead = Vec<(
+/// One file after its first read: its index, its text (or why it could not
+/// be read), its items, and for a file that is walked but could not be
+/// parsed, the outcome to report.
+type FirstRead = (
     usize,
     Result<Arc<str>, Refusal>,
     Option<FileItems>,
     Option<Outcome>,
-)>;
+);
 
-/// Reads, parses and analyses one batch, each file parsed once: a worker
-/// keeps the trees of the files it will walk (syn's trees cannot leave the
-/// thread that parsed them), hands their items to the main thread, waits
-/// for the crate models, then walks them. Files the pre-filter skips are
-/// only read for their items, with fn bodies skipped.
+/// Reads, parses and analyses one batch, each file parsed once, one package
+/// after another: a worker keeps the trees of the files it parses (syn's
+/// trees cannot leave the thread that parsed them) and hands their items to
+/// the main thread, which builds a package's crate models as soon as the
+/// last of its files is in; the workers walk that package's trees between
+/// reads of the next one, so the trees held are those of about one package,
+/// not of the batch, and no worker waits for the models but at the end.
+/// Files the pre-filter skips are only read for their items, with fn
+/// bodies skipped.
 fn scan_batch(ctx: &BatchCtx<'_>, batch: &[usize], out: &mut Scanned) -> Result<(), String> {
     let d = ctx.discovered;
-    // Largest first, each worker taking the next file when it is done with
-    // one: the workers finish their reads together, and since a file is
-    // walked by the worker that parsed it, their walks too.
-    let mut order: Vec<(u64, usize)> = batch
-        .iter()
-        .map(|&i| {
-            (
-                std::fs::metadata(&d.files[i].path).map_or(0, |m| m.len()),
-                i,
-            )
-        })
-        .collect();
-    order.sort_unstable_by(|a, b| b.cmp(a));
+    // Each package's files in batch order, which the models are built in.
+    let mut packages: Vec<usize> = Vec::new();
+    let mut members: HashMap<usize, Vec<usize>> = HashMap::new();
+    for &i in batch {
+        let p = d.files[i].package;
+        members
+            .entry(p)
+            .or_insert_with(|| {
+                packages.push(p);
+                Vec::new()
+            })
+            .push(i);
+    }
+    // Package after package, so that each is complete early; within one,
+    // largest first, each worker taking the next file when it is done with
+    // one, so that the workers finish together.
+    let mut files = Vec::with_capacity(batch.len());
+    for p in &packages {
+        let mut by_size: Vec<(u64, usize)> = members[p]
+            .iter()
+            .map(|&i| {
+                (
+                    std::fs::metadata(&d.files[i].path).map_or(0, |m| m.len()),
+                    i,
+                )
+            })
+            .collect();
+        by_size.sort_unstable_by(|a, b| b.cmp(a));
+        files.extend(by_size.into_iter().map(|(_, i)| i));
+    }
     let queue = Queue {
-        files: order.into_iter().map(|(_, i)| i).collect(),
+        files,
         next: AtomicUsize::new(0),
     };
     let workers = ctx.threads.clamp(1, batch.len().max(1));
     let started = std::time::Instant::now();
     let (first_tx, first_rx) = std::sync::mpsc::channel::<FirstRead>();
-    let mut go: Vec<std::sync::mpsc::Sender<Arc<Walkable>>> = Vec::new();
-    let mut walkable: Option<Arc<Walkable>> = None;
+    let mut walkables: Vec<Arc<Walkable>> = Vec::new();
     let results: Vec<Vec<(usize, Outcome)>> = std::thread::scope(|scope| {
+        let mut go: Vec<std::sync::mpsc::Sender<Arc<Walkable>>> = Vec::new();
         let mut handles = Vec::new();
         let queue = &queue;
         for _ in 0..workers {
@@ -691,40 +712,52 @@ fn scan_batch(ctx: &BatchCtx<'_>, batch: &[usize], out: &mut Scanned) -> Result<
             handles.push(handle);
         }
         drop(first_tx);
-        // The items of every file of the batch, then the models.
+        let mut left: HashMap<usize, usize> = members.iter().map(|(p, m)| (*p, m.len())).collect();
         let mut items: HashMap<usize, FileItems> = HashMap::new();
-        for read in first_rx.iter() {
-            for (i, text, it, failed) in read {
-                match text {
-                    Ok(t) => out.texts[i] = Some(t),
-                    Err(r) => out.outcomes[i] = Outcome::Refused(r),
-                }
-                if let Some(o) = failed {
-                    out.outcomes[i] = o;
-                }
-                if let Some(it) = it {
-                    items.insert(i, it);
-                }
+        for (i, text, it, failed) in first_rx.iter() {
+            match text {
+                Ok(t) => out.texts[i] = Some(t),
+                Err(r) => out.outcomes[i] = Outcome::Refused(r),
             }
+            if let Some(o) = failed {
+                out.outcomes[i] = o;
+            }
+            if let Some(it) = it {
+                items.insert(i, it);
+            }
+            let package = d.files[i].package;
+            let Some(n) = left.get_mut(&package) else {
+                continue;
+            };
+            *n -= 1;
+            if *n > 0 {
+                continue;
+            }
+            let t = std::time::Instant::now();
+            let files = &members[&package];
+            tree_module_paths(d, files, &items, &mut out.module_paths);
+            let (models, model_of) = crate_models(d, files, &items, &out.module_paths, ctx.deps);
+            for f in files {
+                items.remove(f);
+            }
+            let w = Arc::new(Walkable {
+                module_paths: files
+                    .iter()
+                    .map(|&i| (i, out.module_paths[i].clone()))
+                    .collect(),
+                model_of,
+                models,
+            });
+            crate::timing::add("main: models", t.elapsed());
+            for tx in &go {
+                let _ = tx.send(Arc::clone(&w));
+            }
+            walkables.push(w);
         }
-        crate::timing::add("main: first reads (wall)", started.elapsed());
-        let t = std::time::Instant::now();
-        tree_module_paths(d, batch, &items, &mut out.module_paths);
-        let (models, model_of) = crate_models(d, batch, &items, &out.module_paths, ctx.deps);
-        crate::timing::add("main: models", t.elapsed());
-        drop(items);
-        let w = Arc::new(Walkable {
-            module_paths: batch
-                .iter()
-                .map(|&i| (i, out.module_paths[i].clone()))
-                .collect(),
-            model_of,
-            models,
-        });
-        for tx in &go {
-            let _ = tx.send(Arc::clone(&w));
-        }
-        walkable = Some(w);
+        crate::timing::add("main: reads (wall)", started.elapsed());
+        // Every package's models are sent; a worker that still waits (one
+        // panicked, and a package never completed) stops.
+        drop(go);
         let walked = std::time::Instant::now();
         let joined = handles
             .into_iter()
@@ -733,11 +766,12 @@ fn scan_batch(ctx: &BatchCtx<'_>, batch: &[usize], out: &mut Scanned) -> Result<
                 Err(e) => Err(e),
             })
             .collect::<Result<Vec<_>, String>>();
-        crate::timing::add("main: walks (wall)", walked.elapsed());
+        crate::timing::add("main: last walks (wall)", walked.elapsed());
         joined
     })?;
     // The workers are done with the models: keep them for files pulled in later.
-    if let Some(w) = walkable.and_then(|w| Arc::try_unwrap(w).ok()) {
+    for w in walkables {
+        let Ok(w) = Arc::try_unwrap(w) else { continue };
         let base = out.models.len();
         for (i, m) in w.model_of {
             out.model_of[i] = base + m;
@@ -750,7 +784,7 @@ fn scan_batch(ctx: &BatchCtx<'_>, batch: &[usize], out: &mut Scanned) -> Result<
     Ok(())
 }
 
-/// The files of a batch, largest first, and the next one to take.
+/// The files of a batch in the order they are read, and the next one to take.
 struct Queue {
     files: Vec<usize>,
     next: AtomicUsize,
@@ -764,16 +798,16 @@ impl Queue {
     }
 }
 
-/// What a worker needs to walk its files: the batch's module paths and
-/// crate models.
+/// What a worker needs to walk the files of one package: their module paths
+/// and the package's crate models.
 struct Walkable {
     module_paths: HashMap<usize, Vec<String>>,
     model_of: HashMap<usize, usize>,
     models: Vec<CrateModel>,
 }
 
-/// One worker of a batch: the first read of its files, then, once the
-/// models arrive, the walk of the trees it kept.
+/// One worker of a batch: reads and parses files, and walks the trees it
+/// keeps as soon as their package's models arrive.
 fn worker(
     ctx: &BatchCtx<'_>,
     queue: &Queue,
@@ -782,12 +816,15 @@ fn worker(
 ) -> Vec<(usize, Outcome)> {
     let d = ctx.discovered;
     let mut kept: Vec<(usize, Arc<str>, syn::File)> = Vec::new();
-    let mut first: FirstRead = Vec::new();
+    let mut out: Vec<(usize, Outcome)> = Vec::new();
     while let Some(i) = queue.take() {
+        while let Ok(w) = go.try_recv() {
+            walk_kept(ctx, &w, &mut kept, &mut out);
+        }
         let text = match crate::timing::time("worker: read", || source::read(&d.files[i].path)) {
             Ok(t) => Arc::<str>::from(t),
             Err(r) => {
-                first.push((i, Err(r), None, None));
+                let _ = first_tx.send((i, Err(r), None, None));
                 continue;
             }
         };
@@ -797,44 +834,62 @@ fn worker(
                     let items = crate::timing::time("worker: lower", || {
                         std::panic::catch_unwind(AssertUnwindSafe(|| lower_file(&file))).ok()
                     });
-                    first.push((i, Ok(Arc::clone(&text)), items, None));
-                    kept.push((i, text, file));
+                    kept.push((i, Arc::clone(&text), file));
+                    let _ = first_tx.send((i, Ok(text), items, None));
                 }
-                Err(o) => first.push((i, Ok(text), None, Some(*o))),
+                Err(o) => {
+                    let _ = first_tx.send((i, Ok(text), None, Some(*o)));
+                }
             }
         } else {
             let items =
                 crate::timing::time("worker: shallow", || lower_source(&text, ctx.offloaders));
-            first.push((i, Ok(text), items, None));
+            let _ = first_tx.send((i, Ok(text), items, None));
         }
     }
-    let _ = first_tx.send(first);
-    // The batch's items are complete once every worker's sender is gone.
     drop(first_tx);
-    let Ok(w) = crate::timing::time("worker: wait", || go.recv()) else {
-        return Vec::new();
-    };
-    // Each tree is dropped as soon as it is walked, while it is still in
-    // the cache.
-    let out = kept
-        .into_iter()
-        .map(|(i, text, file)| {
-            let f = &d.files[i];
-            let options = Options {
-                config: &d.packages[f.package].settings.config,
-                module_path: w.module_paths.get(&i).cloned().unwrap_or_default(),
-            };
-            let model = w.model_of.get(&i).and_then(|&m| w.models.get(m));
-            let outcome = crate::timing::time("worker: walk", || {
-                analyse_parsed(&file, &text, &options, model)
-            });
-            crate::timing::time("worker: drop trees", || drop(file));
-            (i, outcome)
-        })
-        .collect();
-    // The trees are gone: free this thread's span table.
-    proc_macro2::extra::invalidate_current_thread_spans();
+    while !kept.is_empty() {
+        let Ok(w) = crate::timing::time("worker: wait", || go.recv()) else {
+            break;
+        };
+        walk_kept(ctx, &w, &mut kept, &mut out);
+    }
     out
+}
+
+/// Walks the kept trees of the package `w` is for, dropping each right
+/// after its walk, while it is still in the cache.
+fn walk_kept(
+    ctx: &BatchCtx<'_>,
+    w: &Walkable,
+    kept: &mut Vec<(usize, Arc<str>, syn::File)>,
+    out: &mut Vec<(usize, Outcome)>,
+) {
+    let d = ctx.discovered;
+    let (ready, rest): (Vec<_>, Vec<_>) = std::mem::take(kept)
+        .into_iter()
+        .partition(|(i, _, _)| w.module_paths.contains_key(i));
+    *kept = rest;
+    if ready.is_empty() {
+        return;
+    }
+    for (i, text, file) in ready {
+        let f = &d.files[i];
+        let options = Options {
+            config: &d.packages[f.package].settings.config,
+            module_path: w.module_paths.get(&i).cloned().unwrap_or_default(),
+        };
+        let model = w.model_of.get(&i).and_then(|&m| w.models.get(m));
+        let outcome = crate::timing::time("worker: walk", || {
+            analyse_parsed(&file, &text, &options, model)
+        });
+        crate::timing::time("worker: drop trees", || drop(file));
+        out.push((i, outcome));
+    }
+    // No tree is left on this thread: its span table can go.
+    if kept.is_empty() {
+        proc_macro2::extra::invalidate_current_thread_spans();
+    }
 }
 
 /// Scans the discovered files.
