@@ -642,11 +642,14 @@ struct Scanned {
 /// One file after its first read: its index, its text (or why it could not
 /// be read), its items, and for a file that is walked but could not be
 /// parsed, the outcome to report.
+/// Last, whether the file is to be parsed and walked again once its
+/// package's models exist (a package too large to keep its trees).
 type FirstRead = (
     usize,
     Result<Arc<str>, Refusal>,
     Option<FileItems>,
     Option<Outcome>,
+    bool,
 );
 
 /// Reads, parses and analyses one batch, each file parsed once, one package
@@ -677,6 +680,7 @@ fn scan_batch(ctx: &BatchCtx<'_>, batch: &[usize], out: &mut Scanned) -> Result<
     // largest first, each worker taking the next file when it is done with
     // one, so that the workers finish together.
     let mut files = Vec::with_capacity(batch.len());
+    let mut large = HashSet::new();
     for p in &packages {
         let mut by_size: Vec<(u64, usize)> = members[p]
             .iter()
@@ -688,11 +692,15 @@ fn scan_batch(ctx: &BatchCtx<'_>, batch: &[usize], out: &mut Scanned) -> Result<
             })
             .collect();
         by_size.sort_unstable_by(|a, b| b.cmp(a));
+        if by_size.iter().map(|(size, _)| size).sum::<u64>() > BATCH_BYTES {
+            large.insert(*p);
+        }
         files.extend(by_size.into_iter().map(|(_, i)| i));
     }
     let queue = Queue {
         files,
         next: AtomicUsize::new(0),
+        large,
     };
     let workers = ctx.threads.clamp(1, batch.len().max(1));
     let started = std::time::Instant::now();
@@ -716,7 +724,12 @@ fn scan_batch(ctx: &BatchCtx<'_>, batch: &[usize], out: &mut Scanned) -> Result<
         drop(first_tx);
         let mut left: HashMap<usize, usize> = members.iter().map(|(p, m)| (*p, m.len())).collect();
         let mut items: HashMap<usize, FileItems> = HashMap::new();
-        for (i, text, it, failed) in first_rx.iter() {
+        let mut again: HashMap<usize, Vec<(usize, Arc<str>)>> = HashMap::new();
+        for (i, text, it, failed, walk_again) in first_rx.iter() {
+            if let (true, Ok(t)) = (walk_again, &text) {
+                let package = d.files[i].package;
+                again.entry(package).or_default().push((i, Arc::clone(t)));
+            }
             match text {
                 Ok(t) => out.texts[i] = Some(t),
                 Err(r) => out.outcomes[i] = Outcome::Refused(r),
@@ -749,6 +762,8 @@ fn scan_batch(ctx: &BatchCtx<'_>, batch: &[usize], out: &mut Scanned) -> Result<
                     .collect(),
                 model_of,
                 models,
+                again: again.remove(&package).unwrap_or_default(),
+                next: AtomicUsize::new(0),
             });
             crate::timing::add("main: models", t.elapsed());
             for tx in &go {
@@ -786,10 +801,13 @@ fn scan_batch(ctx: &BatchCtx<'_>, batch: &[usize], out: &mut Scanned) -> Result<
     Ok(())
 }
 
-/// The files of a batch in the order they are read, and the next one to take.
+/// The files of a batch in the order they are read, and the next one to
+/// take; the packages whose trees are not kept, being larger than
+/// [`BATCH_BYTES`].
 struct Queue {
     files: Vec<usize>,
     next: AtomicUsize,
+    large: HashSet<usize>,
 }
 
 impl Queue {
@@ -801,11 +819,14 @@ impl Queue {
 }
 
 /// What a worker needs to walk the files of one package: their module paths
-/// and the package's crate models.
+/// and the package's crate models; for a package too large to keep its
+/// trees, the files to parse again and walk, and the next one to take.
 struct Walkable {
     module_paths: HashMap<usize, Vec<String>>,
     model_of: HashMap<usize, usize>,
     models: Vec<CrateModel>,
+    again: Vec<(usize, Arc<str>)>,
+    next: AtomicUsize,
 }
 
 /// One worker of a batch: reads and parses files, and walks the trees it
@@ -826,7 +847,7 @@ fn worker(
         let text = match crate::timing::time("worker: read", || source::read(&d.files[i].path)) {
             Ok(t) => Arc::<str>::from(t),
             Err(r) => {
-                let _ = first_tx.send((i, Err(r), None, None));
+                let _ = first_tx.send((i, Err(r), None, None, false));
                 continue;
             }
         };
@@ -836,30 +857,54 @@ fn worker(
                     let items = crate::timing::time("worker: lower", || {
                         std::panic::catch_unwind(AssertUnwindSafe(|| lower_file(&file))).ok()
                     });
-                    kept.push((i, Arc::clone(&text), file));
-                    let _ = first_tx.send((i, Ok(text), items, None));
+                    // A package larger than a batch would hold GBs of trees
+                    // until its models exist: its files are parsed again
+                    // for the walk instead, which bounds memory by a file.
+                    let keep = !queue.large.contains(&d.files[i].package);
+                    if keep {
+                        kept.push((i, Arc::clone(&text), file));
+                    } else {
+                        drop(file);
+                        if kept.is_empty() {
+                            proc_macro2::extra::invalidate_current_thread_spans();
+                        }
+                    }
+                    let _ = first_tx.send((i, Ok(text), items, None, !keep));
                 }
                 Err(o) => {
-                    let _ = first_tx.send((i, Ok(text), None, Some(*o)));
+                    let _ = first_tx.send((i, Ok(text), None, Some(*o), false));
                 }
             }
         } else {
             let items =
                 crate::timing::time("worker: shallow", || lower_source(&text, ctx.offloaders));
-            let _ = first_tx.send((i, Ok(text), items, None));
+            let _ = first_tx.send((i, Ok(text), items, None, false));
         }
     }
     drop(first_tx);
-    while !kept.is_empty() {
-        let Ok(w) = crate::timing::time("worker: wait", || go.recv()) else {
-            break;
-        };
+    // Until the main thread has sent every package's models: a large
+    // package's files are walked by whichever worker is free.
+    while let Ok(w) = crate::timing::time("worker: wait", || go.recv()) {
         walk_kept(ctx, &w, &mut kept, &mut out);
     }
     out
 }
 
-/// Walks the kept trees of the package `w` is for, dropping each right
+/// Walks file `i` with its package's models.
+fn walk_one(d: &Discovered, w: &Walkable, i: usize, text: &str, file: &syn::File) -> Outcome {
+    let f = &d.files[i];
+    let options = Options {
+        config: &d.packages[f.package].settings.config,
+        module_path: w.module_paths.get(&i).cloned().unwrap_or_default(),
+    };
+    let model = w.model_of.get(&i).and_then(|&m| w.models.get(m));
+    crate::timing::time("worker: walk", || {
+        analyse_parsed(file, text, &options, model)
+    })
+}
+
+/// Walks the files of a package too large to keep its trees, parsing them
+/// again, then the kept trees of the package `w` is for, dropping each right
 /// after its walk, while it is still in the cache.
 fn walk_kept(
     ctx: &BatchCtx<'_>,
@@ -868,6 +913,21 @@ fn walk_kept(
     out: &mut Vec<(usize, Outcome)>,
 ) {
     let d = ctx.discovered;
+    while let Some((i, text)) = w.again.get(w.next.fetch_add(1, Ordering::Relaxed)) {
+        // It parsed in the first read: the same text parses the same way.
+        let outcome = match crate::timing::time("worker: parse", || parse_checked(text)) {
+            Ok(file) => {
+                let outcome = walk_one(d, w, *i, text, &file);
+                crate::timing::time("worker: drop trees", || drop(file));
+                outcome
+            }
+            Err(o) => *o,
+        };
+        out.push((*i, outcome));
+        if kept.is_empty() {
+            proc_macro2::extra::invalidate_current_thread_spans();
+        }
+    }
     let (ready, rest): (Vec<_>, Vec<_>) = std::mem::take(kept)
         .into_iter()
         .partition(|(i, _, _)| w.module_paths.contains_key(i));
@@ -876,15 +936,7 @@ fn walk_kept(
         return;
     }
     for (i, text, file) in ready {
-        let f = &d.files[i];
-        let options = Options {
-            config: &d.packages[f.package].settings.config,
-            module_path: w.module_paths.get(&i).cloned().unwrap_or_default(),
-        };
-        let model = w.model_of.get(&i).and_then(|&m| w.models.get(m));
-        let outcome = crate::timing::time("worker: walk", || {
-            analyse_parsed(&file, &text, &options, model)
-        });
+        let outcome = walk_one(d, w, i, &text, &file);
         crate::timing::time("worker: drop trees", || drop(file));
         out.push((i, outcome));
     }
