@@ -588,11 +588,12 @@ fn crate_models(
     (models, model_of)
 }
 
-/// Source bytes read per batch of whole packages. A package's syntax trees
-/// stay in memory from their first read until its models exist and its
-/// files are walked (syn's trees take some tens of times their source), so
-/// the trees held at once are about those of the package being read: the
-/// largest package, more than this bound, sets the peak.
+/// Source bytes read per batch of whole packages, and the largest package
+/// whose trees are kept. A package's syntax trees stay in memory from their
+/// first read until its models exist and its files are walked (syn's trees
+/// take some tens of times their source), so the trees held at once are
+/// about those of one package of at most this much source; a larger one is
+/// parsed again for its walk instead.
 const BATCH_BYTES: u64 = 24 << 20;
 
 /// The discovered files in batches of whole packages (a crate's model
