@@ -8,6 +8,16 @@
 #
 #   bash benches/scan_speed.sh            # RUNS=7, all rows
 #   RUNS=5 NO_CLIPPY=1 bash benches/scan_speed.sh
+#
+# SCALING=1 instead measures the floor and `cargo-pollguard` on trees of
+# growing size from the registry cache: tokio's `src/`, then prefixes of
+# one fixed order of every crate directory (sorted by a hash of its name,
+# so each size mixes small and large crates and holds the smaller ones)
+# with about 0.5, 1.5, 3.5 and 10 million lines (SIZES to change them, in
+# lines), each passed as a list of crate directories. Prints lines, files,
+# medians, the ratio and the peak RSS of both.
+#
+#   RUNS=5 SCALING=1 bash benches/scan_speed.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${RUNS:-7}
@@ -20,6 +30,61 @@ VERSION=$(awk '$0 == "name = \"tokio\"" { getline; gsub(/[^0-9.]/, "", $0); prin
 REG=${CARGO_HOME:-$HOME/.cargo}/registry/src
 SRC=$(ls -d "$REG"/*/tokio-"$VERSION" 2>/dev/null | head -1 || true)
 if [ -z "$SRC" ]; then cargo fetch -q; SRC=$(ls -d "$REG"/*/tokio-"$VERSION" | head -1); fi
+if [ -n "${SCALING:-}" ]; then
+    exec python3 - "$RUNS" "$BIN" "$SRC/src" "$(dirname "$SRC")" "${SIZES:-500000 1500000 3500000 10000000}" <<'PY'
+import hashlib, os, re, statistics, subprocess, sys, tempfile
+runs, binary, tokio, registry, sizes = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4], [int(x) for x in sys.argv[5].split()]
+
+def lines_of(d):
+    n = 0
+    for root, dirs, files in os.walk(d):
+        for f in files:
+            if f.endswith(".rs"):
+                with open(os.path.join(root, f), "rb") as fh:
+                    n += fh.read().count(b"\n")
+    return n
+
+# One fixed order, so that each size holds the smaller ones.
+crates = sorted(
+    (d for d in os.listdir(registry) if os.path.isdir(os.path.join(registry, d))),
+    key=lambda d: hashlib.sha1(d.encode()).hexdigest(),
+)
+tiers, chosen, total, it = [("tokio `src/`", [tokio])], [], 0, iter(crates)
+for size in sizes:
+    for d in it:
+        chosen.append(os.path.join(registry, d))
+        total += lines_of(chosen[-1])
+        if total >= size:
+            break
+    tiers.append((f"{len(chosen)} crates", list(chosen)))
+
+def run(cmd):
+    # `/usr/bin/time` gives the peak RSS; the wall time is its own.
+    with tempfile.NamedTemporaryFile("r") as out:
+        subprocess.run(["/usr/bin/time", "-o", out.name, "-f", "%e %M"] + cmd,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        wall, rss = out.read().split()[-2:]
+    return float(wall), int(rss)
+
+print(f"medians of {runs} interleaved runs (floor, then cargo-pollguard, in each run)\n")
+print("| tree | files | lines | floor | `cargo-pollguard` | × floor | peak RSS floor | peak RSS `cargo-pollguard` |")
+print("|---|---|---|---|---|---|---|---|")
+for name, dirs in tiers:
+    info = subprocess.run([binary, "--parse-only"] + dirs, capture_output=True, text=True).stderr
+    m = re.search(r"parsed \d+ of (\d+) files, (\d+) lines", info)
+    files, lines = (int(m.group(1)), int(m.group(2))) if m else (0, 0)
+    t = {"floor": [], "pg": []}
+    rss = {"floor": [], "pg": []}
+    for _ in range(runs):
+        for k, cmd in (("floor", [binary, "--parse-only"] + dirs), ("pg", [binary] + dirs)):
+            w, r = run(cmd)
+            t[k].append(w)
+            rss[k].append(r)
+    f, p = statistics.median(t["floor"]), statistics.median(t["pg"])
+    mib = lambda k: f"{max(rss[k]) / 1024:.0f} MiB"
+    print(f"| {name} | {files:,} | {lines:,} | {f:.2f} s | {p:.2f} s | **{p / f:.2f}** | {mib('floor')} | {mib('pg')} |", flush=True)
+PY
+fi
 FILES=$(find "$SRC/src" -name '*.rs' | wc -l)
 LINES=$(find "$SRC/src" -name '*.rs' -print0 | xargs -0 cat | wc -l)
 

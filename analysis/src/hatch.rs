@@ -69,15 +69,12 @@ impl Parse for HatchArgs {
 /// Whether `attr` is pollguard's escape hatch (`allow_blocking` or
 /// `pollguard::allow_blocking`).
 pub fn is_hatch(attr: &Attribute) -> bool {
-    let segs: Vec<String> = attr
-        .path()
-        .segments
-        .iter()
-        .map(|s| s.ident.to_string())
-        .collect();
-    match segs.as_slice() {
-        [name] => name == HATCH_ATTR,
-        [krate, name] => krate == "pollguard" && name == HATCH_ATTR,
+    // Asked of every attribute, doc comments included: compared in place,
+    // not stringified.
+    let mut segs = attr.path().segments.iter().map(|s| &s.ident);
+    match (segs.next(), segs.next(), segs.next()) {
+        (Some(name), None, None) => name == HATCH_ATTR,
+        (Some(krate), Some(name), None) => krate == "pollguard" && name == HATCH_ATTR,
         _ => false,
     }
 }

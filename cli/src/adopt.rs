@@ -12,8 +12,12 @@ use pollguard_analysis::{Confidence, Level};
 /// Scans, then annotates every finding.
 pub fn scan(discovered: &Discovered, opts: &ScanOptions) -> Result<ScanResult, String> {
     let mut result = scan::scan(discovered, opts)?;
-    let located = crate::context::annotate(discovered, &mut result, opts.threads)?;
-    crate::fix::attach(discovered, &mut result, &located);
+    let located = crate::timing::time("main: context", || {
+        crate::context::annotate(discovered, &mut result, opts.threads)
+    })?;
+    crate::timing::time("main: fix", || {
+        crate::fix::attach(discovered, &mut result, &located)
+    });
     report_unanalysed_files(&mut result);
     // Identity does not depend on configuration: fingerprints come before
     // context levels drop anything.

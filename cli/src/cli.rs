@@ -350,7 +350,11 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
             ConfidenceArg::Likely => Confidence::Likely,
         }),
     };
-    match execute(&parsed, &flags) {
+    let started = std::time::Instant::now();
+    let outcome = execute(&parsed, &flags);
+    crate::timing::add("total", started.elapsed());
+    crate::timing::print();
+    match outcome {
         Ok(code) => ExitCode::from(code),
         Err(message) => {
             eprintln!("error: {message}");
@@ -389,15 +393,19 @@ fn execute(args: &Args, flags: &Flags) -> Result<u8, String> {
     }
     let cwd =
         std::env::current_dir().map_err(|e| format!("cannot read the current directory: {e}"))?;
-    let discovered = if args.paths.is_empty() {
-        discover::workspace(&cwd, args.manifest_path.as_deref(), flags)?
-    } else {
-        discover::paths(&cwd, &args.paths, flags)?
-    };
+    let discovered = crate::timing::time("main: discover", || {
+        if args.paths.is_empty() {
+            discover::workspace(&cwd, args.manifest_path.as_deref(), flags)
+        } else {
+            discover::paths(&cwd, &args.paths, flags)
+        }
+    })?;
     let threads = args.jobs.unwrap_or(0);
     if args.parse_only {
         let started = std::time::Instant::now();
-        let (parsed, lines) = scan::parse_only(&discovered, threads)?;
+        let (parsed, lines) = crate::timing::time("main: parse only", || {
+            scan::parse_only(&discovered, threads)
+        })?;
         eprintln!(
             "parsed {parsed} of {} files, {lines} lines, in {:.3} s",
             discovered.files.len(),

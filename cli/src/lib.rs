@@ -39,6 +39,7 @@ pub mod scan;
 pub mod settings;
 pub mod source;
 pub mod summary;
+pub mod timing;
 mod transitive;
 
 pub use cli::run;

@@ -21,6 +21,7 @@ use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// An escape-hatch attribute.
 #[derive(Clone, Debug)]
@@ -126,7 +127,8 @@ pub fn analyze_source_in(text: &str, options: &Options<'_>, model: Option<&Crate
 /// Parses a file, never panicking and never recursing too deep; the
 /// outcome to report when it cannot be parsed.
 fn parse_checked(text: &str) -> Result<syn::File, Box<Outcome>> {
-    source::check_nesting(text).map_err(|r| Box::new(Outcome::Refused(r)))?;
+    crate::timing::time("check_nesting", || source::check_nesting(text))
+        .map_err(|r| Box::new(Outcome::Refused(r)))?;
     match std::panic::catch_unwind(AssertUnwindSafe(|| syn::parse_file(text))) {
         Ok(Ok(file)) => Ok(file),
         Ok(Err(e)) => Err(Box::new(Outcome::ParseError {
@@ -589,9 +591,12 @@ fn crate_models(
     (models, model_of)
 }
 
-/// Source bytes read per batch: a batch's syntax trees stay in memory from
-/// the first read to the walk, so this bounds memory on big trees (syn's
-/// trees take some tens of times their source).
+/// Source bytes read per batch of whole packages, and the largest package
+/// whose trees are kept. A package's syntax trees stay in memory from their
+/// first read until its models exist and its files are walked (syn's trees
+/// take some tens of times their source), so the trees held at once are
+/// about those of one package of at most this much source; a larger one is
+/// parsed again for its walk instead.
 const BATCH_BYTES: u64 = 24 << 20;
 
 /// The discovered files in batches of whole packages (a crate's model
@@ -638,100 +643,156 @@ struct Scanned {
     model_of: Vec<usize>,
 }
 
-/// One worker's part of a batch after the first read: each file's text (or
-/// why it could not be read), its items, and for a file that is walked but
-/// could not be parsed, the outcome to report.
-type FirstRead = Vec<(
+/// One file after its first read: its index, its text (or why it could not
+/// be read), its items, and for a file that is walked but could not be
+/// parsed, the outcome to report.
+/// Last, whether the file is to be parsed and walked again once its
+/// package's models exist (a package too large to keep its trees).
+type FirstRead = (
     usize,
     Result<Arc<str>, Refusal>,
     Option<FileItems>,
     Option<Outcome>,
-)>;
+    bool,
+);
 
-/// Reads, parses and analyses one batch, each file parsed once: a worker
-/// keeps the trees of the files it will walk (syn's trees cannot leave the
-/// thread that parsed them), hands their items to the main thread, waits
-/// for the crate models, then walks them. Files the pre-filter skips are
-/// only read for their items, with fn bodies skipped.
+/// Reads, parses and analyses one batch, each file parsed once, one package
+/// after another: a worker keeps the trees of the files it parses (syn's
+/// trees cannot leave the thread that parsed them) and hands their items to
+/// the main thread, which builds a package's crate models as soon as the
+/// last of its files is in; the workers walk that package's trees between
+/// reads of the next one, so the trees held are those of about one package,
+/// not of the batch, and no worker waits for the models but at the end.
+/// Files the pre-filter skips are only read for their items, with fn
+/// bodies skipped.
 fn scan_batch(ctx: &BatchCtx<'_>, batch: &[usize], out: &mut Scanned) -> Result<(), String> {
     let d = ctx.discovered;
-    // Largest first onto the least loaded worker: the parts finish together.
-    let mut order: Vec<(u64, usize)> = batch
-        .iter()
-        .map(|&i| {
-            (
-                std::fs::metadata(&d.files[i].path).map_or(0, |m| m.len()),
-                i,
-            )
-        })
-        .collect();
-    order.sort_unstable_by(|a, b| b.cmp(a));
-    let workers = ctx.threads.clamp(1, batch.len().max(1));
-    let mut parts: Vec<(u64, Vec<usize>)> = vec![(0, Vec::new()); workers];
-    for (size, i) in order {
-        if let Some(p) = parts.iter_mut().min_by_key(|p| p.0) {
-            p.0 += size;
-            p.1.push(i);
-        }
+    // Each package's files in batch order, which the models are built in.
+    let mut packages: Vec<usize> = Vec::new();
+    let mut members: HashMap<usize, Vec<usize>> = HashMap::new();
+    for &i in batch {
+        let p = d.files[i].package;
+        members
+            .entry(p)
+            .or_insert_with(|| {
+                packages.push(p);
+                Vec::new()
+            })
+            .push(i);
     }
+    // Package after package, so that each is complete early; within one,
+    // largest first, each worker taking the next file when it is done with
+    // one, so that the workers finish together.
+    let mut files = Vec::with_capacity(batch.len());
+    let mut large = HashSet::new();
+    for p in &packages {
+        let mut by_size: Vec<(u64, usize)> = members[p]
+            .iter()
+            .map(|&i| {
+                (
+                    std::fs::metadata(&d.files[i].path).map_or(0, |m| m.len()),
+                    i,
+                )
+            })
+            .collect();
+        by_size.sort_unstable_by(|a, b| b.cmp(a));
+        if by_size.iter().map(|(size, _)| size).sum::<u64>() > BATCH_BYTES {
+            large.insert(*p);
+        }
+        files.extend(by_size.into_iter().map(|(_, i)| i));
+    }
+    let queue = Queue {
+        files,
+        next: AtomicUsize::new(0),
+        large,
+    };
+    let workers = ctx.threads.clamp(1, batch.len().max(1));
+    let started = std::time::Instant::now();
     let (first_tx, first_rx) = std::sync::mpsc::channel::<FirstRead>();
-    let mut go: Vec<std::sync::mpsc::Sender<Arc<Walkable>>> = Vec::new();
-    let mut walkable: Option<Arc<Walkable>> = None;
+    let mut walkables: Vec<Arc<Walkable>> = Vec::new();
     let results: Vec<Vec<(usize, Outcome)>> = std::thread::scope(|scope| {
+        let mut go: Vec<std::sync::mpsc::Sender<Arc<Walkable>>> = Vec::new();
         let mut handles = Vec::new();
-        for (_, part) in &parts {
+        let queue = &queue;
+        for _ in 0..workers {
             let (tx, rx) = std::sync::mpsc::channel::<Arc<Walkable>>();
             go.push(tx);
             let first_tx = first_tx.clone();
             let handle = std::thread::Builder::new()
                 .stack_size(source::STACK_SIZE)
                 .name("pollguard-batch".to_owned())
-                .spawn_scoped(scope, move || worker(ctx, part, first_tx, &rx))
+                .spawn_scoped(scope, move || worker(ctx, queue, first_tx, &rx))
                 .map_err(|e| format!("cannot start worker threads: {e}"));
             handles.push(handle);
         }
         drop(first_tx);
-        // The items of every file of the batch, then the models.
+        let mut left: HashMap<usize, usize> = members.iter().map(|(p, m)| (*p, m.len())).collect();
         let mut items: HashMap<usize, FileItems> = HashMap::new();
-        for read in first_rx.iter() {
-            for (i, text, it, failed) in read {
-                match text {
-                    Ok(t) => out.texts[i] = Some(t),
-                    Err(r) => out.outcomes[i] = Outcome::Refused(r),
-                }
-                if let Some(o) = failed {
-                    out.outcomes[i] = o;
-                }
-                if let Some(it) = it {
-                    items.insert(i, it);
-                }
+        let mut again: HashMap<usize, Vec<(usize, Arc<str>)>> = HashMap::new();
+        for (i, text, it, failed, walk_again) in first_rx.iter() {
+            if let (true, Ok(t)) = (walk_again, &text) {
+                let package = d.files[i].package;
+                again.entry(package).or_default().push((i, Arc::clone(t)));
             }
+            match text {
+                Ok(t) => out.texts[i] = Some(t),
+                Err(r) => out.outcomes[i] = Outcome::Refused(r),
+            }
+            if let Some(o) = failed {
+                out.outcomes[i] = o;
+            }
+            if let Some(it) = it {
+                items.insert(i, it);
+            }
+            let package = d.files[i].package;
+            let Some(n) = left.get_mut(&package) else {
+                continue;
+            };
+            *n -= 1;
+            if *n > 0 {
+                continue;
+            }
+            let t = std::time::Instant::now();
+            let files = &members[&package];
+            tree_module_paths(d, files, &items, &mut out.module_paths);
+            let (models, model_of) = crate_models(d, files, &items, &out.module_paths, ctx.deps);
+            for f in files {
+                items.remove(f);
+            }
+            let w = Arc::new(Walkable {
+                module_paths: files
+                    .iter()
+                    .map(|&i| (i, out.module_paths[i].clone()))
+                    .collect(),
+                model_of,
+                models,
+                again: again.remove(&package).unwrap_or_default(),
+                next: AtomicUsize::new(0),
+            });
+            crate::timing::add("main: models", t.elapsed());
+            for tx in &go {
+                let _ = tx.send(Arc::clone(&w));
+            }
+            walkables.push(w);
         }
-        tree_module_paths(d, batch, &items, &mut out.module_paths);
-        let (models, model_of) = crate_models(d, batch, &items, &out.module_paths, ctx.deps);
-        drop(items);
-        let w = Arc::new(Walkable {
-            module_paths: batch
-                .iter()
-                .map(|&i| (i, out.module_paths[i].clone()))
-                .collect(),
-            model_of,
-            models,
-        });
-        for tx in &go {
-            let _ = tx.send(Arc::clone(&w));
-        }
-        walkable = Some(w);
-        handles
+        crate::timing::add("main: reads (wall)", started.elapsed());
+        // Every package's models are sent; a worker that still waits (one
+        // panicked, and a package never completed) stops.
+        drop(go);
+        let walked = std::time::Instant::now();
+        let joined = handles
             .into_iter()
             .map(|h| match h {
                 Ok(h) => h.join().map_err(|_| "a worker thread panicked".to_owned()),
                 Err(e) => Err(e),
             })
-            .collect::<Result<Vec<_>, String>>()
+            .collect::<Result<Vec<_>, String>>();
+        crate::timing::add("main: last walks (wall)", walked.elapsed());
+        joined
     })?;
     // The workers are done with the models: keep them for files pulled in later.
-    if let Some(w) = walkable.and_then(|w| Arc::try_unwrap(w).ok()) {
+    for w in walkables {
+        let Ok(w) = Arc::try_unwrap(w) else { continue };
         let base = out.models.len();
         for (i, m) in w.model_of {
             out.model_of[i] = base + m;
@@ -743,70 +804,150 @@ fn scan_batch(ctx: &BatchCtx<'_>, batch: &[usize], out: &mut Scanned) -> Result<
     }
     Ok(())
 }
-/// What a worker needs to walk its files: the batch's module paths and
-/// crate models.
+
+/// The files of a batch in the order they are read, and the next one to
+/// take; the packages whose trees are not kept, being larger than
+/// [`BATCH_BYTES`].
+struct Queue {
+    files: Vec<usize>,
+    next: AtomicUsize,
+    large: HashSet<usize>,
+}
+
+impl Queue {
+    fn take(&self) -> Option<usize> {
+        self.files
+            .get(self.next.fetch_add(1, Ordering::Relaxed))
+            .copied()
+    }
+}
+
+/// What a worker needs to walk the files of one package: their module paths
+/// and the package's crate models; for a package too large to keep its
+/// trees, the files to parse again and walk, and the next one to take.
 struct Walkable {
     module_paths: HashMap<usize, Vec<String>>,
     model_of: HashMap<usize, usize>,
     models: Vec<CrateModel>,
+    again: Vec<(usize, Arc<str>)>,
+    next: AtomicUsize,
 }
 
-/// One worker of a batch: the first read of its files, then, once the
-/// models arrive, the walk of the trees it kept.
+/// One worker of a batch: reads and parses files, and walks the trees it
+/// keeps as soon as their package's models arrive.
 fn worker(
     ctx: &BatchCtx<'_>,
-    part: &[usize],
+    queue: &Queue,
     first_tx: std::sync::mpsc::Sender<FirstRead>,
     go: &std::sync::mpsc::Receiver<Arc<Walkable>>,
 ) -> Vec<(usize, Outcome)> {
     let d = ctx.discovered;
     let mut kept: Vec<(usize, Arc<str>, syn::File)> = Vec::new();
-    let mut first: FirstRead = Vec::with_capacity(part.len());
-    for &i in part {
-        let text = match source::read(&d.files[i].path) {
+    let mut out: Vec<(usize, Outcome)> = Vec::new();
+    while let Some(i) = queue.take() {
+        while let Ok(w) = go.try_recv() {
+            walk_kept(ctx, &w, &mut kept, &mut out);
+        }
+        let text = match crate::timing::time("worker: read", || source::read(&d.files[i].path)) {
             Ok(t) => Arc::<str>::from(t),
             Err(r) => {
-                first.push((i, Err(r), None, None));
+                let _ = first_tx.send((i, Err(r), None, None, false));
                 continue;
             }
         };
         if ctx.no_prefilter || mentions(&text, ctx.names) {
-            match parse_checked(&text) {
+            match crate::timing::time("worker: parse", || parse_checked(&text)) {
                 Ok(file) => {
-                    let items =
-                        std::panic::catch_unwind(AssertUnwindSafe(|| lower_file(&file))).ok();
-                    first.push((i, Ok(Arc::clone(&text)), items, None));
-                    kept.push((i, text, file));
+                    let items = crate::timing::time("worker: lower", || {
+                        std::panic::catch_unwind(AssertUnwindSafe(|| lower_file(&file))).ok()
+                    });
+                    // A package larger than a batch would hold GBs of trees
+                    // until its models exist: its files are parsed again
+                    // for the walk instead, which bounds memory by a file.
+                    let keep = !queue.large.contains(&d.files[i].package);
+                    if keep {
+                        kept.push((i, Arc::clone(&text), file));
+                    } else {
+                        drop(file);
+                        if kept.is_empty() {
+                            proc_macro2::extra::invalidate_current_thread_spans();
+                        }
+                    }
+                    let _ = first_tx.send((i, Ok(text), items, None, !keep));
                 }
-                Err(o) => first.push((i, Ok(text), None, Some(*o))),
+                Err(o) => {
+                    let _ = first_tx.send((i, Ok(text), None, Some(*o), false));
+                }
             }
         } else {
-            let items = lower_source(&text, ctx.offloaders);
-            first.push((i, Ok(text), items, None));
+            let items =
+                crate::timing::time("worker: shallow", || lower_source(&text, ctx.offloaders));
+            let _ = first_tx.send((i, Ok(text), items, None, false));
         }
     }
-    let _ = first_tx.send(first);
-    // The batch's items are complete once every worker's sender is gone.
     drop(first_tx);
-    let Ok(w) = go.recv() else {
-        return Vec::new();
-    };
-    let out = kept
-        .iter()
-        .map(|(i, text, file)| {
-            let f = &d.files[*i];
-            let options = Options {
-                config: &d.packages[f.package].settings.config,
-                module_path: w.module_paths.get(i).cloned().unwrap_or_default(),
-            };
-            let model = w.model_of.get(i).and_then(|&m| w.models.get(m));
-            (*i, analyse_parsed(file, text, &options, model))
-        })
-        .collect();
-    drop(kept);
-    // The trees are gone: free this thread's span table.
-    proc_macro2::extra::invalidate_current_thread_spans();
+    // Until the main thread has sent every package's models: a large
+    // package's files are walked by whichever worker is free.
+    while let Ok(w) = crate::timing::time("worker: wait", || go.recv()) {
+        walk_kept(ctx, &w, &mut kept, &mut out);
+    }
     out
+}
+
+/// Walks file `i` with its package's models.
+fn walk_one(d: &Discovered, w: &Walkable, i: usize, text: &str, file: &syn::File) -> Outcome {
+    let f = &d.files[i];
+    let options = Options {
+        config: &d.packages[f.package].settings.config,
+        module_path: w.module_paths.get(&i).cloned().unwrap_or_default(),
+    };
+    let model = w.model_of.get(&i).and_then(|&m| w.models.get(m));
+    crate::timing::time("worker: walk", || {
+        analyse_parsed(file, text, &options, model)
+    })
+}
+
+/// Walks the files of a package too large to keep its trees, parsing them
+/// again, then the kept trees of the package `w` is for, dropping each right
+/// after its walk, while it is still in the cache.
+fn walk_kept(
+    ctx: &BatchCtx<'_>,
+    w: &Walkable,
+    kept: &mut Vec<(usize, Arc<str>, syn::File)>,
+    out: &mut Vec<(usize, Outcome)>,
+) {
+    let d = ctx.discovered;
+    while let Some((i, text)) = w.again.get(w.next.fetch_add(1, Ordering::Relaxed)) {
+        // It parsed in the first read: the same text parses the same way.
+        let outcome = match crate::timing::time("worker: parse", || parse_checked(text)) {
+            Ok(file) => {
+                let outcome = walk_one(d, w, *i, text, &file);
+                crate::timing::time("worker: drop trees", || drop(file));
+                outcome
+            }
+            Err(o) => *o,
+        };
+        out.push((*i, outcome));
+        if kept.is_empty() {
+            proc_macro2::extra::invalidate_current_thread_spans();
+        }
+    }
+    let (ready, rest): (Vec<_>, Vec<_>) = std::mem::take(kept)
+        .into_iter()
+        .partition(|(i, _, _)| w.module_paths.contains_key(i));
+    *kept = rest;
+    if ready.is_empty() {
+        return;
+    }
+    for (i, text, file) in ready {
+        let outcome = walk_one(d, w, i, &text, &file);
+        crate::timing::time("worker: drop trees", || drop(file));
+        out.push((i, outcome));
+    }
+    // No tree is left on this thread: its span table can go.
+    if kept.is_empty() {
+        proc_macro2::extra::invalidate_current_thread_spans();
+    }
 }
 
 /// Scans the discovered files.
@@ -844,9 +985,12 @@ pub fn scan(discovered: &Discovered, opts: &ScanOptions) -> Result<ScanResult, S
         models: Vec::new(),
         model_of: vec![usize::MAX; n],
     };
+    let t = std::time::Instant::now();
     for batch in batches(discovered) {
         scan_batch(&ctx, &batch, &mut scanned)?;
     }
+    crate::timing::add("main: batches", t.elapsed());
+    let t = std::time::Instant::now();
     let Scanned {
         texts,
         outcomes,
@@ -867,7 +1011,10 @@ pub fn scan(discovered: &Discovered, opts: &ScanOptions) -> Result<ScanResult, S
     // the skipped files that mention the name of a fn that may block, until
     // no new file is pulled in. Names over-approximate paths: extra parses,
     // never a missed chain.
-    loop {
+    // With no file skipped (dependencies read, `--no-prefilter`, or every
+    // file mentions a trigger), there is nothing to pull in: the names are
+    // not worth their walk over every fn.
+    while work.iter().any(|w| matches!(w.outcome, Outcome::Skipped)) {
         let blocking = maybe_blocking_names(&work);
         let wanted: Vec<usize> = work
             .iter()
@@ -897,6 +1044,8 @@ pub fn scan(discovered: &Discovered, opts: &ScanOptions) -> Result<ScanResult, S
         }
     }
 
+    crate::timing::add("main: pull in", t.elapsed());
+    let t = std::time::Instant::now();
     let mut result = ScanResult {
         files: discovered
             .files
@@ -1118,6 +1267,7 @@ pub fn scan(discovered: &Discovered, opts: &ScanOptions) -> Result<ScanResult, S
         .diags
         .dedup_by(|a, b| a.file == b.file && a.start == b.start && a.kind == b.kind);
     result.problems.sort_by_key(|p| p.file);
+    crate::timing::add("main: closure, diags", t.elapsed());
     Ok(result)
 }
 
@@ -1166,25 +1316,30 @@ fn maybe_blocking_names(work: &[Work]) -> HashSet<String> {
         })
         .flatten()
         .collect();
-    let mut names: HashSet<String> = fns
-        .iter()
-        .filter(|f| f.marked || !f.blocking.is_empty())
-        .map(|f| last_segment(&f.path).to_owned())
-        .collect();
-    loop {
-        let before = names.len();
-        for f in &fns {
-            if f.calls
-                .iter()
-                .any(|c| names.contains(last_segment(&c.path)))
-            {
-                names.insert(last_segment(&f.path).to_owned());
-            }
-        }
-        if names.len() == before {
-            return names;
+    // The least set closed under "calls a name in the set", by a worklist
+    // over who calls each name rather than a sweep of every fn per round.
+    let mut callers: HashMap<&str, Vec<&str>> = HashMap::new();
+    for f in &fns {
+        for c in &f.calls {
+            callers
+                .entry(last_segment(&c.path))
+                .or_default()
+                .push(last_segment(&f.path));
         }
     }
+    let mut todo: Vec<&str> = fns
+        .iter()
+        .filter(|f| f.marked || !f.blocking.is_empty())
+        .map(|f| last_segment(&f.path))
+        .collect();
+    let mut names: HashSet<String> = HashSet::new();
+    while let Some(name) = todo.pop() {
+        if !names.contains(name) {
+            names.insert(name.to_owned());
+            todo.extend(callers.get(name).into_iter().flatten().copied());
+        }
+    }
+    names
 }
 
 /// The fuzz target's body: `text` as the crate root and as module

@@ -505,9 +505,12 @@ impl<'a> Walker<'a> {
                 );
                 return true;
             }
-            let display = format!("{}.{name}()", short(&m.receiver));
-            if self.dependency_fact(&path, &display, start, end) {
-                return true;
+            // Most calls match no fact: the display is built only for one.
+            if self.opts.config.dependency_facts.contains_key(&path) {
+                let display = format!("{}.{name}()", short(&m.receiver));
+                if self.dependency_fact(&path, &display, start, end) {
+                    return true;
+                }
             }
             // A method of the crate's own type, or of a dependency's (read
             // from its source): the transitive closure decides if it blocks.
