@@ -305,14 +305,18 @@ pub static NATIVE_LIBS: &[NativeLib] = &[
 ];
 
 /// The library a `-sys` crate binds, by the table's names: its `links =`
-/// key, or, for a crate that leaves the key out (`sqlite3-sys`), its name
-/// without `-sys` (and without a leading `lib`) when the table lists it.
+/// key, or, for a crate that leaves the key out (`sqlite3-sys`,
+/// `lmdb-master-sys`), its name without `-sys` (without a leading `lib`, or
+/// up to its first dash) when the table lists it.
 pub fn library_of(links: Option<&str>, package: &str) -> Option<String> {
     if let Some(l) = links {
         return Some(l.to_owned());
     }
     let stem = package.strip_suffix("-sys")?;
-    [stem, stem.strip_prefix("lib").unwrap_or(stem)]
+    let bare = stem.strip_prefix("lib").unwrap_or(stem);
+    // `lmdb-master-sys` binds lmdb: a fork's suffix after the library's name.
+    let first = bare.split('-').next().unwrap_or(bare);
+    [stem, bare, first]
         .into_iter()
         .find(|s| NATIVE_LIBS.iter().any(|l| l.links == *s))
         .map(str::to_owned)
@@ -353,6 +357,7 @@ mod tests {
             library_of(None, "libsqlite3-sys").as_deref(),
             Some("sqlite3")
         );
+        assert_eq!(library_of(None, "lmdb-master-sys").as_deref(), Some("lmdb"));
         assert_eq!(library_of(None, "unknown-sys"), None);
         assert_eq!(library_of(None, "sqlite3"), None);
     }

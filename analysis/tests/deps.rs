@@ -512,3 +512,26 @@ fn a_root_extern_crate_rename_names_the_dependency_everywhere() {
     );
     assert_eq!(lib.resolve_extern("cooked::handshake"), None);
 }
+
+/// A `use` builds on a name another `use` of its module binds, wherever it
+/// is written (`pub use ffi::begin;` above `use inner_sys as ffi;`), and a
+/// `use glob::glob;` still names the crate `glob`.
+#[test]
+fn a_use_builds_on_another_use_of_its_module() {
+    let (_, sys) = model_of("pub fn begin() {}\n", "inner_sys#0", HashMap::new());
+    let sys = Arc::new(sys);
+    let (_, lib) = model_of(
+        "pub mod ffi_mod { pub use ffi::begin; use inner_sys as ffi; }\nuse inner_sys::begin;\n",
+        "lib#1",
+        HashMap::from([("inner_sys".to_owned(), Arc::clone(&sys))]),
+    );
+    assert_eq!(
+        lib.resolve_path("crate::ffi_mod::begin"),
+        "inner_sys::begin"
+    );
+    assert_eq!(
+        lib.resolve_extern(&lib.resolve_path("crate::ffi_mod::begin")),
+        Some(("inner_sys#0".to_owned(), "begin".to_owned()))
+    );
+    assert_eq!(lib.resolve_path("crate::begin"), "inner_sys::begin");
+}

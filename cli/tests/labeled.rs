@@ -306,7 +306,9 @@ fn heldout4_recall_and_precision() {
 /// With a database engine's I/O reported as `db` and an HTTP client's as
 /// `http_blocking`, from their crates.io categories: 52% / 85%. With a
 /// `-sys` crate that omits `links` known by its name, `:memory:` databases
-/// opening no file, and methods found through `Deref`: 52% / 85%.
+/// opening no file, and methods found through `Deref`: 52% / 85%. With a
+/// `use` building on another `use`'s name (heed's `ffi::` reaches lmdb) and
+/// `lmdb-master-sys` known as lmdb: 54% / 86%.
 #[test]
 fn heldout5_dependencies_read_as_source() {
     let (nd, deps) = measure_with_dependencies("heldout5");
@@ -400,5 +402,5 @@ fn measure_with_dependencies(name: &str) -> (Score, Score) {
 }
 
 /// heldout5 with dependencies read, at the last tuning (see the history above).
-const RECALL_FLOOR: f64 = 0.51;
-const PRECISION_FLOOR: f64 = 0.84;
+const RECALL_FLOOR: f64 = 0.53;
+const PRECISION_FLOOR: f64 = 0.85;

@@ -302,7 +302,9 @@ impl CrateModel {
                 );
             }
         }
-        for p in &pending {
+        // Twice: a `use` may build on a name a later `use` of its module
+        // binds; the second pass sees every binding of the first.
+        for p in pending.iter().chain(&pending) {
             for u in &p.items.uses {
                 let target = model.absolute(&p.module, &u.path, u.leading_colon);
                 let m = model.modules.entry(p.module.clone()).or_default();
@@ -317,9 +319,15 @@ impl CrateModel {
                         );
                     }
                     None if target == "crate" || target.starts_with("crate::") => {
-                        m.globs.push((target, u.public))
+                        if !m.globs.iter().any(|(t, _)| *t == target) {
+                            m.globs.push((target, u.public));
+                        }
                     }
-                    None => m.ext_globs.push(target),
+                    None => {
+                        if !m.ext_globs.contains(&target) {
+                            m.ext_globs.push(target);
+                        }
+                    }
                 }
             }
         }
@@ -360,8 +368,16 @@ impl CrateModel {
                 rest(i, &m.join("::"))
             }
             // 2018 uniform paths: a name the module declares wins over a crate.
+            // A name another `use` binds counts too: `use lmdb_sys as ffi;
+            // pub use ffi::mdb_txn_begin;`. Not one that names the crate it
+            // comes from (`use glob::glob;` binds `glob` to `glob::glob`).
             name => match self.modules.get(module).and_then(|m| m.names.get(name)) {
-                Some(b) if b.target.starts_with("crate") => rest(1, &b.target.clone()),
+                Some(b)
+                    if b.target.starts_with("crate")
+                        || b.target != *name && !b.target.starts_with(&format!("{name}::")) =>
+                {
+                    rest(1, &b.target.clone())
+                }
                 _ => segs.join("::"),
             },
         }
