@@ -708,9 +708,22 @@ mod tests {
     }
 }
 "#;
+    let (_, lines) = direct_and_transitive_lines(src);
+    // `serve` reaches both; the test only `read_args`, called directly.
+    assert_eq!(lines, [20, 21, 29]);
+}
+
+/// The lines of the direct findings in `src`, and of the transitive ones
+/// (sorted), with `src` the whole crate.
+fn direct_and_transitive_lines(src: &str) -> (Vec<usize>, Vec<usize>) {
     let config = Config::new();
     let file = syn::parse_file(src).unwrap();
     let analysis = analyze_file(&file, &Options::new(&config));
+    let direct = analysis
+        .findings
+        .iter()
+        .map(|f| f.span.start().line)
+        .collect();
     let unit = pollguard_analysis::transitive::Unit {
         krate: "crate",
         file: &analysis,
@@ -721,8 +734,7 @@ mod tests {
     let (found, _) = pollguard_analysis::transitive::findings(&[unit]);
     let mut lines: Vec<usize> = found.iter().map(|f| f.finding.span.start().line).collect();
     lines.sort_unstable();
-    // `serve` reaches both; the test only `read_args`, called directly.
-    assert_eq!(lines, [20, 21, 29], "{found:#?}");
+    (direct, lines)
 }
 
 /// A fn named as a combinator's argument is called by it: `.map(std::fs::read)`
@@ -742,24 +754,7 @@ async fn f(path: Option<String>) {
     let _ = Some(1).map(double);
 }
 "#;
-    let config = Config::new();
-    let file = syn::parse_file(src).unwrap();
-    let analysis = analyze_file(&file, &Options::new(&config));
-    let direct: Vec<usize> = analysis
-        .findings
-        .iter()
-        .map(|f| f.span.start().line)
-        .collect();
-    let unit = pollguard_analysis::transitive::Unit {
-        krate: "crate",
-        file: &analysis,
-        config: &config,
-        dependency: false,
-        kind: pollguard_analysis::transitive::CrateKind::Other,
-    };
-    let (found, _) = pollguard_analysis::transitive::findings(&[unit]);
-    let mut indirect: Vec<usize> = found.iter().map(|f| f.finding.span.start().line).collect();
-    indirect.sort_unstable();
-    assert_eq!(direct, [6], "{direct:?}");
-    assert_eq!(indirect, [7, 8], "{found:#?}");
+    let (direct, indirect) = direct_and_transitive_lines(src);
+    assert_eq!(direct, [6]);
+    assert_eq!(indirect, [7, 8]);
 }

@@ -33,29 +33,13 @@ fn rs_files(dir: &Path, out: &mut Vec<PathBuf>) {
 /// What the CLI reports for `project`: (file relative to the project, line)
 /// -> categories.
 fn reported(project: &Path, mode: Mode) -> BTreeMap<(PathBuf, usize), Vec<String>> {
-    let args: &[&str] = match mode {
-        Mode::Paths => &["--format", "json", "--deny", "lock", "."],
-        Mode::Workspace => &[
-            "--format",
-            "json",
-            "--deny",
-            "lock",
-            "--deps",
-            "--offline",
-            "--quiet",
-        ],
-        Mode::NoDeps => &["--format", "json", "--deny", "lock", "--no-deps", "--quiet"],
-        Mode::StdCatalog => &[
-            "--format",
-            "json",
-            "--deny",
-            "lock",
-            "--deps",
-            "--offline",
-            "--quiet",
-            "--std-catalog-only",
-        ],
-    };
+    let mut args = vec!["--format", "json", "--deny", "lock"];
+    args.extend_from_slice(match mode {
+        Mode::Paths => &["."],
+        Mode::Workspace => &["--deps", "--offline", "--quiet"],
+        Mode::NoDeps => &["--no-deps", "--quiet"],
+        Mode::StdCatalog => &["--deps", "--offline", "--quiet", "--std-catalog-only"],
+    });
     let out = Command::cargo_bin("cargo-pollguard")
         .unwrap()
         .current_dir(project)
@@ -64,7 +48,7 @@ fn reported(project: &Path, mode: Mode) -> BTreeMap<(PathBuf, usize), Vec<String
             "POLLGUARD_CACHE_DIR",
             Path::new(env!("CARGO_TARGET_TMPDIR")).join("pollguard-cache"),
         )
-        .args(args)
+        .args(&args)
         .output()
         .unwrap();
     let code = out.status.code();

@@ -17,11 +17,7 @@ impl<'a> Walker<'a> {
             c.args.iter().for_each(|a| self.expr(a, Usage::Passed));
             return;
         }
-        let resolved = self.reexported(self.res.resolve(
-            &segs,
-            p.path.leading_colon.is_some(),
-            self.self_ty.as_deref(),
-        ));
+        let resolved = self.resolve_written(&p.path, &segs);
         let start = match (&p.path.leading_colon, p.path.segments.first()) {
             (Some(colons), _) => colons.spans[0],
             (None, Some(first)) => first.ident.span(),
@@ -69,6 +65,16 @@ impl<'a> Walker<'a> {
         } else {
             c.args.iter().for_each(|a| self.expr(a, Usage::Passed));
         }
+    }
+
+    /// What a path written in the code names, from where it is written
+    /// (`segs` are its segments, [`path_segs`]).
+    pub(super) fn resolve_written(&self, path: &syn::Path, segs: &[String]) -> Resolved {
+        self.reexported(self.res.resolve(
+            segs,
+            path.leading_colon.is_some(),
+            self.self_ty.as_deref(),
+        ))
     }
 
     /// Follows a `pub use` of the code's own modules (`mod sleeper { pub use
@@ -310,11 +316,7 @@ impl<'a> Walker<'a> {
                 continue;
             }
             let segs = path_segs(&p.path);
-            let resolved = self.reexported(self.res.resolve(
-                &segs,
-                p.path.leading_colon.is_some(),
-                self.self_ty.as_deref(),
-            ));
+            let resolved = self.resolve_written(&p.path, &segs);
             let span = p.span();
             self.check_path_call(&resolved, &segs, span, span, Usage::Other);
         }

@@ -78,13 +78,7 @@ impl<'a> Walker<'a> {
     /// The struct or variant a pattern's path names, when the model knows
     /// its fields' types.
     fn pattern_type(&self, path: &syn::Path) -> Option<String> {
-        let segs = path_segs(path);
-        let resolved = self.reexported(self.res.resolve(
-            &segs,
-            path.leading_colon.is_some(),
-            self.self_ty.as_deref(),
-        ));
-        match resolved {
+        match self.resolve_written(path, &path_segs(path)) {
             Resolved::Path(p) if self.model.has_fields(&p) => Some(p),
             _ => None,
         }
@@ -285,12 +279,7 @@ impl<'a> Walker<'a> {
             }
             Expr::Try(t) => self.infer(&t.expr),
             Expr::Struct(s) if s.qself.is_none() => {
-                let segs = path_segs(&s.path);
-                match self.reexported(self.res.resolve(
-                    &segs,
-                    s.path.leading_colon.is_some(),
-                    self.self_ty.as_deref(),
-                )) {
+                match self.resolve_written(&s.path, &path_segs(&s.path)) {
                     Resolved::Path(p) => Some(Ty::new(p)),
                     _ => None,
                 }

@@ -61,40 +61,35 @@ pub(super) fn is_fast_path(stmt: &Stmt) -> bool {
 /// Whether a block returns from its fn (a `return` outside closures, async
 /// blocks and items), with any value.
 pub(super) fn returns(block: &Block) -> bool {
-    struct Finder(bool);
-    impl<'ast> syn::visit::Visit<'ast> for Finder {
-        fn visit_expr_return(&mut self, _: &'ast syn::ExprReturn) {
-            self.0 = true;
-        }
-        fn visit_expr_closure(&mut self, _: &'ast syn::ExprClosure) {}
-        fn visit_expr_async(&mut self, _: &'ast syn::ExprAsync) {}
-        fn visit_item(&mut self, _: &'ast Item) {}
-    }
-    let mut f = Finder(false);
-    syn::visit::Visit::visit_block(&mut f, block);
-    f.0
+    any_return(block, |_| true)
 }
 
 /// Whether a block returns from its fn with a value that is not an error
 /// (a `return` outside closures, async blocks and items).
 pub(super) fn returns_value(block: &Block) -> bool {
-    struct Finder(bool);
-    impl<'ast> syn::visit::Visit<'ast> for Finder {
+    any_return(block, |r| {
+        let failure = match r.expr.as_deref() {
+            Some(Expr::Call(c)) => matches!(&*c.func, Expr::Path(p) if p.path.is_ident("Err")),
+            Some(Expr::Path(p)) => p.path.is_ident("None"),
+            _ => false,
+        };
+        !failure
+    })
+}
+
+/// Whether a `return` of the block's own fn (not of a closure, async block
+/// or nested item inside it) satisfies `counts`.
+fn any_return(block: &Block, counts: impl Fn(&syn::ExprReturn) -> bool) -> bool {
+    struct Finder<F>(bool, F);
+    impl<'ast, F: Fn(&syn::ExprReturn) -> bool> syn::visit::Visit<'ast> for Finder<F> {
         fn visit_expr_return(&mut self, r: &'ast syn::ExprReturn) {
-            let failure = match r.expr.as_deref() {
-                Some(Expr::Call(c)) => {
-                    matches!(&*c.func, Expr::Path(p) if p.path.is_ident("Err"))
-                }
-                Some(Expr::Path(p)) => p.path.is_ident("None"),
-                _ => false,
-            };
-            self.0 |= !failure;
+            self.0 |= (self.1)(r);
         }
         fn visit_expr_closure(&mut self, _: &'ast syn::ExprClosure) {}
         fn visit_expr_async(&mut self, _: &'ast syn::ExprAsync) {}
         fn visit_item(&mut self, _: &'ast Item) {}
     }
-    let mut f = Finder(false);
+    let mut f = Finder(false, counts);
     syn::visit::Visit::visit_block(&mut f, block);
     f.0
 }
