@@ -251,6 +251,22 @@ pub struct Analysis {
     /// The code's own offloaders: fns that hand a closure parameter to a
     /// known offloader (`fn asyncify<F>(f: F) { spawn_blocking(f) }`).
     pub offloaders: Vec<String>,
+    /// The channel ends the code makes, by the constructors it calls.
+    pub constructed: Vec<Construction>,
+}
+
+/// A channel end made by a call of a constructor that returns a tuple
+/// (`let (tx, rx) = kanal::unbounded();`). A sender type that the code only
+/// ever makes through `unbounded` constructors never waits in that code: the
+/// transitive closure does not follow its methods (see
+/// [`transitive::findings_with`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Construction {
+    /// The type made (`kanal::Sender`).
+    pub ty: String,
+    /// Made by an `unbounded` constructor, as the channel's sender.
+    pub unbounded: bool,
 }
 
 /// An escape-hatch attribute and whether it was needed.

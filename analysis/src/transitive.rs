@@ -6,7 +6,7 @@ use crate::catalog::{
     Category, HTTP_BLOCKING, Level, Rule, SYNC_DB, TRANSITIVE_BLOCKING, USER_BLOCKING,
 };
 use crate::io::IoKind;
-use crate::{Analysis, Confidence, Config, Finding, FnSummary, LocalCall};
+use crate::{Analysis, Confidence, Config, Construction, Finding, FnSummary, LocalCall};
 use proc_macro2::Span;
 use std::collections::{HashMap, VecDeque};
 
@@ -20,6 +20,10 @@ pub trait Summaries<P> {
     fn async_calls(&self) -> &[LocalCall<P>];
     /// The categories or rules escape hatch number `hatch` allows (empty: all).
     fn hatch_keys(&self, hatch: usize) -> &[String];
+    /// The channel ends the file makes.
+    fn constructed(&self) -> &[Construction] {
+        &[]
+    }
 }
 
 impl Summaries<Span> for Analysis {
@@ -31,6 +35,9 @@ impl Summaries<Span> for Analysis {
     }
     fn hatch_keys(&self, hatch: usize) -> &[String] {
         self.hatches.get(hatch).map_or(&[], |h| &h.keys)
+    }
+    fn constructed(&self) -> &[Construction] {
+        &self.constructed
     }
 }
 
@@ -150,6 +157,23 @@ enum Why<P> {
     ViaIo(ChainStep<P>, usize, &'static Rule),
 }
 
+/// The sender types the workspace makes only through `unbounded`
+/// constructors (and makes at least once): on such a channel a send never
+/// waits for room. Which channel a value belongs to is not followed; the
+/// type stands for all of them, so one bounded constructor of the type
+/// anywhere in the workspace keeps every send of it followed.
+fn quiet_types<'a, P>(units: &[Unit<'a, P>]) -> std::collections::HashSet<&'a str> {
+    let mut made: HashMap<&'a str, bool> = HashMap::new();
+    for unit in units.iter().filter(|u| !u.dependency) {
+        for c in unit.file.constructed() {
+            *made.entry(c.ty.as_str()).or_insert(true) &= c.unbounded;
+        }
+    }
+    made.into_iter()
+        .filter_map(|(ty, unbounded)| unbounded.then_some(ty))
+        .collect()
+}
+
 /// A fn's key in the closure's index: its crate and its path inside it,
 /// borrowed, so that indexing a workspace allocates nothing per fn or call.
 fn key<'a>(krate: &'a str, path: &'a str) -> (&'a str, &'a str) {
@@ -190,6 +214,14 @@ pub fn findings_with<P: Copy>(
         let (u, f) = fns[id];
         &units[u].file.fns()[f]
     };
+    let quiet = quiet_types(units);
+    // A method of a sender the workspace only makes unbounded returns at once.
+    let quiet_call = |u: usize, path: &str| {
+        !units[u].dependency
+            && path
+                .rsplit_once("::")
+                .is_some_and(|(ty, _)| quiet.contains(ty))
+    };
     // Reversed call edges, and each fn's own worst blocking call.
     let mut callers: Vec<Vec<(usize, usize)>> = vec![Vec::new(); fns.len()];
     let mut seeds: Vec<Vec<usize>> = vec![Vec::new(); 32];
@@ -221,7 +253,9 @@ pub fn findings_with<P: Copy>(
         for (c, call) in s.calls.iter().enumerate() {
             // Generic I/O is followed on every path: the caller handing over
             // a file is what makes those reads happen.
-            if !followed(call.conditional) && call.io != Some(IoKind::Generic) {
+            if !followed(call.conditional) && call.io != Some(IoKind::Generic)
+                || quiet_call(u, &call.path)
+            {
                 continue;
             }
             if let Some(callee) = lookup(&index, resolve, units, u, &call.path) {
@@ -373,7 +407,7 @@ pub fn findings_with<P: Copy>(
         }
         let config = unit.config;
         for call in unit.file.async_calls() {
-            if call.awaited {
+            if call.awaited || quiet_call(u, &call.path) {
                 continue;
             }
             let Some(id) = lookup(&index, resolve, units, u, &call.path) else {

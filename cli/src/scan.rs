@@ -14,8 +14,8 @@ use pollguard_analysis::catalog::{Matcher, OFFLOADERS, Offloader};
 use pollguard_analysis::model::{CrateModel, FileItems, ModItems, lower_file};
 use pollguard_analysis::transitive::Summaries;
 use pollguard_analysis::{
-    Analysis, BlockingCall, CommentAllow, Confidence, Config, Finding, FnSummary, Level, LocalCall,
-    Options, RULES, analyze_file, analyze_file_in, parse_comment_allows,
+    Analysis, BlockingCall, CommentAllow, Confidence, Config, Construction, Finding, FnSummary,
+    Level, LocalCall, Options, RULES, analyze_file, analyze_file_in, parse_comment_allows,
 };
 use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
@@ -64,6 +64,8 @@ pub struct FileAnalysis {
     pub comments: Vec<OwnedComment>,
     /// The file's own offloaders (`fn asyncify(f) { spawn_blocking(f) }`).
     pub offloaders: Vec<String>,
+    /// The channel ends the file makes.
+    pub constructed: Vec<Construction>,
 }
 
 impl Summaries<Pos> for FileAnalysis {
@@ -75,6 +77,9 @@ impl Summaries<Pos> for FileAnalysis {
     }
     fn hatch_keys(&self, hatch: usize) -> &[String] {
         self.hatches.get(hatch).map_or(&[], |h| &h.keys)
+    }
+    fn constructed(&self) -> &[Construction] {
+        &self.constructed
     }
 }
 
@@ -245,6 +250,7 @@ pub(crate) fn own(a: &Analysis) -> FileAnalysis {
             .collect(),
         comments: Vec::new(),
         offloaders: a.offloaders.clone(),
+        constructed: a.constructed.clone(),
     }
 }
 

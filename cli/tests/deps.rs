@@ -1053,3 +1053,85 @@ impl<T> Write for DataStream<T> {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A sender whose channels the workspace only makes with `unbounded` never
+/// waits for room, wherever it is passed; one bounded constructor of the
+/// same type brings its sends back.
+#[test]
+fn senders_of_unbounded_channels_do_not_wait() {
+    let dir = temp_dir("unbounded-sender");
+    let lib = r#"use std::collections::VecDeque;
+use std::sync::Mutex;
+
+pub struct Sender<T> {
+    queue: Mutex<VecDeque<T>>,
+    capacity: usize,
+}
+pub struct Receiver<T>(Vec<T>);
+
+pub fn unbounded<T>() -> (Sender<T>, Receiver<T>) {
+    make(usize::MAX)
+}
+
+pub fn bounded<T>(capacity: usize) -> (Sender<T>, Receiver<T>) {
+    make(capacity)
+}
+
+fn make<T>(capacity: usize) -> (Sender<T>, Receiver<T>) {
+    let queue = Mutex::new(VecDeque::new());
+    (Sender { queue, capacity }, Receiver(Vec::new()))
+}
+
+impl<T> Sender<T> {
+    pub fn send(&self, value: T) {
+        let mut q = self.queue.lock().unwrap();
+        if q.len() < self.capacity {
+            q.push_back(value);
+        } else {
+            drop(q);
+            std::thread::park();
+        }
+    }
+}
+"#;
+    let app = |extra: &str| {
+        format!(
+            "pub async fn run() {{\n    let (tx, _rx) = chan::unbounded::<u8>();\n    report(&tx).await;\n}}\n\
+             async fn report(tx: &chan::Sender<u8>) {{\n    tx.send(1);\n}}\n{extra}"
+        )
+    };
+    let files = [
+        (
+            "app/Cargo.toml",
+            "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\nchan = { path = \"../chan\" }\n".to_owned(),
+        ),
+        ("app/src/lib.rs", app("")),
+        (
+            "chan/Cargo.toml",
+            "[package]\nname = \"chan\"\nversion = \"0.1.0\"\nedition = \"2021\"\n".to_owned(),
+        ),
+        ("chan/src/lib.rs", lib.to_owned()),
+    ];
+    for (path, text) in files {
+        let path = dir.join(path);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(path, text).expect("write");
+    }
+    let cache = dir.join("cache");
+    let run = run_in(&dir.join("app"), &cache);
+    assert_eq!(run.code, Some(0), "{}\n{}", run.stdout, run.stderr);
+    assert_eq!(run.stdout, "");
+
+    std::fs::write(
+        dir.join("app/src/lib.rs"),
+        app("pub fn small() -> chan::Receiver<u8> {\n    let (_tx, rx) = chan::bounded(1);\n    rx\n}\n"),
+    )
+    .expect("write");
+    let run = run_in(&dir.join("app"), &cache);
+    assert_eq!(run.code, Some(1), "{}\n{}", run.stdout, run.stderr);
+    let v: serde_json::Value =
+        serde_json::from_str(run.stdout.lines().next().expect("a finding")).expect("json");
+    assert_eq!(v["line"], 6, "{}", run.stdout);
+    assert_eq!(v["call"], "chan::Sender::send", "{}", run.stdout);
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -40,7 +40,9 @@ pub enum TypeRef {
         /// Written with a leading `::`.
         leading_colon: bool,
     },
-    /// Anything else (tuples, slices, fn pointers).
+    /// `(A, B)`: what a channel constructor returns.
+    Tuple(Vec<TypeRef>),
+    /// Anything else (slices, fn pointers).
     Other,
 }
 
@@ -77,6 +79,9 @@ impl TypeRef {
             }
             syn::Type::TraitObject(t) => bound_path(t.bounds.iter()),
             syn::Type::ImplTrait(t) => bound_path(t.bounds.iter()),
+            syn::Type::Tuple(t) if !t.elems.is_empty() => {
+                TypeRef::Tuple(t.elems.iter().map(TypeRef::from_syn).collect())
+            }
             _ => TypeRef::Other,
         }
     }
@@ -194,7 +199,7 @@ pub(crate) fn resolve_type_ref(
             segs,
             leading_colon,
         } => resolve(segs, *leading_colon).map(Ty::new),
-        TypeRef::Other => None,
+        TypeRef::Tuple(_) | TypeRef::Other => None,
     }
 }
 
@@ -222,6 +227,9 @@ pub struct CrateModel {
     modules: HashMap<String, Module>,
     /// Return types of fns and methods: `crate::db::connect`, `crate::db::Db::get`.
     pub(crate) fn_returns: HashMap<String, Ty>,
+    /// The element types of fns that return a tuple (a channel constructor's
+    /// `(Sender<T>, Receiver<T>)`), where they resolve.
+    pub(crate) fn_tuples: HashMap<String, Vec<Option<Ty>>>,
     /// Field types of structs: struct path -> field -> type.
     pub(crate) fields: HashMap<String, HashMap<String, Ty>>,
     /// Type aliases: alias path -> what it stands for.
@@ -611,6 +619,22 @@ impl CrateModel {
         Some(self.renamed_from(model, t))
     }
 
+    /// The element types of a fn that returns a tuple, of this crate or of
+    /// a dependency.
+    pub(crate) fn fn_tuple(&self, path: &str) -> Option<Vec<Option<Ty>>> {
+        if let Some(t) = self.fn_tuples.get(path) {
+            return Some(t.clone());
+        }
+        let (model, inner) = self.extern_item(path)?;
+        let types = model.fn_tuples.get(&inner)?;
+        Some(
+            types
+                .iter()
+                .map(|t| t.as_ref().map(|t| self.renamed_from(model, t)))
+                .collect(),
+        )
+    }
+
     /// What a type alias of this crate or of a dependency stands for, in
     /// this crate's terms.
     pub(crate) fn alias(&self, path: &str) -> Option<Alias> {
@@ -889,10 +913,22 @@ impl CrateModel {
         if f.marked {
             self.marked.insert(path.to_owned());
         }
-        if let Some(ret) = &f.ret {
-            if let Some(t) = self.resolve_type_in(module, ret, self_ty) {
-                self.fn_returns.insert(path.to_owned(), t);
+        match &f.ret {
+            Some(TypeRef::Tuple(elems)) => {
+                let types: Vec<Option<Ty>> = elems
+                    .iter()
+                    .map(|e| self.resolve_type_in(module, e, self_ty))
+                    .collect();
+                if types.iter().any(Option::is_some) {
+                    self.fn_tuples.insert(path.to_owned(), types);
+                }
             }
+            Some(ret) => {
+                if let Some(t) = self.resolve_type_in(module, ret, self_ty) {
+                    self.fn_returns.insert(path.to_owned(), t);
+                }
+            }
+            None => {}
         }
     }
 

@@ -24,6 +24,9 @@ impl<'a> Walker<'a> {
             (None, None) => c.span(),
         };
         let end = c.paren_token.span.close();
+        if let Resolved::Path(path) = &resolved {
+            self.note_construction(path);
+        }
         let no_disk = match (&resolved, c.args.first()) {
             (Resolved::Path(path), Some(arg)) => {
                 literal_str(arg).is_some_and(|file| catalog::no_disk(path, &file))
@@ -64,6 +67,30 @@ impl<'a> Walker<'a> {
             self.block_on_args(c.args.iter());
         } else {
             c.args.iter().for_each(|a| self.expr(a, Usage::Passed));
+        }
+    }
+
+    /// A call of a constructor that returns a tuple of channel ends (the
+    /// catalog's, or a dependency's read from its signature): what it makes,
+    /// and whether its sender is an unbounded channel's. Senders come first
+    /// in every channel crate's constructors.
+    fn note_construction(&mut self, path: &str) {
+        let types: Vec<Option<Ty>> = match TUPLE_RETURNS.iter().find(|(p, _)| *p == path) {
+            Some((_, types)) => types.iter().map(|t| Some(Ty::new(*t))).collect(),
+            None if self.model.is_extern(path) => match self.model.fn_tuple(path) {
+                Some(types) => types,
+                None => return,
+            },
+            None => return,
+        };
+        let unbounded = last_segment(path).contains("unbounded");
+        for (i, t) in types.into_iter().enumerate() {
+            if let Some(t) = t {
+                self.out.constructed.push(Construction {
+                    ty: t.path,
+                    unbounded: unbounded && i == 0,
+                });
+            }
         }
     }
 

@@ -16,7 +16,9 @@ use crate::io::{CONSUMERS, IO_METHODS, IO_TRAITS, IoKind};
 use crate::model::{CrateModel, TypeRef, WRAPPERS, resolve_type_ref};
 use crate::resolve::{Resolved, Resolver, Scope};
 use crate::ty::Ty;
-use crate::{Analysis, BlockingCall, Finding, FnSummary, HatchUse, LocalCall, Options};
+use crate::{
+    Analysis, BlockingCall, Construction, Finding, FnSummary, HatchUse, LocalCall, Options,
+};
 use proc_macro2::Span;
 use quote::ToTokens;
 use std::collections::{HashMap, HashSet};
