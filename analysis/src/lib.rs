@@ -197,6 +197,9 @@ pub struct BlockingCall<P = Span> {
     /// [`LocalCall::not_in_tests`]).
     #[cfg_attr(feature = "serde", serde(default))]
     pub not_in_tests: bool,
+    /// The call sits behind an optional setting (see [`LocalCall::opt_in`]).
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub opt_in: bool,
 }
 
 /// A call of a path that may be one of the crate's own fns.
@@ -232,6 +235,13 @@ pub struct LocalCall<P = Span> {
     /// The call is made in the crate's test code (`#[cfg(test)]`, `#[test]`).
     #[cfg_attr(feature = "serde", serde(default))]
     pub in_test: bool,
+    /// The call sits behind an optional setting: in `if let Some(p) =
+    /// self.config_path`, `if opts.keylog`, or a `Some(..)` arm of a match
+    /// on a field. A test builds its own inputs, and such settings are off
+    /// unless it turns them on: tests do not reach it (see
+    /// [`transitive::findings_with`]).
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub opt_in: bool,
 }
 
 /// The result of analysing a file or an item.

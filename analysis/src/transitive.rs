@@ -56,6 +56,10 @@ pub struct Unit<'a, P = Span> {
     pub dependency: bool,
     /// What the file's crate is for, when its package says.
     pub kind: CrateKind,
+    /// The whole file is test code: a test target, a file of `tests/`, the
+    /// file of a `#[cfg(test)] mod tests;` (its calls count as
+    /// [`LocalCall::in_test`]).
+    pub test: bool,
 }
 
 /// What a crate is for, as its package's crates.io categories say: the
@@ -134,6 +138,8 @@ pub struct ChainStep<P = Span> {
     /// A test build of the caller's crate skips this call
     /// ([`crate::LocalCall::not_in_tests`]).
     pub not_in_tests: bool,
+    /// The call sits behind an optional setting ([`crate::LocalCall::opt_in`]).
+    pub opt_in: bool,
 }
 
 /// A transitive finding and the unit it belongs to.
@@ -174,53 +180,35 @@ fn quiet_types<'a, P>(units: &[Unit<'a, P>]) -> std::collections::HashSet<&'a st
         .collect()
 }
 
-/// A fn's key in the closure's index: its crate and its path inside it,
-/// borrowed, so that indexing a workspace allocates nothing per fn or call.
-fn key<'a>(krate: &'a str, path: &'a str) -> (&'a str, &'a str) {
-    if let Some(rest) = path.strip_prefix("crate::") {
-        return (krate, rest);
-    }
-    path.split_once("::").unwrap_or(("", path))
+/// Which fns block, and how: each fn's chain down to its worst blocking
+/// call ([`Why`]), its generic I/O, and every category it reaches.
+struct Reach<P> {
+    why: Vec<Option<Why<P>>>,
+    gio: Vec<Option<(ChainStep<P>, Option<usize>)>>,
+    cats: Vec<u32>,
 }
 
-/// Computes the transitive findings of a set of units, and the escape
-/// hatches they used (unit, hatch index).
-///
-/// Each blocking fn keeps one chain: down to the most severe blocking call
-/// it reaches (see [`crate::Category::severity`]), by the fewest calls
-/// among those. The cost is linear in the number of fns and calls.
-pub fn findings<P: Copy>(units: &[Unit<'_, P>]) -> (Vec<UnitFinding<P>>, Vec<(usize, usize)>) {
-    findings_with(units, &|_, _| None)
+/// The fns of the units, indexed by crate and path.
+struct Graph<'a> {
+    index: HashMap<(&'a str, &'a str), usize>,
+    /// (unit, index of the fn in the unit's summaries).
+    fns: Vec<(usize, usize)>,
 }
 
-/// [`findings`], with calls that do not name a unit's fn as written
-/// resolved by `resolve` (into dependencies). A call that reaches a
-/// dependency's blocking fn is reported under the rule of the blocking call
-/// at the chain's end (a `std::fs::File::open` inside `csv` is an `fs`
-/// finding), with the chain through the dependency.
-pub fn findings_with<P: Copy>(
+/// Computes [`Reach`] over the units' fns. With `for_tests`, what sits
+/// behind an optional setting ([`LocalCall::opt_in`]) is left out: the view
+/// of a test, which builds its own inputs.
+fn reach<P: Copy>(
     units: &[Unit<'_, P>],
+    graph: &Graph<'_>,
     resolve: Resolve<'_>,
-) -> (Vec<UnitFinding<P>>, Vec<(usize, usize)>) {
-    let mut index: HashMap<(&str, &str), usize> = HashMap::new();
-    let mut fns: Vec<(usize, usize)> = Vec::new();
-    for (u, unit) in units.iter().enumerate() {
-        for (f, summary) in unit.file.fns().iter().enumerate() {
-            index.insert(key(unit.krate, &summary.path), fns.len());
-            fns.push((u, f));
-        }
-    }
+    quiet_call: &dyn Fn(usize, &str) -> bool,
+    for_tests: bool,
+) -> Reach<P> {
+    let Graph { index, fns } = graph;
     let summary = |id: usize| {
         let (u, f) = fns[id];
         &units[u].file.fns()[f]
-    };
-    let quiet = quiet_types(units);
-    // A method of a sender the workspace only makes unbounded returns at once.
-    let quiet_call = |u: usize, path: &str| {
-        !units[u].dependency
-            && path
-                .rsplit_once("::")
-                .is_some_and(|(ty, _)| quiet.contains(ty))
     };
     // Reversed call edges, and each fn's own worst blocking call.
     let mut callers: Vec<Vec<(usize, usize)>> = vec![Vec::new(); fns.len()];
@@ -234,8 +222,14 @@ pub fn findings_with<P: Copy>(
         // A dependency's fn blocks only through what it does on every path:
         // a fallback, an opt-in branch or an error path inside a library is
         // not what its callers pay for in normal use.
-        let followed = |conditional: bool| !(conditional && units[u].dependency);
-        for b in s.blocking.iter().filter(|b| followed(b.conditional)) {
+        let dependency = units[u].dependency;
+        let followed =
+            |conditional: bool, opt_in: bool| !(conditional && dependency || for_tests && opt_in);
+        for b in s
+            .blocking
+            .iter()
+            .filter(|b| followed(b.conditional, b.opt_in))
+        {
             cats[id] |= 1 << b.rule.category.severity();
         }
         if s.marked {
@@ -244,7 +238,7 @@ pub fn findings_with<P: Copy>(
         } else if let Some(worst) = s
             .blocking
             .iter()
-            .filter(|b| followed(b.conditional))
+            .filter(|b| followed(b.conditional, b.opt_in))
             .map(|b| rank(b.rule))
             .max()
         {
@@ -253,12 +247,13 @@ pub fn findings_with<P: Copy>(
         for (c, call) in s.calls.iter().enumerate() {
             // Generic I/O is followed on every path: the caller handing over
             // a file is what makes those reads happen.
-            if !followed(call.conditional) && call.io != Some(IoKind::Generic)
+            if !followed(call.conditional, false) && call.io != Some(IoKind::Generic)
+                || for_tests && call.opt_in
                 || quiet_call(u, &call.path)
             {
                 continue;
             }
-            if let Some(callee) = lookup(&index, resolve, units, u, &call.path) {
+            if let Some(callee) = lookup(index, resolve, units, u, &call.path) {
                 callers[callee].push((id, c));
             }
         }
@@ -279,6 +274,7 @@ pub fn findings_with<P: Copy>(
                     span: *span,
                     rule: None,
                     not_in_tests: false,
+                    opt_in: false,
                 },
                 None,
             ));
@@ -341,7 +337,9 @@ pub fn findings_with<P: Copy>(
                 // first: it names what the fn costs each time.
                 let dependency = units[fns[id].0].dependency;
                 let of_severity = |b: &&crate::BlockingCall<P>| {
-                    rank(b.rule) == severity && !(dependency && b.conditional)
+                    rank(b.rule) == severity
+                        && !(dependency && b.conditional)
+                        && !(for_tests && b.opt_in)
                 };
                 let b = s
                     .blocking
@@ -363,6 +361,7 @@ pub fn findings_with<P: Copy>(
                             span: b.span,
                             rule: Some(units[fns[id].0].kind.report_as(b.rule)),
                             not_in_tests: b.not_in_tests,
+                            opt_in: b.opt_in,
                         },
                         None,
                     ),
@@ -399,6 +398,57 @@ pub fn findings_with<P: Copy>(
         }
     }
 
+    Reach { why, gio, cats }
+}
+
+/// A fn's key in the closure's index: its crate and its path inside it,
+/// borrowed, so that indexing a workspace allocates nothing per fn or call.
+fn key<'a>(krate: &'a str, path: &'a str) -> (&'a str, &'a str) {
+    if let Some(rest) = path.strip_prefix("crate::") {
+        return (krate, rest);
+    }
+    path.split_once("::").unwrap_or(("", path))
+}
+
+/// Computes the transitive findings of a set of units, and the escape
+/// hatches they used (unit, hatch index).
+///
+/// Each blocking fn keeps one chain: down to the most severe blocking call
+/// it reaches (see [`crate::Category::severity`]), by the fewest calls
+/// among those. The cost is linear in the number of fns and calls.
+pub fn findings<P: Copy>(units: &[Unit<'_, P>]) -> (Vec<UnitFinding<P>>, Vec<(usize, usize)>) {
+    findings_with(units, &|_, _| None)
+}
+
+/// [`findings`], with calls that do not name a unit's fn as written
+/// resolved by `resolve` (into dependencies). A call that reaches a
+/// dependency's blocking fn is reported under the rule of the blocking call
+/// at the chain's end (a `std::fs::File::open` inside `csv` is an `fs`
+/// finding), with the chain through the dependency.
+pub fn findings_with<P: Copy>(
+    units: &[Unit<'_, P>],
+    resolve: Resolve<'_>,
+) -> (Vec<UnitFinding<P>>, Vec<(usize, usize)>) {
+    let mut index: HashMap<(&str, &str), usize> = HashMap::new();
+    let mut fns: Vec<(usize, usize)> = Vec::new();
+    for (u, unit) in units.iter().enumerate() {
+        for (f, summary) in unit.file.fns().iter().enumerate() {
+            index.insert(key(unit.krate, &summary.path), fns.len());
+            fns.push((u, f));
+        }
+    }
+    let quiet = quiet_types(units);
+    // A method of a sender the workspace only makes unbounded returns at once.
+    let quiet_call = |u: usize, path: &str| {
+        !units[u].dependency
+            && path
+                .rsplit_once("::")
+                .is_some_and(|(ty, _)| quiet.contains(ty))
+    };
+    let graph = Graph { index, fns };
+    let main_reach = reach(units, &graph, resolve, &quiet_call, false);
+    // A test's view, computed when a test first calls something.
+    let mut test_reach: Option<Reach<P>> = None;
     let mut out = Vec::new();
     let mut used = Vec::new();
     for (u, unit) in units.iter().enumerate() {
@@ -410,27 +460,33 @@ pub fn findings_with<P: Copy>(
             if call.awaited || quiet_call(u, &call.path) {
                 continue;
             }
-            let Some(id) = lookup(&index, resolve, units, u, &call.path) else {
+            let Some(id) = lookup(&graph.index, resolve, units, u, &call.path) else {
                 continue;
+            };
+            let in_test = call.in_test || unit.test;
+            let Reach { why, gio, cats } = if in_test {
+                test_reach.get_or_insert_with(|| reach(units, &graph, resolve, &quiet_call, true))
+            } else {
+                &main_reach
             };
             // A file or socket handed to a fn that does generic I/O.
             let io_rule = call.io.and_then(IoKind::rule).filter(|_| gio[id].is_some());
             let chain = match (&why[id], io_rule) {
-                (Some(_), _) => chain_of(&why, &gio, id),
-                (None, Some(rule)) => io_chain(&gio, id, rule),
+                (Some(_), _) => chain_of(why, gio, id),
+                (None, Some(rule)) => io_chain(gio, id, rule),
                 (None, None) => continue,
             };
             // A unit test reaches nothing its crate's code skips under
             // `cfg!(test)`. (Only the chain kept is checked: another way down
             // that a test build does take is not looked for.)
-            if call.in_test
+            if in_test
                 && chain
                     .iter()
                     .any(|s| s.not_in_tests && units[s.unit].krate == unit.krate)
             {
                 continue;
             }
-            let into_dependency = units[fns[id].0].dependency;
+            let into_dependency = units[graph.fns[id].0].dependency;
             let rule: &'static Rule = match &why[id] {
                 Some(Why::Marked) => &USER_BLOCKING,
                 // Into a dependency: the call blocks the way its root does.
@@ -509,6 +565,7 @@ fn call_step<P: Copy>(s: &FnSummary<P>, call: &LocalCall<P>, unit: usize) -> Cha
         span: call.span,
         rule: None,
         not_in_tests: call.not_in_tests,
+        opt_in: call.opt_in,
     }
 }
 

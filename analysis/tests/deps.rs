@@ -99,6 +99,7 @@ fn closure(
             config,
             dependency: false,
             kind: pollguard_analysis::transitive::CrateKind::Other,
+            test: false,
         },
         Unit {
             krate: key,
@@ -106,6 +107,7 @@ fn closure(
             config,
             dependency: true,
             kind: pollguard_analysis::transitive::CrateKind::Other,
+            test: false,
         },
     ];
     let models = [app_model, dep_model];

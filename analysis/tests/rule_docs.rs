@@ -26,6 +26,7 @@ fn codes(rule: &Rule, src: &str, what: &str) -> Vec<&'static str> {
         config: &config,
         dependency: false,
         kind: transitive::CrateKind::Other,
+        test: false,
     };
     let (indirect, _) = transitive::findings(&[unit]);
     analysis

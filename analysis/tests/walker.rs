@@ -713,6 +713,43 @@ mod tests {
     assert_eq!(lines, [20, 21, 29]);
 }
 
+/// A test builds its own inputs, and optional settings are off unless it
+/// turns them on: what a helper does only when a setting is given is not
+/// reached from a test, but is from the code that serves.
+#[test]
+fn tests_do_not_reach_what_optional_settings_enable() {
+    let src = r#"
+struct Config { acl: Option<String>, tls: bool, name: String }
+fn load(c: &Config) -> usize {
+    if let Some(path) = &c.acl {
+        return std::fs::read(path).map(|b| b.len()).unwrap_or(0);
+    }
+    if c.tls {
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
+    c.name.len()
+}
+fn always(c: &Config) -> usize {
+    std::fs::read(&c.name).map(|b| b.len()).unwrap_or(0)
+}
+async fn serve(c: Config) {
+    load(&c);
+}
+#[cfg(test)]
+mod tests {
+    #[tokio::test]
+    async fn loads() {
+        let c = super::Config { acl: None, tls: false, name: String::new() };
+        super::load(&c);
+        super::always(&c);
+    }
+}
+"#;
+    let (_, lines) = direct_and_transitive_lines(src);
+    // `serve` reaches `load`'s reads; the test only `always`'s.
+    assert_eq!(lines, [16, 24]);
+}
+
 /// The lines of the direct findings in `src`, and of the transitive ones
 /// (sorted), with `src` the whole crate.
 fn direct_and_transitive_lines(src: &str) -> (Vec<usize>, Vec<usize>) {
@@ -730,6 +767,7 @@ fn direct_and_transitive_lines(src: &str) -> (Vec<usize>, Vec<usize>) {
         config: &config,
         dependency: false,
         kind: pollguard_analysis::transitive::CrateKind::Other,
+        test: false,
     };
     let (found, _) = pollguard_analysis::transitive::findings(&[unit]);
     let mut lines: Vec<usize> = found.iter().map(|f| f.finding.span.start().line).collect();

@@ -114,6 +114,11 @@ pub fn annotate(
     Ok(out)
 }
 
+/// Whether the whole file is test code (see [`file_context`]).
+pub(crate) fn is_test_file(discovered: &Discovered, file: usize) -> bool {
+    file_context(discovered, file) == Some(Context::Test)
+}
+
 /// The context a whole file has from its target or place: test and bench
 /// targets, examples, and `tests`/`examples`/`benches` directories.
 fn file_context(discovered: &Discovered, file: usize) -> Option<Context> {

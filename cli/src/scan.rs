@@ -183,6 +183,7 @@ fn own_call(c: &LocalCall) -> LocalCall<Pos> {
         conditional: c.conditional,
         not_in_tests: c.not_in_tests,
         in_test: c.in_test,
+        opt_in: c.opt_in,
     }
 }
 
@@ -228,6 +229,7 @@ pub(crate) fn own(a: &Analysis) -> FileAnalysis {
                         span: pos(b.span.start()),
                         conditional: b.conditional,
                         not_in_tests: b.not_in_tests,
+                        opt_in: b.opt_in,
                     })
                     .collect(),
                 calls: f.calls.iter().map(own_call).collect(),
@@ -1119,6 +1121,7 @@ pub fn scan(discovered: &Discovered, opts: &ScanOptions) -> Result<ScanResult, S
                 model,
                 dependency: false,
                 kind: pollguard_analysis::transitive::CrateKind::Other,
+                test: crate::context::is_test_file(discovered, i),
             })
         })
         .collect();
@@ -1149,6 +1152,7 @@ pub fn scan(discovered: &Discovered, opts: &ScanOptions) -> Result<ScanResult, S
                 kind: pollguard_analysis::transitive::CrateKind::from_categories(
                     &deps.graph.crates[u.krate].categories,
                 ),
+                test: false,
             });
         }
     }
@@ -1383,6 +1387,7 @@ pub fn fuzz_one(text: &str) {
             model: None,
             dependency: false,
             kind: pollguard_analysis::transitive::CrateKind::Other,
+            test: false,
         })
         .collect();
     let _ = crate::transitive::run(&units);

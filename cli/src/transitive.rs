@@ -29,6 +29,8 @@ pub(crate) struct UnitIn<'a> {
     pub dependency: bool,
     /// What its crate is for.
     pub kind: CrateKind,
+    /// The whole file is test code.
+    pub test: bool,
 }
 
 /// A transitive finding: the file it is in, the finding, the chain located.
@@ -45,6 +47,7 @@ pub(crate) fn run(units: &[UnitIn<'_>]) -> (Vec<Located>, Vec<(usize, usize)>) {
             config: &u.settings.config,
             dependency: u.dependency,
             kind: u.kind,
+            test: u.test,
         })
         .collect();
     // One closure for the whole workspace: each call site is judged by its

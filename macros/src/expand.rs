@@ -65,6 +65,7 @@ pub(crate) fn no_blocking(args: TokenStream, input: TokenStream) -> TokenStream 
             config: &args.config,
             dependency: false,
             kind: transitive::CrateKind::Other,
+            test: false,
         };
         let (indirect, _) = transitive::findings(&[unit]);
         let indirect = indirect.into_iter().map(|u| u.finding);

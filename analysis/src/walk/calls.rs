@@ -276,6 +276,7 @@ impl<'a> Walker<'a> {
             conditional: self.conditional > 0,
             not_in_tests: self.not_in_tests > 0,
             in_test: self.in_test > 0,
+            opt_in: self.opt_in > 0,
         };
         match (self.ctx, self.current_fn) {
             (Ctx::Async, _) => self.out.async_calls.push(call),
@@ -657,6 +658,7 @@ impl<'a> Walker<'a> {
                             span,
                             conditional: self.conditional > 0,
                             not_in_tests: self.not_in_tests > 0,
+                            opt_in: self.opt_in > 0,
                         });
                     }
                 }

@@ -36,7 +36,10 @@ mod prepass;
 
 use infer::{io_bounded, is_generic_io, self_io};
 use matching::{match_path, match_suffix, method_matchers};
-use paths::{ON_SOME_PATHS, is_failure_pat, is_fast_path, is_flag, returns};
+use paths::{
+    ON_SOME_PATHS, is_failure_pat, is_fast_path, is_field, is_flag, is_setting_present,
+    is_some_pat, returns,
+};
 use prepass::{STORING_METHODS, boxed_closure, called_in, is_pointer_ctor, offloaded_later};
 
 /// How the value of an expression is used by its parent.
@@ -207,6 +210,9 @@ pub(crate) struct Walker<'a> {
     /// How many branches a test build skips enclose the code walked (see
     /// [`LocalCall::not_in_tests`]).
     not_in_tests: u32,
+    /// How many branches on an optional setting enclose the code walked
+    /// (see [`LocalCall::opt_in`]).
+    opt_in: u32,
     out: Analysis,
 }
 
@@ -231,6 +237,7 @@ impl<'a> Walker<'a> {
             conditional: 0,
             in_test: 0,
             not_in_tests: 0,
+            opt_in: 0,
             offloader_names: OFFLOADERS
                 .iter()
                 .map(|o| match o {
@@ -410,6 +417,7 @@ impl<'a> Walker<'a> {
     ) {
         let saved = (self.ctx, self.current_fn);
         let saved_conditional = std::mem::take(&mut self.conditional);
+        let saved_opt_in = std::mem::take(&mut self.opt_in);
         let hatch_count = self.allows.len();
         let allowed_fn = self.push_hatches(attrs);
         let saved_poll =
@@ -461,6 +469,7 @@ impl<'a> Walker<'a> {
         self.allows.truncate(hatch_count);
         self.in_poll_fn = saved_poll;
         self.conditional = saved_conditional;
+        self.opt_in = saved_opt_in;
         (self.ctx, self.current_fn) = saved;
     }
 
@@ -625,11 +634,14 @@ impl<'a> Walker<'a> {
                 let test_cond = cfg_test_cond(&i.cond);
                 let skip_then = u32::from(test_cond == Some(false));
                 self.not_in_tests += skip_then;
+                let opt_in = u32::from(is_flag(&i.cond) || is_setting_present(&i.cond));
+                self.opt_in += opt_in;
                 if is_flag(&i.cond) {
                     self.conditionally(|w| w.block(&i.then_branch, usage));
                 } else {
                     self.block(&i.then_branch, usage);
                 }
+                self.opt_in -= opt_in;
                 self.not_in_tests -= skip_then;
                 self.env.pop();
                 if let Some((_, els)) = &i.else_branch {
@@ -657,7 +669,10 @@ impl<'a> Walker<'a> {
             Expr::Loop(l) => self.block(&l.body, Usage::Dropped),
             Expr::Match(m) => {
                 self.expr(&m.expr, Usage::Matched);
+                let on_setting = is_field(&m.expr);
                 for arm in &m.arms {
+                    let opt_in = u32::from(on_setting && is_some_pat(&arm.pat));
+                    self.opt_in += opt_in;
                     self.env.push(HashMap::new());
                     self.bind_local(&arm.pat, Some(&m.expr));
                     if let Some((_, g)) = &arm.guard {
@@ -669,6 +684,7 @@ impl<'a> Walker<'a> {
                         self.expr(&arm.body, usage);
                     }
                     self.env.pop();
+                    self.opt_in -= opt_in;
                 }
             }
             Expr::Return(r) => {

@@ -30,6 +30,40 @@ pub(super) fn is_flag(cond: &Expr) -> bool {
     }
 }
 
+/// `self.config.path`, `&opts.acl`, `cfg.tls.as_ref()`: a value read from a
+/// named field, where settings live.
+pub(super) fn is_field(e: &Expr) -> bool {
+    match e {
+        Expr::Field(f) => matches!(f.member, syn::Member::Named(_)),
+        Expr::Reference(r) => is_field(&r.expr),
+        Expr::Paren(p) => is_field(&p.expr),
+        Expr::MethodCall(m)
+            if matches!(
+                m.method.to_string().as_str(),
+                "as_ref" | "as_deref" | "clone"
+            ) =>
+        {
+            is_field(&m.receiver)
+        }
+        _ => false,
+    }
+}
+
+/// `Some(..)`: the arm taken when an optional value is there.
+pub(super) fn is_some_pat(pat: &Pat) -> bool {
+    matches!(pat, Pat::TupleStruct(t) if t.path.is_ident("Some"))
+}
+
+/// `if let Some(path) = self.config_path`: a branch taken when an optional
+/// setting is given.
+pub(super) fn is_setting_present(cond: &Expr) -> bool {
+    match cond {
+        Expr::Let(l) => is_some_pat(&l.pat) && is_field(&l.expr),
+        Expr::Paren(p) => is_setting_present(&p.expr),
+        _ => false,
+    }
+}
+
 /// `Err(..)`, `None` (and `Err(e) | ..`): an arm for the failure case.
 pub(super) fn is_failure_pat(pat: &Pat) -> bool {
     match pat {
