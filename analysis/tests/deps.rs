@@ -416,6 +416,36 @@ impl Term {
             std::fs::symlink_metadata("a").map(|m| m.len()).unwrap_or(0)
         }
     }
+    pub fn keylog() -> Option<std::fs::File> {
+        let var = std::env::var_os("TERM_KEYLOG");
+        open_log(var)
+    }
+    pub fn cert_dir() -> usize {
+        match std::env::var("TERM_CERTS") {
+            Ok(dir) => std::fs::read_dir(dir).map(|d| d.count()).unwrap_or(0),
+            Err(_) => std::fs::read_dir("/etc/ssl/certs").map(|d| d.count()).unwrap_or(0),
+        }
+    }
+    pub fn override_path() -> String {
+        if let Some(p) = std::env::var_os("TERM_CONF") {
+            return std::fs::read_to_string(p).unwrap_or_default();
+        }
+        String::new()
+    }
+    pub fn from_env() -> Option<String> {
+        let p = std::env::var("TERM_RC").ok()?;
+        std::fs::read_to_string(p).ok()
+    }
+    pub fn home_conf() -> u64 {
+        let Some(home) = std::env::var_os("HOME") else {
+            return 0;
+        };
+        std::fs::metadata(home).map(|m| m.len()).unwrap_or(0)
+    }
+}
+fn open_log(var: Option<std::ffi::OsString>) -> Option<std::fs::File> {
+    let path = var?;
+    std::fs::File::create(path).ok()
 }
 "#;
 
@@ -427,6 +457,11 @@ async fn handler(config: term::Config) {
     term::Term::recover(); // trap: an error arm
     term::Term::token(); // trap: once per process
     term::Term::reread(true); // fs: an ordinary branch
+    term::Term::keylog(); // trap: a variable a debugging user sets
+    term::Term::cert_dir(); // fs: the arm for an unset variable is the default
+    term::Term::override_path(); // trap: an override read from the environment
+    term::Term::from_env(); // trap: returns unless the variable is set
+    term::Term::home_conf(); // fs: `HOME` is always set
     own_size(); // transitive: the workspace's own code is followed on every path
 }
 fn own_size() {

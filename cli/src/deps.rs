@@ -40,6 +40,9 @@ const POLLGUARD_VERSION: &str = env!("CARGO_PKG_VERSION");
 /// under ten; the limit only stops a `#[path]` trick from recursing forever.
 const MAX_MODULE_DEPTH: usize = 64;
 
+/// How many modules one file may be read as (see `Reader::seen`).
+const MAX_READS_OF_A_FILE: usize = 4;
+
 /// The `cargo metadata` flags the caller passes through (`--offline`,
 /// `--locked`, `--frozen`): resolving dependencies may touch the network or
 /// `Cargo.lock`, and the user decides whether it may.
@@ -868,7 +871,7 @@ fn read_crate_as(dep: &DepCrate, cfg: &Cfg, shallow: bool) -> CrateSource {
         features: &dep.features,
         out: CrateSource::default(),
         wrappers: HashMap::new(),
-        seen: HashSet::new(),
+        seen: HashMap::new(),
         shallow,
         body_mentions: MentionVisitor::default(),
     };
@@ -900,7 +903,10 @@ struct Reader<'a> {
     /// and files are read in declaration order, so a macro defined in
     /// `#[macro_use] mod macros;` is known when later items use it.
     wrappers: HashMap<String, Wrapper>,
-    seen: HashSet<PathBuf>,
+    /// How many modules each file was read as: rustc lets several `#[path]`
+    /// attributes name one file (rustls's `aws_lc_rs` modules reuse
+    /// `../ring/hash.rs`), each a module of its own.
+    seen: HashMap<PathBuf, usize>,
     /// Read for the mentions only: fn bodies skipped, their mentions kept
     /// in `body_mentions`.
     shallow: bool,
@@ -924,9 +930,14 @@ impl Reader<'_> {
     /// submodules live next to it rather than in a directory of its name.
     fn load(&mut self, path: &Path, module_path: Vec<String>, owns_dir: bool, depth: usize) {
         let key = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
-        if !self.seen.insert(key) {
+        let times = self.seen.entry(key).or_default();
+        *times += 1;
+        // A file that names itself as a module again would nest until the
+        // depth limit, doubling with every second such `mod`: the count
+        // stops that long before.
+        if *times > MAX_READS_OF_A_FILE {
             self.out.errors.push(format!(
-                "cannot read `{}` as module `{}`: it is already read as another module",
+                "cannot read `{}` as module `{}`: it is already read as {MAX_READS_OF_A_FILE} other modules",
                 path.display(),
                 module_path.join("::")
             ));

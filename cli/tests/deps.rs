@@ -158,6 +158,8 @@ fn read_follows_modules_like_rustc_and_drops_cfg_false_items() {
         mods.sort();
         let mut want = vec![
             "crate",
+            "crate::again",
+            "crate::again::sibling",
             "crate::backend",
             "crate::gated",
             "crate::inner::deep",

@@ -35,7 +35,10 @@ impl<'a> Walker<'a> {
         };
         if usage != Usage::Awaited && !no_disk {
             self.call_io = self.args_io(c.args.iter());
+            let env = u32::from(self.passes_env(&c.args));
+            self.conditional += env;
             self.check_path_call(&resolved, &segs, start, end, usage);
+            self.conditional -= env;
             self.call_io = None;
         }
         if self.is_offloader(&resolved) {
@@ -401,6 +404,8 @@ impl<'a> Walker<'a> {
             return;
         }
         self.call_io = recv_io.or_else(|| self.args_io(m.args.iter()));
+        let env = u32::from(self.passes_env(m.args.iter().chain([&*m.receiver])));
+        self.conditional += env;
         // A value made non-blocking or unbounded matches no rule of its type.
         let plain = recv
             .as_ref()
@@ -408,10 +413,10 @@ impl<'a> Walker<'a> {
             .map(|t| t.path.as_str());
         let recorded = self.check_typed_method(m, name, plain, start, end, usage);
         self.call_io = None;
-        if recorded {
-            return;
+        if !recorded {
+            self.check_method_matchers(m, name, recv.as_ref(), start, end, usage);
         }
-        self.check_method_matchers(m, name, recv.as_ref(), start, end, usage);
+        self.conditional -= env;
     }
 
     /// I/O through a value whose type says what it reads from: a generic

@@ -28,6 +28,7 @@ use syn::visit::Visit;
 use syn::{Attribute, Block, Expr, FnArg, ImplItem, Item, Pat, Signature, Stmt, TraitItem, Type};
 
 mod calls;
+mod env;
 mod infer;
 mod macros;
 mod matching;
@@ -213,6 +214,12 @@ pub(crate) struct Walker<'a> {
     /// How many branches on an optional setting enclose the code walked
     /// (see [`LocalCall::opt_in`]).
     opt_in: u32,
+    /// Locals of the fn walked that hold an optional environment variable's
+    /// value (see [`env`]).
+    env_locals: HashSet<String>,
+    /// The `let` just walked binds an optional environment variable and
+    /// returns when it is unset.
+    env_gate: bool,
     out: Analysis,
 }
 
@@ -238,6 +245,8 @@ impl<'a> Walker<'a> {
             in_test: 0,
             not_in_tests: 0,
             opt_in: 0,
+            env_locals: HashSet::new(),
+            env_gate: false,
             offloader_names: OFFLOADERS
                 .iter()
                 .map(|o| match o {
@@ -418,6 +427,7 @@ impl<'a> Walker<'a> {
         let saved = (self.ctx, self.current_fn);
         let saved_conditional = std::mem::take(&mut self.conditional);
         let saved_opt_in = std::mem::take(&mut self.opt_in);
+        let saved_env_locals = std::mem::take(&mut self.env_locals);
         let hatch_count = self.allows.len();
         let allowed_fn = self.push_hatches(attrs);
         let saved_poll =
@@ -470,6 +480,7 @@ impl<'a> Walker<'a> {
         self.in_poll_fn = saved_poll;
         self.conditional = saved_conditional;
         self.opt_in = saved_opt_in;
+        self.env_locals = saved_env_locals;
         (self.ctx, self.current_fn) = saved;
     }
 
@@ -523,7 +534,9 @@ impl<'a> Walker<'a> {
             self.stmt(stmt, tail, &block.stmts[i + 1..]);
             // `if let Ok(v) = fast() { return Ok(v) }`: what follows is the
             // fallback, or the miss of a cache.
-            if self.conditional == conditional && is_fast_path(stmt) {
+            // `let v = env::var("X")?;`: the rest runs when it is set.
+            let env_gate = std::mem::take(&mut self.env_gate);
+            if self.conditional == conditional && (is_fast_path(stmt) || env_gate) {
                 self.conditional += 1;
             }
             // `if cfg!(test) { return .. }`: a test build stops here.
@@ -576,6 +589,7 @@ impl<'a> Walker<'a> {
                     }
                 }
                 w.bind_local(&local.pat, local.init.as_ref().map(|i| &*i.expr));
+                w.env_gate = w.note_env_local(local);
             }),
             Stmt::Item(item) => {
                 let owner = self.item_prefix();
@@ -636,7 +650,7 @@ impl<'a> Walker<'a> {
                 self.not_in_tests += skip_then;
                 let opt_in = u32::from(is_flag(&i.cond) || is_setting_present(&i.cond));
                 self.opt_in += opt_in;
-                if is_flag(&i.cond) {
+                if is_flag(&i.cond) || self.cond_reads_env(&i.cond) {
                     self.conditionally(|w| w.block(&i.then_branch, usage));
                 } else {
                     self.block(&i.then_branch, usage);
@@ -670,6 +684,8 @@ impl<'a> Walker<'a> {
             Expr::Match(m) => {
                 self.expr(&m.expr, Usage::Matched);
                 let on_setting = is_field(&m.expr);
+                // On an optional variable, the arm for "unset" is the default.
+                let on_env = self.reads_env(&m.expr);
                 for arm in &m.arms {
                     let opt_in = u32::from(on_setting && is_some_pat(&arm.pat));
                     self.opt_in += opt_in;
@@ -678,7 +694,13 @@ impl<'a> Walker<'a> {
                     if let Some((_, g)) = &arm.guard {
                         self.expr(g, Usage::Other);
                     }
-                    if is_failure_pat(&arm.pat) {
+                    let some_paths = if on_env {
+                        is_some_pat(&arm.pat)
+                            || matches!(&arm.pat, Pat::TupleStruct(t) if t.path.is_ident("Ok"))
+                    } else {
+                        is_failure_pat(&arm.pat)
+                    };
+                    if some_paths {
                         self.conditionally(|w| w.expr(&arm.body, usage));
                     } else {
                         self.expr(&arm.body, usage);
