@@ -1063,12 +1063,21 @@ impl Reader<'_> {
                     out.push(Item::Macro(m));
                 }
                 Item::Macro(m) if m.ident.is_none() => {
-                    let expanded = m
+                    let is_cfg_if = m
                         .mac
                         .path
-                        .get_ident()
-                        .and_then(|i| self.wrappers.get(&i.unraw().to_string()))
-                        .and_then(|w| expand(w, &m.mac.tokens));
+                        .segments
+                        .last()
+                        .is_some_and(|s| s.ident == "cfg_if");
+                    let expanded = if is_cfg_if {
+                        cfg_if_branch(&m.mac.tokens, &|attrs| cfg.enabled(attrs, features))
+                    } else {
+                        m.mac
+                            .path
+                            .get_ident()
+                            .and_then(|i| self.wrappers.get(&i.unraw().to_string()))
+                            .and_then(|w| expand(w, &m.mac.tokens))
+                    };
                     match expanded {
                         // Expanded items are checked like any other, in place.
                         Some(items) => {
@@ -1265,6 +1274,42 @@ fn wrapper_of(tokens: &TokenStream) -> Option<Wrapper> {
 }
 
 /// The items of an invocation of `w`, each with the wrapper's attributes first.
+/// The items of the branch of a `cfg_if::cfg_if! { if #[cfg(..)] { .. }
+/// else if #[cfg(..)] { .. } else { .. } }` that the host build takes: the
+/// first whose `cfg` holds, else the `else` branch; none when no branch
+/// holds. `None` when the tokens are not of that form.
+fn cfg_if_branch(
+    tokens: &TokenStream,
+    enabled: &dyn Fn(&[Attribute]) -> bool,
+) -> Option<Vec<Item>> {
+    let branches = |input: syn::parse::ParseStream<'_>| {
+        let mut out: Vec<(Option<Vec<Attribute>>, TokenStream)> = Vec::new();
+        loop {
+            let attrs = if input.peek(Token![if]) {
+                input.parse::<Token![if]>()?;
+                Some(input.call(Attribute::parse_outer)?)
+            } else {
+                None
+            };
+            let content;
+            syn::braced!(content in input);
+            out.push((attrs, content.parse()?));
+            if input.is_empty() {
+                return Ok(out);
+            }
+            input.parse::<Token![else]>()?;
+        }
+    };
+    let all = branches.parse2(tokens.clone()).ok()?;
+    let Some((_, body)) = all
+        .into_iter()
+        .find(|(attrs, _)| attrs.as_deref().is_none_or(enabled))
+    else {
+        return Some(Vec::new());
+    };
+    syn::parse2::<syn::File>(body).ok().map(|f| f.items)
+}
+
 fn expand(w: &Wrapper, tokens: &TokenStream) -> Option<Vec<Item>> {
     let file: syn::File = syn::parse2(tokens.clone()).ok()?;
     let meta = match &w.meta_var {

@@ -173,6 +173,7 @@ fn read_follows_modules_like_rustc_and_drops_cfg_false_items() {
         ];
         if cfg!(unix) {
             want.push("crate::nix");
+            want.push("crate::plat");
         }
         want.sort_unstable();
         assert_eq!(mods, want);
