@@ -325,7 +325,9 @@ fn heldout5_dependencies_read_as_source() {
 /// are methods of a workspace type over an in-memory database, which the
 /// value, not the type, decides). With a `RefCell`'s `borrow_mut()` typed
 /// as a guard: 59% / 85%. With a fn named as a combinator's argument
-/// (`.and_then(load_path)`) walked as a call: 60% / 85%.
+/// (`.and_then(load_path)`) walked as a call: 60% / 85%. With `cfg_if!`
+/// read as the branch the host takes (sysinfo's platform modules): 64% /
+/// 85%.
 #[test]
 fn heldout6_dependencies_read_as_source() {
     let (nd, deps) = measure_with_dependencies("heldout6");
@@ -339,7 +341,7 @@ fn heldout6_dependencies_read_as_source() {
 }
 
 /// heldout6 at the last tuning (see its history).
-const H6_RECALL_FLOOR: f64 = 0.59;
+const H6_RECALL_FLOOR: f64 = 0.63;
 const H6_PRECISION_FLOOR: f64 = 0.84;
 
 /// Fetches a set's dependencies (crates.io is reachable; the sources must
