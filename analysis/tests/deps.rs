@@ -337,6 +337,21 @@ impl ThreadPool {
         op()
     }
 }
+pub trait EventHandler: Send + 'static {
+    fn handle(&mut self, event: u32);
+}
+impl<F: FnMut(u32) + Send + 'static> EventHandler for F {
+    fn handle(&mut self, event: u32) {
+        self(event)
+    }
+}
+pub fn watch<H>(handler: H) -> ThreadPool
+where
+    H: EventHandler,
+{
+    let _ = Box::new(handler);
+    ThreadPool { size: 1 }
+}
 "#;
 
 const POOL_APP: &str = r#"
@@ -347,6 +362,10 @@ async fn handler(path: String) {
         let _ = std::fs::read(&p); // trap
     });
     pool.install(|| std::fs::read(&path)); // fs
+    let q = path.clone();
+    let _w = pool::watch(move |_| {
+        let _ = std::fs::read(&q); // trap: a handler runs on the watcher's thread
+    });
 }
 "#;
 

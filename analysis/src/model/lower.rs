@@ -37,6 +37,10 @@ pub struct ModItems {
     pub impls: Vec<ImplDecl>,
     /// Traits, with the methods that have a default body.
     pub traits: Vec<(String, Vec<FnDecl>)>,
+    /// Traits declared `Send + 'static` (`trait EventHandler: Send +
+    /// 'static`): what implements them is made to go to another thread.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub sent_traits: Vec<String>,
     /// Structs and their named fields' types.
     pub structs: Vec<(String, Vec<(String, TypeRef)>)>,
     /// `type X = ..;`
@@ -96,6 +100,13 @@ pub struct FnDecl {
     /// pool's `execute`, `rayon::spawn`, a signal handler), so it is an
     /// offloader whatever its body does with it.
     pub sends_closure: bool,
+    /// The traits (last segments) that bound a type parameter some
+    /// parameter of the fn has, other than the closure and marker traits:
+    /// when one of them is `Send + 'static` (see
+    /// [`ModItems::sent_traits`]), a closure given there is sent elsewhere
+    /// too (notify's `recommended_watcher<F: EventHandler>`).
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub bound_traits: Vec<String>,
 }
 
 /// An `impl` block.
@@ -183,6 +194,9 @@ fn lower_item(item: &Item, m: &mut ModItems) {
                     _ => None,
                 })
                 .collect();
+            if thread_bound(&t.supertraits) {
+                m.sent_traits.push(t.ident.to_string());
+            }
             m.traits.push((t.ident.to_string(), fns));
         }
         Item::Type(t) => {
@@ -311,7 +325,80 @@ fn fn_decl(attrs: &[Attribute], sig: &Signature, body: Option<&syn::Block>) -> F
         marked: has_marker(attrs),
         forwards: body.map(|b| forwards(sig, b)).unwrap_or_default(),
         sends_closure: sig.asyncness.is_none() && sends_closure(sig),
+        bound_traits: if sig.asyncness.is_none() {
+            param_bound_traits(sig)
+        } else {
+            Vec::new()
+        },
     }
+}
+
+type Bounds = syn::punctuated::Punctuated<syn::TypeParamBound, syn::Token![+]>;
+
+/// Bounds that let a value go to another thread: `Send` and `'static`
+/// (a closure bound so, or a trait declared with them as supertraits).
+fn thread_bound(bounds: &Bounds) -> bool {
+    let send = bounds.iter().any(|b| {
+        matches!(b, syn::TypeParamBound::Trait(t) if t.path.segments.last().is_some_and(|s| s.ident == "Send"))
+    });
+    let stat = bounds
+        .iter()
+        .any(|b| matches!(b, syn::TypeParamBound::Lifetime(l) if l.ident == "static"));
+    send && stat
+}
+
+/// The traits bounding the type parameters that are the types of the fn's
+/// parameters (`fn watch<F: EventHandler>(handler: F)`), closure and marker
+/// traits aside.
+fn param_bound_traits(sig: &Signature) -> Vec<String> {
+    let mut bounds: Vec<(String, Vec<String>)> = Vec::new();
+    let mut add = |name: String, b: &Bounds| {
+        let traits = b.iter().filter_map(|b| match b {
+            syn::TypeParamBound::Trait(t) => {
+                let last = t.path.segments.last()?.ident.to_string();
+                (!matches!(
+                    last.as_str(),
+                    "Fn" | "FnOnce" | "FnMut" | "Send" | "Sync" | "Sized" | "Unpin"
+                ))
+                .then_some(last)
+            }
+            _ => None,
+        });
+        match bounds.iter_mut().find(|(n, _)| *n == name) {
+            Some((_, v)) => v.extend(traits),
+            None => bounds.push((name, traits.collect())),
+        }
+    };
+    for p in sig.generics.type_params() {
+        add(p.ident.to_string(), &p.bounds);
+    }
+    if let Some(w) = &sig.generics.where_clause {
+        for pred in &w.predicates {
+            if let syn::WherePredicate::Type(t) = pred {
+                if let syn::Type::Path(tp) = &t.bounded_ty {
+                    if let Some(id) = tp.path.get_ident() {
+                        add(id.to_string(), &t.bounds);
+                    }
+                }
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for input in &sig.inputs {
+        let syn::FnArg::Typed(pt) = input else {
+            continue;
+        };
+        let syn::Type::Path(tp) = &*pt.ty else {
+            continue;
+        };
+        let Some(id) = tp.path.get_ident() else {
+            continue;
+        };
+        if let Some((_, traits)) = bounds.iter().find(|(n, _)| id == n) {
+            out.extend(traits.iter().cloned());
+        }
+    }
+    out
 }
 
 /// Whether a parameter is a closure bounded `Send + 'static`: a type

@@ -959,9 +959,18 @@ impl CrateModel {
                 }
             }
         }
-        // A closure that must be `Send + 'static` runs on another thread.
+        // A closure that must be `Send + 'static` runs on another thread,
+        // and so does one given where a trait declared so is asked for.
+        let sent_traits: HashSet<&str> = pending
+            .iter()
+            .flat_map(|p| p.items.sent_traits.iter().map(String::as_str))
+            .collect();
         for (path, f) in &candidates {
-            if f.sends_closure {
+            if f.sends_closure
+                || f.bound_traits
+                    .iter()
+                    .any(|t| sent_traits.contains(t.as_str()))
+            {
                 names.insert(last_segment(path).to_owned());
                 self.offloaders.insert(path.clone());
             }
