@@ -487,6 +487,10 @@ pub const RETURN_TYPES: &[(&str, &str)] = &[
     ("std::process::Command::spawn", "std::process::Child"),
     ("std::net::TcpListener::bind", "std::net::TcpListener"),
     ("std::net::TcpStream::connect", "std::net::TcpStream"),
+    // An address's parts are addresses: `(addr.ip(), 53)` needs no resolver.
+    ("std::net::SocketAddr::ip", "std::net::IpAddr"),
+    ("std::net::TcpStream::peer_addr", "std::net::SocketAddr"),
+    ("std::net::TcpStream::local_addr", "std::net::SocketAddr"),
     ("std::net::UdpSocket::bind", "std::net::UdpSocket"),
     ("std::fs::File::open", "std::fs::File"),
     ("std::fs::File::create", "std::fs::File"),

@@ -257,6 +257,33 @@ async fn a(rt: &tokio::runtime::Runtime, rx: &mut tokio::sync::mpsc::Receiver<u8
     );
 }
 
+/// An address written out needs no resolver: std parses an IP and port
+/// (`"10.0.0.1:53"`, `("::1", 8080)`, a `SocketAddr`) before it would ask
+/// one; a host name, or a string built at run time, is resolved.
+#[test]
+fn written_out_addresses_are_not_resolved() {
+    let src = r#"
+use std::net::{SocketAddr, ToSocketAddrs};
+async fn a(host: &str, addr: SocketAddr) {
+    let _ = "127.0.0.1:8080".to_socket_addrs();
+    let _ = ("::1", 8080).to_socket_addrs();
+    let _ = addr.to_socket_addrs();
+    let _ = (addr.ip(), 53).to_socket_addrs();
+    let _ = "localhost:8080".to_socket_addrs();
+    let _ = (host, 443).to_socket_addrs();
+    let _ = ("10.0.0.1", 443, 1).to_socket_addrs();
+}
+"#;
+    let file = syn::parse_file(src).unwrap();
+    let config = Config::new();
+    let lines: Vec<usize> = analyze_file(&file, &Options::new(&config))
+        .findings
+        .iter()
+        .map(|f| f.span.start().line)
+        .collect();
+    assert_eq!(lines, [8, 9, 10]);
+}
+
 #[test]
 fn escape_hatches() {
     let src = r#"

@@ -399,6 +399,11 @@ impl<'a> Walker<'a> {
             return;
         }
         let recv = self.infer(&m.receiver);
+        // `"127.0.0.1:8080".to_socket_addrs()`, `(ip, port)`: std parses
+        // an address written out, without asking a resolver.
+        if name == "to_socket_addrs" && self.is_resolved_addr(&m.receiver, recv.as_ref()) {
+            return;
+        }
         let recv_io = recv.as_ref().and_then(Ty::io_kind);
         if self.generic_io_use(name, recv.as_ref(), recv_io, start, end, &m.receiver) {
             return;
@@ -417,6 +422,34 @@ impl<'a> Walker<'a> {
             self.check_method_matchers(m, name, recv.as_ref(), start, end, usage);
         }
         self.conditional -= env;
+    }
+
+    /// Whether a `ToSocketAddrs` value needs no name resolution: an IP
+    /// address and port written out (`"10.0.0.1:53"`, `("::1", 8080)`), or
+    /// a value typed as an address.
+    pub(super) fn is_resolved_addr(&self, e: &Expr, ty: Option<&Ty>) -> bool {
+        const ADDRS: &[&str] = &[
+            "std::net::SocketAddr",
+            "std::net::SocketAddrV4",
+            "std::net::SocketAddrV6",
+            "std::net::IpAddr",
+            "std::net::Ipv4Addr",
+            "std::net::Ipv6Addr",
+        ];
+        if ty.is_some_and(|t| ADDRS.contains(&t.path.as_str())) {
+            return true;
+        }
+        match e {
+            Expr::Tuple(t) if t.elems.len() == 2 => match t.elems.first() {
+                Some(host) => match literal_str(host) {
+                    Some(s) => s.parse::<std::net::IpAddr>().is_ok(),
+                    None => self.is_resolved_addr(host, self.infer(host).as_ref()),
+                },
+                None => false,
+            },
+            Expr::Paren(p) => self.is_resolved_addr(&p.expr, ty),
+            _ => literal_str(e).is_some_and(|s| s.parse::<std::net::SocketAddr>().is_ok()),
+        }
     }
 
     /// I/O through a value whose type says what it reads from: a generic
