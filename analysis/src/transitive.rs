@@ -90,12 +90,14 @@ impl CrateKind {
     }
 
     /// The rule a blocking call made inside such a crate is reported under.
-    /// Only I/O and waits change: a sleep or a child process is one
-    /// whoever makes it, and an HTTP client reading a certificate file does
-    /// file I/O, not a request.
+    /// Only I/O and waits change (a sync client that is a facade over an
+    /// async one, `postgres` over `tokio-postgres`, waits in a `block_on` on
+    /// the database's I/O): a sleep or a child process is one whoever makes
+    /// it, and an HTTP client reading a certificate file does file I/O, not
+    /// a request.
     ///
     /// ```
-    /// use pollguard_analysis::catalog::{FS_CALL, NET_IO, THREAD_SLEEP};
+    /// use pollguard_analysis::catalog::{BLOCK_ON, FS_CALL, NET_IO, THREAD_SLEEP};
     /// use pollguard_analysis::transitive::CrateKind;
     ///
     /// let db = CrateKind::from_categories(&["data-structures", "database-implementations"]);
@@ -104,12 +106,16 @@ impl CrateKind {
     /// let http = CrateKind::from_categories(&["web-programming::http-client"]);
     /// assert_eq!(http.report_as(&NET_IO).category.name(), "http_blocking");
     /// assert_eq!(http.report_as(&FS_CALL).category.name(), "fs");
+    /// // A sync facade over an async client waits on its I/O in a `block_on`.
+    /// assert_eq!(db.report_as(&BLOCK_ON).category.name(), "db");
     /// ```
     pub fn report_as(self, rule: &'static Rule) -> &'static Rule {
         use Category::*;
         match (self, rule.category) {
-            (CrateKind::Database, Fs | Net | Dns | Lock | Channel | ThreadJoin) => &SYNC_DB,
-            (CrateKind::HttpClient, Net | Dns | Channel | ThreadJoin) => &HTTP_BLOCKING,
+            (CrateKind::Database, Fs | Net | Dns | Lock | Channel | ThreadJoin | BlockOn) => {
+                &SYNC_DB
+            }
+            (CrateKind::HttpClient, Net | Dns | Channel | ThreadJoin | BlockOn) => &HTTP_BLOCKING,
             _ => rule,
         }
     }

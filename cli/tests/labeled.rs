@@ -403,7 +403,8 @@ fn heldout4_recall_and_precision() {
 /// `-sys` crate that omits `links` known by its name, `:memory:` databases
 /// opening no file, and methods found through `Deref`: 52% / 85%. With a
 /// `use` building on another `use`'s name (heed's `ffi::` reaches lmdb) and
-/// `lmdb-master-sys` known as lmdb: 54% / 86%.
+/// `lmdb-master-sys` known as lmdb: 54% / 86%. With a `block_on` inside a
+/// database or HTTP client reported as its domain: 56% / 89%.
 #[test]
 fn heldout5_dependencies_read_as_source() {
     let (nd, deps) = measure_with_dependencies("heldout5");
@@ -550,6 +551,16 @@ fn measure_with_dependencies(name: &str) -> (Score, Score) {
 /// reports as here, beside its eleven siblings. Takes 45 s in a release
 /// build with an empty dependency cache and 13 s with it filled; in a debug
 /// build (`cargo test --workspace`), 140 s and 23 s.
+///
+/// Then a `block_on` inside a database client or an HTTP client (a sync
+/// facade over an async one) was reported as that crate's domain, `db` or
+/// `http_blocking`, as its file and socket I/O already were. heldout5's
+/// mismatches (isahc, ldap3, mongodb) had shown it first, and this set's
+/// postgres calls prompted it, so from here the figures with dependencies
+/// read are tuning figures: 112 found (77%), 10 false reports (92%); with
+/// only the std and runtime entries 102 (70%) and 10 (91%); 14 of the 47
+/// third-party misses found in either mode. The `--no-deps` figures stay
+/// blind.
 #[test]
 fn heldout3_dependencies_read_as_source() {
     let set = tests_dir().join("heldout3_deps");
@@ -646,12 +657,12 @@ fn heldout3_dependencies_read_as_source() {
 /// heldout3 through the CLI at the figures measured (see its history).
 const H3_NO_DEPS_RECALL_FLOOR: f64 = 0.67;
 const H3_NO_DEPS_PRECISION_FLOOR: f64 = 0.93;
-const H3_RECALL_FLOOR: f64 = 0.74;
-const H3_PRECISION_FLOOR: f64 = 0.87;
-const H3_ALONE_RECALL_FLOOR: f64 = 0.66;
-const H3_ALONE_PRECISION_FLOOR: f64 = 0.86;
-const H3_THIRD_PARTY_FOUND: usize = 10;
+const H3_RECALL_FLOOR: f64 = 0.76;
+const H3_PRECISION_FLOOR: f64 = 0.91;
+const H3_ALONE_RECALL_FLOOR: f64 = 0.69;
+const H3_ALONE_PRECISION_FLOOR: f64 = 0.90;
+const H3_THIRD_PARTY_FOUND: usize = 14;
 
 /// heldout5 with dependencies read, at the last tuning (see the history above).
-const RECALL_FLOOR: f64 = 0.53;
-const PRECISION_FLOOR: f64 = 0.85;
+const RECALL_FLOOR: f64 = 0.55;
+const PRECISION_FLOOR: f64 = 0.88;
