@@ -223,8 +223,10 @@ pub struct LocalCall<P = Span> {
     pub io: Option<io::IoKind>,
     /// The call runs only on some paths through its fn: in a branch taken on
     /// a bool option (`if self.opts.keylog`), an `Err`/`None` arm, an error or one-time-init closure
-    /// (`unwrap_or_else`, `get_or_init`), a `let .. else`, or after a fast
-    /// path that returned (`if let Ok(v) = fast() { return Ok(v) }`).
+    /// (`unwrap_or_else`, `get_or_init`), a `let .. else`, after a fast
+    /// path that returned (`if let Ok(v) = fast() { return Ok(v) }`), or
+    /// only when an optional environment variable is set (`if let Some(p) =
+    /// env::var_os("SSLKEYLOGFILE")`, a call given its value).
     /// Dependencies are followed only along the other calls.
     pub conditional: bool,
     /// A test build of the crate skips the call: it comes after `if
