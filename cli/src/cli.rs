@@ -596,19 +596,16 @@ fn read_deps(
     // must not look like one that did.
     let warn = |what: &str| eprintln!("warning: {what}");
     let cache = crate::deps::Cache::open();
-    let graph = match crate::deps::graph_cached(
-        cwd,
-        args.manifest_path.as_deref(),
-        &opts,
-        cache.as_ref(),
-    ) {
+    let graph = match crate::timing::time("deps: graph", || {
+        crate::deps::graph_cached(cwd, args.manifest_path.as_deref(), &opts, cache.as_ref())
+    }) {
         Ok(g) => g,
         Err(e) => {
             warn(&format!("{e}; scanning without reading dependencies"));
             return None;
         }
     };
-    let cfg = match crate::deps::Cfg::host() {
+    let cfg = match crate::timing::time("deps: host cfg", crate::deps::Cfg::host) {
         Ok(c) => c,
         Err(e) => {
             warn(&format!("{e}; scanning without reading dependencies"));
@@ -626,6 +623,7 @@ fn read_deps(
         graph.crates.len() as u64,
         crate::deps::progress_wanted(args.quiet),
     );
+    let started = std::time::Instant::now();
     let read = crate::depscan::read(
         &graph,
         &cfg,
@@ -634,9 +632,12 @@ fn read_deps(
         cache.as_ref(),
         args.std_catalog_only,
     );
+    crate::timing::add("deps: read (wall)", started.elapsed());
     if let Some(c) = &cache {
         // Entries of other versions and builds, unused for a month.
-        c.prune(std::time::Duration::from_secs(30 * 24 * 3600));
+        crate::timing::time("deps: prune", || {
+            c.prune(std::time::Duration::from_secs(30 * 24 * 3600));
+        });
     }
     progress.finish();
     if !args.quiet {

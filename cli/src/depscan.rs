@@ -134,14 +134,17 @@ pub(crate) fn read(
     cache: Option<&Cache>,
     std_catalog_only: bool,
 ) -> DepScan {
-    let stash = Stash {
+    let stash = crate::timing::time("deps: entry keys", || Stash {
         cache,
         keys: cache
             .map(|_| entry_keys(graph, cfg, std_catalog_only))
             .unwrap_or_default(),
         kept: Mutex::new(HashMap::new()),
-    };
+    });
+    let keys_done = std::time::Instant::now();
     let (needed, problems) = needed(graph, cfg, pool, &stash);
+    crate::timing::add("deps: needed (wall)", keys_done.elapsed());
+    let models_started = std::time::Instant::now();
     let mut out = DepScan {
         problems,
         ..DepScan::default()
@@ -175,7 +178,9 @@ pub(crate) fn read(
                     let c = &graph.crates[i];
                     let externs = externs(c, &out.models);
                     if let Some(stored) = stash.take(i) {
-                        let read = from_stored(i, c, stored, externs);
+                        let read = crate::timing::time("deps: model from cache", || {
+                            from_stored(i, c, stored, externs)
+                        });
                         progress.crate_done(&c.name, true, read.1.len() as u64);
                         return (i, read, true);
                     }
@@ -196,6 +201,7 @@ pub(crate) fn read(
             out.crates_read += 1;
         }
     }
+    crate::timing::add("deps: models (wall)", models_started.elapsed());
     if let Ok(needle) = std::env::var("POLLGUARD_DEBUG_SUMMARIES") {
         debug_summaries(&out, &needle);
     }
@@ -400,8 +406,8 @@ struct Stash<'c> {
 impl Stash<'_> {
     /// The entry of crate `i`, when the cache has a valid one.
     fn load(&self, i: usize) -> Option<Stored> {
-        let bytes = self.cache?.get(self.keys.get(i)?)?;
-        rmp_serde::from_slice(&bytes).ok()
+        let bytes = crate::timing::time("deps: cache read", || self.cache?.get(self.keys.get(i)?))?;
+        crate::timing::time("deps: cache decode", || rmp_serde::from_slice(&bytes).ok())
     }
 
     /// Keeps a loaded entry for the second pass.

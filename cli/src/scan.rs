@@ -1146,7 +1146,8 @@ pub fn scan(discovered: &Discovered, opts: &ScanOptions) -> Result<ScanResult, S
             });
         }
     }
-    let (transitive, used_hatches) = crate::transitive::run(&units);
+    let (transitive, used_hatches) =
+        crate::timing::time("main: transitive closure", || crate::transitive::run(&units));
     let used_hatches: HashSet<(usize, usize)> = used_hatches.into_iter().collect();
 
     // The workspace's own offloaders, named as other crates see them: a
