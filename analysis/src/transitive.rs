@@ -152,7 +152,7 @@ enum Why<P> {
 
 /// A fn's key in the closure's index: its crate and its path inside it,
 /// borrowed, so that indexing a workspace allocates nothing per fn or call.
-fn key<'a>(krate: &'a str, path: &'a str) -> (&'a str, &'a str) {
+pub fn key<'a>(krate: &'a str, path: &'a str) -> (&'a str, &'a str) {
     if let Some(rest) = path.strip_prefix("crate::") {
         return (krate, rest);
     }
@@ -178,6 +178,69 @@ pub fn findings_with<P: Copy>(
     units: &[Unit<'_, P>],
     resolve: Resolve<'_>,
 ) -> (Vec<UnitFinding<P>>, Vec<(usize, usize)>) {
+    let Closure {
+        index,
+        fns,
+        callers: _,
+        why,
+        gio,
+        cats,
+    } = close(units, resolve);
+    judge(units, resolve, &index, &fns, &why, &gio, &cats)
+}
+
+/// What the closure found for one fn of [`reach`]'s units.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Reach {
+    /// Whether it reaches anything: a blocking call, generic I/O, or a
+    /// category. A fn that does not is, to its callers, only a name.
+    pub active: bool,
+    /// The fns its followed calls lead to, numbered as [`reach`] numbers
+    /// them. With the callees' own, these are all the fns the closure reads
+    /// to decide this fn: a caller that keeps only a fn's callees (and the
+    /// names of inactive fns) gets the same answer for it.
+    pub callees: Vec<usize>,
+}
+
+/// The closure of `units` alone, per fn (every unit's fns in order, then
+/// the next unit's): what lets a caller keep the closure of a fixed set
+/// of units (dependencies) and later run [`findings_with`] on a slice of
+/// them that holds every fn reached, with the same answers.
+pub fn reach<P: Copy>(units: &[Unit<'_, P>], resolve: Resolve<'_>) -> Vec<Reach> {
+    let c = close(units, resolve);
+    let mut out: Vec<Reach> = (0..c.fns.len())
+        .map(|id| Reach {
+            active: c.why[id].is_some() || c.gio[id].is_some() || c.cats[id] != 0,
+            callees: Vec::new(),
+        })
+        .collect();
+    for (callee, callers) in c.callers.iter().enumerate() {
+        for &(caller, _) in callers {
+            out[caller].callees.push(callee);
+        }
+    }
+    for r in &mut out {
+        r.callees.sort_unstable();
+        r.callees.dedup();
+    }
+    out
+}
+
+/// The closure's state for every fn of a set of units.
+struct Closure<'a, P> {
+    /// Each fn's key to its id.
+    index: HashMap<(&'a str, &'a str), usize>,
+    /// Each id's unit and index among the unit's fns.
+    fns: Vec<(usize, usize)>,
+    /// Reversed call edges: the callers of each fn, with the call's index.
+    callers: Vec<Vec<(usize, usize)>>,
+    why: Vec<Option<Why<P>>>,
+    gio: Vec<Option<(ChainStep<P>, Option<usize>)>>,
+    /// Every category each fn reaches, as a mask.
+    cats: Vec<u32>,
+}
+
+fn close<'a, P: Copy>(units: &[Unit<'a, P>], resolve: Resolve<'_>) -> Closure<'a, P> {
     let mut index: HashMap<(&str, &str), usize> = HashMap::new();
     let mut fns: Vec<(usize, usize)> = Vec::new();
     for (u, unit) in units.iter().enumerate() {
@@ -364,7 +427,26 @@ pub fn findings_with<P: Copy>(
             }
         }
     }
+    Closure {
+        index,
+        fns,
+        callers,
+        why,
+        gio,
+        cats,
+    }
+}
 
+/// The findings of the units' async calls, from the closure's state.
+fn judge<P: Copy>(
+    units: &[Unit<'_, P>],
+    resolve: Resolve<'_>,
+    index: &HashMap<(&str, &str), usize>,
+    fns: &[(usize, usize)],
+    why: &[Option<Why<P>>],
+    gio: &[Option<(ChainStep<P>, Option<usize>)>],
+    cats: &[u32],
+) -> (Vec<UnitFinding<P>>, Vec<(usize, usize)>) {
     let mut out = Vec::new();
     let mut used = Vec::new();
     for (u, unit) in units.iter().enumerate() {
@@ -376,14 +458,14 @@ pub fn findings_with<P: Copy>(
             if call.awaited {
                 continue;
             }
-            let Some(id) = lookup(&index, resolve, units, u, &call.path) else {
+            let Some(id) = lookup(index, resolve, units, u, &call.path) else {
                 continue;
             };
             // A file or socket handed to a fn that does generic I/O.
             let io_rule = call.io.and_then(IoKind::rule).filter(|_| gio[id].is_some());
             let chain = match (&why[id], io_rule) {
-                (Some(_), _) => chain_of(&why, &gio, id),
-                (None, Some(rule)) => io_chain(&gio, id, rule),
+                (Some(_), _) => chain_of(why, gio, id),
+                (None, Some(rule)) => io_chain(gio, id, rule),
                 (None, None) => continue,
             };
             // A unit test reaches nothing its crate's code skips under

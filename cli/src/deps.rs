@@ -1551,6 +1551,36 @@ impl Cache {
         Some(payload.to_vec())
     }
 
+    /// `len` bytes at `offset` of the payload stored under `key`, unchecked:
+    /// for an entry too large to hash whole on every read, whose parts the
+    /// caller checks against hashes it keeps elsewhere. Marks the entry used
+    /// when `offset` is 0 (see [`Cache::prune`]).
+    pub fn get_range(&self, key: &str, offset: u64, len: u64) -> Option<Vec<u8>> {
+        use std::io::{Read as _, Seek as _, SeekFrom};
+        let mut f = std::fs::File::open(self.entry(key)).ok()?;
+        let mut header = [0u8; HEADER_LEN];
+        f.read_exact(&mut header).ok()?;
+        let format = u32::from_le_bytes(header.get(4..8)?.try_into().ok()?);
+        let total = u64::from_le_bytes(header.get(8..16)?.try_into().ok()?);
+        if header.get(..4)? != MAGIC || format != FORMAT || offset.checked_add(len)? > total {
+            return None;
+        }
+        let mut buf = vec![0u8; usize::try_from(len).ok()?];
+        f.seek(SeekFrom::Start(HEADER_LEN as u64 + offset)).ok()?;
+        f.read_exact(&mut buf).ok()?;
+        if offset == 0 {
+            let _ = f.set_modified(std::time::SystemTime::now());
+        }
+        Some(buf)
+    }
+
+    /// Marks an entry used now, so [`Cache::prune`] keeps it.
+    pub fn touch(&self, key: &str) {
+        if let Ok(f) = std::fs::File::options().append(true).open(self.entry(key)) {
+            let _ = f.set_modified(std::time::SystemTime::now());
+        }
+    }
+
     /// Removes the entries not written or read for `max_age`: those of
     /// dependency versions and pollguard builds no longer used. Best effort.
     pub fn prune(&self, max_age: std::time::Duration) {

@@ -583,7 +583,7 @@ fn crate_models(
             );
             if let Some(deps) = deps {
                 let id = &discovered.packages[package].id;
-                model.set_externs(deps.scan.externs_of(&deps.graph, id));
+                model.set_lazy_externs(deps.scan.externs_of(&deps.graph, id));
             }
             model
         })
@@ -1111,6 +1111,8 @@ pub fn scan(discovered: &Discovered, opts: &ScanOptions) -> Result<ScanResult, S
                 analysis: a,
                 settings: &discovered.packages[f.package].settings,
                 model,
+                answers: None,
+                lazy: None,
                 dependency: false,
                 kind: pollguard_analysis::transitive::CrateKind::Other,
             })
@@ -1125,25 +1127,86 @@ pub fn scan(discovered: &Discovered, opts: &ScanOptions) -> Result<ScanResult, S
         min_confidence: pollguard_analysis::Confidence::Likely,
         contexts: Vec::new(),
     });
+    // The dependency fns the workspace reaches, from the view; or, when it
+    // cannot answer, every dependency fn (read again if this run did not).
+    let dep_fns = std::time::Instant::now();
+    let part = opts.deps.as_deref().and_then(|deps| {
+        let view = deps.scan.view.as_ref()?;
+        let mut ws_firsts: HashSet<&str> = HashSet::new();
+        let mut lookups: Vec<(String, String)> = Vec::new();
+        for u in &units {
+            for f in &u.analysis.fns {
+                ws_firsts.insert(pollguard_analysis::transitive::key(u.krate, &f.path).0);
+            }
+            let calls = u.analysis.fns.iter().flat_map(|f| &f.calls);
+            for call in calls.chain(&u.analysis.async_calls) {
+                for x in crate::depview::lookup_paths(&call.path) {
+                    let (a, b) = pollguard_analysis::transitive::key(u.krate, &x);
+                    lookups.push((a.to_owned(), b.to_owned()));
+                    if let Some(found) = u.model.and_then(|m| m.resolve_extern(&x)) {
+                        lookups.push(found);
+                    }
+                }
+            }
+        }
+        view.part(
+            &ws_firsts,
+            lookups.iter().map(|(a, b)| (a.as_str(), b.as_str())),
+        )
+    });
+    let full = match (&part, opts.deps.as_deref()) {
+        (None, Some(deps)) if deps.scan.units.is_empty() => deps.scan.full(&deps.graph, &pool),
+        _ => None,
+    };
+    crate::timing::add("main: dependency fns", dep_fns.elapsed());
     if let Some(deps) = opts.deps.as_deref() {
-        for u in &deps.scan.units {
-            let file = result.files.len();
-            result.files.push(ScannedFile {
-                display: u.display.clone(),
-                text: None,
-                dependency: true,
-            });
-            units.push(crate::transitive::UnitIn {
-                krate: deps.scan.keys.get(&u.krate).map_or("", String::as_str),
-                file,
-                analysis: &u.analysis,
-                settings: &dep_settings,
-                model: deps.scan.models.get(&u.krate).map(|m| &**m),
-                dependency: true,
-                kind: pollguard_analysis::transitive::CrateKind::from_categories(
-                    &deps.graph.crates[u.krate].categories,
-                ),
-            });
+        let kind = |c: usize| {
+            pollguard_analysis::transitive::CrateKind::from_categories(
+                &deps.graph.crates[c].categories,
+            )
+        };
+        let key_of = |c: usize| deps.scan.keys.get(&c).map_or("", String::as_str);
+        if let Some(part) = &part {
+            for (c, display, analysis) in &part.units {
+                let file = result.files.len();
+                result.files.push(ScannedFile {
+                    display: display.clone(),
+                    text: None,
+                    dependency: true,
+                });
+                units.push(crate::transitive::UnitIn {
+                    krate: key_of(*c),
+                    file,
+                    analysis,
+                    settings: &dep_settings,
+                    model: None,
+                    answers: part.answers.get(c),
+                    lazy: deps.scan.models.get(c).map(|m| &**m),
+                    dependency: true,
+                    kind: kind(*c),
+                });
+            }
+        } else {
+            let scan = full.as_ref().unwrap_or(&deps.scan);
+            for u in &scan.units {
+                let file = result.files.len();
+                result.files.push(ScannedFile {
+                    display: u.display.clone(),
+                    text: None,
+                    dependency: true,
+                });
+                units.push(crate::transitive::UnitIn {
+                    krate: key_of(u.krate),
+                    file,
+                    analysis: &u.analysis,
+                    settings: &dep_settings,
+                    model: None,
+                    answers: None,
+                    lazy: scan.models.get(&u.krate).map(|m| &**m),
+                    dependency: true,
+                    kind: kind(u.krate),
+                });
+            }
         }
     }
     let (transitive, used_hatches) =
@@ -1376,6 +1439,8 @@ pub fn fuzz_one(text: &str) {
             analysis,
             settings: &settings,
             model: None,
+            answers: None,
+            lazy: None,
             dependency: false,
             kind: pollguard_analysis::transitive::CrateKind::Other,
         })

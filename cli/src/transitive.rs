@@ -9,7 +9,8 @@ use crate::diag::{ChainLoc, Pos};
 use crate::scan::FileAnalysis;
 use crate::settings::Settings;
 use pollguard_analysis::Finding;
-use pollguard_analysis::model::CrateModel;
+use pollguard_analysis::model::{CrateModel, LazyModel};
+use std::collections::HashMap;
 use pollguard_analysis::transitive::{CrateKind, Unit, findings_with, short_name};
 use std::sync::Arc;
 
@@ -25,6 +26,11 @@ pub(crate) struct UnitIn<'a> {
     pub settings: &'a Arc<Settings>,
     /// Its crate's model: calls into dependencies resolve through it.
     pub model: Option<&'a CrateModel>,
+    /// What its crate's model answered for the paths its calls look up,
+    /// kept from an earlier run (a dependency's, see [`crate::depview`]).
+    pub answers: Option<&'a HashMap<String, Option<(String, String)>>>,
+    /// Its crate's model when built on demand: for paths `answers` lacks.
+    pub lazy: Option<&'a LazyModel>,
     /// A file of a dependency.
     pub dependency: bool,
     /// What its crate is for.
@@ -49,7 +55,16 @@ pub(crate) fn run(units: &[UnitIn<'_>]) -> (Vec<Located>, Vec<(usize, usize)>) {
         .collect();
     // One closure for the whole workspace: each call site is judged by its
     // own package's configuration.
-    let resolve = |u: usize, path: &str| units[u].model?.resolve_extern(path);
+    let resolve = |u: usize, path: &str| {
+        let unit = &units[u];
+        if let Some(a) = unit.answers.and_then(|a| a.get(path)) {
+            return a.clone();
+        }
+        match unit.model {
+            Some(m) => m.resolve_extern(path),
+            None => unit.lazy?.get().resolve_extern(path),
+        }
+    };
     let (found, hatches) = findings_with(&engine_units, &resolve);
     let used = hatches
         .into_iter()
