@@ -109,6 +109,12 @@ pub struct DepGraph {
     /// The files the graph was resolved from: the local manifests and the
     /// lock file (see [`graph_cached`]).
     pub inputs: Vec<PathBuf>,
+    /// Each path or git crate: its index in [`DepGraph::crates`], its cache
+    /// key without its sources, and its package directory. Its sources can
+    /// change under an unchanged manifest and lock file, so a graph read
+    /// back from the cache hashes them again (see [`graph_cached`]).
+    #[serde(default)]
+    pub local: Vec<(usize, String, PathBuf)>,
 }
 
 /// Reads the dependency graph of the workspace around `cwd` (or at
@@ -245,7 +251,14 @@ pub fn graph_cached(
                 .all(|(p, h)| content_hash(p) == *h)
             && stored.graph.crates.iter().all(|c| c.root.is_file());
         if unchanged {
-            return Ok(stored.graph);
+            let mut g = stored.graph;
+            // Sources of path and git crates are not among the inputs.
+            for (i, base, dir) in &g.local {
+                if let Some(c) = g.crates.get_mut(*i) {
+                    c.cache_key = hex(&Sha256::digest(local_key(base, dir).as_bytes()));
+                }
+            }
+            return Ok(g);
         }
     }
     let g = graph(cwd, manifest_path, opts)?;
@@ -366,9 +379,11 @@ impl<'a> GraphBuilder<'a> {
             let dir = pkg
                 .manifest_path
                 .parent()
-                .map(|p| p.as_std_path().to_path_buf());
-            key.push('|');
-            key.push_str(&hash_sources(dir.as_deref().unwrap_or(&root)));
+                .map_or_else(|| root.clone(), |p| p.as_std_path().to_path_buf());
+            self.out
+                .local
+                .push((self.out.crates.len(), key.clone(), dir.clone()));
+            key = local_key(&key, &dir);
         }
         let krate = DepCrate {
             id: id.to_owned(),
@@ -389,6 +404,12 @@ impl<'a> GraphBuilder<'a> {
         self.index.insert(id, Some(i));
         Some(i)
     }
+}
+
+/// The key of a path or git crate: `base` (id, features, version) and the
+/// hash of its sources.
+fn local_key(base: &str, dir: &Path) -> String {
+    format!("{base}|{}", hash_sources(dir))
 }
 
 /// A hash of every `.rs` file under `dir` (its relative path and content,

@@ -221,7 +221,9 @@ fn from_view(
                 .items(i)
                 .or_else(|| {
                     let bytes = cache?.get(&entry)?;
-                    rmp_serde::from_slice::<Stored>(&bytes).ok().map(|s| s.modules)
+                    rmp_serde::from_slice::<Stored>(&bytes)
+                        .ok()
+                        .map(|s| s.modules)
                 })
                 .unwrap_or_else(|| items_of(&c2, &cfg));
             model_of(
@@ -259,8 +261,9 @@ fn items_of(c: &DepCrate, cfg: &Cfg) -> Vec<(Vec<String>, FileItems)> {
         .files
         .iter()
         .map(|f| {
-            let items = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| lower_file(&f.file)))
-                .unwrap_or_default();
+            let items =
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| lower_file(&f.file)))
+                    .unwrap_or_default();
             (f.module_path.clone(), items)
         })
         .collect();

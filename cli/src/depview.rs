@@ -208,7 +208,10 @@ pub(crate) fn build(p: &Parts<'_>) -> Option<(Vec<u8>, Vec<u8>)> {
     let mut index = BTreeMap::new();
     for (first, mut entries) in grouped {
         entries.sort_unstable();
-        index.insert(first.to_owned(), sect(&rmp_serde::to_vec(&entries).ok()?, &mut body));
+        index.insert(
+            first.to_owned(),
+            sect(&rmp_serde::to_vec(&entries).ok()?, &mut body),
+        );
     }
     // Records: active fns with their answers, and the inactive fns an
     // active one calls (by path only).
@@ -277,7 +280,11 @@ pub(crate) fn build(p: &Parts<'_>) -> Option<(Vec<u8>, Vec<u8>)> {
         problems: p.problems.clone(),
         lines: p.lines,
         body: format!("viewbody-{:x}", Sha256::digest(&body)),
-        units: p.units.iter().map(|(c, d, _)| (*c, (*d).to_owned())).collect(),
+        units: p
+            .units
+            .iter()
+            .map(|(c, d, _)| (*c, (*d).to_owned()))
+            .collect(),
         fn_unit: fns.iter().map(|(u, _)| *u as u32).collect(),
         active: p.reach.iter().map(|r| r.active).collect(),
         edges_at,
@@ -306,7 +313,12 @@ impl View {
     }
 
     /// A view built by this run, stored in `cache` when there is one.
-    pub(crate) fn store(cache: Option<&Cache>, key: &str, head: Vec<u8>, body: Vec<u8>) -> Option<View> {
+    pub(crate) fn store(
+        cache: Option<&Cache>,
+        key: &str,
+        head: Vec<u8>,
+        body: Vec<u8>,
+    ) -> Option<View> {
         let head: Header = rmp_serde::from_slice(&head).ok()?;
         if let Some(c) = cache {
             // The body first: a header is never there without its body.
@@ -324,9 +336,15 @@ impl View {
             && head.active.len() == n
             && head.edges_at.len() == n + 1
             && head.edges_at.windows(2).all(|w| w[0] <= w[1])
-            && head.edges_at.last().is_some_and(|&e| e as usize == head.edges.len())
+            && head
+                .edges_at
+                .last()
+                .is_some_and(|&e| e as usize == head.edges.len())
             && head.edges.iter().all(|&e| (e as usize) < n)
-            && head.fn_unit.iter().all(|&u| (u as usize) < head.units.len());
+            && head
+                .fn_unit
+                .iter()
+                .all(|&u| (u as usize) < head.units.len());
         sound.then(|| View {
             head,
             body,

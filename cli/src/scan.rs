@@ -1209,8 +1209,9 @@ pub fn scan(discovered: &Discovered, opts: &ScanOptions) -> Result<ScanResult, S
             }
         }
     }
-    let (transitive, used_hatches) =
-        crate::timing::time("main: transitive closure", || crate::transitive::run(&units));
+    let (transitive, used_hatches) = crate::timing::time("main: transitive closure", || {
+        crate::transitive::run(&units)
+    });
     let used_hatches: HashSet<(usize, usize)> = used_hatches.into_iter().collect();
 
     // The workspace's own offloaders, named as other crates see them: a

@@ -10,8 +10,8 @@ use crate::scan::FileAnalysis;
 use crate::settings::Settings;
 use pollguard_analysis::Finding;
 use pollguard_analysis::model::{CrateModel, LazyModel};
-use std::collections::HashMap;
 use pollguard_analysis::transitive::{CrateKind, Unit, findings_with, short_name};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 /// One file in one crate.

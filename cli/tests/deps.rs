@@ -687,7 +687,21 @@ fn a_second_run_reads_dependencies_from_the_cache() {
         })
         .count();
     assert_eq!(crate_entries, 1, "one entry per dependency crate");
-    assert_eq!(entries().len(), 2, "and one for the graph");
+    let named = |prefix: &str| {
+        entries()
+            .iter()
+            .filter(|p| {
+                p.file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with(prefix))
+            })
+            .count()
+    };
+    assert_eq!(
+        (named("graph-"), named("view-"), named("viewbody-")),
+        (1, 1, 1),
+        "one for the graph, and a view of the resolved set"
+    );
+    assert_eq!(entries().len(), 4, "and nothing else");
 
     let warm = run_in(&ws, &cache);
     assert!(
@@ -714,6 +728,44 @@ fn a_second_run_reads_dependencies_from_the_cache() {
     assert_eq!((rebuilt.code, &rebuilt.stdout), (cold.code, &cold.stdout));
 
     // An edited path dependency is a new entry: the sleep is gone.
+    std::fs::write(dir.join("slow/src/inner.rs"), "pub(crate) fn pause() {}\n").expect("edit");
+    let edited = run_in(&ws, &cache);
+    assert_eq!(edited.code, Some(0), "{}\n{}", edited.stdout, edited.stderr);
+    assert!(
+        edited
+            .stderr
+            .contains("read 1 dependency crate(s), 0 of them from the cache"),
+        "{}",
+        edited.stderr
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// With a lock file the graph itself comes from the cache; an edit to a
+/// path dependency's sources (manifest and lock unchanged) still reads it
+/// again, and the view of the dependencies built from it is not reused.
+#[test]
+fn an_edited_path_dependency_is_read_again_under_a_cached_graph() {
+    let dir = temp_dir("edited-under-lock");
+    let cache = dir.join("cache");
+    sleepy_app(&dir);
+    let ws = dir.join("app");
+    let locked = std::process::Command::new(std::env::var_os("CARGO").unwrap_or("cargo".into()))
+        .args(["generate-lockfile", "--offline"])
+        .current_dir(&ws)
+        .status()
+        .expect("cargo");
+    assert!(locked.success());
+    let cold = run_in(&ws, &cache);
+    assert_eq!(cold.code, Some(1), "{}", cold.stderr);
+    let warm = run_in(&ws, &cache);
+    assert_eq!((warm.code, &warm.stdout), (cold.code, &cold.stdout));
+    assert!(
+        warm.stderr
+            .contains("read 1 dependency crate(s), 1 of them from the cache"),
+        "{}",
+        warm.stderr
+    );
     std::fs::write(dir.join("slow/src/inner.rs"), "pub(crate) fn pause() {}\n").expect("edit");
     let edited = run_in(&ws, &cache);
     assert_eq!(edited.code, Some(0), "{}\n{}", edited.stdout, edited.stderr);
