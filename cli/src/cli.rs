@@ -393,6 +393,10 @@ fn execute(args: &Args, flags: &Flags) -> Result<u8, String> {
     }
     let cwd =
         std::env::current_dir().map_err(|e| format!("cannot read the current directory: {e}"))?;
+    let deps_wanted = args.paths.is_empty() && args.deps && !args.no_deps;
+    if deps_wanted {
+        crate::deps::prefetch_host();
+    }
     let discovered = crate::timing::time("main: discover", || {
         if args.paths.is_empty() {
             discover::workspace(&cwd, args.manifest_path.as_deref(), flags)
@@ -415,7 +419,7 @@ fn execute(args: &Args, flags: &Flags) -> Result<u8, String> {
     }
     // Opt-in for now: on real applications a third of the findings it adds
     // hold up, and a run costs seconds (benches/real_apps_deps.md).
-    let deps = if args.paths.is_empty() && args.deps && !args.no_deps {
+    let deps = if deps_wanted {
         // Resolving the graph writes a Cargo.lock where there was none:
         // pollguard only reads, so it leaves the tree as it found it.
         let lock = discovered.base.join("Cargo.lock");

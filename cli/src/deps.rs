@@ -616,12 +616,53 @@ fn rustc_output(args: &[&str]) -> Result<String, String> {
     String::from_utf8(out.stdout).map_err(|_| format!("`{what}` printed invalid UTF-8"))
 }
 
+/// The answers of `rustc -vV` and `rustc --print cfg` asked early, while
+/// the workspace is read (see [`prefetch_host`]).
+type Early = (Result<String, String>, Result<String, String>);
+
+static EARLY: std::sync::Mutex<Option<std::thread::JoinHandle<Early>>> =
+    std::sync::Mutex::new(None);
+
+/// Starts asking `rustc` for the host's triple and `cfg` values on other
+/// threads: two `rustc` starts cost about 30 ms, as much as the rest of a
+/// warm run's reading of dependencies, and the workspace can be read
+/// meanwhile. The answers are used only if the workspace is read with the
+/// toolchain they were asked with (see [`crate::metadata::fallback`]).
+pub fn prefetch_host() {
+    let handle = std::thread::spawn(|| {
+        let cfg = std::thread::spawn(|| rustc_output(&["--print", "cfg"]));
+        let version = rustc_output(&["-vV"]);
+        let cfg = cfg
+            .join()
+            .unwrap_or_else(|_| Err("`rustc --print cfg` panicked".to_owned()));
+        (version, cfg)
+    });
+    if let Ok(mut early) = EARLY.lock() {
+        *early = Some(handle);
+    }
+}
+
+/// The early answers, when they were asked with the toolchain in use now.
+fn early() -> Option<&'static Early> {
+    static TAKEN: OnceLock<Option<Early>> = OnceLock::new();
+    TAKEN
+        .get_or_init(|| {
+            let handle = EARLY.lock().ok()?.take()?;
+            let answers = handle.join().ok()?;
+            crate::metadata::fallback().is_none().then_some(answers)
+        })
+        .as_ref()
+}
+
 /// The host triple from `rustc -vV`, asked once per process.
 fn host_triple() -> Result<&'static str, String> {
     static TRIPLE: OnceLock<Result<String, String>> = OnceLock::new();
     TRIPLE
         .get_or_init(|| {
-            let out = rustc_output(&["-vV"])?;
+            let out = match early() {
+                Some((version, _)) => version.clone()?,
+                None => rustc_output(&["-vV"])?,
+            };
             out.lines()
                 .find_map(|l| l.strip_prefix("host:"))
                 .map(|h| h.trim().to_owned())
@@ -661,8 +702,14 @@ impl Cfg {
     /// The host's values from `rustc --print cfg`, asked once per process.
     pub fn host() -> Result<Cfg, String> {
         static HOST: OnceLock<Result<Cfg, String>> = OnceLock::new();
-        HOST.get_or_init(|| rustc_output(&["--print", "cfg"]).map(|t| Cfg::parse(&t)))
-            .clone()
+        HOST.get_or_init(|| {
+            let text = match early() {
+                Some((_, cfg)) => cfg.clone(),
+                None => rustc_output(&["--print", "cfg"]),
+            };
+            text.map(|t| Cfg::parse(&t))
+        })
+        .clone()
     }
 
     /// Values from the output of `rustc --print cfg`: one per line, `name`

@@ -217,6 +217,7 @@ fn from_view(
         let cache = again.cache.as_ref().map(|c| Cache::at(c.dir()));
         let entry = entry_keys.get(i).cloned().unwrap_or_default();
         let lazy = LazyModel::new(format!("{}#{}", c.lib_name, i), move || {
+            let started = std::time::Instant::now();
             let items = view
                 .items(i)
                 .or_else(|| {
@@ -226,12 +227,16 @@ fn from_view(
                         .map(|s| s.modules)
                 })
                 .unwrap_or_else(|| items_of(&c2, &cfg));
-            model_of(
+            crate::timing::add("deps: lazy items", started.elapsed());
+            let model = model_of(
                 i,
                 &c2,
                 items.iter().map(|(m, it)| (m.as_slice(), it)),
                 externs,
-            )
+            );
+            crate::timing::add("deps: lazy models", started.elapsed());
+            crate::timing::add_count("deps: lazy models built", 1);
+            model
         });
         models.insert(i, Arc::new(lazy));
     }

@@ -644,7 +644,12 @@ impl CrateModel {
     /// Whether a path starts with the name of a dependency this model knows.
     pub fn is_extern(&self, path: &str) -> bool {
         let head = path.split("::").next().unwrap_or(path);
-        self.extern_model(head).is_some()
+        // Known by name: no need to build the model.
+        self.externs.contains_key(head)
+            || self
+                .extern_prelude
+                .get(head)
+                .is_some_and(|k| self.externs.contains_key(k))
     }
 
     /// The model of the dependency a path's first segment names, directly
