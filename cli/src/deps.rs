@@ -228,8 +228,10 @@ pub fn graph_cached(
         "graph-{}",
         hex(&Sha256::digest(
             format!(
-                "{} {triple} {:?} {:?} {:?} {:?}",
+                "{} {triple} {:?} {:?} {:?} {:?} {:?}",
                 env!("CARGO_PKG_VERSION"),
+                // Another toolchain's cargo may resolve the graph otherwise.
+                rustc_version()?,
                 start,
                 (opts.offline, opts.locked, opts.frozen),
                 std::env::var_os("CARGO_HOME"),
@@ -654,22 +656,26 @@ fn early() -> Option<&'static Early> {
         .as_ref()
 }
 
-/// The host triple from `rustc -vV`, asked once per process.
-fn host_triple() -> Result<&'static str, String> {
-    static TRIPLE: OnceLock<Result<String, String>> = OnceLock::new();
-    TRIPLE
-        .get_or_init(|| {
-            let out = match early() {
-                Some((version, _)) => version.clone()?,
-                None => rustc_output(&["-vV"])?,
-            };
-            out.lines()
-                .find_map(|l| l.strip_prefix("host:"))
-                .map(|h| h.trim().to_owned())
-                .ok_or_else(|| "`rustc -vV` printed no `host:` line".to_owned())
+/// What `rustc -vV` prints (its version, commit, host and LLVM), asked
+/// once per process.
+fn rustc_version() -> Result<&'static str, String> {
+    static VERSION: OnceLock<Result<String, String>> = OnceLock::new();
+    VERSION
+        .get_or_init(|| match early() {
+            Some((version, _)) => version.clone(),
+            None => rustc_output(&["-vV"]),
         })
         .as_deref()
         .map_err(Clone::clone)
+}
+
+/// The host triple from `rustc -vV`.
+fn host_triple() -> Result<&'static str, String> {
+    rustc_version()?
+        .lines()
+        .find_map(|l| l.strip_prefix("host:"))
+        .map(str::trim)
+        .ok_or_else(|| "`rustc -vV` printed no `host:` line".to_owned())
 }
 
 /// The `cfg` values of the host, to evaluate `#[cfg(..)]` the way a normal

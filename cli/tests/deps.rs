@@ -779,6 +779,78 @@ fn an_edited_path_dependency_is_read_again_under_a_cached_graph() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// The view of the dependencies (their closure and items, one per resolved
+/// set) is reused across edits of the workspace's own code, rebuilt when
+/// the graph changes (here a path dependency's manifest, its sources
+/// untouched), and a corrupt body gives the same report, never a panic.
+#[test]
+fn the_view_of_the_dependencies_follows_the_graph() {
+    let dir = temp_dir("view");
+    let cache = dir.join("cache");
+    sleepy_app(&dir);
+    let ws = dir.join("app");
+    let locked = std::process::Command::new(std::env::var_os("CARGO").unwrap_or("cargo".into()))
+        .args(["generate-lockfile", "--offline"])
+        .current_dir(&ws)
+        .status()
+        .expect("cargo");
+    assert!(locked.success());
+    let files = |prefix: &str| {
+        let mut v: Vec<PathBuf> = std::fs::read_dir(&cache)
+            .expect("cache dir")
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| {
+                p.file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with(prefix))
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    let cold = run_in(&ws, &cache);
+    assert_eq!(cold.code, Some(1), "{}", cold.stderr);
+    let views = files("view-");
+    assert_eq!(views.len(), 1);
+    let warm = run_in(&ws, &cache);
+    assert_eq!((warm.code, &warm.stdout), (cold.code, &cold.stdout));
+    assert_eq!(files("view-"), views, "reused");
+
+    // A body whose bytes changed (length kept): each section read fails
+    // its hash, the models and fns come from elsewhere, the report is the same.
+    for body in files("viewbody-") {
+        let mut bytes = std::fs::read(&body).expect("body");
+        let n = bytes.len();
+        for b in &mut bytes[n / 2..] {
+            *b ^= 0x5a;
+        }
+        std::fs::write(&body, bytes).expect("corrupt");
+    }
+    let corrupt = run_in(&ws, &cache);
+    assert_eq!((corrupt.code, &corrupt.stdout), (cold.code, &cold.stdout));
+
+    // The workspace's own code changes: the view still holds.
+    let lib = ws.join("src/lib.rs");
+    std::fs::write(
+        &lib,
+        "pub async fn handler() {}\npub fn unused() { slow::settle(); }\n",
+    )
+    .expect("edit");
+    let own_edit = run_in(&ws, &cache);
+    assert_eq!(own_edit.code, Some(0), "{}", own_edit.stdout);
+    assert_eq!(files("view-"), views, "reused across the workspace's edits");
+    std::fs::write(&lib, "pub async fn handler() {\n    slow::settle();\n}\n").expect("edit");
+
+    // The dependency's manifest changes, its sources do not: a new view.
+    let manifest = dir.join("slow/Cargo.toml");
+    let text = std::fs::read_to_string(&manifest).expect("manifest");
+    std::fs::write(&manifest, format!("{text}categories = [\"database\"]\n")).expect("edit");
+    let edited = run_in(&ws, &cache);
+    assert_eq!(edited.code, Some(1), "{}", edited.stderr);
+    assert_eq!(files("view-").len(), 2, "a view of the changed graph");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// Entries unused for longer than the age given go; a read keeps one.
 #[test]
 fn prune_removes_what_no_run_used_lately() {
