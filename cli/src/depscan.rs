@@ -178,15 +178,21 @@ pub(crate) fn read(
     };
     // The debugging dump needs every fn's summary: it reads everything.
     let debugging = std::env::var_os("POLLGUARD_DEBUG_SUMMARIES").is_some();
-    if let (Some(c), false) = (cache, debugging) {
-        let view = crate::timing::time("deps: view load", || crate::depview::View::load(c, &vkey));
+    if let (Some(c), Some(vkey), false) = (cache, &vkey, debugging) {
+        let view = crate::timing::time("deps: view load", || crate::depview::View::load(c, vkey));
         if let Some(view) = view {
             return from_view(graph, view, &keys, again);
         }
     }
     let mut out = read_full(graph, cfg, pool, progress, cache, std_catalog_only);
     out.view = crate::timing::time("deps: view build", || {
-        build_view(graph, &mut out, cache, &vkey).map(Arc::new)
+        build_view(
+            graph,
+            &mut out,
+            cache.filter(|_| vkey.is_some()),
+            vkey.as_deref().unwrap_or(""),
+        )
+        .map(Arc::new)
     });
     out.again = Some(again);
     if let Ok(needle) = std::env::var("POLLGUARD_DEBUG_SUMMARIES") {

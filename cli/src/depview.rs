@@ -50,7 +50,7 @@ struct Record {
     /// The path of an inactive one.
     path: String,
     /// What its crate's model answered for each path its calls look up.
-    answers: Vec<(String, Option<(String, String)>)>,
+    answers: Vec<(String, Resolved)>,
 }
 
 /// The view's header.
@@ -86,6 +86,12 @@ struct Header {
     records: BTreeMap<usize, Sect>,
 }
 
+/// One index section decoded: the rest of a key to its fn.
+type Table = Arc<HashMap<String, u32>>;
+
+/// What a crate's model resolves a path to: its crate key and inner path.
+pub(crate) type Resolved = Option<(String, String)>;
+
 /// Where the body is.
 enum Body {
     /// Built by this run.
@@ -99,7 +105,7 @@ pub(crate) struct View {
     head: Header,
     body: Body,
     /// Index sections decoded so far; `None` for one that failed.
-    index: Mutex<HashMap<String, Option<Arc<HashMap<String, u32>>>>>,
+    index: Mutex<HashMap<String, Option<Table>>>,
 }
 
 /// The dependency side of one closure: the dependency files with the fns
@@ -109,30 +115,27 @@ pub(crate) struct DepPart {
     /// Each file: its crate, how chains name it, its fns kept.
     pub units: Vec<(usize, String, FileAnalysis)>,
     /// By crate, what its model resolved each path to.
-    pub answers: HashMap<usize, HashMap<String, Option<(String, String)>>>,
+    pub answers: HashMap<usize, HashMap<String, Resolved>>,
 }
 
-/// The key of the view of `graph` whose crates have these entry keys.
-pub(crate) fn view_key(graph: &DepGraph, entry_keys: &[String]) -> String {
+/// The key of the view of `graph` whose crates have these entry keys;
+/// `None` if the graph cannot be encoded (then no view is kept).
+pub(crate) fn view_key(graph: &DepGraph, entry_keys: &[String]) -> Option<String> {
     let mut h = Sha256::new();
     h.update(VIEW_FORMAT.as_bytes());
     h.update(crate::depscan::CATALOGUED.join(",").as_bytes());
     // Everything the graph says of each crate (name, lib name, links,
     // categories, root, deps): a manifest edit of a path dependency changes
     // it even when its sources do not change.
-    if let Ok(b) = rmp_serde::to_vec(&graph.crates) {
-        h.update(&b);
-    }
+    h.update(rmp_serde::to_vec(&graph.crates).ok()?);
     let mut roots: Vec<_> = graph.roots.iter().collect();
     roots.sort();
-    if let Ok(b) = rmp_serde::to_vec(&roots) {
-        h.update(&b);
-    }
+    h.update(rmp_serde::to_vec(&roots).ok()?);
     for k in entry_keys {
         h.update(k.as_bytes());
         h.update([0]);
     }
-    format!("view-{:x}", h.finalize())
+    Some(format!("view-{:x}", h.finalize()))
 }
 
 /// What a view is built from: one run's reading of every crate it needed.
@@ -149,7 +152,7 @@ pub(crate) struct Parts<'a> {
     /// What [`pollguard_analysis::transitive::reach`] found for every fn.
     pub reach: Vec<Reach>,
     /// What crate `c`'s model resolves a path to.
-    pub resolve: &'a dyn Fn(usize, &str) -> Option<(String, String)>,
+    pub resolve: &'a dyn Fn(usize, &str) -> Resolved,
 }
 
 /// The paths a lookup of `path` may try: itself, and for a provided
