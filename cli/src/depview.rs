@@ -229,15 +229,21 @@ pub(crate) fn build(p: &Parts<'_>) -> Option<(Vec<u8>, Vec<u8>)> {
     let mut records: BTreeMap<usize, Vec<Record>> = BTreeMap::new();
     for (g, (u, f)) in fns.iter().enumerate() {
         let krate = p.units[*u].0;
+        // Every fn's lookups, inactive ones too: a workspace fn they found
+        // instead could make them active, and they are kept as names only.
+        for call in &f.calls {
+            for x in lookup_paths(&call.path) {
+                let k = key(krate_key(*u), &x);
+                if !dep_keys.contains(k.0) {
+                    firsts.insert(k.0.to_owned());
+                }
+            }
+        }
         let rec = if p.reach[g].active {
             let mut answers = Vec::new();
             let mut asked = HashSet::new();
             for call in &f.calls {
                 for x in lookup_paths(&call.path) {
-                    let k = key(krate_key(*u), &x);
-                    if !dep_keys.contains(k.0) {
-                        firsts.insert(k.0.to_owned());
-                    }
                     if asked.insert(x.clone()) {
                         let a = (p.resolve)(krate, &x);
                         answers.push((x, a));

@@ -1155,7 +1155,10 @@ pub fn scan(discovered: &Discovered, opts: &ScanOptions) -> Result<ScanResult, S
         )
     });
     let full = match (&part, opts.deps.as_deref()) {
-        (None, Some(deps)) if deps.scan.units.is_empty() => deps.scan.full(&deps.graph, &pool),
+        (None, Some(deps)) if deps.scan.units.is_empty() => {
+            crate::timing::add_count("deps: view could not answer", 1);
+            deps.scan.full(&deps.graph, &pool)
+        }
         _ => None,
     };
     crate::timing::add("main: dependency fns", dep_fns.elapsed());
