@@ -74,10 +74,13 @@ struct Header {
     /// Each active fn's callees: `edges[edges_at[g]..edges_at[g + 1]]`.
     edges_at: Vec<u32>,
     edges: Vec<u32>,
-    /// The first parts of every lookup key of the dependency fns that is
-    /// not a dependency crate's key (`std` in an unresolved `std::fs::read`):
-    /// a workspace fn keyed the same would change what those lookups find.
-    firsts: Vec<String>,
+    /// The keys the dependency fns' lookups try that no dependency fn has
+    /// and whose first part is not a dependency crate's key (`std` in an
+    /// unresolved `std::Cow::from`): by first part, the sorted hashes of
+    /// the rest ([`rest_hash`]), those of lookups with one candidate path
+    /// and those of lookups with several (see [`lookup_paths`]). A
+    /// workspace fn keyed the same is what those lookups find.
+    collide: BTreeMap<String, Sect>,
     /// Each crate's items.
     models: BTreeMap<usize, Sect>,
     /// The fns of each first key part: `(rest, g)`.
@@ -196,13 +199,25 @@ pub(crate) fn build(p: &Parts<'_>) -> Option<(Vec<u8>, Vec<u8>)> {
     let dep_keys: HashSet<&str> = p.keys.values().map(String::as_str).collect();
     // The closure's index: the last fn of a key wins, as in the closure.
     let mut by_key: HashMap<(&str, &str), u32> = HashMap::new();
-    let mut firsts: HashSet<String> = HashSet::new();
     for (g, (u, f)) in fns.iter().enumerate() {
-        let k = key(krate_key(*u), &f.path);
-        if !dep_keys.contains(k.0) {
-            firsts.insert(k.0.to_owned());
+        by_key.insert(key(krate_key(*u), &f.path), g as u32);
+    }
+    // Every fn's lookups, inactive ones too: a workspace fn they found
+    // could make them active, and they are kept as names only.
+    let mut firsts: HashMap<String, (HashSet<u64>, HashSet<u64>)> = HashMap::new();
+    for (u, f) in &fns {
+        for call in &f.calls {
+            let candidates: Vec<String> = lookup_paths(&call.path).collect();
+            for x in &candidates {
+                let k = key(krate_key(*u), x);
+                if dep_keys.contains(k.0) || by_key.contains_key(&k) {
+                    continue;
+                }
+                let (single, multi) = firsts.entry(k.0.to_owned()).or_default();
+                let set = if candidates.len() > 1 { multi } else { single };
+                set.insert(rest_hash(k.1));
+            }
         }
-        by_key.insert(k, g as u32);
     }
     let mut grouped: BTreeMap<&str, Vec<(&str, u32)>> = BTreeMap::new();
     for ((first, rest), g) in by_key {
@@ -229,16 +244,6 @@ pub(crate) fn build(p: &Parts<'_>) -> Option<(Vec<u8>, Vec<u8>)> {
     let mut records: BTreeMap<usize, Vec<Record>> = BTreeMap::new();
     for (g, (u, f)) in fns.iter().enumerate() {
         let krate = p.units[*u].0;
-        // Every fn's lookups, inactive ones too: a workspace fn they found
-        // instead could make them active, and they are kept as names only.
-        for call in &f.calls {
-            for x in lookup_paths(&call.path) {
-                let k = key(krate_key(*u), &x);
-                if !dep_keys.contains(k.0) {
-                    firsts.insert(k.0.to_owned());
-                }
-            }
-        }
         let rec = if p.reach[g].active {
             let mut answers = Vec::new();
             let mut asked = HashSet::new();
@@ -281,8 +286,16 @@ pub(crate) fn build(p: &Parts<'_>) -> Option<(Vec<u8>, Vec<u8>)> {
         }
     }
     edges_at.push(u32::try_from(edges.len()).ok()?);
-    let mut firsts: Vec<String> = firsts.into_iter().collect();
-    firsts.sort_unstable();
+    let mut collide = BTreeMap::new();
+    for (first, (single, multi)) in firsts {
+        let sorted = |h: HashSet<u64>| {
+            let mut v: Vec<u64> = h.into_iter().collect();
+            v.sort_unstable();
+            v
+        };
+        let bytes = rmp_serde::to_vec(&(sorted(single), sorted(multi))).ok()?;
+        collide.insert(first, sect(&bytes, &mut body));
+    }
     let head = Header {
         format: VIEW_FORMAT.to_owned(),
         needed: p.needed.clone(),
@@ -298,7 +311,7 @@ pub(crate) fn build(p: &Parts<'_>) -> Option<(Vec<u8>, Vec<u8>)> {
         active: p.reach.iter().map(|r| r.active).collect(),
         edges_at,
         edges,
-        firsts,
+        collide,
         models,
         index,
         records: record_sects,
@@ -413,23 +426,46 @@ impl View {
         Ok(table.get(rest).copied())
     }
 
+    /// What a workspace fn keyed `(first, rest)` is to the dependencies'
+    /// lookups: found by none, found by lookups of one candidate path, or
+    /// by one of several candidates; `None` when the section that says is
+    /// unreadable.
+    fn collides(&self, first: &str, rest: &str) -> Option<Found> {
+        let Some(s) = self.head.collide.get(first) else {
+            return Some(Found::No);
+        };
+        let (single, multi): (Vec<u64>, Vec<u64>) =
+            rmp_serde::from_slice(&self.section(s)?).ok()?;
+        let h = rest_hash(rest);
+        Some(if multi.binary_search(&h).is_ok() {
+            Found::AmongOthers
+        } else if single.binary_search(&h).is_ok() {
+            Found::Alone
+        } else {
+            Found::No
+        })
+    }
+
     /// The dependency side of the closure of workspace fns keyed as
     /// `ws_keys` whose calls look up `lookups` (each key a lookup may try,
-    /// written or resolved). `None` when the view cannot answer: a
-    /// workspace key shares a first part with a dependency lookup (the
-    /// closure over everything is needed), or a section is unreadable.
-    pub(crate) fn part<'k>(
+    /// written or resolved), and the workspace keys that dependency lookups
+    /// find: the answer holds only if no workspace fn of those keys reaches
+    /// anything in the closure run with it (the caller checks). `None` when
+    /// the view cannot answer: a workspace fn is one candidate of a
+    /// dependency lookup of several (which one is found depends on what the
+    /// workspace defines), or a section is unreadable.
+    pub(crate) fn part<'k, 'w>(
         &self,
-        ws_firsts: &HashSet<&str>,
+        ws_keys: &[(&'w str, &'w str)],
         lookups: impl IntoIterator<Item = (&'k str, &'k str)>,
-    ) -> Option<DepPart> {
-        if self
-            .head
-            .firsts
-            .iter()
-            .any(|f| ws_firsts.contains(f.as_str()))
-        {
-            return None;
+    ) -> Option<(DepPart, Vec<(&'w str, &'w str)>)> {
+        let mut found = Vec::new();
+        for &(first, rest) in ws_keys {
+            match self.collides(first, rest)? {
+                Found::No => {}
+                Found::Alone => found.push((first, rest)),
+                Found::AmongOthers => return None,
+            }
         }
         let n = self.head.fn_unit.len();
         let mut seen = vec![false; n];
@@ -494,7 +530,7 @@ impl View {
             };
             units.entry(self.head.fn_unit[g]).or_default().push(summary);
         }
-        Some(DepPart {
+        let part = DepPart {
             units: units
                 .into_iter()
                 .map(|(u, fns)| {
@@ -510,7 +546,8 @@ impl View {
                 })
                 .collect(),
             answers,
-        })
+        };
+        Some((part, found))
     }
 
     /// Whether `first` is the closure key of crate `c` (`lib#index`).
@@ -519,6 +556,23 @@ impl View {
             .rsplit_once('#')
             .is_some_and(|(_, i)| i.parse::<usize>().is_ok_and(|i| i == c))
     }
+}
+
+/// What a workspace fn's key is to the dependencies' lookups.
+enum Found {
+    /// No lookup tries it.
+    No,
+    /// Lookups with this one candidate path find it.
+    Alone,
+    /// A lookup tries it among other candidates.
+    AmongOthers,
+}
+
+/// A stable 64-bit hash of the rest of a key (SHA-256's first bytes: the
+/// same in every build, so a view written by one build reads in another).
+fn rest_hash(rest: &str) -> u64 {
+    let d = Sha256::digest(rest.as_bytes());
+    u64::from_le_bytes([d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7]])
 }
 
 /// A fn the closure knows by name only: no calls, nothing blocking.

@@ -10,7 +10,7 @@ use crate::scan::FileAnalysis;
 use crate::settings::Settings;
 use pollguard_analysis::Finding;
 use pollguard_analysis::model::{CrateModel, LazyModel};
-use pollguard_analysis::transitive::{CrateKind, Unit, findings_with, short_name};
+use pollguard_analysis::transitive::{CrateKind, Reach, Unit, findings_with, short_name};
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -43,28 +43,8 @@ pub(crate) type Located = (usize, Finding<Pos>, Vec<ChainLoc>);
 /// The transitive findings `(file, finding, chain)` and the escape hatches
 /// they used `(file, hatch)`.
 pub(crate) fn run(units: &[UnitIn<'_>]) -> (Vec<Located>, Vec<(usize, usize)>) {
-    let engine_units: Vec<Unit<'_, Pos>> = units
-        .iter()
-        .map(|u| Unit {
-            krate: u.krate,
-            file: u.analysis,
-            config: &u.settings.config,
-            dependency: u.dependency,
-            kind: u.kind,
-        })
-        .collect();
-    // One closure for the whole workspace: each call site is judged by its
-    // own package's configuration.
-    let resolve = |u: usize, path: &str| {
-        let unit = &units[u];
-        if let Some(a) = unit.answers.and_then(|a| a.get(path)) {
-            return a.clone();
-        }
-        match unit.model {
-            Some(m) => m.resolve_extern(path),
-            None => unit.lazy?.get().resolve_extern(path),
-        }
-    };
+    let engine_units = engine_units(units);
+    let resolve = |u: usize, path: &str| resolve(units, u, path);
     let (found, hatches) = findings_with(&engine_units, &resolve);
     let used = hatches
         .into_iter()
@@ -90,6 +70,42 @@ pub(crate) fn run(units: &[UnitIn<'_>]) -> (Vec<Located>, Vec<(usize, usize)>) {
         })
         .collect();
     (out, used)
+}
+
+/// What the closure reaches from each fn of `units`, numbered as
+/// [`pollguard_analysis::transitive::reach`] numbers them.
+pub(crate) fn reach(units: &[UnitIn<'_>]) -> Vec<Reach> {
+    let engine_units = engine_units(units);
+    let resolve = |u: usize, path: &str| resolve(units, u, path);
+    pollguard_analysis::transitive::reach(&engine_units, &resolve)
+}
+
+/// The engine's view of the units. One closure for the whole workspace:
+/// each call site is judged by its own package's configuration.
+fn engine_units<'a>(units: &'a [UnitIn<'_>]) -> Vec<Unit<'a, Pos>> {
+    units
+        .iter()
+        .map(|u| Unit {
+            krate: u.krate,
+            file: u.analysis,
+            config: &u.settings.config,
+            dependency: u.dependency,
+            kind: u.kind,
+        })
+        .collect()
+}
+
+/// Where a path called in unit `u` leads in a dependency: what its crate's
+/// model answered before, else what the model answers now.
+fn resolve(units: &[UnitIn<'_>], u: usize, path: &str) -> Option<(String, String)> {
+    let unit = &units[u];
+    if let Some(a) = unit.answers.and_then(|a| a.get(path)) {
+        return a.clone();
+    }
+    match unit.model {
+        Some(m) => m.resolve_extern(path),
+        None => unit.lazy?.get().resolve_extern(path),
+    }
 }
 
 /// The note naming a chain: `` `load_config` → `std::fs::read_to_string` ``
