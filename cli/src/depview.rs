@@ -587,3 +587,85 @@ fn stub(path: String) -> FnSummary<Pos> {
         generic_io: None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use pollguard_analysis::LocalCall;
+
+    fn call(path: &str) -> LocalCall<Pos> {
+        let at = Pos { line: 1, column: 1 };
+        LocalCall {
+            path: path.to_owned(),
+            display: path.to_owned(),
+            span: at,
+            end_span: at,
+            awaited: false,
+            hatches: Vec::new(),
+            io: None,
+            conditional: false,
+            not_in_tests: false,
+            in_test: false,
+        }
+    }
+
+    fn fn_calling(path: &str, calls: &[&str]) -> FnSummary<Pos> {
+        FnSummary {
+            calls: calls.iter().map(|c| call(c)).collect(),
+            ..stub(path.to_owned())
+        }
+    }
+
+    /// A view of one dependency crate (`dep#0`) whose `label` calls the
+    /// unresolved `std::borrow::Cow::from` and whose `drain` calls
+    /// `std::io::Stdin::read_exact` (tried as itself, then as `read`).
+    fn view() -> View {
+        let fns = [
+            fn_calling("crate::label", &["std::borrow::Cow::from"]),
+            fn_calling("crate::drain", &["std::io::Stdin::read_exact"]),
+        ];
+        let keys: HashMap<usize, String> = [(0, "dep#0".to_owned())].into();
+        let resolve = |_: usize, _: &str| None;
+        let parts = Parts {
+            needed: vec![0],
+            problems: Vec::new(),
+            lines: 0,
+            items: HashMap::new(),
+            units: vec![(0, "dep-0.1.0/src/lib.rs", &fns[..])],
+            keys: &keys,
+            reach: vec![Reach::default(), Reach::default()],
+            resolve: &resolve,
+        };
+        let (head, body) = build(&parts).expect("built");
+        View::store(None, "k", head, body).expect("view")
+    }
+
+    #[test]
+    fn workspace_fns_that_dependency_lookups_find_are_named() {
+        let v = view();
+        let none: [(&str, &str); 0] = [];
+        // Another key: the view answers alone.
+        let (_, found) = v.part(&[("app", "Note::from")], none).expect("answers");
+        assert!(found.is_empty());
+        // The workspace defines what `label` looks up: named for the check.
+        let (_, found) = v
+            .part(&[("std", "borrow::Cow::from")], none)
+            .expect("answers");
+        assert_eq!(found, [("std", "borrow::Cow::from")]);
+        // One of several candidates of `drain`'s lookup: the view cannot say.
+        assert!(v.part(&[("std", "io::Stdin::read")], none).is_none());
+        assert!(v.part(&[("std", "io::Stdin::read_exact")], none).is_none());
+    }
+
+    #[test]
+    fn a_corrupt_section_is_not_an_answer() {
+        let mut v = view();
+        if let Body::Memory(b) = &mut v.body {
+            for x in b.iter_mut() {
+                *x ^= 0xff;
+            }
+        }
+        let none: [(&str, &str); 0] = [];
+        assert!(v.part(&[("std", "borrow::Cow::from")], none).is_none());
+    }
+}

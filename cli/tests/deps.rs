@@ -851,6 +851,62 @@ fn the_view_of_the_dependencies_follows_the_graph() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// A workspace that defines what a dependency calls unresolved
+/// (`std::borrow::Cow::from`, through its own `impl From<Note> for Cow`
+/// that sleeps): a warm run agrees with a run without a cache, before and
+/// after the impl stops blocking and once it blocks again. (The rule the
+/// view follows for such keys is tested in `depview`'s unit tests.)
+#[test]
+fn a_dependency_lookup_the_workspace_answers_is_followed_warm() {
+    let dir = temp_dir("ws-answers");
+    let cache = dir.join("cache");
+    let blocking = "pub struct Note;\n\
+         impl From<Note> for std::borrow::Cow<'static, str> {\n    \
+         fn from(_: Note) -> Self {\n        \
+         std::thread::sleep(std::time::Duration::from_millis(5));\n        \
+         std::borrow::Cow::Borrowed(\"n\")\n    }\n}\n\
+         pub async fn handler() {\n    lib::label();\n}\n";
+    let files = [
+        (
+            "app/Cargo.toml",
+            "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\nlib = { path = \"../lib\" }\n",
+        ),
+        ("app/src/lib.rs", blocking),
+        (
+            "lib/Cargo.toml",
+            "[package]\nname = \"lib\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+        ),
+        (
+            "lib/src/lib.rs",
+            "pub fn label() {\n    let _ = std::borrow::Cow::from(\"x\");\n}\n",
+        ),
+    ];
+    for (path, text) in files {
+        let path = dir.join(path);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(path, text).expect("write");
+    }
+    let ws = dir.join("app");
+    let cold = run_in(&ws, &cache);
+    let warm = run_in(&ws, &cache);
+    assert_eq!((warm.code, &warm.stdout), (cold.code, &cold.stdout));
+    // Whether the engine follows this call at all is its business; a warm
+    // run must agree with a run without any cache, in both states.
+    let fresh = |name: &str| run_in(&ws, &dir.join(name));
+    assert_eq!(fresh("other").stdout, warm.stdout);
+    let quiet = blocking.replace(
+        "std::thread::sleep(std::time::Duration::from_millis(5));",
+        "let _ = 1;",
+    );
+    std::fs::write(ws.join("src/lib.rs"), &quiet).expect("edit");
+    let edited = run_in(&ws, &cache);
+    assert_eq!(edited.stdout, fresh("other2").stdout);
+    std::fs::write(ws.join("src/lib.rs"), blocking).expect("edit");
+    let back = run_in(&ws, &cache);
+    assert_eq!((back.code, &back.stdout), (cold.code, &cold.stdout));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// Entries unused for longer than the age given go; a read keeps one.
 #[test]
 fn prune_removes_what_no_run_used_lately() {
