@@ -256,7 +256,9 @@ pub struct CrateModel {
 pub struct LazyModel {
     /// The crate's key ([`CrateModel::set_key`]), known before it is built.
     key: String,
+    /// The model, once built.
     cell: std::sync::OnceLock<Arc<CrateModel>>,
+    /// What builds it, until it is built.
     init: std::sync::Mutex<Option<ModelInit>>,
 }
 
@@ -303,9 +305,7 @@ impl LazyModel {
             None => !self.key.is_empty() && self.key == other.key,
         }
     }
-}
 
-impl LazyModel {
     /// Whether two handles are of one crate's model (see [`LazyModel::is`]).
     fn same_as(&self, other: &LazyModel) -> bool {
         match (self.cell.get(), other.cell.get()) {
