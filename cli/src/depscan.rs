@@ -180,7 +180,7 @@ pub(crate) fn read(
     let debugging = std::env::var_os("POLLGUARD_DEBUG_SUMMARIES").is_some();
     if let (Some(c), Some(vkey), false) = (cache, &vkey, debugging) {
         let view = crate::timing::time("deps: view load", || crate::depview::View::load(c, vkey));
-        if let Some(view) = view {
+        if let Some(view) = view.filter(|v| v.fits(graph.crates.len())) {
             return from_view(graph, view, &keys, again);
         }
     }

@@ -374,6 +374,21 @@ impl View {
         })
     }
 
+    /// Whether every crate the view names is one it read, of a graph of `n`
+    /// crates (a view is keyed by its graph; this keeps a mismatch from
+    /// indexing out of it or naming a crate without a model).
+    pub(crate) fn fits(&self, n: usize) -> bool {
+        let needed: HashSet<usize> = self.head.needed.iter().copied().collect();
+        needed.iter().all(|&c| c < n)
+            && self.head.units.iter().all(|(c, _)| needed.contains(c))
+            && self
+                .head
+                .models
+                .keys()
+                .chain(self.head.records.keys())
+                .all(|c| needed.contains(c))
+    }
+
     /// The crates read.
     pub(crate) fn needed(&self) -> &[usize] {
         &self.head.needed
@@ -473,6 +488,9 @@ impl View {
         let mut stack = Vec::new();
         for (first, rest) in lookups {
             if let Some(g) = self.lookup(first, rest).ok()? {
+                if g as usize >= n {
+                    return None;
+                }
                 if !self.head.active[g as usize] {
                     let unit = self.head.units[self.head.fn_unit[g as usize] as usize].0;
                     let own = self.key_is_crate(first, unit);
