@@ -68,7 +68,7 @@ pub(crate) const IO_METHODS: &[&str] = &[
 /// The methods an `impl Read`/`Write`/`BufRead` writes that a provided
 /// `std::io` method (`read_exact`, `write_all`, `read_line`, ..) moves its
 /// bytes through; empty for other names.
-pub(crate) fn required_methods(method: &str) -> &'static [&'static str] {
+pub fn required_methods(method: &str) -> &'static [&'static str] {
     match method {
         "read_exact" | "read_to_end" | "read_to_string" | "read_vectored" | "bytes" => &["read"],
         "read_line" | "read_until" | "lines" | "split" => &["fill_buf", "read"],

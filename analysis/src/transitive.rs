@@ -188,9 +188,12 @@ fn quiet_types<'a, P>(units: &[Unit<'a, P>]) -> std::collections::HashSet<&'a st
 
 /// Which fns block, and how: each fn's chain down to its worst blocking
 /// call ([`Why`]), its generic I/O, and every category it reaches.
-struct Reach<P> {
+struct Closed<P> {
+    /// Reversed call edges: the callers of each fn, with the call's index.
+    callers: Vec<Vec<(usize, usize)>>,
     why: Vec<Option<Why<P>>>,
     gio: Vec<Option<(ChainStep<P>, Option<usize>)>>,
+    /// Every category each fn reaches, as a mask.
     cats: Vec<u32>,
 }
 
@@ -201,16 +204,78 @@ struct Graph<'a> {
     fns: Vec<(usize, usize)>,
 }
 
-/// Computes [`Reach`] over the units' fns. With `for_tests`, what sits
+impl<'a> Graph<'a> {
+    /// Every unit's fns in order, then the next unit's.
+    fn of<P>(units: &[Unit<'a, P>]) -> Graph<'a> {
+        let mut index: HashMap<(&str, &str), usize> = HashMap::new();
+        let mut fns: Vec<(usize, usize)> = Vec::new();
+        for (u, unit) in units.iter().enumerate() {
+            for (f, summary) in unit.file.fns().iter().enumerate() {
+                index.insert(key(unit.krate, &summary.path), fns.len());
+                fns.push((u, f));
+            }
+        }
+        Graph { index, fns }
+    }
+}
+
+/// What the closure found for one fn of [`reach`]'s units.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Reach {
+    /// Whether it reaches anything: a blocking call, generic I/O, or a
+    /// category. A fn that does not is, to its callers, only a name.
+    pub active: bool,
+    /// The fns its followed calls lead to, numbered as [`reach`] numbers
+    /// them. With the callees' own, these are all the fns the closure reads
+    /// to decide this fn: a caller that keeps only a fn's callees (and the
+    /// names of inactive fns) gets the same answer for it.
+    pub callees: Vec<usize>,
+}
+
+/// The closure of `units` alone, per fn (every unit's fns in order, then
+/// the next unit's): what lets a caller keep the closure of a fixed set
+/// of units (dependencies) and later run [`findings_with`] on a slice of
+/// them that holds every fn reached, with the same answers. (A test's view
+/// only drops calls and blocking calls, so a fn inactive here is inactive
+/// in it too.)
+pub fn reach<P: Copy>(units: &[Unit<'_, P>], resolve: Resolve<'_>) -> Vec<Reach> {
+    let graph = Graph::of(units);
+    let quiet = quiet_types(units);
+    let quiet_call = |u: usize, path: &str| {
+        !units[u].dependency
+            && path
+                .rsplit_once("::")
+                .is_some_and(|(ty, _)| quiet.contains(ty))
+    };
+    let c = close(units, &graph, resolve, &quiet_call, false);
+    let mut out: Vec<Reach> = (0..graph.fns.len())
+        .map(|id| Reach {
+            active: c.why[id].is_some() || c.gio[id].is_some() || c.cats[id] != 0,
+            callees: Vec::new(),
+        })
+        .collect();
+    for (callee, callers) in c.callers.iter().enumerate() {
+        for &(caller, _) in callers {
+            out[caller].callees.push(callee);
+        }
+    }
+    for r in &mut out {
+        r.callees.sort_unstable();
+        r.callees.dedup();
+    }
+    out
+}
+
+/// Computes [`Closed`] over the units' fns. With `for_tests`, what sits
 /// behind an optional setting ([`LocalCall::opt_in`]) is left out: the view
 /// of a test, which builds its own inputs.
-fn reach<P: Copy>(
+fn close<P: Copy>(
     units: &[Unit<'_, P>],
     graph: &Graph<'_>,
     resolve: Resolve<'_>,
     quiet_call: &dyn Fn(usize, &str) -> bool,
     for_tests: bool,
-) -> Reach<P> {
+) -> Closed<P> {
     let Graph { index, fns } = graph;
     let summary = |id: usize| {
         let (u, f) = fns[id];
@@ -404,12 +469,17 @@ fn reach<P: Copy>(
         }
     }
 
-    Reach { why, gio, cats }
+    Closed {
+        callers,
+        why,
+        gio,
+        cats,
+    }
 }
 
 /// A fn's key in the closure's index: its crate and its path inside it,
 /// borrowed, so that indexing a workspace allocates nothing per fn or call.
-fn key<'a>(krate: &'a str, path: &'a str) -> (&'a str, &'a str) {
+pub fn key<'a>(krate: &'a str, path: &'a str) -> (&'a str, &'a str) {
     if let Some(rest) = path.strip_prefix("crate::") {
         return (krate, rest);
     }
@@ -435,14 +505,7 @@ pub fn findings_with<P: Copy>(
     units: &[Unit<'_, P>],
     resolve: Resolve<'_>,
 ) -> (Vec<UnitFinding<P>>, Vec<(usize, usize)>) {
-    let mut index: HashMap<(&str, &str), usize> = HashMap::new();
-    let mut fns: Vec<(usize, usize)> = Vec::new();
-    for (u, unit) in units.iter().enumerate() {
-        for (f, summary) in unit.file.fns().iter().enumerate() {
-            index.insert(key(unit.krate, &summary.path), fns.len());
-            fns.push((u, f));
-        }
-    }
+    let graph = Graph::of(units);
     let quiet = quiet_types(units);
     // A method of a sender the workspace only makes unbounded returns at once.
     let quiet_call = |u: usize, path: &str| {
@@ -451,10 +514,9 @@ pub fn findings_with<P: Copy>(
                 .rsplit_once("::")
                 .is_some_and(|(ty, _)| quiet.contains(ty))
     };
-    let graph = Graph { index, fns };
-    let main_reach = reach(units, &graph, resolve, &quiet_call, false);
+    let main_reach = close(units, &graph, resolve, &quiet_call, false);
     // A test's view, computed when a test first calls something.
-    let mut test_reach: Option<Reach<P>> = None;
+    let mut test_reach: Option<Closed<P>> = None;
     let mut out = Vec::new();
     let mut used = Vec::new();
     for (u, unit) in units.iter().enumerate() {
@@ -470,8 +532,8 @@ pub fn findings_with<P: Copy>(
                 continue;
             };
             let in_test = call.in_test || unit.test;
-            let Reach { why, gio, cats } = if in_test {
-                test_reach.get_or_insert_with(|| reach(units, &graph, resolve, &quiet_call, true))
+            let Closed { why, gio, cats, .. } = if in_test {
+                test_reach.get_or_insert_with(|| close(units, &graph, resolve, &quiet_call, true))
             } else {
                 &main_reach
             };

@@ -393,6 +393,10 @@ fn execute(args: &Args, flags: &Flags) -> Result<u8, String> {
     }
     let cwd =
         std::env::current_dir().map_err(|e| format!("cannot read the current directory: {e}"))?;
+    let deps_wanted = args.paths.is_empty() && args.deps && !args.no_deps;
+    if deps_wanted {
+        crate::deps::prefetch_host();
+    }
     let discovered = crate::timing::time("main: discover", || {
         if args.paths.is_empty() {
             discover::workspace(&cwd, args.manifest_path.as_deref(), flags)
@@ -415,7 +419,7 @@ fn execute(args: &Args, flags: &Flags) -> Result<u8, String> {
     }
     // Opt-in for now: on real applications a third of the findings it adds
     // hold up, and a run costs seconds (benches/real_apps_deps.md).
-    let deps = if args.paths.is_empty() && args.deps && !args.no_deps {
+    let deps = if deps_wanted {
         // Resolving the graph writes a Cargo.lock where there was none:
         // pollguard only reads, so it leaves the tree as it found it.
         let lock = discovered.base.join("Cargo.lock");
@@ -596,19 +600,16 @@ fn read_deps(
     // must not look like one that did.
     let warn = |what: &str| eprintln!("warning: {what}");
     let cache = crate::deps::Cache::open();
-    let graph = match crate::deps::graph_cached(
-        cwd,
-        args.manifest_path.as_deref(),
-        &opts,
-        cache.as_ref(),
-    ) {
+    let graph = match crate::timing::time("deps: graph", || {
+        crate::deps::graph_cached(cwd, args.manifest_path.as_deref(), &opts, cache.as_ref())
+    }) {
         Ok(g) => g,
         Err(e) => {
             warn(&format!("{e}; scanning without reading dependencies"));
             return None;
         }
     };
-    let cfg = match crate::deps::Cfg::host() {
+    let cfg = match crate::timing::time("deps: host cfg", crate::deps::Cfg::host) {
         Ok(c) => c,
         Err(e) => {
             warn(&format!("{e}; scanning without reading dependencies"));
@@ -626,6 +627,7 @@ fn read_deps(
         graph.crates.len() as u64,
         crate::deps::progress_wanted(args.quiet),
     );
+    let started = std::time::Instant::now();
     let read = crate::depscan::read(
         &graph,
         &cfg,
@@ -634,9 +636,12 @@ fn read_deps(
         cache.as_ref(),
         args.std_catalog_only,
     );
+    crate::timing::add("deps: read (wall)", started.elapsed());
     if let Some(c) = &cache {
         // Entries of other versions and builds, unused for a month.
-        c.prune(std::time::Duration::from_secs(30 * 24 * 3600));
+        crate::timing::time("deps: prune", || {
+            c.prune(std::time::Duration::from_secs(30 * 24 * 3600));
+        });
     }
     progress.finish();
     if !args.quiet {

@@ -112,6 +112,12 @@ pub struct DepGraph {
     /// The files the graph was resolved from: the local manifests and the
     /// lock file (see [`graph_cached`]).
     pub inputs: Vec<PathBuf>,
+    /// Each path or git crate: its index in [`DepGraph::crates`], its cache
+    /// key without its sources, and its package directory. Its sources can
+    /// change under an unchanged manifest and lock file, so a graph read
+    /// back from the cache hashes them again (see [`graph_cached`]).
+    #[serde(default)]
+    pub local: Vec<(usize, String, PathBuf)>,
 }
 
 /// Reads the dependency graph of the workspace around `cwd` (or at
@@ -225,8 +231,10 @@ pub fn graph_cached(
         "graph-{}",
         hex(&Sha256::digest(
             format!(
-                "{} {triple} {:?} {:?} {:?} {:?}",
+                "{} {triple} {:?} {:?} {:?} {:?} {:?}",
                 env!("CARGO_PKG_VERSION"),
+                // Another toolchain's cargo may resolve the graph otherwise.
+                rustc_version()?,
                 start,
                 (opts.offline, opts.locked, opts.frozen),
                 std::env::var_os("CARGO_HOME"),
@@ -248,7 +256,14 @@ pub fn graph_cached(
                 .all(|(p, h)| content_hash(p) == *h)
             && stored.graph.crates.iter().all(|c| c.root.is_file());
         if unchanged {
-            return Ok(stored.graph);
+            let mut g = stored.graph;
+            // Sources of path and git crates are not among the inputs.
+            for (i, base, dir) in &g.local {
+                if let Some(c) = g.crates.get_mut(*i) {
+                    c.cache_key = hex(&Sha256::digest(local_key(base, dir).as_bytes()));
+                }
+            }
+            return Ok(g);
         }
     }
     let g = graph(cwd, manifest_path, opts)?;
@@ -369,9 +384,11 @@ impl<'a> GraphBuilder<'a> {
             let dir = pkg
                 .manifest_path
                 .parent()
-                .map(|p| p.as_std_path().to_path_buf());
-            key.push('|');
-            key.push_str(&hash_sources(dir.as_deref().unwrap_or(&root)));
+                .map_or_else(|| root.clone(), |p| p.as_std_path().to_path_buf());
+            self.out
+                .local
+                .push((self.out.crates.len(), key.clone(), dir.clone()));
+            key = local_key(&key, &dir);
         }
         let krate = DepCrate {
             id: id.to_owned(),
@@ -392,6 +409,12 @@ impl<'a> GraphBuilder<'a> {
         self.index.insert(id, Some(i));
         Some(i)
     }
+}
+
+/// The key of a path or git crate: `base` (id, features, version) and the
+/// hash of its sources.
+fn local_key(base: &str, dir: &Path) -> String {
+    format!("{base}|{}", hash_sources(dir))
 }
 
 /// A hash of every `.rs` file under `dir` (its relative path and content,
@@ -598,19 +621,64 @@ fn rustc_output(args: &[&str]) -> Result<String, String> {
     String::from_utf8(out.stdout).map_err(|_| format!("`{what}` printed invalid UTF-8"))
 }
 
-/// The host triple from `rustc -vV`, asked once per process.
-fn host_triple() -> Result<&'static str, String> {
-    static TRIPLE: OnceLock<Result<String, String>> = OnceLock::new();
-    TRIPLE
+/// The answers of `rustc -vV` and `rustc --print cfg` asked early, while
+/// the workspace is read (see [`prefetch_host`]).
+type Early = (Result<String, String>, Result<String, String>);
+
+static EARLY: std::sync::Mutex<Option<std::thread::JoinHandle<Early>>> =
+    std::sync::Mutex::new(None);
+
+/// Starts asking `rustc` for the host's triple and `cfg` values on other
+/// threads: two `rustc` starts cost about 30 ms, as much as the rest of a
+/// warm run's reading of dependencies, and the workspace can be read
+/// meanwhile. The answers are used only if the workspace is read with the
+/// toolchain they were asked with (see [`crate::metadata::fallback`]).
+pub fn prefetch_host() {
+    let handle = std::thread::spawn(|| {
+        let cfg = std::thread::spawn(|| rustc_output(&["--print", "cfg"]));
+        let version = rustc_output(&["-vV"]);
+        let cfg = cfg
+            .join()
+            .unwrap_or_else(|_| Err("`rustc --print cfg` panicked".to_owned()));
+        (version, cfg)
+    });
+    if let Ok(mut early) = EARLY.lock() {
+        *early = Some(handle);
+    }
+}
+
+/// The early answers, when they were asked with the toolchain in use now.
+fn early() -> Option<&'static Early> {
+    static TAKEN: OnceLock<Option<Early>> = OnceLock::new();
+    TAKEN
         .get_or_init(|| {
-            let out = rustc_output(&["-vV"])?;
-            out.lines()
-                .find_map(|l| l.strip_prefix("host:"))
-                .map(|h| h.trim().to_owned())
-                .ok_or_else(|| "`rustc -vV` printed no `host:` line".to_owned())
+            let handle = EARLY.lock().ok()?.take()?;
+            let answers = handle.join().ok()?;
+            crate::metadata::fallback().is_none().then_some(answers)
+        })
+        .as_ref()
+}
+
+/// What `rustc -vV` prints (its version, commit, host and LLVM), asked
+/// once per process.
+fn rustc_version() -> Result<&'static str, String> {
+    static VERSION: OnceLock<Result<String, String>> = OnceLock::new();
+    VERSION
+        .get_or_init(|| match early() {
+            Some((version, _)) => version.clone(),
+            None => rustc_output(&["-vV"]),
         })
         .as_deref()
         .map_err(Clone::clone)
+}
+
+/// The host triple from `rustc -vV`.
+fn host_triple() -> Result<&'static str, String> {
+    rustc_version()?
+        .lines()
+        .find_map(|l| l.strip_prefix("host:"))
+        .map(str::trim)
+        .ok_or_else(|| "`rustc -vV` printed no `host:` line".to_owned())
 }
 
 /// The `cfg` values of the host, to evaluate `#[cfg(..)]` the way a normal
@@ -643,8 +711,14 @@ impl Cfg {
     /// The host's values from `rustc --print cfg`, asked once per process.
     pub fn host() -> Result<Cfg, String> {
         static HOST: OnceLock<Result<Cfg, String>> = OnceLock::new();
-        HOST.get_or_init(|| rustc_output(&["--print", "cfg"]).map(|t| Cfg::parse(&t)))
-            .clone()
+        HOST.get_or_init(|| {
+            let text = match early() {
+                Some((_, cfg)) => cfg.clone(),
+                None => rustc_output(&["--print", "cfg"]),
+            };
+            text.map(|t| Cfg::parse(&t))
+        })
+        .clone()
     }
 
     /// Values from the output of `rustc --print cfg`: one per line, `name`
@@ -1605,6 +1679,36 @@ impl Cache {
             let _ = f.set_modified(std::time::SystemTime::now());
         }
         Some(payload.to_vec())
+    }
+
+    /// `len` bytes at `offset` of the payload stored under `key`, unchecked:
+    /// for an entry too large to hash whole on every read, whose parts the
+    /// caller checks against hashes it keeps elsewhere. Marks the entry used
+    /// when `offset` is 0 (see [`Cache::prune`]).
+    pub fn get_range(&self, key: &str, offset: u64, len: u64) -> Option<Vec<u8>> {
+        use std::io::{Read as _, Seek as _, SeekFrom};
+        let mut f = std::fs::File::open(self.entry(key)).ok()?;
+        let mut header = [0u8; HEADER_LEN];
+        f.read_exact(&mut header).ok()?;
+        let format = u32::from_le_bytes(header.get(4..8)?.try_into().ok()?);
+        let total = u64::from_le_bytes(header.get(8..16)?.try_into().ok()?);
+        if header.get(..4)? != MAGIC || format != FORMAT || offset.checked_add(len)? > total {
+            return None;
+        }
+        let mut buf = vec![0u8; usize::try_from(len).ok()?];
+        f.seek(SeekFrom::Start(HEADER_LEN as u64 + offset)).ok()?;
+        f.read_exact(&mut buf).ok()?;
+        if offset == 0 {
+            let _ = f.set_modified(std::time::SystemTime::now());
+        }
+        Some(buf)
+    }
+
+    /// Marks an entry used now, so [`Cache::prune`] keeps it.
+    pub fn touch(&self, key: &str) {
+        if let Ok(f) = std::fs::File::options().append(true).open(self.entry(key)) {
+            let _ = f.set_modified(std::time::SystemTime::now());
+        }
     }
 
     /// Removes the entries not written or read for `max_age`: those of

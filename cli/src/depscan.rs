@@ -11,7 +11,7 @@
 use crate::deps::{Cache, Cfg, DepCrate, DepGraph, Progress, read_crate, read_mentions};
 use crate::diag::Pos;
 use crate::scan::FileAnalysis;
-use pollguard_analysis::model::{CrateModel, FileItems, lower_file};
+use pollguard_analysis::model::{CrateModel, FileItems, LazyModel, lower_file};
 use pollguard_analysis::{Config, FnSummary, Options, analyze_file_in};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -22,7 +22,7 @@ use std::sync::{Arc, Mutex};
 
 /// Crates whose blocking calls the catalog lists itself: reading them would
 /// only repeat it (the runtime's own offloaders and `block_on`s).
-const CATALOGUED: &[&str] = &["tokio", "std", "core", "alloc"];
+pub(crate) const CATALOGUED: &[&str] = &["tokio", "std", "core", "alloc"];
 
 /// One analysed file of a dependency.
 pub(crate) struct DepUnit {
@@ -37,8 +37,9 @@ pub(crate) struct DepUnit {
 /// What reading the dependencies gave.
 #[derive(Default)]
 pub(crate) struct DepScan {
-    /// The model of each crate read, by index in [`DepGraph::crates`].
-    pub models: HashMap<usize, Arc<CrateModel>>,
+    /// The model of each crate read, by index in [`DepGraph::crates`],
+    /// built when first used.
+    pub models: HashMap<usize, Arc<LazyModel>>,
     /// The key each crate read is known by in the transitive closure.
     pub keys: HashMap<usize, String>,
     /// Every file read.
@@ -51,6 +52,20 @@ pub(crate) struct DepScan {
     pub from_cache: usize,
     /// Source lines read.
     pub lines: usize,
+    /// Each crate's items, encoded, until the view is built.
+    items: HashMap<usize, Vec<u8>>,
+    /// The dependencies' closure and models, kept for the resolved set.
+    pub view: Option<Arc<crate::depview::View>>,
+    /// How the crates were read, to read them all again when the view
+    /// cannot answer (see [`DepScan::full`]).
+    pub again: Option<Again>,
+}
+
+/// What [`read`] was given, to read every crate again.
+pub(crate) struct Again {
+    cfg: Cfg,
+    cache: Option<Cache>,
+    std_catalog_only: bool,
 }
 
 impl DepScan {
@@ -60,7 +75,7 @@ impl DepScan {
         &self,
         graph: &DepGraph,
         package_id: &str,
-    ) -> HashMap<String, Arc<CrateModel>> {
+    ) -> HashMap<String, Arc<LazyModel>> {
         graph
             .roots
             .get(package_id)
@@ -68,6 +83,22 @@ impl DepScan {
             .flatten()
             .filter_map(|(name, i)| Some((name.clone(), Arc::clone(self.models.get(i)?))))
             .collect()
+    }
+
+    /// Every crate's files and eagerly built models, read again from the
+    /// per-crate entries or the sources: for a closure the view cannot
+    /// answer (see [`crate::depview::View::part`]).
+    pub(crate) fn full(&self, graph: &DepGraph, pool: &rayon::ThreadPool) -> Option<DepScan> {
+        let again = self.again.as_ref()?;
+        let progress = Progress::new(0, false);
+        Some(read_full(
+            graph,
+            &again.cfg,
+            pool,
+            &progress,
+            again.cache.as_ref(),
+            again.std_catalog_only,
+        ))
     }
 }
 
@@ -125,8 +156,191 @@ fn needed(
     (seen, problems)
 }
 
-/// Reads, models and walks the dependencies the workspace calls into.
+/// Reads, models and walks the dependencies the workspace calls into: from
+/// the view of this resolved set when the cache has it (see
+/// [`crate::depview`]), else crate by crate, storing the view.
 pub(crate) fn read(
+    graph: &DepGraph,
+    cfg: &Cfg,
+    pool: &rayon::ThreadPool,
+    progress: &Progress,
+    cache: Option<&Cache>,
+    std_catalog_only: bool,
+) -> DepScan {
+    let keys = crate::timing::time("deps: entry keys", || {
+        entry_keys(graph, cfg, std_catalog_only)
+    });
+    let vkey = crate::depview::view_key(graph, &keys);
+    let again = Again {
+        cfg: cfg.clone(),
+        cache: cache.map(|c| Cache::at(c.dir())),
+        std_catalog_only,
+    };
+    // The debugging dump needs every fn's summary: it reads everything.
+    let debugging = std::env::var_os("POLLGUARD_DEBUG_SUMMARIES").is_some();
+    if let (Some(c), Some(vkey), false) = (cache, &vkey, debugging) {
+        let view = crate::timing::time("deps: view load", || crate::depview::View::load(c, vkey));
+        if let Some(view) = view.filter(|v| v.fits(graph.crates.len())) {
+            return from_view(graph, view, &keys, again);
+        }
+    }
+    let mut out = read_full(graph, cfg, pool, progress, cache, std_catalog_only);
+    out.view = crate::timing::time("deps: view build", || {
+        build_view(
+            graph,
+            &mut out,
+            cache.filter(|_| vkey.is_some()),
+            vkey.as_deref().unwrap_or(""),
+        )
+        .map(Arc::new)
+    });
+    out.again = Some(again);
+    if let Ok(needle) = std::env::var("POLLGUARD_DEBUG_SUMMARIES") {
+        debug_summaries(&out, &needle);
+    }
+    out
+}
+
+/// A run's reading of the dependencies from a view: models built when the
+/// workspace's code first goes into them, each from its crate's items in
+/// the view (or, when that section is unreadable, from its per-crate entry
+/// or its sources).
+fn from_view(
+    graph: &DepGraph,
+    view: crate::depview::View,
+    entry_keys: &[String],
+    again: Again,
+) -> DepScan {
+    let view = Arc::new(view);
+    let needed: HashSet<usize> = view.needed().iter().copied().collect();
+    let mut models: HashMap<usize, Arc<LazyModel>> = HashMap::new();
+    for (i, c) in graph.crates.iter().enumerate() {
+        if !needed.contains(&i) {
+            continue;
+        }
+        let externs = externs(c, &models);
+        let (view, c2, cfg) = (Arc::clone(&view), c.clone(), again.cfg.clone());
+        let cache = again.cache.as_ref().map(|c| Cache::at(c.dir()));
+        let entry = entry_keys.get(i).cloned().unwrap_or_default();
+        let lazy = LazyModel::new(format!("{}#{}", c.lib_name, i), move || {
+            let started = std::time::Instant::now();
+            let items = view
+                .items(i)
+                .or_else(|| {
+                    let bytes = cache?.get(&entry)?;
+                    rmp_serde::from_slice::<Stored>(&bytes)
+                        .ok()
+                        .map(|s| s.modules)
+                })
+                .unwrap_or_else(|| items_of(&c2, &cfg));
+            crate::timing::add("deps: lazy items", started.elapsed());
+            let model = model_of(
+                i,
+                &c2,
+                items.iter().map(|(m, it)| (m.as_slice(), it)),
+                externs,
+            );
+            crate::timing::add("deps: lazy models", started.elapsed());
+            crate::timing::add_count("deps: lazy models built", 1);
+            model
+        });
+        models.insert(i, Arc::new(lazy));
+    }
+    let keys = models
+        .keys()
+        .map(|&i| (i, format!("{}#{}", graph.crates[i].lib_name, i)))
+        .collect();
+    DepScan {
+        keys,
+        problems: view.problems().to_vec(),
+        crates_read: models.len(),
+        from_cache: models.len(),
+        lines: view.lines(),
+        models,
+        units: Vec::new(),
+        items: HashMap::new(),
+        view: Some(view),
+        again: Some(again),
+    }
+}
+
+/// A crate's items read from its sources (no walk): the last resort of a
+/// model whose cached items are unreadable.
+fn items_of(c: &DepCrate, cfg: &Cfg) -> Vec<(Vec<String>, FileItems)> {
+    let src = read_crate(c, cfg);
+    let items = src
+        .files
+        .iter()
+        .map(|f| {
+            let items =
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| lower_file(&f.file)))
+                    .unwrap_or_default();
+            (f.module_path.clone(), items)
+        })
+        .collect();
+    drop(src);
+    proc_macro2::extra::invalidate_current_thread_spans();
+    items
+}
+
+/// The view of what `out` read, stored in `cache`.
+fn build_view(
+    graph: &DepGraph,
+    out: &mut DepScan,
+    cache: Option<&Cache>,
+    vkey: &str,
+) -> Option<crate::depview::View> {
+    let config = Config::default();
+    let kinds: Vec<pollguard_analysis::transitive::CrateKind> = out
+        .units
+        .iter()
+        .map(|u| {
+            pollguard_analysis::transitive::CrateKind::from_categories(
+                &graph.crates[u.krate].categories,
+            )
+        })
+        .collect();
+    let engine_units: Vec<pollguard_analysis::transitive::Unit<'_, Pos>> = out
+        .units
+        .iter()
+        .zip(&kinds)
+        .map(|(u, kind)| pollguard_analysis::transitive::Unit {
+            krate: out.keys.get(&u.krate).map_or("", String::as_str),
+            file: &u.analysis,
+            config: &config,
+            dependency: true,
+            kind: *kind,
+            test: false,
+        })
+        .collect();
+    let models = &out.models;
+    let units = &out.units;
+    let by_unit = |u: usize, path: &str| models.get(&units[u].krate)?.get().resolve_extern(path);
+    let reach = pollguard_analysis::transitive::reach(&engine_units, &by_unit);
+    let by_crate = |c: usize, path: &str| models.get(&c)?.get().resolve_extern(path);
+    let mut needed: Vec<usize> = out.models.keys().copied().collect();
+    needed.sort_unstable();
+    let parts = crate::depview::Parts {
+        needed,
+        problems: out.problems.clone(),
+        lines: out.lines,
+        items: std::mem::take(&mut out.items),
+        units: out
+            .units
+            .iter()
+            .map(|u| (u.krate, u.display.as_str(), u.analysis.fns.as_slice()))
+            .collect(),
+        keys: &out.keys,
+        reach,
+        resolve: &by_crate,
+    };
+    let (head, body) = crate::depview::build(&parts)?;
+    crate::depview::View::store(cache, vkey, head, body)
+}
+
+/// Reads, models and walks the needed crates one by one (each from its
+/// per-crate entry when the cache has it).
+fn read_full(
     graph: &DepGraph,
     cfg: &Cfg,
     pool: &rayon::ThreadPool,
@@ -141,7 +355,10 @@ pub(crate) fn read(
             .unwrap_or_default(),
         kept: Mutex::new(HashMap::new()),
     };
+    let keys_done = std::time::Instant::now();
     let (needed, problems) = needed(graph, cfg, pool, &stash);
+    crate::timing::add("deps: needed (wall)", keys_done.elapsed());
+    let models_started = std::time::Instant::now();
     let mut out = DepScan {
         problems,
         ..DepScan::default()
@@ -175,7 +392,9 @@ pub(crate) fn read(
                     let c = &graph.crates[i];
                     let externs = externs(c, &out.models);
                     if let Some(stored) = stash.take(i) {
-                        let read = from_stored(i, c, stored, externs);
+                        let read = crate::timing::time("deps: model from cache", || {
+                            from_stored(i, c, stored, externs)
+                        });
                         progress.crate_done(&c.name, true, read.1.len() as u64);
                         return (i, read, true);
                     }
@@ -186,19 +405,19 @@ pub(crate) fn read(
                 })
                 .collect()
         });
-        for (i, (model, units, errors, lines), cached) in done {
+        for (i, (model, units, errors, lines, items), cached) in done {
             out.from_cache += usize::from(cached);
             out.keys.insert(i, model.key().to_owned());
-            out.models.insert(i, Arc::new(model));
+            out.models
+                .insert(i, Arc::new(LazyModel::ready(Arc::new(model))));
+            out.items.insert(i, items);
             out.units.extend(units);
             out.problems.extend(errors);
             out.lines += lines;
             out.crates_read += 1;
         }
     }
-    if let Ok(needle) = std::env::var("POLLGUARD_DEBUG_SUMMARIES") {
-        debug_summaries(&out, &needle);
-    }
+    crate::timing::add("deps: models (wall)", models_started.elapsed());
     out
 }
 
@@ -239,8 +458,8 @@ fn dep_config() -> Config {
 
 fn externs(
     c: &DepCrate,
-    models: &HashMap<usize, Arc<CrateModel>>,
-) -> HashMap<String, Arc<CrateModel>> {
+    models: &HashMap<usize, Arc<LazyModel>>,
+) -> HashMap<String, Arc<LazyModel>> {
     c.deps
         .iter()
         .filter_map(|(name, d)| Some((name.clone(), Arc::clone(models.get(d)?))))
@@ -248,8 +467,8 @@ fn externs(
 }
 
 /// A crate read: its model, its files walked, what could not be read, its
-/// size in bytes.
-type ReadCrate = (CrateModel, Vec<DepUnit>, Vec<String>, usize);
+/// size in bytes, its items encoded (for the view).
+type ReadCrate = (CrateModel, Vec<DepUnit>, Vec<String>, usize, Vec<u8>);
 
 /// Reads one crate, builds its model, walks every file. Runs on one thread:
 /// the syntax trees cannot leave the thread that parsed them.
@@ -257,7 +476,7 @@ fn read_one(
     index: usize,
     c: &DepCrate,
     cfg: &Cfg,
-    externs: HashMap<String, Arc<CrateModel>>,
+    externs: HashMap<String, Arc<LazyModel>>,
     config: &Config,
 ) -> (ReadCrate, Stored) {
     let mut src = read_crate(c, cfg);
@@ -322,7 +541,8 @@ fn read_one(
     };
     drop(src);
     proc_macro2::extra::invalidate_current_thread_spans();
-    ((model, units, errors, lines), stored)
+    let items = rmp_serde::to_vec(&stored.modules).unwrap_or_default();
+    ((model, units, errors, lines, items), stored)
 }
 
 /// A crate's model from its files' items, knowing its dependencies' models.
@@ -330,11 +550,11 @@ fn model_of<'a>(
     index: usize,
     c: &DepCrate,
     files: impl IntoIterator<Item = (&'a [String], &'a FileItems)>,
-    externs: HashMap<String, Arc<CrateModel>>,
+    externs: HashMap<String, Arc<LazyModel>>,
 ) -> CrateModel {
     let mut model = CrateModel::build(files, &[]);
     model.set_key(format!("{}#{}", c.lib_name, index));
-    model.set_externs(externs);
+    model.set_lazy_externs(externs);
     // `libc` declares the C library's functions without a `links` key:
     // it is the platform's own library, listed under its crate's name.
     model.set_links(
@@ -365,8 +585,9 @@ fn from_stored(
     index: usize,
     c: &DepCrate,
     stored: Stored,
-    externs: HashMap<String, Arc<CrateModel>>,
+    externs: HashMap<String, Arc<LazyModel>>,
 ) -> ReadCrate {
+    let items = rmp_serde::to_vec(&stored.modules).unwrap_or_default();
     let model = model_of(
         index,
         c,
@@ -385,7 +606,7 @@ fn from_stored(
             },
         })
         .collect();
-    (model, units, stored.errors, stored.lines)
+    (model, units, stored.errors, stored.lines, items)
 }
 
 /// The cache, with what was loaded from it between the two passes (the
@@ -400,8 +621,8 @@ struct Stash<'c> {
 impl Stash<'_> {
     /// The entry of crate `i`, when the cache has a valid one.
     fn load(&self, i: usize) -> Option<Stored> {
-        let bytes = self.cache?.get(self.keys.get(i)?)?;
-        rmp_serde::from_slice(&bytes).ok()
+        let bytes = crate::timing::time("deps: cache read", || self.cache?.get(self.keys.get(i)?))?;
+        crate::timing::time("deps: cache decode", || rmp_serde::from_slice(&bytes).ok())
     }
 
     /// Keeps a loaded entry for the second pass.

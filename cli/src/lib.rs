@@ -29,6 +29,7 @@ pub mod cli;
 pub mod context;
 pub mod deps;
 mod depscan;
+mod depview;
 pub mod diag;
 pub mod discover;
 mod facts;

@@ -21,6 +21,11 @@ use std::path::{Path, PathBuf};
 /// is not installed; the dependency graph and `rustc` use it too.
 static FALLBACK: std::sync::OnceLock<String> = std::sync::OnceLock::new();
 
+/// The toolchain [`exec`] fell back to, if it did.
+pub fn fallback() -> Option<&'static str> {
+    FALLBACK.get().map(String::as_str)
+}
+
 /// Gives `cmd` the toolchain [`exec`] fell back to, if it did.
 pub fn same_toolchain(cmd: &mut std::process::Command) -> &mut std::process::Command {
     if let Some(t) = FALLBACK.get() {

@@ -591,7 +591,7 @@ fn crate_models(
             );
             if let Some(deps) = deps {
                 let id = &discovered.packages[package].id;
-                model.set_externs(deps.scan.externs_of(&deps.graph, id));
+                model.set_lazy_externs(deps.scan.externs_of(&deps.graph, id));
             }
             model
         })
@@ -1119,6 +1119,8 @@ pub fn scan(discovered: &Discovered, opts: &ScanOptions) -> Result<ScanResult, S
                 analysis: a,
                 settings: &discovered.packages[f.package].settings,
                 model,
+                answers: None,
+                lazy: None,
                 dependency: false,
                 kind: pollguard_analysis::transitive::CrateKind::Other,
                 test: crate::context::is_test_file(discovered, i),
@@ -1134,8 +1136,56 @@ pub fn scan(discovered: &Discovered, opts: &ScanOptions) -> Result<ScanResult, S
         min_confidence: pollguard_analysis::Confidence::Likely,
         contexts: Vec::new(),
     });
-    if let Some(deps) = opts.deps.as_deref() {
-        for u in &deps.scan.units {
+    // The dependency fns the workspace reaches, from the view; or, when it
+    // cannot answer, every dependency fn (read again if this run did not).
+    let dep_fns = std::time::Instant::now();
+    let view_part = opts
+        .deps
+        .as_deref()
+        .and_then(|deps| view_part(deps, &units));
+    if let (Some(deps), Some((part, found))) = (opts.deps.as_deref(), &view_part) {
+        let (ws_units, ws_files) = (units.len(), result.files.len());
+        for (c, display, analysis) in &part.units {
+            let file = result.files.len();
+            result.files.push(ScannedFile {
+                display: display.clone(),
+                text: None,
+                dependency: true,
+            });
+            units.push(crate::transitive::UnitIn {
+                krate: deps.scan.keys.get(c).map_or("", String::as_str),
+                file,
+                analysis,
+                settings: &dep_settings,
+                model: None,
+                answers: part.answers.get(c),
+                lazy: deps.scan.models.get(c).map(|m| &**m),
+                dependency: true,
+                kind: pollguard_analysis::transitive::CrateKind::from_categories(
+                    &deps.graph.crates[*c].categories,
+                ),
+                test: false,
+            });
+        }
+        // Dependency lookups find these workspace fns: what the view holds
+        // is still the answer if none of them reaches anything.
+        if !found.is_empty() && ws_fn_reaches(&units, ws_units, found) {
+            units.truncate(ws_units);
+            result.files.truncate(ws_files);
+        }
+    }
+    crate::timing::add("main: dependency fns", dep_fns.elapsed());
+    let no_dep_units = units.iter().all(|u| !u.dependency);
+    let full = match opts.deps.as_deref() {
+        Some(deps) if no_dep_units && deps.scan.units.is_empty() => {
+            crate::timing::add_count("deps: view could not answer", 1);
+            deps.scan.full(&deps.graph, &pool)
+        }
+        _ => None,
+    };
+    if let Some(deps) = opts.deps.as_deref().filter(|_| no_dep_units) {
+        let scan = full.as_ref().unwrap_or(&deps.scan);
+        for u in &scan.units {
             let file = result.files.len();
             result.files.push(ScannedFile {
                 display: u.display.clone(),
@@ -1147,7 +1197,9 @@ pub fn scan(discovered: &Discovered, opts: &ScanOptions) -> Result<ScanResult, S
                 file,
                 analysis: &u.analysis,
                 settings: &dep_settings,
-                model: deps.scan.models.get(&u.krate).map(|m| &**m),
+                model: None,
+                answers: None,
+                lazy: scan.models.get(&u.krate).map(|m| &**m),
                 dependency: true,
                 kind: pollguard_analysis::transitive::CrateKind::from_categories(
                     &deps.graph.crates[u.krate].categories,
@@ -1156,7 +1208,9 @@ pub fn scan(discovered: &Discovered, opts: &ScanOptions) -> Result<ScanResult, S
             });
         }
     }
-    let (transitive, used_hatches) = crate::transitive::run(&units);
+    let (transitive, used_hatches) = crate::timing::time("main: transitive closure", || {
+        crate::transitive::run(&units)
+    });
     let used_hatches: HashSet<(usize, usize)> = used_hatches.into_iter().collect();
 
     // The workspace's own offloaders, named as other crates see them: a
@@ -1281,6 +1335,66 @@ pub fn scan(discovered: &Discovered, opts: &ScanOptions) -> Result<ScanResult, S
     Ok(result)
 }
 
+/// The dependency side of the closure from the view of the dependencies,
+/// for the workspace's `units`, and the workspace keys dependency lookups
+/// find (see [`crate::depview::View::part`]); `None` when the view cannot
+/// answer for this workspace.
+fn view_part(
+    deps: &Deps,
+    units: &[crate::transitive::UnitIn<'_>],
+) -> Option<(crate::depview::DepPart, HashSet<(String, String)>)> {
+    let view = deps.scan.view.as_ref()?;
+    let mut ws_keys: Vec<(&str, &str)> = Vec::new();
+    let mut lookups: Vec<(String, String)> = Vec::new();
+    for u in units {
+        for f in &u.analysis.fns {
+            ws_keys.push(pollguard_analysis::transitive::key(u.krate, &f.path));
+        }
+        let calls = u.analysis.fns.iter().flat_map(|f| &f.calls);
+        for call in calls.chain(&u.analysis.async_calls) {
+            for x in crate::depview::lookup_paths(&call.path) {
+                let (a, b) = pollguard_analysis::transitive::key(u.krate, &x);
+                lookups.push((a.to_owned(), b.to_owned()));
+                if let Some(found) = u.model.and_then(|m| m.resolve_extern(&x)) {
+                    lookups.push(found);
+                }
+            }
+        }
+    }
+    let (part, found) = view.part(
+        &ws_keys,
+        lookups.iter().map(|(a, b)| (a.as_str(), b.as_str())),
+    )?;
+    let found = found
+        .into_iter()
+        .map(|(a, b)| (a.to_owned(), b.to_owned()))
+        .collect();
+    Some((part, found))
+}
+
+/// Whether a fn of the first `ws_units` units keyed as one of `keys`
+/// reaches anything in the closure of `units`.
+fn ws_fn_reaches(
+    units: &[crate::transitive::UnitIn<'_>],
+    ws_units: usize,
+    keys: &HashSet<(String, String)>,
+) -> bool {
+    let reach = crate::transitive::reach(units);
+    let mut id = 0;
+    for u in &units[..ws_units] {
+        for f in &u.analysis.fns {
+            let (a, b) = pollguard_analysis::transitive::key(u.krate, &f.path);
+            if keys.contains(&(a.to_owned(), b.to_owned()))
+                && reach.get(id).is_none_or(|r| r.active)
+            {
+                return true;
+            }
+            id += 1;
+        }
+    }
+    false
+}
+
 fn invalid(file: usize, start: Pos, end: Pos, message: String) -> Diag {
     Diag {
         kind: Kind::INVALID_ALLOW,
@@ -1385,6 +1499,8 @@ pub fn fuzz_one(text: &str) {
             analysis,
             settings: &settings,
             model: None,
+            answers: None,
+            lazy: None,
             dependency: false,
             kind: pollguard_analysis::transitive::CrateKind::Other,
             test: false,

@@ -28,6 +28,12 @@ pub fn add(phase: &'static str, d: Duration) {
     }
 }
 
+/// Adds `n` to the count of `what`, printed with the phases (as
+/// milliseconds' place: a count of 3 prints as `3.000`).
+pub fn add_count(what: &'static str, n: u32) {
+    add(what, Duration::from_millis(u64::from(n)));
+}
+
 /// Runs `f` and adds its time to `phase`.
 pub fn time<T>(phase: &'static str, f: impl FnOnce() -> T) -> T {
     if !enabled() {

@@ -9,8 +9,9 @@ use crate::diag::{ChainLoc, Pos};
 use crate::scan::FileAnalysis;
 use crate::settings::Settings;
 use pollguard_analysis::Finding;
-use pollguard_analysis::model::CrateModel;
-use pollguard_analysis::transitive::{CrateKind, Unit, findings_with, short_name};
+use pollguard_analysis::model::{CrateModel, LazyModel};
+use pollguard_analysis::transitive::{CrateKind, Reach, Unit, findings_with, short_name};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 /// One file in one crate.
@@ -25,6 +26,11 @@ pub(crate) struct UnitIn<'a> {
     pub settings: &'a Arc<Settings>,
     /// Its crate's model: calls into dependencies resolve through it.
     pub model: Option<&'a CrateModel>,
+    /// What its crate's model answered for the paths its calls look up,
+    /// kept from an earlier run (a dependency's, see [`crate::depview`]).
+    pub answers: Option<&'a HashMap<String, Option<(String, String)>>>,
+    /// Its crate's model when built on demand: for paths `answers` lacks.
+    pub lazy: Option<&'a LazyModel>,
     /// A file of a dependency.
     pub dependency: bool,
     /// What its crate is for.
@@ -39,20 +45,8 @@ pub(crate) type Located = (usize, Finding<Pos>, Vec<ChainLoc>);
 /// The transitive findings `(file, finding, chain)` and the escape hatches
 /// they used `(file, hatch)`.
 pub(crate) fn run(units: &[UnitIn<'_>]) -> (Vec<Located>, Vec<(usize, usize)>) {
-    let engine_units: Vec<Unit<'_, Pos>> = units
-        .iter()
-        .map(|u| Unit {
-            krate: u.krate,
-            file: u.analysis,
-            config: &u.settings.config,
-            dependency: u.dependency,
-            kind: u.kind,
-            test: u.test,
-        })
-        .collect();
-    // One closure for the whole workspace: each call site is judged by its
-    // own package's configuration.
-    let resolve = |u: usize, path: &str| units[u].model?.resolve_extern(path);
+    let engine_units = engine_units(units);
+    let resolve = |u: usize, path: &str| resolve(units, u, path);
     let (found, hatches) = findings_with(&engine_units, &resolve);
     let used = hatches
         .into_iter()
@@ -78,6 +72,43 @@ pub(crate) fn run(units: &[UnitIn<'_>]) -> (Vec<Located>, Vec<(usize, usize)>) {
         })
         .collect();
     (out, used)
+}
+
+/// What the closure reaches from each fn of `units`, numbered as
+/// [`pollguard_analysis::transitive::reach`] numbers them.
+pub(crate) fn reach(units: &[UnitIn<'_>]) -> Vec<Reach> {
+    let engine_units = engine_units(units);
+    let resolve = |u: usize, path: &str| resolve(units, u, path);
+    pollguard_analysis::transitive::reach(&engine_units, &resolve)
+}
+
+/// The engine's view of the units. One closure for the whole workspace:
+/// each call site is judged by its own package's configuration.
+fn engine_units<'a>(units: &'a [UnitIn<'_>]) -> Vec<Unit<'a, Pos>> {
+    units
+        .iter()
+        .map(|u| Unit {
+            krate: u.krate,
+            file: u.analysis,
+            config: &u.settings.config,
+            dependency: u.dependency,
+            kind: u.kind,
+            test: u.test,
+        })
+        .collect()
+}
+
+/// Where a path called in unit `u` leads in a dependency: what its crate's
+/// model answered before, else what the model answers now.
+fn resolve(units: &[UnitIn<'_>], u: usize, path: &str) -> Option<(String, String)> {
+    let unit = &units[u];
+    if let Some(a) = unit.answers.and_then(|a| a.get(path)) {
+        return a.clone();
+    }
+    match unit.model {
+        Some(m) => m.resolve_extern(path),
+        None => unit.lazy?.get().resolve_extern(path),
+    }
 }
 
 /// The note naming a chain: `` `load_config` → `std::fs::read_to_string` ``

@@ -690,7 +690,21 @@ fn a_second_run_reads_dependencies_from_the_cache() {
         })
         .count();
     assert_eq!(crate_entries, 1, "one entry per dependency crate");
-    assert_eq!(entries().len(), 2, "and one for the graph");
+    let named = |prefix: &str| {
+        entries()
+            .iter()
+            .filter(|p| {
+                p.file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with(prefix))
+            })
+            .count()
+    };
+    assert_eq!(
+        (named("graph-"), named("view-"), named("viewbody-")),
+        (1, 1, 1),
+        "one for the graph, and a view of the resolved set"
+    );
+    assert_eq!(entries().len(), 4, "and nothing else");
 
     let warm = run_in(&ws, &cache);
     assert!(
@@ -727,6 +741,172 @@ fn a_second_run_reads_dependencies_from_the_cache() {
         "{}",
         edited.stderr
     );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// With a lock file the graph itself comes from the cache; an edit to a
+/// path dependency's sources (manifest and lock unchanged) still reads it
+/// again, and the view of the dependencies built from it is not reused.
+#[test]
+fn an_edited_path_dependency_is_read_again_under_a_cached_graph() {
+    let dir = temp_dir("edited-under-lock");
+    let cache = dir.join("cache");
+    sleepy_app(&dir);
+    let ws = dir.join("app");
+    let locked = std::process::Command::new(std::env::var_os("CARGO").unwrap_or("cargo".into()))
+        .args(["generate-lockfile", "--offline"])
+        .current_dir(&ws)
+        .status()
+        .expect("cargo");
+    assert!(locked.success());
+    let cold = run_in(&ws, &cache);
+    assert_eq!(cold.code, Some(1), "{}", cold.stderr);
+    let warm = run_in(&ws, &cache);
+    assert_eq!((warm.code, &warm.stdout), (cold.code, &cold.stdout));
+    assert!(
+        warm.stderr
+            .contains("read 1 dependency crate(s), 1 of them from the cache"),
+        "{}",
+        warm.stderr
+    );
+    std::fs::write(dir.join("slow/src/inner.rs"), "pub(crate) fn pause() {}\n").expect("edit");
+    let edited = run_in(&ws, &cache);
+    assert_eq!(edited.code, Some(0), "{}\n{}", edited.stdout, edited.stderr);
+    assert!(
+        edited
+            .stderr
+            .contains("read 1 dependency crate(s), 0 of them from the cache"),
+        "{}",
+        edited.stderr
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The view of the dependencies (their closure and items, one per resolved
+/// set) is reused across edits of the workspace's own code, rebuilt when
+/// the graph changes (here a path dependency's manifest, its sources
+/// untouched), and a corrupt body gives the same report, never a panic.
+#[test]
+fn the_view_of_the_dependencies_follows_the_graph() {
+    let dir = temp_dir("view");
+    let cache = dir.join("cache");
+    sleepy_app(&dir);
+    let ws = dir.join("app");
+    let locked = std::process::Command::new(std::env::var_os("CARGO").unwrap_or("cargo".into()))
+        .args(["generate-lockfile", "--offline"])
+        .current_dir(&ws)
+        .status()
+        .expect("cargo");
+    assert!(locked.success());
+    let files = |prefix: &str| {
+        let mut v: Vec<PathBuf> = std::fs::read_dir(&cache)
+            .expect("cache dir")
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| {
+                p.file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with(prefix))
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    let cold = run_in(&ws, &cache);
+    assert_eq!(cold.code, Some(1), "{}", cold.stderr);
+    let views = files("view-");
+    assert_eq!(views.len(), 1);
+    let warm = run_in(&ws, &cache);
+    assert_eq!((warm.code, &warm.stdout), (cold.code, &cold.stdout));
+    assert_eq!(files("view-"), views, "reused");
+
+    // A body whose bytes changed (length kept): each section read fails
+    // its hash, the models and fns come from elsewhere, the report is the same.
+    for body in files("viewbody-") {
+        let mut bytes = std::fs::read(&body).expect("body");
+        let n = bytes.len();
+        for b in &mut bytes[n / 2..] {
+            *b ^= 0x5a;
+        }
+        std::fs::write(&body, bytes).expect("corrupt");
+    }
+    let corrupt = run_in(&ws, &cache);
+    assert_eq!((corrupt.code, &corrupt.stdout), (cold.code, &cold.stdout));
+
+    // The workspace's own code changes: the view still holds.
+    let lib = ws.join("src/lib.rs");
+    std::fs::write(
+        &lib,
+        "pub async fn handler() {}\npub fn unused() { slow::settle(); }\n",
+    )
+    .expect("edit");
+    let own_edit = run_in(&ws, &cache);
+    assert_eq!(own_edit.code, Some(0), "{}", own_edit.stdout);
+    assert_eq!(files("view-"), views, "reused across the workspace's edits");
+    std::fs::write(&lib, "pub async fn handler() {\n    slow::settle();\n}\n").expect("edit");
+
+    // The dependency's manifest changes, its sources do not: a new view.
+    let manifest = dir.join("slow/Cargo.toml");
+    let text = std::fs::read_to_string(&manifest).expect("manifest");
+    std::fs::write(&manifest, format!("{text}categories = [\"database\"]\n")).expect("edit");
+    let edited = run_in(&ws, &cache);
+    assert_eq!(edited.code, Some(1), "{}", edited.stderr);
+    assert_eq!(files("view-").len(), 2, "a view of the changed graph");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A workspace that defines what a dependency calls unresolved
+/// (`std::borrow::Cow::from`, through its own `impl From<Note> for Cow`
+/// that sleeps): a warm run agrees with a run without a cache, before and
+/// after the impl stops blocking and once it blocks again. (The rule the
+/// view follows for such keys is tested in `depview`'s unit tests.)
+#[test]
+fn a_dependency_lookup_the_workspace_answers_is_followed_warm() {
+    let dir = temp_dir("ws-answers");
+    let cache = dir.join("cache");
+    let blocking = "pub struct Note;\n\
+         impl From<Note> for std::borrow::Cow<'static, str> {\n    \
+         fn from(_: Note) -> Self {\n        \
+         std::thread::sleep(std::time::Duration::from_millis(5));\n        \
+         std::borrow::Cow::Borrowed(\"n\")\n    }\n}\n\
+         pub async fn handler() {\n    lib::label();\n}\n";
+    let files = [
+        (
+            "app/Cargo.toml",
+            "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\nlib = { path = \"../lib\" }\n",
+        ),
+        ("app/src/lib.rs", blocking),
+        (
+            "lib/Cargo.toml",
+            "[package]\nname = \"lib\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+        ),
+        (
+            "lib/src/lib.rs",
+            "pub fn label() {\n    let _ = std::borrow::Cow::from(\"x\");\n}\n",
+        ),
+    ];
+    for (path, text) in files {
+        let path = dir.join(path);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(path, text).expect("write");
+    }
+    let ws = dir.join("app");
+    let cold = run_in(&ws, &cache);
+    let warm = run_in(&ws, &cache);
+    assert_eq!((warm.code, &warm.stdout), (cold.code, &cold.stdout));
+    // Whether the engine follows this call at all is its business; a warm
+    // run must agree with a run without any cache, in both states.
+    let fresh = |name: &str| run_in(&ws, &dir.join(name));
+    assert_eq!(fresh("other").stdout, warm.stdout);
+    let quiet = blocking.replace(
+        "std::thread::sleep(std::time::Duration::from_millis(5));",
+        "let _ = 1;",
+    );
+    std::fs::write(ws.join("src/lib.rs"), &quiet).expect("edit");
+    let edited = run_in(&ws, &cache);
+    assert_eq!(edited.stdout, fresh("other2").stdout);
+    std::fs::write(ws.join("src/lib.rs"), blocking).expect("edit");
+    let back = run_in(&ws, &cache);
+    assert_eq!((back.code, &back.stdout), (cold.code, &cold.stdout));
     let _ = std::fs::remove_dir_all(&dir);
 }
 

@@ -252,10 +252,84 @@ pub struct CrateModel {
     links: Option<String>,
     /// The models of the crates this one depends on, by the name its code
     /// spells them with (renames applied), read from their sources.
-    externs: HashMap<String, Arc<CrateModel>>,
+    externs: HashMap<String, Arc<LazyModel>>,
     /// Names the crate root gives dependencies with `extern crate x as y;`:
     /// `y` -> `x`, usable from every module.
     extern_prelude: HashMap<String, String>,
+}
+
+/// A dependency's model, built the first time a lookup goes into it: of
+/// the hundreds of crates a workspace depends on, its code names a few
+/// dozen, and a caller that keeps models on disk builds only those.
+pub struct LazyModel {
+    /// The crate's key ([`CrateModel::set_key`]), known before it is built.
+    key: String,
+    /// The model, once built.
+    cell: std::sync::OnceLock<Arc<CrateModel>>,
+    /// What builds it, until it is built.
+    init: std::sync::Mutex<Option<ModelInit>>,
+}
+
+/// What builds a [`LazyModel`].
+type ModelInit = Box<dyn FnOnce() -> CrateModel + Send>;
+
+impl LazyModel {
+    /// A model built by `init` when first needed; `key` must be the key
+    /// the built model has.
+    pub fn new(key: impl Into<String>, init: impl FnOnce() -> CrateModel + Send + 'static) -> Self {
+        LazyModel {
+            key: key.into(),
+            cell: std::sync::OnceLock::new(),
+            init: std::sync::Mutex::new(Some(Box::new(init))),
+        }
+    }
+
+    /// A model built already.
+    pub fn ready(model: Arc<CrateModel>) -> Self {
+        let cell = std::sync::OnceLock::new();
+        let key = model.key.clone();
+        let _ = cell.set(model);
+        LazyModel {
+            key,
+            cell,
+            init: std::sync::Mutex::new(None),
+        }
+    }
+
+    /// The model, built now if it was not yet (once, whichever thread asks).
+    pub fn get(&self) -> &CrateModel {
+        self.cell.get_or_init(|| {
+            let init = self.init.lock().unwrap_or_else(|e| e.into_inner()).take();
+            Arc::new(init.map_or_else(CrateModel::default, |f| f()))
+        })
+    }
+
+    /// Whether this is the model `other`, without building it: a model not
+    /// built yet is known by its key (keys are unique among the crates of
+    /// one run).
+    fn is(&self, other: &CrateModel) -> bool {
+        match self.cell.get() {
+            Some(m) => std::ptr::eq(Arc::as_ptr(m), other),
+            None => !self.key.is_empty() && self.key == other.key,
+        }
+    }
+
+    /// Whether two handles are of one crate's model (see [`LazyModel::is`]).
+    fn same_as(&self, other: &LazyModel) -> bool {
+        match (self.cell.get(), other.cell.get()) {
+            (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+            _ => !self.key.is_empty() && self.key == other.key,
+        }
+    }
+}
+
+impl std::fmt::Debug for LazyModel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LazyModel")
+            .field("key", &self.key)
+            .field("built", &self.cell.get().is_some())
+            .finish()
+    }
 }
 
 /// How far a path is followed through crates that re-export other crates'
@@ -536,6 +610,14 @@ impl CrateModel {
     /// for them: their return and field types then flow into this crate's
     /// inference, and calls into them resolve to their items.
     pub fn set_externs(&mut self, externs: HashMap<String, Arc<CrateModel>>) {
+        self.externs = externs
+            .into_iter()
+            .map(|(name, m)| (name, Arc::new(LazyModel::ready(m))))
+            .collect();
+    }
+
+    /// [`CrateModel::set_externs`] with models built when first needed.
+    pub fn set_lazy_externs(&mut self, externs: HashMap<String, Arc<LazyModel>>) {
         self.externs = externs;
     }
 
@@ -570,16 +652,24 @@ impl CrateModel {
     /// Whether a path starts with the name of a dependency this model knows.
     pub fn is_extern(&self, path: &str) -> bool {
         let head = path.split("::").next().unwrap_or(path);
-        self.extern_model(head).is_some()
+        // Known by name: no need to build the model.
+        self.externs.contains_key(head)
+            || self
+                .extern_prelude
+                .get(head)
+                .is_some_and(|k| self.externs.contains_key(k))
     }
 
     /// The model of the dependency a path's first segment names, directly
     /// or through a root `extern crate .. as ..`.
-    fn extern_model(&self, head: &str) -> Option<&Arc<CrateModel>> {
-        self.externs.get(head).or_else(|| {
-            let krate = self.extern_prelude.get(head)?;
-            self.externs.get(krate)
-        })
+    fn extern_model(&self, head: &str) -> Option<&CrateModel> {
+        self.externs
+            .get(head)
+            .or_else(|| {
+                let krate = self.extern_prelude.get(head)?;
+                self.externs.get(krate)
+            })
+            .map(|m| m.get())
     }
 
     /// The crate and the item a path into a dependency stands for, following
@@ -603,7 +693,7 @@ impl CrateModel {
                 return Some((model, inner));
             }
             let (head, rest) = inner.split_once("::")?;
-            model = model.externs.get(head)?;
+            model = model.externs.get(head)?.get();
             inner = model.resolve_path(&format!("crate::{rest}"));
         }
         None
@@ -699,19 +789,18 @@ impl CrateModel {
     /// [`CrateModel::renamed_from`]).
     fn renamed_path(&self, model: &CrateModel, path: &str) -> String {
         let (head, rest) = path.split_once("::").unwrap_or((path, ""));
-        let target: &CrateModel = if head == "crate" {
-            model
+        // The third crate is found by identity, without building its model.
+        let found = if head == "crate" {
+            self.externs.iter().find(|(_, m)| m.is(model))
         } else {
-            match model.externs.get(head) {
-                Some(m) => m,
-                None => return path.to_owned(),
-            }
+            let Some(target) = model.externs.get(head) else {
+                return path.to_owned();
+            };
+            self.externs
+                .iter()
+                .find(|(_, m)| Arc::ptr_eq(m, target) || m.same_as(target))
         };
-        match self
-            .externs
-            .iter()
-            .find(|(_, m)| std::ptr::eq(Arc::as_ptr(m), target))
-        {
+        match found {
             Some((name, _)) if rest.is_empty() => name.clone(),
             Some((name, _)) => format!("{name}::{rest}"),
             None => path.to_owned(),
