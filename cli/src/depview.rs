@@ -624,6 +624,7 @@ mod tests {
             conditional: false,
             not_in_tests: false,
             in_test: false,
+            opt_in: false,
         }
     }
 
