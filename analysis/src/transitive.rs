@@ -174,16 +174,31 @@ enum Why<P> {
 /// waits for room. Which channel a value belongs to is not followed; the
 /// type stands for all of them, so one bounded constructor of the type
 /// anywhere in the workspace keeps every send of it followed.
-fn quiet_types<'a, P>(units: &[Unit<'a, P>]) -> std::collections::HashSet<&'a str> {
-    let mut made: HashMap<&'a str, bool> = HashMap::new();
-    for unit in units.iter().filter(|u| !u.dependency) {
-        for c in unit.file.constructed() {
-            *made.entry(c.ty.as_str()).or_insert(true) &= c.unbounded;
+struct QuietSends<'a>(std::collections::HashSet<&'a str>);
+
+impl<'a> QuietSends<'a> {
+    fn of<P>(units: &[Unit<'a, P>]) -> QuietSends<'a> {
+        let mut made: HashMap<&'a str, bool> = HashMap::new();
+        for unit in units.iter().filter(|u| !u.dependency) {
+            for c in unit.file.constructed() {
+                *made.entry(c.ty.as_str()).or_insert(true) &= c.unbounded;
+            }
         }
+        QuietSends(
+            made.into_iter()
+                .filter_map(|(ty, unbounded)| unbounded.then_some(ty))
+                .collect(),
+        )
     }
-    made.into_iter()
-        .filter_map(|(ty, unbounded)| unbounded.then_some(ty))
-        .collect()
+
+    /// Whether the workspace's call `path` in unit `u` is a method of such
+    /// a sender: it returns at once.
+    fn call<P>(&self, units: &[Unit<'_, P>], u: usize, path: &str) -> bool {
+        !units[u].dependency
+            && path
+                .rsplit_once("::")
+                .is_some_and(|(ty, _)| self.0.contains(ty))
+    }
 }
 
 /// Which fns block, and how: each fn's chain down to its worst blocking
@@ -240,14 +255,14 @@ pub struct Reach {
 /// in it too.)
 pub fn reach<P: Copy>(units: &[Unit<'_, P>], resolve: Resolve<'_>) -> Vec<Reach> {
     let graph = Graph::of(units);
-    let quiet = quiet_types(units);
-    let quiet_call = |u: usize, path: &str| {
-        !units[u].dependency
-            && path
-                .rsplit_once("::")
-                .is_some_and(|(ty, _)| quiet.contains(ty))
-    };
-    let c = close(units, &graph, resolve, &quiet_call, false);
+    let quiet = QuietSends::of(units);
+    let c = close(
+        units,
+        &graph,
+        resolve,
+        &|u, p| quiet.call(units, u, p),
+        false,
+    );
     let mut out: Vec<Reach> = (0..graph.fns.len())
         .map(|id| Reach {
             active: c.why[id].is_some() || c.gio[id].is_some() || c.cats[id] != 0,
@@ -506,14 +521,8 @@ pub fn findings_with<P: Copy>(
     resolve: Resolve<'_>,
 ) -> (Vec<UnitFinding<P>>, Vec<(usize, usize)>) {
     let graph = Graph::of(units);
-    let quiet = quiet_types(units);
-    // A method of a sender the workspace only makes unbounded returns at once.
-    let quiet_call = |u: usize, path: &str| {
-        !units[u].dependency
-            && path
-                .rsplit_once("::")
-                .is_some_and(|(ty, _)| quiet.contains(ty))
-    };
+    let quiet = QuietSends::of(units);
+    let quiet_call = |u: usize, path: &str| quiet.call(units, u, path);
     let main_reach = close(units, &graph, resolve, &quiet_call, false);
     // A test's view, computed when a test first calls something.
     let mut test_reach: Option<Closed<P>> = None;
