@@ -733,6 +733,17 @@ pub fn no_disk(path: &str, file: &str) -> bool {
             && file.starts_with(DEVICE_DIR)
 }
 
+/// Types that hold an address already resolved: `ToSocketAddrs` on them
+/// (or on `(ip, port)`) asks no resolver.
+pub const ADDRESS_TYPES: &[&str] = &[
+    "std::net::SocketAddr",
+    "std::net::SocketAddrV4",
+    "std::net::SocketAddrV6",
+    "std::net::IpAddr",
+    "std::net::Ipv4Addr",
+    "std::net::Ipv6Addr",
+];
+
 /// Receiver types that a method rule lists but whose match stays likely: a
 /// crossbeam or flume `Sender` blocks on `send` only when its channel is
 /// bounded, which the type does not say.

@@ -427,16 +427,8 @@ impl<'a> Walker<'a> {
     /// Whether a `ToSocketAddrs` value needs no name resolution: an IP
     /// address and port written out (`"10.0.0.1:53"`, `("::1", 8080)`), or
     /// a value typed as an address.
-    pub(super) fn is_resolved_addr(&self, e: &Expr, ty: Option<&Ty>) -> bool {
-        const ADDRS: &[&str] = &[
-            "std::net::SocketAddr",
-            "std::net::SocketAddrV4",
-            "std::net::SocketAddrV6",
-            "std::net::IpAddr",
-            "std::net::Ipv4Addr",
-            "std::net::Ipv6Addr",
-        ];
-        if ty.is_some_and(|t| ADDRS.contains(&t.path.as_str())) {
+    fn is_resolved_addr(&self, e: &Expr, ty: Option<&Ty>) -> bool {
+        if ty.is_some_and(|t| catalog::ADDRESS_TYPES.contains(&t.path.as_str())) {
             return true;
         }
         match e {
