@@ -653,6 +653,23 @@ fn run_in(dir: &Path, cache: &Path) -> Run {
     }
 }
 
+/// Asserts that a run read its one dependency crate, `from_cache` times
+/// from the cache.
+fn assert_from_cache(run: &Run, from_cache: u8) {
+    let want = format!("read 1 dependency crate(s), {from_cache} of them from the cache");
+    assert!(run.stderr.contains(&want), "{}", run.stderr);
+}
+
+/// Writes the workspace's `Cargo.lock` without the network.
+fn generate_lockfile(ws: &Path) {
+    let locked = std::process::Command::new(std::env::var_os("CARGO").unwrap_or("cargo".into()))
+        .args(["generate-lockfile", "--offline"])
+        .current_dir(ws)
+        .status()
+        .expect("cargo");
+    assert!(locked.success());
+}
+
 /// What a second run reads from the cache, it reports the same; an edited
 /// dependency is read again; corrupt entries are rebuilt, never used.
 #[test]
@@ -664,12 +681,7 @@ fn a_second_run_reads_dependencies_from_the_cache() {
 
     let cold = run_in(&ws, &cache);
     assert_eq!(cold.code, Some(1), "{}", cold.stderr);
-    assert!(
-        cold.stderr
-            .contains("read 1 dependency crate(s), 0 of them from the cache"),
-        "{}",
-        cold.stderr
-    );
+    assert_from_cache(&cold, 0);
     let finding: serde_json::Value =
         serde_json::from_str(cold.stdout.lines().next().expect("a finding")).expect("json");
     assert_eq!(finding["rule"], "PG101", "{}", cold.stdout);
@@ -707,12 +719,7 @@ fn a_second_run_reads_dependencies_from_the_cache() {
     assert_eq!(entries().len(), 4, "and nothing else");
 
     let warm = run_in(&ws, &cache);
-    assert!(
-        warm.stderr
-            .contains("read 1 dependency crate(s), 1 of them from the cache"),
-        "{}",
-        warm.stderr
-    );
+    assert_from_cache(&warm, 1);
     assert_eq!((warm.code, &warm.stdout), (cold.code, &cold.stdout));
 
     // Corrupt entries read as absent: the crate is read again, same result.
@@ -721,26 +728,14 @@ fn a_second_run_reads_dependencies_from_the_cache() {
         std::fs::write(&e, &bytes[..bytes.len() / 2]).expect("truncate");
     }
     let rebuilt = run_in(&ws, &cache);
-    assert!(
-        rebuilt
-            .stderr
-            .contains("read 1 dependency crate(s), 0 of them from the cache"),
-        "{}",
-        rebuilt.stderr
-    );
+    assert_from_cache(&rebuilt, 0);
     assert_eq!((rebuilt.code, &rebuilt.stdout), (cold.code, &cold.stdout));
 
     // An edited path dependency is a new entry: the sleep is gone.
     std::fs::write(dir.join("slow/src/inner.rs"), "pub(crate) fn pause() {}\n").expect("edit");
     let edited = run_in(&ws, &cache);
     assert_eq!(edited.code, Some(0), "{}\n{}", edited.stdout, edited.stderr);
-    assert!(
-        edited
-            .stderr
-            .contains("read 1 dependency crate(s), 0 of them from the cache"),
-        "{}",
-        edited.stderr
-    );
+    assert_from_cache(&edited, 0);
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -753,32 +748,16 @@ fn an_edited_path_dependency_is_read_again_under_a_cached_graph() {
     let cache = dir.join("cache");
     sleepy_app(&dir);
     let ws = dir.join("app");
-    let locked = std::process::Command::new(std::env::var_os("CARGO").unwrap_or("cargo".into()))
-        .args(["generate-lockfile", "--offline"])
-        .current_dir(&ws)
-        .status()
-        .expect("cargo");
-    assert!(locked.success());
+    generate_lockfile(&ws);
     let cold = run_in(&ws, &cache);
     assert_eq!(cold.code, Some(1), "{}", cold.stderr);
     let warm = run_in(&ws, &cache);
     assert_eq!((warm.code, &warm.stdout), (cold.code, &cold.stdout));
-    assert!(
-        warm.stderr
-            .contains("read 1 dependency crate(s), 1 of them from the cache"),
-        "{}",
-        warm.stderr
-    );
+    assert_from_cache(&warm, 1);
     std::fs::write(dir.join("slow/src/inner.rs"), "pub(crate) fn pause() {}\n").expect("edit");
     let edited = run_in(&ws, &cache);
     assert_eq!(edited.code, Some(0), "{}\n{}", edited.stdout, edited.stderr);
-    assert!(
-        edited
-            .stderr
-            .contains("read 1 dependency crate(s), 0 of them from the cache"),
-        "{}",
-        edited.stderr
-    );
+    assert_from_cache(&edited, 0);
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -792,12 +771,7 @@ fn the_view_of_the_dependencies_follows_the_graph() {
     let cache = dir.join("cache");
     sleepy_app(&dir);
     let ws = dir.join("app");
-    let locked = std::process::Command::new(std::env::var_os("CARGO").unwrap_or("cargo".into()))
-        .args(["generate-lockfile", "--offline"])
-        .current_dir(&ws)
-        .status()
-        .expect("cargo");
-    assert!(locked.success());
+    generate_lockfile(&ws);
     let files = |prefix: &str| {
         let mut v: Vec<PathBuf> = std::fs::read_dir(&cache)
             .expect("cache dir")
