@@ -618,40 +618,27 @@ fn heldout3_dependencies_read_as_source() {
     assert_eq!(nd.score.labeled, 146, "the set's blocking labels");
     assert_eq!(nd.traps, 138, "the set's traps (`ok(..)` labels)");
     // Floors at the figures measured (see above).
-    assert!(
-        deps.score.recall() >= H3_RECALL_FLOOR,
-        "recall fell: {:?}",
-        deps.score
+    assert_floors(&deps.score, H3_RECALL_FLOOR, H3_PRECISION_FLOOR);
+    assert_floors(
+        &alone.score,
+        H3_ALONE_RECALL_FLOOR,
+        H3_ALONE_PRECISION_FLOOR,
     );
-    assert!(
-        deps.score.precision() >= H3_PRECISION_FLOOR,
-        "precision fell: {:?}",
-        deps.score
-    );
-    assert!(
-        alone.score.recall() >= H3_ALONE_RECALL_FLOOR,
-        "recall fell: {:?}",
-        alone.score
-    );
-    assert!(
-        alone.score.precision() >= H3_ALONE_PRECISION_FLOOR,
-        "precision fell: {:?}",
-        alone.score
-    );
-    assert!(
-        nd.score.recall() >= H3_NO_DEPS_RECALL_FLOOR,
-        "recall fell: {:?}",
-        nd.score
-    );
-    assert!(
-        nd.score.precision() >= H3_NO_DEPS_PRECISION_FLOOR,
-        "precision fell: {:?}",
-        nd.score
+    assert_floors(
+        &nd.score,
+        H3_NO_DEPS_RECALL_FLOOR,
+        H3_NO_DEPS_PRECISION_FLOOR,
     );
     assert!(
         n_alone >= H3_THIRD_PARTY_FOUND,
         "third-party misses found with the std catalog alone: {n_alone}"
     );
+}
+
+/// Fails when a score falls below its floors.
+fn assert_floors(score: &Score, recall: f64, precision: f64) {
+    assert!(score.recall() >= recall, "recall fell: {score:?}");
+    assert!(score.precision() >= precision, "precision fell: {score:?}");
 }
 
 /// heldout3 through the CLI at the figures measured (see its history).
