@@ -42,6 +42,36 @@ impl IoKind {
     }
 }
 
+/// What a value handed over as a `ToSocketAddrs` holds, as far as the
+/// walker can tell. Code generic over `A: ToSocketAddrs` (actix's `bind`, a
+/// test helper's `connect`) resolves names exactly when its caller gives it
+/// one: the summary says so (a generic address root), and the call site
+/// decides, as it does for generic I/O.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub enum Addr {
+    /// Nothing known: a host name, for all the walker can tell, so
+    /// resolving it may ask the system's resolver.
+    #[default]
+    Name,
+    /// An address written out (`"10.0.0.1:53"`, `("::1", 8080)`, a const
+    /// holding one, a `SocketAddr`): std parses it without a resolver.
+    Resolved,
+    /// A parameter of the fn's own, generic over `ToSocketAddrs`: its
+    /// callers decide.
+    Generic,
+}
+
+/// Whether a string needs no resolver as a `ToSocketAddrs`: an address
+/// with its port (`"10.0.0.1:53"`), or an IP address alone, which std
+/// rejects without asking a resolver (it has no port).
+pub(crate) fn is_address_literal(s: &str) -> bool {
+    s.parse::<std::net::SocketAddr>().is_ok() || s.parse::<std::net::IpAddr>().is_ok()
+}
+
+/// The trait whose bound makes a type parameter an address its callers give.
+pub(crate) const ADDR_TRAITS: &[&str] = &["ToSocketAddrs"];
+
 /// Traits whose bound makes a type parameter an I/O value.
 pub(crate) const IO_TRAITS: &[&str] = &["Read", "Write", "BufRead"];
 

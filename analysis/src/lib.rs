@@ -177,6 +177,12 @@ pub struct FnSummary<P = Span> {
     /// (`r.read(..)` with `R: Read`): what it is and where. Such a fn blocks
     /// when its caller gives it a blocking value (see [`io`]).
     pub generic_io: Option<(String, P)>,
+    /// The first name resolution its body does through a parameter generic
+    /// over `ToSocketAddrs` (`addr.to_socket_addrs()` with `A:
+    /// ToSocketAddrs`): what and where. Such a fn blocks when its caller
+    /// gives it a host name (see [`io::Addr`]).
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub generic_addr: Option<(String, P)>,
 }
 
 /// A blocking call made by a sync fn.
@@ -221,6 +227,11 @@ pub struct LocalCall<P = Span> {
     /// What the I/O values given to the call (receiver or arguments) read
     /// from, when one is: a generic I/O callee blocks for a file or socket.
     pub io: Option<io::IoKind>,
+    /// What the addresses given to the call hold: a callee generic over
+    /// `ToSocketAddrs` resolves a name unless it is given an address
+    /// written out.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub addr: io::Addr,
     /// The call runs only on some paths through its fn: in a branch taken on
     /// a bool option (`if self.opts.keylog`), an `Err`/`None` arm, an error or one-time-init closure
     /// (`unwrap_or_else`, `get_or_init`), a `let .. else`, after a fast

@@ -3,9 +3,9 @@
 //! findings. Only the CLI sees a whole crate, so only the CLI calls this.
 
 use crate::catalog::{
-    Category, HTTP_BLOCKING, Level, Rule, SYNC_DB, TRANSITIVE_BLOCKING, USER_BLOCKING,
+    Category, DNS_LOOKUP, HTTP_BLOCKING, Level, Rule, SYNC_DB, TRANSITIVE_BLOCKING, USER_BLOCKING,
 };
-use crate::io::IoKind;
+use crate::io::{Addr, IoKind};
 use crate::{Analysis, Confidence, Config, Construction, Finding, FnSummary, LocalCall};
 use proc_macro2::Span;
 use std::collections::{HashMap, VecDeque};
@@ -164,10 +164,54 @@ enum Why<P> {
     Marked,
     /// A blocking call in its own body, or a call of a blocking fn.
     Calls(ChainStep<P>, Option<usize>),
-    /// A call that hands a file or socket to a fn doing generic I/O (the
-    /// index), which then blocks in the rule's way.
-    ViaIo(ChainStep<P>, usize, &'static Rule),
+    /// A call that hands a file or socket to a fn doing generic I/O, or a
+    /// host name to a fn resolving a generic address (the index), which
+    /// then blocks in the rule's way.
+    Via(ChainStep<P>, usize, &'static Rule, Given),
 }
+
+/// What a fn does through a value its caller hands it: I/O through a
+/// generic reader or writer, or name resolution through a generic address.
+/// The caller's value decides whether it blocks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Given {
+    Io,
+    Addr,
+}
+
+impl Given {
+    const BOTH: [Given; 2] = [Given::Io, Given::Addr];
+
+    /// Where the fn itself does it, if it does.
+    fn root<P>(self, s: &FnSummary<P>) -> Option<&(String, P)> {
+        match self {
+            Given::Io => s.generic_io.as_ref(),
+            Given::Addr => s.generic_addr.as_ref(),
+        }
+    }
+
+    /// Whether `call` hands on a value of its own caller's choosing.
+    fn handed_on<P>(self, call: &LocalCall<P>) -> bool {
+        match self {
+            Given::Io => call.io == Some(IoKind::Generic),
+            Given::Addr => call.addr == Addr::Generic,
+        }
+    }
+
+    /// The rule of what `call` hands over, when it makes such a fn block: a
+    /// file or socket, or anything but an address written out.
+    fn blocks_with<P>(self, call: &LocalCall<P>) -> Option<&'static Rule> {
+        match self {
+            Given::Io => call.io.and_then(IoKind::rule),
+            Given::Addr => (call.addr == Addr::Name).then_some(&DNS_LOOKUP),
+        }
+    }
+}
+
+/// For each fn, the way down to what it does through a value its caller
+/// hands it (see [`Given`]): a step, and the next fn unless the step is
+/// the root.
+type GivenWay<P> = Vec<Option<(ChainStep<P>, Option<usize>)>>;
 
 /// The sender types the workspace makes only through `unbounded`
 /// constructors (and makes at least once): on such a channel a send never
@@ -207,7 +251,8 @@ struct Closed<P> {
     /// Reversed call edges: the callers of each fn, with the call's index.
     callers: Vec<Vec<(usize, usize)>>,
     why: Vec<Option<Why<P>>>,
-    gio: Vec<Option<(ChainStep<P>, Option<usize>)>>,
+    /// By [`Given`]: generic I/O, then generic addresses.
+    given: [GivenWay<P>; 2],
     /// Every category each fn reaches, as a mask.
     cats: Vec<u32>,
 }
@@ -265,7 +310,9 @@ pub fn reach<P: Copy>(units: &[Unit<'_, P>], resolve: Resolve<'_>) -> Vec<Reach>
     );
     let mut out: Vec<Reach> = (0..graph.fns.len())
         .map(|id| Reach {
-            active: c.why[id].is_some() || c.gio[id].is_some() || c.cats[id] != 0,
+            active: c.why[id].is_some()
+                || c.given.iter().any(|g| g[id].is_some())
+                || c.cats[id] != 0,
             callees: Vec::new(),
         })
         .collect();
@@ -331,9 +378,11 @@ fn close<P: Copy>(
             seeds[worst].push(id);
         }
         for (c, call) in s.calls.iter().enumerate() {
-            // Generic I/O is followed on every path: the caller handing over
-            // a file is what makes those reads happen.
-            if !followed(call.conditional, false) && call.io != Some(IoKind::Generic)
+            // Generic I/O and addresses are followed on every path: the
+            // caller handing over a file or a host name is what makes them
+            // block.
+            let hands_on = Given::BOTH.iter().any(|g| g.handed_on(call));
+            if !followed(call.conditional, false) && !hands_on
                 || for_tests && call.opt_in
                 || quiet_call(u, &call.path)
             {
@@ -344,55 +393,60 @@ fn close<P: Copy>(
             }
         }
     }
-    // Generic I/O: the fns that read or write through a value their caller
-    // gives them, and the way down to that I/O (through calls that pass a
-    // generic I/O value on).
-    let mut gio: Vec<Option<(ChainStep<P>, Option<usize>)>> = vec![None; fns.len()];
-    let mut queue = VecDeque::new();
-    for (id, &(u, _)) in fns.iter().enumerate() {
-        let s = summary(id);
-        if let (false, Some((display, span))) = (s.allowed, &s.generic_io) {
-            gio[id] = Some((
-                ChainStep {
-                    caller: s.path.clone(),
-                    callee: display.clone(),
-                    unit: u,
-                    span: *span,
-                    rule: None,
-                    not_in_tests: false,
-                    opt_in: false,
-                },
-                None,
-            ));
-            queue.push_back(id);
+    // The fns that read or write through a value their caller gives them,
+    // or resolve an address it gives, and the way down (through calls that
+    // pass such a value on).
+    let given = Given::BOTH.map(|g| {
+        let mut way: GivenWay<P> = vec![None; fns.len()];
+        let mut queue = VecDeque::new();
+        for (id, &(u, _)) in fns.iter().enumerate() {
+            let s = summary(id);
+            if let (false, Some((display, span))) = (s.allowed, g.root(s)) {
+                way[id] = Some((
+                    ChainStep {
+                        caller: s.path.clone(),
+                        callee: display.clone(),
+                        unit: u,
+                        span: *span,
+                        rule: None,
+                        not_in_tests: false,
+                        opt_in: false,
+                    },
+                    None,
+                ));
+                queue.push_back(id);
+            }
         }
-    }
-    while let Some(id) = queue.pop_front() {
-        for &(caller, c) in &callers[id] {
-            let s = summary(caller);
-            let call = &s.calls[c];
-            if gio[caller].is_some() || s.allowed || call.io != Some(IoKind::Generic) {
+        while let Some(id) = queue.pop_front() {
+            for &(caller, c) in &callers[id] {
+                let s = summary(caller);
+                let call = &s.calls[c];
+                if way[caller].is_some() || s.allowed || !g.handed_on(call) {
+                    continue;
+                }
+                way[caller] = Some((call_step(s, call, fns[caller].0), Some(id)));
+                queue.push_back(caller);
+            }
+        }
+        way
+    });
+    // A call handing a file or socket (a host name) to such a fn blocks: a
+    // seed like a blocking call of that rule.
+    let mut io_hits: Vec<Vec<(usize, usize, &'static Rule, Given)>> = vec![Vec::new(); fns.len()];
+    for (g, way) in Given::BOTH.iter().zip(&given) {
+        for (callee, w) in way.iter().enumerate() {
+            if w.is_none() {
                 continue;
             }
-            gio[caller] = Some((call_step(s, call, fns[caller].0), Some(id)));
-            queue.push_back(caller);
-        }
-    }
-    // A call handing a file or socket to such a fn blocks: a seed like a
-    // blocking call of the I/O's rule.
-    let mut io_hits: Vec<Vec<(usize, usize, &'static Rule)>> = vec![Vec::new(); fns.len()];
-    for (callee, g) in gio.iter().enumerate() {
-        if g.is_none() {
-            continue;
-        }
-        for &(caller, c) in &callers[callee] {
-            let s = summary(caller);
-            if s.allowed {
-                continue;
-            }
-            if let Some(rule) = s.calls[c].io.and_then(IoKind::rule) {
-                cats[caller] |= 1 << rule.category.severity();
-                io_hits[caller].push((c, callee, rule));
+            for &(caller, c) in &callers[callee] {
+                let s = summary(caller);
+                if s.allowed {
+                    continue;
+                }
+                if let Some(rule) = g.blocks_with(&s.calls[c]) {
+                    cats[caller] |= 1 << rule.category.severity();
+                    io_hits[caller].push((c, callee, rule, *g));
+                }
             }
         }
     }
@@ -436,8 +490,10 @@ fn close<P: Copy>(
                     .or(s.blocking.first());
                 let io = io_hits[id].iter().find(|h| rank(h.2) == severity);
                 match (b, io) {
-                    (b, Some(&(c, callee, rule))) if b.is_none_or(|b| rank(b.rule) != severity) => {
-                        Why::ViaIo(call_step(s, &s.calls[c], fns[id].0), callee, rule)
+                    (b, Some(&(c, callee, rule, g)))
+                        if b.is_none_or(|b| rank(b.rule) != severity) =>
+                    {
+                        Why::Via(call_step(s, &s.calls[c], fns[id].0), callee, rule, g)
                     }
                     (Some(b), _) => Why::Calls(
                         ChainStep {
@@ -487,7 +543,7 @@ fn close<P: Copy>(
     Closed {
         callers,
         why,
-        gio,
+        given,
         cats,
     }
 }
@@ -541,16 +597,22 @@ pub fn findings_with<P: Copy>(
                 continue;
             };
             let in_test = call.in_test || unit.test;
-            let Closed { why, gio, cats, .. } = if in_test {
+            let Closed {
+                why, given, cats, ..
+            } = if in_test {
                 test_reach.get_or_insert_with(|| close(units, &graph, resolve, &quiet_call, true))
             } else {
                 &main_reach
             };
-            // A file or socket handed to a fn that does generic I/O.
-            let io_rule = call.io.and_then(IoKind::rule).filter(|_| gio[id].is_some());
-            let chain = match (&why[id], io_rule) {
-                (Some(_), _) => chain_of(why, gio, id),
-                (None, Some(rule)) => io_chain(gio, id, rule),
+            // A file or socket handed to a fn that does generic I/O, a host
+            // name to one that resolves a generic address.
+            let via = Given::BOTH.iter().zip(given).find_map(|(g, way)| {
+                way[id].as_ref()?;
+                g.blocks_with(call).map(|rule| (rule, way))
+            });
+            let chain = match (&why[id], via) {
+                (Some(_), _) => chain_of(why, given, id),
+                (None, Some((rule, way))) => given_chain(way, id, rule),
                 (None, None) => continue,
             };
             // A unit test reaches nothing its crate's code skips under
@@ -675,7 +737,7 @@ fn lookup<P>(
 /// The way from fn `id` down to the blocking call it reaches.
 fn chain_of<P: Copy>(
     why: &[Option<Why<P>>],
-    gio: &[Option<(ChainStep<P>, Option<usize>)>],
+    given: &[GivenWay<P>; 2],
     mut id: usize,
 ) -> Vec<ChainStep<P>> {
     let mut chain = Vec::new();
@@ -690,9 +752,9 @@ fn chain_of<P: Copy>(
                     None => break,
                 }
             }
-            Some(Why::ViaIo(step, callee, rule)) => {
+            Some(Why::Via(step, callee, rule, g)) => {
                 chain.push(step.clone());
-                chain.extend(io_chain(gio, *callee, rule));
+                chain.extend(given_chain(&given[*g as usize], *callee, rule));
                 break;
             }
             _ => break,
@@ -701,16 +763,16 @@ fn chain_of<P: Copy>(
     chain
 }
 
-/// The way from fn `id` down to the generic I/O it does, the last step
-/// carrying the rule of the value given to it.
-fn io_chain<P: Copy>(
-    gio: &[Option<(ChainStep<P>, Option<usize>)>],
+/// The way from fn `id` down to the generic I/O or name resolution it
+/// does, the last step carrying the rule of the value given to it.
+fn given_chain<P: Copy>(
+    way: &GivenWay<P>,
     mut id: usize,
     rule: &'static Rule,
 ) -> Vec<ChainStep<P>> {
     let mut chain = Vec::new();
-    for _ in 0..gio.len() {
-        let Some((step, next)) = &gio[id] else { break };
+    for _ in 0..way.len() {
+        let Some((step, next)) = &way[id] else { break };
         chain.push(step.clone());
         match next {
             Some(n) => id = *n,

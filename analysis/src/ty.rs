@@ -1,7 +1,7 @@
 //! What the walker knows of a value's type: a resolved path and the few
 //! facts about the value that decide whether its methods block.
 
-use crate::io::IoKind;
+use crate::io::{Addr, IoKind};
 
 /// A value's type as the walker knows it, without the compiler: the path
 /// of its type (`std::net::TcpStream`, `crate::db::Pool`), what a lock
@@ -19,6 +19,8 @@ pub(crate) struct Ty {
     pub nonblocking: bool,
     /// The sending end of a channel made without a bound: a send never waits.
     pub unbounded: bool,
+    /// As a `ToSocketAddrs`: an address written out, or a generic parameter.
+    pub addr: Addr,
 }
 
 impl Ty {
@@ -36,6 +38,23 @@ impl Ty {
         Ty {
             io: Some(IoKind::Generic),
             ..Ty::new("std::io::Read")
+        }
+    }
+
+    /// The pseudo type of a value written out as an address (`"10.0.0.1:53"`,
+    /// a const holding one).
+    pub fn address_literal() -> Ty {
+        Ty {
+            addr: Addr::Resolved,
+            ..Ty::new("str")
+        }
+    }
+
+    /// The pseudo type of a parameter generic over `ToSocketAddrs`.
+    pub fn generic_addr() -> Ty {
+        Ty {
+            addr: Addr::Generic,
+            ..Ty::new("std::net::ToSocketAddrs")
         }
     }
 

@@ -321,6 +321,97 @@ fn generic_io_blocks_when_the_caller_gives_a_file() {
     assert_eq!(got, want, "findings (line, category)");
 }
 
+const ADDR_DEP: &str = r#"
+use std::net::ToSocketAddrs;
+pub struct Server;
+impl Server {
+    pub fn new() -> Server {
+        Server
+    }
+    pub fn bind<A: ToSocketAddrs>(&self, addr: A) -> std::io::Result<usize> {
+        Ok(addr.to_socket_addrs()?.count())
+    }
+    pub fn bind_all<A>(&self, addr: A) -> std::io::Result<usize>
+    where
+        A: ToSocketAddrs,
+    {
+        self.bind(addr)
+    }
+}
+pub fn connect(addr: impl ToSocketAddrs) -> usize {
+    addr.to_socket_addrs().map(|a| a.count()).unwrap_or(0)
+}
+"#;
+
+const ADDR_APP: &str = r#"
+use std::net::{SocketAddr, ToSocketAddrs};
+const LISTEN: &str = "0.0.0.0:8080";
+const UPSTREAM: &str = "db.internal:5432";
+mod defaults {
+    pub const IP: &str = "::1";
+}
+async fn serve(config_addr: String, parsed: SocketAddr) {
+    let server = srv::Server::new();
+    let _ = server.bind(LISTEN); // trap
+    let _ = server.bind(("127.0.0.1", 80)); // trap
+    let _ = server.bind((defaults::IP, 80)); // trap
+    let _ = server.bind(parsed); // trap
+    let _ = server.bind_all("10.0.0.1:53"); // trap
+    let _ = server.bind(config_addr.as_str()); // dns
+    let _ = server.bind_all(UPSTREAM); // dns
+    let _ = srv::connect(("localhost", 80)); // dns
+    let _ = srv::connect("[::1]:80"); // trap
+    const LOCAL: &str = "127.0.0.1:9000";
+    let _ = srv::connect(LOCAL); // trap
+    let _ = LISTEN.to_socket_addrs(); // trap
+    let _ = UPSTREAM.to_socket_addrs(); // dns
+}
+fn resolve<A: ToSocketAddrs>(a: A) -> usize {
+    a.to_socket_addrs().map(|a| a.count()).unwrap_or(0)
+}
+fn hand_on<A: ToSocketAddrs>(a: A) -> usize {
+    resolve(a)
+}
+async fn through_own_generic_fns(host: String) {
+    resolve("127.0.0.1:80"); // trap
+    hand_on(LISTEN); // trap
+    resolve(host.as_str()); // transitive
+    hand_on(UPSTREAM); // transitive
+}
+"#;
+
+#[test]
+fn a_generic_address_resolves_when_the_caller_gives_a_name() {
+    let (app, found) = over_dependency(ADDR_DEP, "srv", ADDR_APP);
+    let mut got: Vec<(usize, &str)> = app
+        .findings
+        .iter()
+        .map(|f| (f.span.start().line, f.rule.category.name()))
+        .chain(
+            found
+                .iter()
+                .map(|f| (f.finding.span.start().line, f.finding.rule.category.name())),
+        )
+        .collect();
+    got.sort_unstable();
+    let mut want: Vec<(usize, &str)> = Vec::new();
+    for (i, line) in ADDR_APP.lines().enumerate() {
+        for (tag, category) in [("// dns", "dns"), ("// transitive", "transitive")] {
+            if line.ends_with(tag) {
+                want.push((i + 1, category));
+            }
+        }
+    }
+    assert_eq!(got, want, "findings (line, category)");
+    // The chain ends at the dependency's own resolution.
+    let bind = found
+        .iter()
+        .find(|f| f.finding.call.ends_with("bind_all"))
+        .expect("`bind_all` given a host name is reported");
+    let last = bind.finding.chain.last().expect("a chain");
+    assert_eq!(last.callee, "addr.to_socket_addrs()");
+}
+
 const POOL_DEP: &str = r#"
 pub struct ThreadPool { size: usize }
 impl ThreadPool {

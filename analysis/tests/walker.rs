@@ -823,3 +823,27 @@ async fn f(path: Option<String>) {
     assert_eq!(direct, [6]);
     assert_eq!(indirect, [7, 8]);
 }
+
+#[test]
+fn consts_and_statics_carry_their_types() {
+    let src = r#"
+use std::sync::LazyLock;
+static CLIENT: LazyLock<reqwest::blocking::Client> = LazyLock::new(reqwest::blocking::Client::new);
+static FAST: LazyLock<reqwest::Client> = LazyLock::new(reqwest::Client::new);
+mod net {
+    pub const PEER: &str = "192.168.1.20:7000";
+    pub const NAMED: &str = "peer.local:7000";
+}
+async fn handler() {
+    let _ = CLIENT.get("http://x").send();
+    let _ = FAST.get("http://x").send().await;
+    let _ = std::net::ToSocketAddrs::to_socket_addrs(&net::NAMED);
+    let _ = net::PEER.to_socket_addrs();
+    let _ = net::NAMED.to_socket_addrs();
+    let local = "10.1.1.1:80";
+    let _ = local.to_socket_addrs();
+}
+"#;
+    let found: Vec<(usize, &str)> = scan(src).into_iter().map(|f| (f.0, f.1)).collect();
+    assert_eq!(found, vec![(10, "PG201"), (12, "PG131"), (14, "PG131")]);
+}

@@ -442,6 +442,9 @@ fn debug_summaries(scan: &DepScan, needle: &str) {
             if let Some((what, at)) = &f.generic_io {
                 eprintln!("  generic i/o: {what} line {}", at.line);
             }
+            if let Some((what, at)) = &f.generic_addr {
+                eprintln!("  generic address: {what} line {}", at.line);
+            }
         }
     }
 }

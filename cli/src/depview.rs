@@ -603,6 +603,7 @@ fn stub(path: String) -> FnSummary<Pos> {
         blocking: Vec::new(),
         calls: Vec::new(),
         generic_io: None,
+        generic_addr: None,
     }
 }
 
@@ -621,6 +622,7 @@ mod tests {
             awaited: false,
             hatches: Vec::new(),
             io: None,
+            addr: Default::default(),
             conditional: false,
             not_in_tests: false,
             in_test: false,

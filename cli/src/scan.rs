@@ -180,6 +180,7 @@ fn own_call(c: &LocalCall) -> LocalCall<Pos> {
         awaited: c.awaited,
         hatches: c.hatches.clone(),
         io: c.io,
+        addr: c.addr,
         conditional: c.conditional,
         not_in_tests: c.not_in_tests,
         in_test: c.in_test,
@@ -235,6 +236,10 @@ pub(crate) fn own(a: &Analysis) -> FileAnalysis {
                 calls: f.calls.iter().map(own_call).collect(),
                 generic_io: f
                     .generic_io
+                    .as_ref()
+                    .map(|(d, span)| (d.clone(), pos(span.start()))),
+                generic_addr: f
+                    .generic_addr
                     .as_ref()
                     .map(|(d, span)| (d.clone(), pos(span.start()))),
             })

@@ -206,8 +206,7 @@ fn lower_item(item: &Item, m: &mut ModItems) {
         }
         Item::Const(c) => {
             m.decls.push((c.ident.to_string(), is_pub(&c.vis)));
-            m.values
-                .push((c.ident.to_string(), TypeRef::from_syn(&c.ty)));
+            m.values.push((c.ident.to_string(), const_type(c)));
         }
         Item::Static(s) => {
             m.decls.push((s.ident.to_string(), is_pub(&s.vis)));
@@ -641,4 +640,16 @@ fn field_types(fields: &syn::Fields) -> Vec<(String, TypeRef)> {
             (name, TypeRef::from_syn(&f.ty))
         })
         .collect()
+}
+
+/// A const's type as the walker needs it: a string holding an address
+/// written out is one, whatever its declared type.
+pub(crate) fn const_type(c: &syn::ItemConst) -> TypeRef {
+    match &*c.expr {
+        syn::Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Str(s),
+            ..
+        }) if crate::io::is_address_literal(&s.value()) => TypeRef::AddressLiteral,
+        _ => TypeRef::from_syn(&c.ty),
+    }
 }

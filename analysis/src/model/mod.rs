@@ -42,6 +42,9 @@ pub enum TypeRef {
     },
     /// `(A, B)`: what a channel constructor returns.
     Tuple(Vec<TypeRef>),
+    /// A string const holding an address written out (`const ADDR: &str =
+    /// "127.0.0.1:8080"`): as a `ToSocketAddrs` it needs no resolver.
+    AddressLiteral,
     /// Anything else (slices, fn pointers).
     Other,
 }
@@ -107,7 +110,7 @@ fn bound_path<'a>(mut bounds: impl Iterator<Item = &'a syn::TypeParamBound>) -> 
 /// Types that wrap a value and give its methods through `Deref` or by
 /// forwarding them: `Arc<Mutex<T>>` locks like a `Mutex`, a `BufReader<File>`
 /// reads like a `File`, axum's `State<AppState>` and actix's `Data<AppState>`
-/// hold an `AppState`. `Option` and `Result` are looked through too: the
+/// hold an `AppState`, a `LazyLock<Client>` is a `Client` once made. `Option` and `Result` are looked through too: the
 /// walker follows values after `?`, `unwrap()` and `Some(x)` patterns, and the
 /// combinators that exist on both keep the type.
 pub(crate) const WRAPPERS: &[&str] = &[
@@ -123,6 +126,11 @@ pub(crate) const WRAPPERS: &[&str] = &[
     "Extension",
     "Option",
     "Result",
+    // A lazily made static (`static CLIENT: LazyLock<Client>`) derefs to
+    // its value.
+    "LazyLock",
+    "LazyCell",
+    "Lazy",
     // A guard in a signature derefs to what it guards.
     "MutexGuard",
     "RwLockReadGuard",
@@ -199,6 +207,7 @@ pub(crate) fn resolve_type_ref(
             segs,
             leading_colon,
         } => resolve(segs, *leading_colon).map(Ty::new),
+        TypeRef::AddressLiteral => Some(Ty::address_literal()),
         TypeRef::Tuple(_) | TypeRef::Other => None,
     }
 }
@@ -706,6 +715,16 @@ impl CrateModel {
         }
         let (model, inner) = self.extern_item(path)?;
         let t = model.fn_returns.get(&inner)?;
+        Some(self.renamed_from(model, t))
+    }
+
+    /// The type of a const or static, of this crate or of a dependency.
+    pub(crate) fn value_type(&self, path: &str) -> Option<Ty> {
+        if let Some(t) = self.values.get(path) {
+            return Some(t.clone());
+        }
+        let (model, inner) = self.extern_item(path)?;
+        let t = model.values.get(&inner)?;
         Some(self.renamed_from(model, t))
     }
 

@@ -34,12 +34,12 @@ impl<'a> Walker<'a> {
             _ => false,
         };
         if usage != Usage::Awaited && !no_disk {
-            self.call_io = self.args_io(c.args.iter());
+            (self.call_io, self.call_addr) = self.args_given(c.args.iter());
             let env = u32::from(self.passes_env(&c.args));
             self.conditional += env;
             self.check_path_call(&resolved, &segs, start, end, usage);
             self.conditional -= env;
-            self.call_io = None;
+            (self.call_io, self.call_addr) = (None, Addr::Name);
         }
         if self.is_offloader(&resolved) {
             self.args_offloaded(&c.args);
@@ -276,6 +276,11 @@ impl<'a> Walker<'a> {
             awaited: usage == Usage::Awaited,
             hatches: self.allows.iter().map(|(_, i)| *i).collect(),
             io: self.call_io,
+            // An async fn is no summary its callers could decide for.
+            addr: match (self.call_addr, self.ctx) {
+                (Addr::Generic, Ctx::Async) => Addr::Name,
+                (addr, _) => addr,
+            },
             conditional: self.conditional > 0,
             not_in_tests: self.not_in_tests > 0,
             in_test: self.in_test > 0,
@@ -401,14 +406,34 @@ impl<'a> Walker<'a> {
         let recv = self.infer(&m.receiver);
         // `"127.0.0.1:8080".to_socket_addrs()`, `(ip, port)`: std parses
         // an address written out, without asking a resolver.
-        if name == "to_socket_addrs" && self.is_resolved_addr(&m.receiver, recv.as_ref()) {
-            return;
+        if name == "to_socket_addrs" {
+            if self.is_resolved_addr(&m.receiver, recv.as_ref()) {
+                return;
+            }
+            // Through a parameter generic over `ToSocketAddrs`, in a sync
+            // fn: its callers decide.
+            if let (
+                Some(Ty {
+                    addr: Addr::Generic,
+                    ..
+                }),
+                Ctx::Sync,
+                Some(i),
+            ) = (&recv, self.ctx, self.current_fn)
+            {
+                let f = &mut self.out.fns[i];
+                if f.generic_addr.is_none() {
+                    f.generic_addr = Some((format!("{}.{name}()", short(&m.receiver)), start));
+                }
+                return;
+            }
         }
         let recv_io = recv.as_ref().and_then(Ty::io_kind);
         if self.generic_io_use(name, recv.as_ref(), recv_io, start, end, &m.receiver) {
             return;
         }
-        self.call_io = recv_io.or_else(|| self.args_io(m.args.iter()));
+        let (args_io, args_addr) = self.args_given(m.args.iter());
+        (self.call_io, self.call_addr) = (recv_io.or(args_io), args_addr);
         let env = u32::from(self.passes_env(m.args.iter().chain([&*m.receiver])));
         self.conditional += env;
         // A value made non-blocking or unbounded matches no rule of its type.
@@ -417,7 +442,7 @@ impl<'a> Walker<'a> {
             .filter(|t| t.is_plain())
             .map(|t| t.path.as_str());
         let recorded = self.check_typed_method(m, name, plain, start, end, usage);
-        self.call_io = None;
+        (self.call_io, self.call_addr) = (None, Addr::Name);
         if !recorded {
             self.check_method_matchers(m, name, recv.as_ref(), start, end, usage);
         }
@@ -428,7 +453,9 @@ impl<'a> Walker<'a> {
     /// address and port written out (`"10.0.0.1:53"`, `("::1", 8080)`), or
     /// a value typed as an address.
     fn is_resolved_addr(&self, e: &Expr, ty: Option<&Ty>) -> bool {
-        if ty.is_some_and(|t| catalog::ADDRESS_TYPES.contains(&t.path.as_str())) {
+        if ty.is_some_and(|t| {
+            t.addr == Addr::Resolved || catalog::ADDRESS_TYPES.contains(&t.path.as_str())
+        }) {
             return true;
         }
         match e {
@@ -514,16 +541,34 @@ impl<'a> Walker<'a> {
 
     /// What the first I/O value among `args` reads from.
     pub(super) fn args_io<'e>(&self, args: impl Iterator<Item = &'e Expr>) -> Option<IoKind> {
-        let mut found = None;
+        self.args_given(args).0
+    }
+
+    /// What the first I/O value among `args` reads from, and what the
+    /// addresses among them hold: the fn's own generic address handed on,
+    /// else an address written out, else (nothing known) a name.
+    pub(super) fn args_given<'e>(
+        &self,
+        args: impl Iterator<Item = &'e Expr>,
+    ) -> (Option<IoKind>, Addr) {
+        let (mut io, mut addr) = (None, Addr::Name);
         for a in args {
-            match self.infer(a).as_ref().and_then(Ty::io_kind) {
+            let ty = self.infer(a);
+            match ty.as_ref().and_then(Ty::io_kind) {
                 // A concrete kind decides over a generic one.
-                Some(IoKind::Generic) => found = found.or(Some(IoKind::Generic)),
-                Some(k) => return Some(k),
-                None => {}
+                Some(IoKind::Generic) => io = io.or(Some(IoKind::Generic)),
+                Some(k) if !matches!(io, Some(k) if k != IoKind::Generic) => io = Some(k),
+                _ => {}
+            }
+            match ty.as_ref().map(|t| t.addr) {
+                Some(Addr::Generic) => addr = Addr::Generic,
+                _ if addr == Addr::Name && self.is_resolved_addr(a, ty.as_ref()) => {
+                    addr = Addr::Resolved;
+                }
+                _ => {}
             }
         }
-        found
+        (io, addr)
     }
 
     /// Calls of methods the code marked, or declared blocking, or of the

@@ -20,6 +20,22 @@ impl<'a> Walker<'a> {
             .flatten()
     }
 
+    /// The type of a const or static the path names (`ADDR`,
+    /// `crate::config::CLIENT`): consts and statics are written in upper
+    /// case, so other paths are not looked up.
+    fn item_value(&self, path: &syn::Path) -> Option<Ty> {
+        let last = path.segments.last()?.ident.to_string();
+        if !last.starts_with(|c: char| c.is_ascii_uppercase())
+            || last.contains(|c: char| c.is_ascii_lowercase())
+        {
+            return None;
+        }
+        match self.resolve_written(path, &path_segs(path)) {
+            Resolved::Path(p) => self.model.value_type(&p),
+            _ => None,
+        }
+    }
+
     pub(super) fn bind(&mut self, name: &str, ty: Option<Ty>) {
         if let Some(frame) = self.env.last_mut() {
             frame.insert(name.to_owned(), ty);
@@ -200,8 +216,17 @@ impl<'a> Walker<'a> {
         match e {
             Expr::Path(p) if p.path.segments.len() == 1 && p.qself.is_none() => {
                 let name = p.path.segments[0].ident.to_string();
-                self.var_type(&name)
+                if self.is_var(&name) {
+                    self.var_type(&name)
+                } else {
+                    self.item_value(&p.path)
+                }
             }
+            Expr::Path(p) if p.qself.is_none() => self.item_value(&p.path),
+            Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(s),
+                ..
+            }) if crate::io::is_address_literal(&s.value()) => Some(Ty::address_literal()),
             Expr::Call(c) => {
                 let path = self.call_path(c)?;
                 if let Some((_, ty)) = RETURN_TYPES.iter().find(|(p, _)| *p == path) {
@@ -318,26 +343,33 @@ pub(super) const GUARD_METHODS: &[&str] = &[
     "borrow_mut",
 ];
 
-/// The type parameters of `generics` bounded by an I/O trait, in the
-/// parameter list or a `where` clause.
-pub(super) fn io_bounded(generics: &syn::Generics) -> Vec<String> {
-    let is_io = |b: &syn::TypeParamBound| match b {
+/// Whether a bound names one of `traits` (by its last segment).
+fn bounds_name(
+    bounds: &syn::punctuated::Punctuated<syn::TypeParamBound, syn::Token![+]>,
+    traits: &[&str],
+) -> bool {
+    bounds.iter().any(|b| match b {
         syn::TypeParamBound::Trait(t) => t
             .path
             .segments
             .last()
-            .is_some_and(|s| IO_TRAITS.contains(&s.ident.to_string().as_str())),
+            .is_some_and(|s| traits.contains(&s.ident.to_string().as_str())),
         _ => false,
-    };
+    })
+}
+
+/// The type parameters of `generics` bounded by one of `traits` (the I/O
+/// traits, `ToSocketAddrs`), in the parameter list or a `where` clause.
+pub(super) fn bounded_by(generics: &syn::Generics, traits: &[&str]) -> Vec<String> {
     let mut out: Vec<String> = generics
         .type_params()
-        .filter(|p| p.bounds.iter().any(is_io))
+        .filter(|p| bounds_name(&p.bounds, traits))
         .map(|p| p.ident.to_string())
         .collect();
     if let Some(w) = &generics.where_clause {
         for pred in &w.predicates {
             if let syn::WherePredicate::Type(t) = pred {
-                if let (Type::Path(tp), true) = (&t.bounded_ty, t.bounds.iter().any(is_io)) {
+                if let (Type::Path(tp), true) = (&t.bounded_ty, bounds_name(&t.bounds, traits)) {
                     if let Some(id) = tp.path.get_ident() {
                         out.push(id.to_string());
                     }
@@ -362,31 +394,21 @@ pub(super) fn self_io(self_ty: &Type, io_generics: &[String]) -> bool {
     };
     a.args
         .iter()
-        .any(|arg| matches!(arg, syn::GenericArgument::Type(t) if is_generic_io(t, io_generics)))
+        .any(|arg| matches!(arg, syn::GenericArgument::Type(t) if is_generic_over(t, io_generics, IO_TRAITS)))
 }
 
-/// Whether a type is an I/O type parameter, `impl Read`, `dyn Write` or a
-/// reference or box of one.
-pub(super) fn is_generic_io(ty: &Type, io_generics: &[String]) -> bool {
-    let trait_bound =
-        |bounds: &syn::punctuated::Punctuated<syn::TypeParamBound, syn::Token![+]>| {
-            bounds.iter().any(|b| match b {
-                syn::TypeParamBound::Trait(t) => t
-                    .path
-                    .segments
-                    .last()
-                    .is_some_and(|s| IO_TRAITS.contains(&s.ident.to_string().as_str())),
-                _ => false,
-            })
-        };
+/// Whether a type is one of the type parameters `generics` (bounded by
+/// one of `traits`), `impl Trait` or `dyn Trait` of one of `traits`, or a
+/// reference or box of one: `R`, `impl Read`, `&mut dyn Write`, `Box<A>`.
+pub(super) fn is_generic_over(ty: &Type, generics: &[String], traits: &[&str]) -> bool {
     match ty {
-        Type::Reference(r) => is_generic_io(&r.elem, io_generics),
-        Type::Paren(p) => is_generic_io(&p.elem, io_generics),
-        Type::ImplTrait(t) => trait_bound(&t.bounds),
-        Type::TraitObject(t) => trait_bound(&t.bounds),
+        Type::Reference(r) => is_generic_over(&r.elem, generics, traits),
+        Type::Paren(p) => is_generic_over(&p.elem, generics, traits),
+        Type::ImplTrait(t) => bounds_name(&t.bounds, traits),
+        Type::TraitObject(t) => bounds_name(&t.bounds, traits),
         Type::Path(tp) if tp.qself.is_none() => {
             if let Some(id) = tp.path.get_ident() {
-                return io_generics.iter().any(|g| id == g);
+                return generics.iter().any(|g| id == g);
             }
             let Some(last) = tp.path.segments.last() else {
                 return false;
@@ -394,7 +416,7 @@ pub(super) fn is_generic_io(ty: &Type, io_generics: &[String]) -> bool {
             match &last.arguments {
                 syn::PathArguments::AngleBracketed(a) if last.ident == "Box" => {
                     a.args.iter().any(|arg| {
-                        matches!(arg, syn::GenericArgument::Type(t) if is_generic_io(t, io_generics))
+                        matches!(arg, syn::GenericArgument::Type(t) if is_generic_over(t, generics, traits))
                     })
                 }
                 _ => false,

@@ -12,7 +12,7 @@ use crate::catalog::{
     OFFLOADERS, Offloader, RETURN_TYPES, RULES, Rule, Shape, THREAD_SPAWN_METHODS, TUPLE_RETURNS,
 };
 use crate::hatch::{Allow, expr_attrs, is_hatch, parse_hatch};
-use crate::io::{CONSUMERS, IO_METHODS, IO_TRAITS, IoKind};
+use crate::io::{ADDR_TRAITS, Addr, CONSUMERS, IO_METHODS, IO_TRAITS, IoKind};
 use crate::model::{CrateModel, TypeRef, WRAPPERS, resolve_type_ref};
 use crate::resolve::{Resolved, Resolver, Scope};
 use crate::ty::Ty;
@@ -35,7 +35,7 @@ mod matching;
 mod paths;
 mod prepass;
 
-use infer::{io_bounded, is_generic_io, self_io};
+use infer::{bounded_by, is_generic_over, self_io};
 use matching::{match_path, match_suffix, method_matchers};
 use paths::{
     ON_SOME_PATHS, is_failure_pat, is_fast_path, is_field, is_flag, is_setting_present,
@@ -198,11 +198,15 @@ pub(crate) struct Walker<'a> {
     closure_owner: Option<String>,
     /// Type parameters in scope bounded by an I/O trait (`R: Read`).
     io_generics: Vec<String>,
+    /// Type parameters in scope bounded by `ToSocketAddrs`.
+    addr_generics: Vec<String>,
     /// Whether `self` of the enclosing impl is generic over I/O
     /// (`impl<R: Read> Reader<R>`).
     self_io: bool,
     /// What the I/O values of the call being checked read from.
     call_io: Option<IoKind>,
+    /// What the addresses given to the call being checked hold.
+    call_addr: Addr,
     /// How many branches taken only on some paths enclose the code walked
     /// (see [`LocalCall::conditional`]).
     conditional: u32,
@@ -239,8 +243,10 @@ impl<'a> Walker<'a> {
             closure_owner: None,
             in_poll_fn: false,
             io_generics: Vec::new(),
+            addr_generics: Vec::new(),
             self_io: false,
             call_io: None,
+            call_addr: Addr::Name,
             conditional: 0,
             in_test: 0,
             not_in_tests: 0,
@@ -342,7 +348,10 @@ impl<'a> Walker<'a> {
                     .map(|s| s.ident.to_string())
                     .filter(|t| POLL_TRAITS.contains(&t.as_str()));
                 let io_before = self.io_generics.len();
-                self.io_generics.extend(io_bounded(&i.generics));
+                self.io_generics.extend(bounded_by(&i.generics, IO_TRAITS));
+                let addr_before = self.addr_generics.len();
+                self.addr_generics
+                    .extend(bounded_by(&i.generics, ADDR_TRAITS));
                 let saved_self_io =
                     std::mem::replace(&mut self.self_io, self_io(&i.self_ty, &self.io_generics));
                 self.with_hatches(&i.attrs, |w| {
@@ -372,6 +381,7 @@ impl<'a> Walker<'a> {
                     }
                 });
                 self.io_generics.truncate(io_before);
+                self.addr_generics.truncate(addr_before);
                 self.self_io = saved_self_io;
                 self.self_ty = saved;
             }
@@ -445,12 +455,17 @@ impl<'a> Walker<'a> {
                 blocking: Vec::new(),
                 calls: Vec::new(),
                 generic_io: None,
+                generic_addr: None,
             });
             self.current_fn = Some(self.out.fns.len() - 1);
         }
         let saved_owner = self.item_owner.replace(path.clone());
         let io_before = self.io_generics.len();
-        self.io_generics.extend(io_bounded(&sig.generics));
+        self.io_generics
+            .extend(bounded_by(&sig.generics, IO_TRAITS));
+        let addr_before = self.addr_generics.len();
+        self.addr_generics
+            .extend(bounded_by(&sig.generics, ADDR_TRAITS));
         self.env.push(HashMap::new());
         for input in &sig.inputs {
             match input {
@@ -463,8 +478,10 @@ impl<'a> Walker<'a> {
                     self.bind("self", ty);
                 }
                 FnArg::Typed(pt) => {
-                    let ty = if is_generic_io(&pt.ty, &self.io_generics) {
+                    let ty = if is_generic_over(&pt.ty, &self.io_generics, IO_TRAITS) {
                         Some(Ty::generic_io())
+                    } else if is_generic_over(&pt.ty, &self.addr_generics, ADDR_TRAITS) {
+                        Some(Ty::generic_addr())
                     } else {
                         self.resolve_type(&pt.ty)
                     };
@@ -475,6 +492,7 @@ impl<'a> Walker<'a> {
         self.block(block, Usage::Returned);
         self.env.pop();
         self.io_generics.truncate(io_before);
+        self.addr_generics.truncate(addr_before);
         self.item_owner = saved_owner;
         self.allows.truncate(hatch_count);
         self.in_poll_fn = saved_poll;
@@ -526,6 +544,22 @@ impl<'a> Walker<'a> {
             self.res.push(scope);
         }
         self.env.push(HashMap::new());
+        if has_items {
+            // A block's consts and statics are in scope in all of it.
+            for stmt in &block.stmts {
+                let (name, ty) = match stmt {
+                    Stmt::Item(Item::Const(c)) => (&c.ident, {
+                        match crate::model::lower::const_type(c) {
+                            crate::model::TypeRef::AddressLiteral => Some(Ty::address_literal()),
+                            _ => self.resolve_type(&c.ty),
+                        }
+                    }),
+                    Stmt::Item(Item::Static(s)) => (&s.ident, self.resolve_type(&s.ty)),
+                    _ => continue,
+                };
+                self.bind(&name.to_string(), ty);
+            }
+        }
         let last = block.stmts.len().saturating_sub(1);
         let conditional = self.conditional;
         let not_in_tests = self.not_in_tests;
