@@ -3,7 +3,8 @@
 //! findings. Only the CLI sees a whole crate, so only the CLI calls this.
 
 use crate::catalog::{
-    Category, DNS_LOOKUP, HTTP_BLOCKING, Level, Rule, SYNC_DB, TRANSITIVE_BLOCKING, USER_BLOCKING,
+    CHANNEL_RECV, CHANNEL_SEND, Category, DNS_LOOKUP, HTTP_BLOCKING, Level, Rule, SYNC_DB,
+    TRANSITIVE_BLOCKING, USER_BLOCKING,
 };
 use crate::io::{Addr, IoKind};
 use crate::{Analysis, Confidence, Config, Construction, Finding, FnSummary, LocalCall};
@@ -74,16 +75,26 @@ pub enum CrateKind {
     Database,
     /// `web-programming::http-client`.
     HttpClient,
+    /// A channel: the keyword `channel`.
+    Channel,
 }
 
 impl CrateKind {
     /// The kind a package's `categories` give.
     pub fn from_categories<S: AsRef<str>>(categories: &[S]) -> CrateKind {
+        CrateKind::of::<S, &str>(categories, &[])
+    }
+
+    /// The kind a package's `categories` and `keywords` give: crates.io has
+    /// no category for channels, and channel crates say so in a keyword.
+    pub fn of<S: AsRef<str>, K: AsRef<str>>(categories: &[S], keywords: &[K]) -> CrateKind {
         let has = |c: &str| categories.iter().any(|x| x.as_ref() == c);
         if has("database") || has("database-implementations") {
             CrateKind::Database
         } else if has("web-programming::http-client") {
             CrateKind::HttpClient
+        } else if keywords.iter().any(|k| k.as_ref() == "channel") {
+            CrateKind::Channel
         } else {
             CrateKind::Other
         }
@@ -97,7 +108,7 @@ impl CrateKind {
     /// a request.
     ///
     /// ```
-    /// use pollguard_analysis::catalog::{BLOCK_ON, FS_CALL, NET_IO, THREAD_SLEEP};
+    /// use pollguard_analysis::catalog::{BLOCK_ON, FS_CALL, NET_IO, SYNC_WAIT, THREAD_SLEEP};
     /// use pollguard_analysis::transitive::CrateKind;
     ///
     /// let db = CrateKind::from_categories(&["data-structures", "database-implementations"]);
@@ -108,6 +119,10 @@ impl CrateKind {
     /// assert_eq!(http.report_as(&FS_CALL).category.name(), "fs");
     /// // A sync facade over an async client waits on its I/O in a `block_on`.
     /// assert_eq!(db.report_as(&BLOCK_ON).category.name(), "db");
+    /// // A channel crate's receiver parks until a message comes.
+    /// let channel = CrateKind::of(&["concurrency"], &["channel", "mpmc"]);
+    /// assert_eq!(channel.report_as(&SYNC_WAIT).category.name(), "channel");
+    /// assert_eq!(channel.report_as(&THREAD_SLEEP).category.name(), "sleep");
     /// ```
     pub fn report_as(self, rule: &'static Rule) -> &'static Rule {
         use Category::*;
@@ -116,6 +131,8 @@ impl CrateKind {
                 &SYNC_DB
             }
             (CrateKind::HttpClient, Net | Dns | Channel | ThreadJoin | BlockOn) => &HTTP_BLOCKING,
+            // A channel waits for the other end by parking or on a condvar.
+            (CrateKind::Channel, Lock | ThreadJoin) => &CHANNEL_RECV,
             _ => rule,
         }
     }
@@ -628,11 +645,15 @@ pub fn findings_with<P: Copy>(
             let into_dependency = units[graph.fns[id].0].dependency;
             let rule: &'static Rule = match &why[id] {
                 Some(Why::Marked) => &USER_BLOCKING,
-                // Into a dependency: the call blocks the way its root does.
-                _ if into_dependency => chain
-                    .last()
-                    .and_then(|s| s.rule)
-                    .unwrap_or(&TRANSITIVE_BLOCKING),
+                // Into a dependency: the call blocks the way its root does;
+                // a channel's send waits for room, not for a message.
+                _ if into_dependency => match chain.last().and_then(|s| s.rule) {
+                    Some(r) if std::ptr::eq(r, &CHANNEL_RECV) && is_send(&call.path) => {
+                        &CHANNEL_SEND
+                    }
+                    Some(r) => r,
+                    None => &TRANSITIVE_BLOCKING,
+                },
                 _ => &TRANSITIVE_BLOCKING,
             };
             let level = config.level(rule);
@@ -684,6 +705,13 @@ pub fn findings_with<P: Copy>(
         }
     }
     (out, used)
+}
+
+/// Whether a call is a channel's send (`send`, `send_blocking`, `send_timeout`).
+fn is_send(path: &str) -> bool {
+    path.rsplit("::")
+        .next()
+        .is_some_and(|m| m.starts_with("send"))
 }
 
 /// Which blocking call a chain leads to first: the more severe category

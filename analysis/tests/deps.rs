@@ -412,6 +412,97 @@ fn a_generic_address_resolves_when_the_caller_gives_a_name() {
     assert_eq!(last.callee, "addr.to_socket_addrs()");
 }
 
+const CLIENT_DEP: &str = r#"
+use std::sync::{Condvar, Mutex};
+pub struct Conn(Box<Inner>);
+struct Inner {
+    id: u32,
+}
+impl Conn {
+    pub fn new() -> Conn {
+        let conn = Conn(Box::new(Inner { id: 1 }));
+        conn.handshake();
+        conn
+    }
+    fn handshake(&self) {
+        std::thread::sleep(std::time::Duration::from_millis(self.0.id as u64));
+    }
+}
+pub struct Pool {
+    protected: (Mutex<Vec<u32>>, Condvar),
+}
+impl Pool {
+    fn protected(&self) -> &(Mutex<Vec<u32>>, Condvar) {
+        &self.protected
+    }
+    pub fn wait_idle(&self) -> usize {
+        let (lock, cond) = self.protected();
+        let guard = lock.lock().unwrap();
+        cond.wait(guard).unwrap().len()
+    }
+}
+pub trait Queryable {
+    fn query_iter(&mut self, q: &str) -> usize;
+    fn query_drop(&mut self, q: &str) {
+        self.query_iter(q);
+    }
+    fn query(&mut self, q: &str) -> usize {
+        self.query_map(q)
+    }
+    fn query_map(&mut self, q: &str) -> usize {
+        self.query_iter(q)
+    }
+    fn describe(&self) -> String {
+        String::new()
+    }
+}
+impl Queryable for Conn {
+    fn query_iter(&mut self, q: &str) -> usize {
+        std::thread::sleep(std::time::Duration::from_millis(q.len() as u64));
+        0
+    }
+}
+"#;
+
+const CLIENT_APP: &str = r#"
+use db::Queryable;
+async fn handler(pool: db::Pool) {
+    let mut conn = db::Conn::new(); // sleep
+    conn.query_drop("SELECT 1"); // sleep
+    let n = conn.query("SELECT 2"); // sleep
+    let d = conn.describe(); // trap
+    let idle = pool.wait_idle(); // thread_join
+}
+"#;
+
+/// A tuple struct made by its name has its type, a fn returning a tuple
+/// types what a `let (a, b)` binds, and a trait's provided method is
+/// followed into the impl of the type it is called on.
+#[test]
+fn a_client_is_followed_through_its_own_types_and_traits() {
+    let (app, found) = over_dependency(CLIENT_DEP, "db", CLIENT_APP);
+    let mut got: Vec<(usize, &str)> = app
+        .findings
+        .iter()
+        .map(|f| (f.span.start().line, f.rule.category.name()))
+        .chain(
+            found
+                .iter()
+                .map(|f| (f.finding.span.start().line, f.finding.rule.category.name())),
+        )
+        .collect();
+    got.sort_unstable();
+    let mut want: Vec<(usize, &str)> = Vec::new();
+    for (i, line) in CLIENT_APP.lines().enumerate() {
+        if let Some((_, tag)) = line.split_once("// ") {
+            if tag != "trap" {
+                want.push((i + 1, tag));
+            }
+        }
+    }
+    assert_eq!(got, want, "findings (line, category)");
+}
+
 const POOL_DEP: &str = r#"
 pub struct ThreadPool { size: usize }
 impl ThreadPool {

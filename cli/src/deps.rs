@@ -81,6 +81,10 @@ pub struct DepCrate {
     /// what it is for, which names the I/O it does to its callers.
     #[serde(default)]
     pub categories: Vec<String>,
+    /// Its crates.io keywords: a channel crate says `channel` there (the
+    /// categories have none for it).
+    #[serde(default)]
+    pub keywords: Vec<String>,
     /// Its normal dependencies that are read too: the extern name as this
     /// crate's code spells it (a rename in its `Cargo.toml` honoured), and the
     /// index in [`DepGraph::crates`].
@@ -92,6 +96,13 @@ pub struct DepCrate {
     /// Whether it comes from a path or git source (editable in place),
     /// rather than an immutable registry release.
     pub local: bool,
+}
+
+impl DepCrate {
+    /// What the crate is for, as its categories and keywords say.
+    pub fn kind(&self) -> pollguard_analysis::transitive::CrateKind {
+        pollguard_analysis::transitive::CrateKind::of(&self.categories, &self.keywords)
+    }
 }
 
 /// The dependencies of a workspace, ready to read.
@@ -231,7 +242,7 @@ pub fn graph_cached(
         "graph-{}",
         hex(&Sha256::digest(
             format!(
-                "{} {triple} {:?} {:?} {:?} {:?} {:?}",
+                "{} {GRAPH_FORMAT} {triple} {:?} {:?} {:?} {:?} {:?}",
                 env!("CARGO_PKG_VERSION"),
                 // Another toolchain's cargo may resolve the graph otherwise.
                 rustc_version()?,
@@ -400,6 +411,7 @@ impl<'a> GraphBuilder<'a> {
             features,
             links: pkg.links.clone(),
             categories: pkg.categories.clone(),
+            keywords: pkg.keywords.clone(),
             deps,
             cache_key: hex(&Sha256::digest(key.as_bytes())),
             local,
@@ -1604,6 +1616,10 @@ pub struct Cache {
     dir: PathBuf,
     warned: AtomicBool,
 }
+
+/// What a cached [`DepGraph`] holds: a graph cached by an older layout
+/// (without keywords, say) is not read as one with empty fields.
+const GRAPH_FORMAT: u32 = 2;
 
 const MAGIC: &[u8; 4] = b"PGDC";
 const FORMAT: u32 = 1;

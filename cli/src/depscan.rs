@@ -294,11 +294,7 @@ fn build_view(
     let kinds: Vec<pollguard_analysis::transitive::CrateKind> = out
         .units
         .iter()
-        .map(|u| {
-            pollguard_analysis::transitive::CrateKind::from_categories(
-                &graph.crates[u.krate].categories,
-            )
-        })
+        .map(|u| graph.crates[u.krate].kind())
         .collect();
     let engine_units: Vec<pollguard_analysis::transitive::Unit<'_, Pos>> = out
         .units

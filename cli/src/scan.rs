@@ -1166,9 +1166,7 @@ pub fn scan(discovered: &Discovered, opts: &ScanOptions) -> Result<ScanResult, S
                 answers: part.answers.get(c),
                 lazy: deps.scan.models.get(c).map(|m| &**m),
                 dependency: true,
-                kind: pollguard_analysis::transitive::CrateKind::from_categories(
-                    &deps.graph.crates[*c].categories,
-                ),
+                kind: deps.graph.crates[*c].kind(),
                 test: false,
             });
         }
@@ -1206,9 +1204,7 @@ pub fn scan(discovered: &Discovered, opts: &ScanOptions) -> Result<ScanResult, S
                 answers: None,
                 lazy: scan.models.get(&u.krate).map(|m| &**m),
                 dependency: true,
-                kind: pollguard_analysis::transitive::CrateKind::from_categories(
-                    &deps.graph.crates[u.krate].categories,
-                ),
+                kind: deps.graph.crates[u.krate].kind(),
                 test: false,
             });
         }

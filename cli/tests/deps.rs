@@ -483,6 +483,7 @@ fn reads_tokio_from_the_registry_cache() {
         features: features.iter().map(|f| (*f).to_owned()).collect(),
         links: None,
         categories: Vec::new(),
+        keywords: Vec::new(),
         deps: Vec::new(),
         cache_key: String::new(),
         local: false,

@@ -561,6 +561,15 @@ fn measure_with_dependencies(name: &str) -> (Score, Score) {
 /// only the std and runtime entries 102 (70%) and 10 (91%); 14 of the 47
 /// third-party misses found in either mode. The `--no-deps` figures stay
 /// blind.
+///
+/// Then dependencies' tuple structs, tuple returns and traits' provided
+/// methods were typed and followed, and notify's `watch` came to be
+/// reported as what its caller's thread does: it waits on a channel for
+/// notify's own thread, which walks the directories (the `fs` write the
+/// chain named before was to a non-blocking eventfd). The labels say `fs`,
+/// so that call now counts as missed and as reported under another
+/// category: 112 found (77%), 11 false reports (91%); with only the std and
+/// runtime entries 101 (69%) and 11 (90%); 13 of the 47 found.
 #[test]
 fn heldout3_dependencies_read_as_source() {
     let set = tests_dir().join("heldout3_deps");
@@ -648,7 +657,7 @@ const H3_RECALL_FLOOR: f64 = 0.76;
 const H3_PRECISION_FLOOR: f64 = 0.91;
 const H3_ALONE_RECALL_FLOOR: f64 = 0.69;
 const H3_ALONE_PRECISION_FLOOR: f64 = 0.90;
-const H3_THIRD_PARTY_FOUND: usize = 14;
+const H3_THIRD_PARTY_FOUND: usize = 13;
 
 /// heldout5 with dependencies read, at the last tuning (see the history above).
 const RECALL_FLOOR: f64 = 0.55;

@@ -107,6 +107,11 @@ pub struct FnDecl {
     /// too (notify's `recommended_watcher<F: EventHandler>`).
     #[cfg_attr(feature = "serde", serde(default))]
     pub bound_traits: Vec<String>,
+    /// For a trait's provided method, the methods its body calls on `self`,
+    /// in order: the way from `conn.query(..)` down to the method every
+    /// impl writes (`query_iter`).
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub self_calls: Vec<String>,
 }
 
 /// An `impl` block.
@@ -121,6 +126,10 @@ pub struct ImplDecl {
     /// found on `T` are `U`'s.
     #[cfg_attr(feature = "serde", serde(default))]
     pub deref_to: Option<TypeRef>,
+    /// For `impl Trait for T`, the trait as written: `T`'s calls of the
+    /// trait's provided methods end in `T`'s own methods.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub of_trait: Option<TypeRef>,
 }
 
 /// Lowers a parsed file.
@@ -187,10 +196,10 @@ fn lower_item(item: &Item, m: &mut ModItems) {
                 .items
                 .iter()
                 .filter_map(|it| match it {
-                    TraitItem::Fn(f) => f
-                        .default
-                        .as_ref()
-                        .map(|b| fn_decl(&f.attrs, &f.sig, Some(b))),
+                    TraitItem::Fn(f) => f.default.as_ref().map(|b| FnDecl {
+                        self_calls: self_calls(b),
+                        ..fn_decl(&f.attrs, &f.sig, Some(b))
+                    }),
                     _ => None,
                 })
                 .collect();
@@ -242,6 +251,11 @@ fn lower_item(item: &Item, m: &mut ModItems) {
                 self_ty: TypeRef::from_syn(&i.self_ty),
                 fns,
                 deref_to,
+                of_trait: i.trait_.as_ref().map(|(_, p, _)| TypeRef::Path {
+                    segs: p.segments.iter().map(|s| s.ident.to_string()).collect(),
+                    leading_colon: p.leading_colon.is_some(),
+                    args: Vec::new(),
+                }),
             });
         }
         _ => {}
@@ -329,7 +343,30 @@ fn fn_decl(attrs: &[Attribute], sig: &Signature, body: Option<&syn::Block>) -> F
         } else {
             Vec::new()
         },
+        self_calls: Vec::new(),
     }
+}
+
+/// The methods a body calls on `self` (`self.query_iter(q)`), in order,
+/// each once.
+fn self_calls(body: &syn::Block) -> Vec<String> {
+    struct Calls(Vec<String>);
+    impl<'ast> Visit<'ast> for Calls {
+        fn visit_expr_method_call(&mut self, m: &'ast syn::ExprMethodCall) {
+            if let syn::Expr::Path(p) = &*m.receiver {
+                let name = m.method.to_string();
+                if p.path.is_ident("self") && !self.0.contains(&name) {
+                    self.0.push(name);
+                }
+            }
+            syn::visit::visit_expr_method_call(self, m);
+        }
+        // A closure or nested item's `self` may be another value.
+        fn visit_item(&mut self, _: &'ast Item) {}
+    }
+    let mut c = Calls(Vec::new());
+    c.visit_block(body);
+    c.0
 }
 
 type Bounds = syn::punctuated::Punctuated<syn::TypeParamBound, syn::Token![+]>;

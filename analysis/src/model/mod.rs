@@ -15,7 +15,7 @@ pub use lower::{FileItems, FnDecl, ModItems, lower_file, lower_items};
 
 use crate::catalog::{OFFLOADERS, Offloader};
 use crate::ty::Ty;
-use std::collections::{HashMap, HashSet};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::Arc;
 
 /// A type as written, without spans: what a signature or a field names.
@@ -249,6 +249,11 @@ pub struct CrateModel {
     fns: HashSet<String>,
     /// `Deref` targets: type -> the type its methods come from too.
     derefs: HashMap<String, String>,
+    /// The traits each type implements (`impl Trait for T`): type -> traits.
+    impl_traits: HashMap<String, Vec<String>>,
+    /// Provided methods of traits: `Trait::method` -> the methods its body
+    /// calls on `self`.
+    provided: HashMap<String, Vec<String>>,
     /// Fns marked `#[pollguard::blocking]`.
     pub(crate) marked: HashSet<String>,
     /// The code's own offloaders: fns and methods that hand a closure
@@ -943,7 +948,9 @@ impl CrateModel {
             for (trait_name, fns) in &p.items.traits {
                 let owner = format!("{m}::{trait_name}");
                 for f in fns {
-                    self.fn_decl(m, &format!("{owner}::{}", f.name), f, Some(&owner));
+                    let path = format!("{owner}::{}", f.name);
+                    self.fn_decl(m, &path, f, Some(&owner));
+                    self.provided.insert(path, f.self_calls.clone());
                 }
             }
             for i in &p.items.impls {
@@ -952,6 +959,16 @@ impl CrateModel {
                 };
                 for f in &i.fns {
                     self.fn_decl(m, &format!("{owner}::{}", f.name), f, Some(&owner));
+                }
+                if let Some(TypeRef::Path {
+                    segs,
+                    leading_colon,
+                    ..
+                }) = &i.of_trait
+                {
+                    if let Some(tr) = self.resolve_in(m, segs, *leading_colon) {
+                        self.impl_traits.entry(owner.clone()).or_default().push(tr);
+                    }
                 }
                 if let Some(t) = i
                     .deref_to
@@ -980,6 +997,72 @@ impl CrateModel {
             }
         }
         format!("{ty}::{name}")
+    }
+
+    /// Where a call `ty.name()` of a trait's provided method ends up, for a
+    /// type (or what it derefs to) that has the method only through `impl
+    /// Trait for ty`: the first of the type's own methods that the provided
+    /// body reaches through its calls on `self` (`conn.query(..)` →
+    /// `Conn::query_iter`, what the impl writes). `None` when `ty` has a
+    /// method of that name or no trait provides one.
+    pub(crate) fn provided_target(&self, ty: &str, name: &str) -> Option<String> {
+        let mut owner = ty.to_owned();
+        for _ in 0..4 {
+            if self.has_fn(&format!("{owner}::{name}")) {
+                return None;
+            }
+            for tr in self.traits_of(&owner) {
+                if let Some(found) = self.provided_reach(&owner, &tr, name) {
+                    return Some(found);
+                }
+            }
+            match self.deref_of(&owner) {
+                Some(next) if next != owner => owner = next,
+                _ => break,
+            }
+        }
+        None
+    }
+
+    /// Through the provided method `tr::name` and the provided methods it
+    /// calls on `self`, the first method `owner` writes itself.
+    fn provided_reach(&self, owner: &str, tr: &str, name: &str) -> Option<String> {
+        let mut queue = VecDeque::from([self.provided_calls(&format!("{tr}::{name}"))?]);
+        let mut seen: HashSet<String> = HashSet::from([name.to_owned()]);
+        while let Some(calls) = queue.pop_front() {
+            for x in calls {
+                let own = format!("{owner}::{x}");
+                if self.has_fn(&own) {
+                    return Some(own);
+                }
+                if seen.insert(x.clone()) {
+                    if let Some(next) = self.provided_calls(&format!("{tr}::{x}")) {
+                        queue.push_back(next);
+                    }
+                }
+            }
+        }
+        None
+    }
+
+    /// The traits a type of this crate or of a dependency implements.
+    fn traits_of(&self, ty: &str) -> Vec<String> {
+        let mut out: Vec<String> = self.impl_traits.get(ty).cloned().unwrap_or_default();
+        if let Some((model, inner)) = self.extern_item(ty) {
+            if let Some(traits) = model.impl_traits.get(&inner) {
+                out.extend(traits.iter().map(|t| self.renamed_path(model, t)));
+            }
+        }
+        out
+    }
+
+    /// The `self` calls of a provided method of this crate or a dependency.
+    fn provided_calls(&self, path: &str) -> Option<Vec<String>> {
+        if let Some(calls) = self.provided.get(path) {
+            return Some(calls.clone());
+        }
+        let (model, inner) = self.extern_item(path)?;
+        model.provided.get(&inner).cloned()
     }
 
     /// Whether this crate or a dependency defines the fn or method `path`.
@@ -1021,7 +1104,15 @@ impl CrateModel {
         if f.marked {
             self.marked.insert(path.to_owned());
         }
-        match &f.ret {
+        // `-> &(Mutex<T>, Condvar)` destructures as the tuple does.
+        let mut ret = f.ret.as_ref();
+        while let Some(TypeRef::Ref(inner)) = ret {
+            if !matches!(**inner, TypeRef::Tuple(_)) {
+                break;
+            }
+            ret = Some(inner);
+        }
+        match ret {
             Some(TypeRef::Tuple(elems)) => {
                 let types: Vec<Option<Ty>> = elems
                     .iter()

@@ -620,6 +620,9 @@ impl<'a> Walker<'a> {
             // A method of the crate's own type, or of a dependency's (read
             // from its source): the transitive closure decides if it blocks.
             if ty.starts_with("crate::") || self.model.is_extern(ty) {
+                // A trait's provided method (`conn.query(..)` of mysql's
+                // `Queryable`) is followed into the type's own impl.
+                let path = self.model.provided_target(ty, name).unwrap_or(path);
                 self.record_call(
                     path,
                     format!("{}.{name}()", short(&m.receiver)),

@@ -114,7 +114,7 @@ impl<'a> Walker<'a> {
             Pat::Tuple(t) => match self.tuple_types(init) {
                 Some(types) if t.elems.len() == types.len() => {
                     for (p, ty) in t.elems.iter().zip(types) {
-                        self.bind_pat(p, Some(ty));
+                        self.bind_pat(p, ty);
                     }
                 }
                 _ => self.bind_pat(pat, None),
@@ -126,10 +126,11 @@ impl<'a> Walker<'a> {
         }
     }
 
-    /// The element types of a call that returns a tuple the catalog knows:
-    /// a channel constructor, or `listener.accept()?`. The sender of a
-    /// channel made by an `unbounded` constructor never waits.
-    pub(super) fn tuple_types(&self, init: &Expr) -> Option<Vec<Ty>> {
+    /// The element types of a call that returns a tuple: one the catalog
+    /// knows (a channel constructor, `listener.accept()?`; the sender of a
+    /// channel made by an `unbounded` constructor never waits), or a fn of
+    /// the code's own or a dependency's, by its signature.
+    pub(super) fn tuple_types(&self, init: &Expr) -> Option<Vec<Option<Ty>>> {
         let key = match init {
             Expr::Call(c) => self.call_path(c)?,
             Expr::MethodCall(m) if SAME_TYPE.contains(&m.method.to_string().as_str()) => {
@@ -142,15 +143,28 @@ impl<'a> Walker<'a> {
             Expr::Await(_) => return None,
             _ => return None,
         };
-        let (_, types) = TUPLE_RETURNS.iter().find(|(p, _)| *p == key)?;
+        let Some((_, types)) = TUPLE_RETURNS.iter().find(|(p, _)| *p == key) else {
+            // A fn of the code's own or of a dependency, by its signature
+            // (`fn protected(&self) -> (&Mutex<Protected>, &Condvar)`).
+            let path = match init {
+                Expr::MethodCall(_) => {
+                    let (ty, name) = key.rsplit_once("::")?;
+                    self.model.method_of(ty, name)
+                }
+                _ => key,
+            };
+            return self.model.fn_tuple(&path);
+        };
         let unbounded = last_segment(&key) == "unbounded";
         Some(
             types
                 .iter()
                 .enumerate()
-                .map(|(i, t)| Ty {
-                    unbounded: unbounded && i == 0,
-                    ..Ty::new(*t)
+                .map(|(i, t)| {
+                    Some(Ty {
+                        unbounded: unbounded && i == 0,
+                        ..Ty::new(*t)
+                    })
                 })
                 .collect(),
         )
@@ -244,6 +258,12 @@ impl<'a> Walker<'a> {
                 }
                 let (parent, last) = path.rsplit_once("::")?;
                 let parent_last = parent.rsplit("::").next()?;
+                // A tuple struct made by its name (`Conn(Box::new(inner))`)
+                // is of that type; a tuple variant (`Msg::Text(s)`), of its enum.
+                let upper = |s: &str| s.starts_with(|ch: char| ch.is_ascii_uppercase());
+                if upper(last) && self.model.has_fields(&path) {
+                    return Some(Ty::new(if upper(parent_last) { parent } else { &path }));
+                }
                 if WRAPPERS.contains(&parent_last) && last == "new"
                     || last == "clone" && WRAPPERS.contains(&parent_last)
                 {
