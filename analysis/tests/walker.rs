@@ -847,3 +847,53 @@ async fn handler() {
     let found: Vec<(usize, &str)> = scan(src).into_iter().map(|f| (f.0, f.1)).collect();
     assert_eq!(found, vec![(10, "PG201"), (12, "PG131"), (14, "PG131")]);
 }
+
+/// A call on a `dyn Trait` goes to the crate's one impl of it (test
+/// doubles under `#[cfg(test)]` aside); with several impls, which one a
+/// value holds is not followed. A value's own type says more than the
+/// trait it is declared as.
+#[test]
+fn trait_objects_reach_the_one_impl() {
+    let src = r#"
+pub trait Store {
+    fn put(&self, k: &str);
+}
+pub struct FileStore;
+impl Store for FileStore {
+    fn put(&self, k: &str) {
+        std::fs::write(k, b"").unwrap();
+    }
+}
+#[cfg(test)]
+mod tests {
+    pub struct Mock;
+    impl super::Store for Mock {
+        fn put(&self, _: &str) {}
+    }
+}
+pub trait Sink {
+    fn emit(&self, line: &str);
+}
+#[derive(Default)]
+pub struct FileSink;
+impl Sink for FileSink {
+    fn emit(&self, line: &str) {
+        std::fs::write("sink.log", line).unwrap();
+    }
+}
+pub struct NullSink;
+impl Sink for NullSink {
+    fn emit(&self, _: &str) {}
+}
+async fn handler(store: Box<dyn Store>, sink: &dyn Sink) {
+    store.put("k");
+    sink.emit("x");
+    let quiet: Box<dyn Sink> = Box::new(NullSink);
+    quiet.emit("y");
+    let loud: Box<dyn Sink> = Box::new(FileSink::default());
+    loud.emit("z");
+}
+"#;
+    let (_, lines) = direct_and_transitive_lines(src);
+    assert_eq!(lines, [33, 38]);
+}

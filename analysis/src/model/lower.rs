@@ -130,6 +130,9 @@ pub struct ImplDecl {
     /// trait's provided methods end in `T`'s own methods.
     #[cfg_attr(feature = "serde", serde(default))]
     pub of_trait: Option<TypeRef>,
+    /// Under `#[cfg(test)]`: a test double, not what the code runs.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub test_only: bool,
 }
 
 /// Lowers a parsed file.
@@ -256,6 +259,7 @@ fn lower_item(item: &Item, m: &mut ModItems) {
                     leading_colon: p.leading_colon.is_some(),
                     args: Vec::new(),
                 }),
+                test_only: is_cfg_test(&i.attrs),
             });
         }
         _ => {}

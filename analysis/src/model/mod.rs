@@ -254,6 +254,9 @@ pub struct CrateModel {
     /// Provided methods of traits: `Trait::method` -> the methods its body
     /// calls on `self`.
     provided: HashMap<String, Vec<String>>,
+    /// The crate's own types that implement each trait, test doubles
+    /// (`#[cfg(test)]`) left out: trait -> types.
+    trait_impls: HashMap<String, Vec<String>>,
     /// Fns marked `#[pollguard::blocking]`.
     pub(crate) marked: HashSet<String>,
     /// The code's own offloaders: fns and methods that hand a closure
@@ -354,6 +357,8 @@ const EXTERN_HOPS: usize = 8;
 struct Pending<'a> {
     module: String,
     items: &'a ModItems,
+    /// Inside an inline `#[cfg(test)]` module.
+    test: bool,
 }
 
 impl CrateModel {
@@ -367,7 +372,7 @@ impl CrateModel {
         let mut model = CrateModel::default();
         let mut pending = Vec::new();
         for (module, items) in files {
-            collect(&module.join("::"), &items.root, &mut pending);
+            collect(&module.join("::"), &items.root, false, &mut pending);
         }
         // Own items, then explicit imports (which need to know which names
         // are the module's own: `use db::query;` names a child module).
@@ -967,6 +972,12 @@ impl CrateModel {
                 }) = &i.of_trait
                 {
                     if let Some(tr) = self.resolve_in(m, segs, *leading_colon) {
+                        if !(p.test || i.test_only) {
+                            self.trait_impls
+                                .entry(tr.clone())
+                                .or_default()
+                                .push(owner.clone());
+                        }
                         self.impl_traits.entry(owner.clone()).or_default().push(tr);
                     }
                 }
@@ -1022,6 +1033,22 @@ impl CrateModel {
             }
         }
         None
+    }
+
+    /// The crate's own types that implement the trait `tr` (not under
+    /// `#[cfg(test)]`), and define a method `name` themselves: where a call
+    /// of `name` on a `dyn tr` may go.
+    pub(crate) fn impls_of(&self, tr: &str, name: &str) -> Vec<String> {
+        self.trait_impls
+            .get(tr)
+            .map(|owners| {
+                owners
+                    .iter()
+                    .map(|o| format!("{o}::{name}"))
+                    .filter(|p| self.fns.contains(p))
+                    .collect()
+            })
+            .unwrap_or_default()
     }
 
     /// Through the provided method `tr::name` and the provided methods it
@@ -1190,14 +1217,20 @@ impl CrateModel {
     }
 }
 
-fn collect<'a>(module: &str, items: &'a ModItems, out: &mut Vec<Pending<'a>>) {
+fn collect<'a>(module: &str, items: &'a ModItems, test: bool, out: &mut Vec<Pending<'a>>) {
     out.push(Pending {
         module: module.to_owned(),
         items,
+        test,
     });
     for m in &items.mods {
         if let Some(inline) = &m.inline {
-            collect(&format!("{module}::{}", m.name), inline, out);
+            collect(
+                &format!("{module}::{}", m.name),
+                inline,
+                test || m.test_only,
+                out,
+            );
         }
     }
 }

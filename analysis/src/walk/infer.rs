@@ -51,7 +51,12 @@ impl<'a> Walker<'a> {
                 }
             }
             Pat::Type(t) => {
-                let ty = self.resolve_type(&t.ty).or(ty);
+                // `let j: Box<dyn Journal> = Box::new(MemoryJournal::new())`:
+                // the value's own type says more than the trait.
+                let ty = match ty {
+                    Some(v) if is_trait_object(&t.ty) => Some(v),
+                    v => self.resolve_type(&t.ty).or(v),
+                };
                 self.bind_pat(&t.pat, ty);
             }
             Pat::Reference(r) => self.bind_pat(&r.pat, ty),
@@ -242,6 +247,18 @@ impl<'a> Walker<'a> {
                 ..
             }) if crate::io::is_address_literal(&s.value()) => Some(Ty::address_literal()),
             Expr::Call(c) => {
+                // `Box::new(x)`: the prelude's `Box` is no item the
+                // resolver knows, and the box holds what `x` is.
+                if let Expr::Path(p) = &*c.func {
+                    let s = &p.path.segments;
+                    if p.qself.is_none()
+                        && s.len() == 2
+                        && s[0].ident == "Box"
+                        && s[1].ident == "new"
+                    {
+                        return c.args.first().and_then(|a| self.infer(a));
+                    }
+                }
                 let path = self.call_path(c)?;
                 if let Some((_, ty)) = RETURN_TYPES.iter().find(|(p, _)| *p == path) {
                     return Some(Ty::new(*ty));
@@ -442,6 +459,27 @@ pub(super) fn is_generic_over(ty: &Type, generics: &[String], traits: &[&str]) -
                 _ => false,
             }
         }
+        _ => false,
+    }
+}
+
+/// Whether a type is a trait object or `impl Trait`, behind references and
+/// smart pointers (`&dyn T`, `Box<dyn T>`, `Arc<dyn T>`).
+fn is_trait_object(ty: &Type) -> bool {
+    match ty {
+        Type::TraitObject(_) | Type::ImplTrait(_) => true,
+        Type::Reference(r) => is_trait_object(&r.elem),
+        Type::Paren(p) => is_trait_object(&p.elem),
+        Type::Path(tp) => tp.path.segments.last().is_some_and(|s| match &s.arguments {
+            syn::PathArguments::AngleBracketed(a)
+                if WRAPPERS.contains(&s.ident.to_string().as_str()) =>
+            {
+                a.args
+                    .iter()
+                    .any(|arg| matches!(arg, syn::GenericArgument::Type(t) if is_trait_object(t)))
+            }
+            _ => false,
+        }),
         _ => false,
     }
 }

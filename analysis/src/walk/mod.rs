@@ -386,14 +386,17 @@ impl<'a> Walker<'a> {
                 self.self_ty = saved;
             }
             Item::Trait(t) => {
-                let saved = self.self_ty.replace(format!("{module}::{}", t.ident));
+                let trait_path = format!("{module}::{}", t.ident);
+                let saved = self.self_ty.replace(trait_path.clone());
                 self.with_hatches(&t.attrs, |w| {
                     for it in &t.items {
                         if let TraitItem::Fn(f) = it {
+                            let path = format!("{trait_path}::{}", f.sig.ident);
+                            let before = w.out.fns.len();
                             if let Some(body) = &f.default {
-                                let path = format!("{module}::{}::{}", t.ident, f.sig.ident);
-                                w.func(&f.attrs, &f.sig, body, path);
+                                w.func(&f.attrs, &f.sig, body, path.clone());
                             }
+                            w.dispatch(&trait_path, &f.sig, path, before);
                         }
                     }
                 });
@@ -410,6 +413,54 @@ impl<'a> Walker<'a> {
             Item::Const(c) => self.sync_expr(&c.attrs, &c.expr),
             Item::Static(s) => self.sync_expr(&s.attrs, &s.expr),
             _ => {}
+        }
+    }
+
+    /// A sync trait method called on a `dyn Trait` (or `impl Trait`) runs
+    /// the crate's impl of it when the crate has one (test doubles under
+    /// `#[cfg(test)]` aside): its summary (`Trait::method`, the default
+    /// body's when there is one) calls that impl's method, so a `Box<dyn
+    /// Store>` whose one impl writes a database blocks.
+    fn dispatch(&mut self, trait_path: &str, sig: &Signature, path: String, before: usize) {
+        if sig.asyncness.is_some() {
+            return;
+        }
+        let name = sig.ident.to_string();
+        let impls = self.model.impls_of(trait_path, &name);
+        // Several impls (an SMTP, a sendmail and a file transport): which
+        // one a value holds is not followed, and the worst of them would
+        // name every call; only the one impl the code has is certain.
+        if impls.len() != 1 {
+            return;
+        }
+        let span = sig.ident.span();
+        let calls = impls.into_iter().map(|p| LocalCall {
+            display: crate::transitive::short_name(&p).to_owned(),
+            path: p,
+            span,
+            end_span: span,
+            awaited: false,
+            hatches: Vec::new(),
+            io: None,
+            addr: Addr::Name,
+            conditional: false,
+            not_in_tests: false,
+            in_test: false,
+            opt_in: false,
+        });
+        if self.out.fns.len() > before {
+            self.out.fns[before].calls.extend(calls);
+        } else {
+            self.out.fns.push(FnSummary {
+                path,
+                span,
+                marked: false,
+                allowed: false,
+                blocking: Vec::new(),
+                calls: calls.collect(),
+                generic_io: None,
+                generic_addr: None,
+            });
         }
     }
 
