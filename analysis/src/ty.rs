@@ -21,6 +21,12 @@ pub(crate) struct Ty {
     pub unbounded: bool,
     /// As a `ToSocketAddrs`: an address written out, or a generic parameter.
     pub addr: Addr,
+    /// The type arguments, where they resolve (`Pool<SqliteConnectionManager>`):
+    /// a method's return type and a `Deref` target may name them. Inside a
+    /// library's generic impl, its parameters are written `$0`, `$1`, ..
+    /// (positions in the impl's self type), replaced by the receiver's own
+    /// arguments at the call ([`Ty::substituted`]).
+    pub args: Vec<Ty>,
 }
 
 impl Ty {
@@ -109,12 +115,38 @@ impl Ty {
         self
     }
 
+    /// Whether the type is known: not an argument that did not resolve, nor
+    /// an impl parameter the receiver did not fill.
+    pub fn is_known(&self) -> bool {
+        !self.path.is_empty() && !self.path.starts_with('$')
+    }
+
+    /// The type with the impl parameters it names (`$0`, see [`Ty::args`])
+    /// replaced by `args`; a parameter `args` does not hold stays as it is.
+    pub fn substituted(&self, args: &[Ty]) -> Ty {
+        if let Some(i) = self
+            .path
+            .strip_prefix('$')
+            .and_then(|i| i.parse::<usize>().ok())
+        {
+            if let Some(a) = args.get(i) {
+                return a.clone();
+            }
+        }
+        Ty {
+            inner: self.inner.as_ref().map(|t| Box::new(t.substituted(args))),
+            args: self.args.iter().map(|t| t.substituted(args)).collect(),
+            ..self.clone()
+        }
+    }
+
     /// The same type with every path renamed (`crate::x` of a dependency to
     /// the name the caller knows it by).
     pub fn renamed(&self, rename: &dyn Fn(&str) -> String) -> Ty {
         Ty {
             path: rename(&self.path),
             inner: self.inner.as_ref().map(|i| Box::new(i.renamed(rename))),
+            args: self.args.iter().map(|a| a.renamed(rename)).collect(),
             ..self.clone()
         }
     }

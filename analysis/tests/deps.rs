@@ -503,6 +503,86 @@ fn a_client_is_followed_through_its_own_types_and_traits() {
     assert_eq!(got, want, "findings (line, category)");
 }
 
+const GENERIC_POOL_DEP: &str = r#"
+pub trait ManageConnection {
+    type Connection;
+    fn connect(&self) -> Self::Connection;
+}
+pub struct Error;
+pub struct Pool<M: ManageConnection> {
+    manager: M,
+}
+impl<M: ManageConnection> Pool<M> {
+    pub fn get(&self) -> Result<PooledConnection<M>, Error> {
+        Err(Error)
+    }
+}
+pub struct PooledConnection<M: ManageConnection> {
+    conn: Option<M::Connection>,
+}
+impl<M: ManageConnection> std::ops::Deref for PooledConnection<M> {
+    type Target = M::Connection;
+    fn deref(&self) -> &M::Connection {
+        self.conn.as_ref().unwrap()
+    }
+}
+pub struct FileManager;
+pub struct FileConn;
+impl FileConn {
+    pub fn query(&self) -> usize {
+        std::fs::read("table.db").map(|b| b.len()).unwrap_or(0)
+    }
+    pub fn ping(&self) -> bool {
+        true
+    }
+}
+impl ManageConnection for FileManager {
+    type Connection = FileConn;
+    fn connect(&self) -> FileConn {
+        FileConn
+    }
+}
+"#;
+
+const GENERIC_POOL_APP: &str = r#"
+type Db = pool::Pool<pool::FileManager>;
+struct State {
+    db: Db,
+}
+async fn handler(st: State) {
+    let conn = st.db.get().ok().unwrap();
+    let n = conn.query(); // fs
+    let up = conn.ping(); // trap
+}
+"#;
+
+/// A library's generic type keeps its arguments: `pool.get()` of a
+/// `Pool<FileManager>` hands out a `PooledConnection<FileManager>`, which
+/// derefs to the manager's associated `Connection`, whose methods are then
+/// followed.
+#[test]
+fn a_pooled_connection_derefs_to_its_managers_connection() {
+    let (app, found) = over_dependency(GENERIC_POOL_DEP, "pool", GENERIC_POOL_APP);
+    let mut got: Vec<(usize, &str)> = app
+        .findings
+        .iter()
+        .map(|f| (f.span.start().line, f.rule.category.name()))
+        .chain(
+            found
+                .iter()
+                .map(|f| (f.finding.span.start().line, f.finding.rule.category.name())),
+        )
+        .collect();
+    got.sort_unstable();
+    let want: Vec<(usize, &str)> = GENERIC_POOL_APP
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| l.ends_with("// fs"))
+        .map(|(i, _)| (i + 1, "fs"))
+        .collect();
+    assert_eq!(got, want, "findings (line, category)");
+}
+
 const POOL_DEP: &str = r#"
 pub struct ThreadPool { size: usize }
 impl ThreadPool {

@@ -133,6 +133,14 @@ pub struct ImplDecl {
     /// Under `#[cfg(test)]`: a test double, not what the code runs.
     #[cfg_attr(feature = "serde", serde(default))]
     pub test_only: bool,
+    /// For each type argument of the self type, the impl's type parameter
+    /// it is, if it is one (`impl<M> Pool<M>`: `["M"]`): signatures inside
+    /// name the receiver's arguments through them.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub params: Vec<String>,
+    /// Associated types the impl sets (`type Connection = rusqlite::Connection`).
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub assoc: Vec<(String, TypeRef)>,
 }
 
 /// Lowers a parsed file.
@@ -260,6 +268,17 @@ fn lower_item(item: &Item, m: &mut ModItems) {
                     args: Vec::new(),
                 }),
                 test_only: is_cfg_test(&i.attrs),
+                params: impl_params(i),
+                assoc: i
+                    .items
+                    .iter()
+                    .filter_map(|it| match it {
+                        ImplItem::Type(t) if i.trait_.is_some() => {
+                            Some((t.ident.to_string(), TypeRef::from_syn(&t.ty)))
+                        }
+                        _ => None,
+                    })
+                    .collect(),
             });
         }
         _ => {}
@@ -349,6 +368,41 @@ fn fn_decl(attrs: &[Attribute], sig: &Signature, body: Option<&syn::Block>) -> F
         },
         self_calls: Vec::new(),
     }
+}
+
+/// For each type argument of an impl's self type, the impl's type
+/// parameter it is, or an empty name.
+fn impl_params(i: &syn::ItemImpl) -> Vec<String> {
+    let params: Vec<String> = i
+        .generics
+        .type_params()
+        .map(|p| p.ident.to_string())
+        .collect();
+    if params.is_empty() {
+        return Vec::new();
+    }
+    let Type::Path(tp) = &*i.self_ty else {
+        return Vec::new();
+    };
+    let Some(syn::PathArguments::AngleBracketed(a)) = tp.path.segments.last().map(|s| &s.arguments)
+    else {
+        return Vec::new();
+    };
+    a.args
+        .iter()
+        .filter_map(|arg| match arg {
+            syn::GenericArgument::Type(t) => Some(match t {
+                Type::Path(p) => p
+                    .path
+                    .get_ident()
+                    .map(|id| id.to_string())
+                    .filter(|id| params.contains(id))
+                    .unwrap_or_default(),
+                _ => String::new(),
+            }),
+            _ => None,
+        })
+        .collect()
 }
 
 /// The methods a body calls on `self` (`self.query_iter(q)`), in order,

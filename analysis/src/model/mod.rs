@@ -194,10 +194,21 @@ pub(crate) fn resolve_type_ref(
                 }
             }
             // `Reader<File>`: a library type over a file reads from it.
-            let io = args
+            let resolved: Vec<Ty> = args
                 .iter()
-                .filter_map(|a| resolve_type_ref(a, resolve, alias))
+                .map(|a| resolve_type_ref(a, resolve, alias).unwrap_or_default())
+                .collect();
+            let io = resolved
+                .iter()
                 .find_map(|a| a.io_kind().filter(|k| *k != crate::io::IoKind::Generic));
+            let ty = Ty {
+                args: if ty.args.is_empty() {
+                    resolved
+                } else {
+                    ty.args
+                },
+                ..ty
+            };
             Some(match io {
                 Some(k) => ty.with_io(k),
                 None => ty,
@@ -254,6 +265,9 @@ pub struct CrateModel {
     /// Provided methods of traits: `Trait::method` -> the methods its body
     /// calls on `self`.
     provided: HashMap<String, Vec<String>>,
+    /// Associated types set in trait impls: `Type::Name` -> the type
+    /// (`SqliteConnectionManager::Connection` -> `rusqlite::Connection`).
+    assoc_types: HashMap<String, Ty>,
     /// The crate's own types that implement each trait, test doubles
     /// (`#[cfg(test)]`) left out: trait -> types.
     trait_impls: HashMap<String, Vec<String>>,
@@ -885,9 +899,31 @@ impl CrateModel {
     }
 
     fn resolve_type_in(&self, module: &str, t: &TypeRef, self_ty: Option<&str>) -> Option<Ty> {
+        self.resolve_type_with(module, t, self_ty, &[])
+    }
+
+    /// [`CrateModel::resolve_type_in`] inside an impl whose self type takes
+    /// `params` (see [`ImplDecl::params`]): a parameter is written `$i`, its
+    /// position, and an associated type of one `$i::Name`.
+    fn resolve_type_with(
+        &self,
+        module: &str,
+        t: &TypeRef,
+        self_ty: Option<&str>,
+        params: &[String],
+    ) -> Option<Ty> {
         resolve_type_ref(
             t,
             &|segs, lc| match (segs.first().map(String::as_str), self_ty) {
+                (Some(first), _) if !lc && params.iter().any(|p| p == first) => {
+                    let i = params.iter().position(|p| p == first)?;
+                    let mut p = format!("${i}");
+                    for seg in &segs[1..] {
+                        p.push_str("::");
+                        p.push_str(seg);
+                    }
+                    Some(p)
+                }
                 (Some("Self"), Some(s)) => {
                     let mut p = s.to_owned();
                     for seg in &segs[1..] {
@@ -963,7 +999,13 @@ impl CrateModel {
                     continue;
                 };
                 for f in &i.fns {
-                    self.fn_decl(m, &format!("{owner}::{}", f.name), f, Some(&owner));
+                    let path = format!("{owner}::{}", f.name);
+                    self.fn_decl_in(m, &path, f, Some(&owner), &i.params);
+                }
+                for (name, ty) in &i.assoc {
+                    if let Some(t) = self.resolve_type_with(m, ty, Some(&owner), &i.params) {
+                        self.assoc_types.insert(format!("{owner}::{name}"), t);
+                    }
                 }
                 if let Some(TypeRef::Path {
                     segs,
@@ -984,7 +1026,7 @@ impl CrateModel {
                 if let Some(t) = i
                     .deref_to
                     .as_ref()
-                    .and_then(|t| self.resolve_type_in(m, t, Some(&owner)))
+                    .and_then(|t| self.resolve_type_with(m, t, Some(&owner), &i.params))
                 {
                     self.derefs.insert(owner, t.path);
                 }
@@ -1092,6 +1134,54 @@ impl CrateModel {
         model.provided.get(&inner).cloned()
     }
 
+    /// [`CrateModel::method_of`] for a type with its arguments: a `Deref`
+    /// target that names the type's parameters (r2d2's `PooledConnection<M>`
+    /// derefs to `M::Connection`) is followed with the receiver's own
+    /// (`rusqlite::Connection` for an `SqliteConnectionManager`). Answers
+    /// the method's path and the type that has it.
+    pub(crate) fn method_of_ty(&self, ty: &Ty, name: &str) -> (String, Ty) {
+        let mut owner = ty.clone();
+        for _ in 0..4 {
+            let path = format!("{}::{name}", owner.path);
+            if self.has_fn(&path) {
+                return (path, owner);
+            }
+            match self.deref_ty(&owner) {
+                Some(next) if next.path != owner.path => owner = next,
+                _ => break,
+            }
+        }
+        (format!("{}::{name}", ty.path), ty.clone())
+    }
+
+    /// What a type derefs to, its parameters and their associated types
+    /// taken from its arguments.
+    fn deref_ty(&self, ty: &Ty) -> Option<Ty> {
+        let target = self.deref_of(&ty.path)?;
+        let Some(rest) = target.strip_prefix('$') else {
+            return Some(Ty::new(target));
+        };
+        let (i, assoc) = rest
+            .split_once("::")
+            .map_or((rest, None), |(i, a)| (i, Some(a)));
+        let arg = ty.args.get(i.parse::<usize>().ok()?)?;
+        match assoc {
+            None => Some(arg.clone()),
+            Some(name) => self.assoc_type(&arg.path, name),
+        }
+    }
+
+    /// An associated type a trait impl of this crate or a dependency sets.
+    fn assoc_type(&self, ty: &str, name: &str) -> Option<Ty> {
+        let key = format!("{ty}::{name}");
+        if let Some(t) = self.assoc_types.get(&key) {
+            return Some(t.clone());
+        }
+        let (model, inner) = self.extern_item(&key)?;
+        let t = model.assoc_types.get(&inner)?;
+        Some(self.renamed_from(model, t))
+    }
+
     /// Whether this crate or a dependency defines the fn or method `path`.
     fn has_fn(&self, path: &str) -> bool {
         self.fns.contains(path)
@@ -1127,6 +1217,17 @@ impl CrateModel {
     }
 
     fn fn_decl(&mut self, module: &str, path: &str, f: &FnDecl, self_ty: Option<&str>) {
+        self.fn_decl_in(module, path, f, self_ty, &[]);
+    }
+
+    fn fn_decl_in(
+        &mut self,
+        module: &str,
+        path: &str,
+        f: &FnDecl,
+        self_ty: Option<&str>,
+        params: &[String],
+    ) {
         self.fns.insert(path.to_owned());
         if f.marked {
             self.marked.insert(path.to_owned());
@@ -1143,14 +1244,14 @@ impl CrateModel {
             Some(TypeRef::Tuple(elems)) => {
                 let types: Vec<Option<Ty>> = elems
                     .iter()
-                    .map(|e| self.resolve_type_in(module, e, self_ty))
+                    .map(|e| self.resolve_type_with(module, e, self_ty, params))
                     .collect();
                 if types.iter().any(Option::is_some) {
                     self.fn_tuples.insert(path.to_owned(), types);
                 }
             }
             Some(ret) => {
-                if let Some(t) = self.resolve_type_in(module, ret, self_ty) {
+                if let Some(t) = self.resolve_type_with(module, ret, self_ty, params) {
                     self.fn_returns.insert(path.to_owned(), t);
                 }
             }

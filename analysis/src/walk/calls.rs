@@ -404,6 +404,16 @@ impl<'a> Walker<'a> {
             return;
         }
         let recv = self.infer(&m.receiver);
+        // A method the type has only through its `Deref` target, when that
+        // target depends on the type's arguments (a pooled connection):
+        // the call is the target's, for the catalog as for the closure.
+        let recv = match recv {
+            Some(t) if !t.args.is_empty() => {
+                let (_, owner) = self.model.method_of_ty(&t, name);
+                Some(owner)
+            }
+            other => other,
+        };
         // `"127.0.0.1:8080".to_socket_addrs()`, `(ip, port)`: std parses
         // an address written out, without asking a resolver.
         if name == "to_socket_addrs" {

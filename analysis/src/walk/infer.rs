@@ -263,7 +263,7 @@ impl<'a> Walker<'a> {
                 if let Some((_, ty)) = RETURN_TYPES.iter().find(|(p, _)| *p == path) {
                     return Some(Ty::new(*ty));
                 }
-                if let Some(ty) = self.model.fn_return(&path) {
+                if let Some(ty) = self.model.fn_return(&path).filter(Ty::is_known) {
                     // A dependency's value built over a file or socket reads
                     // from it. The code's own types need no mark: their
                     // methods are walked, and a summary that reads a file
@@ -312,8 +312,14 @@ impl<'a> Walker<'a> {
                 if let Some((_, ty)) = RETURN_TYPES.iter().find(|(p, _)| *p == key) {
                     return Some(Ty::new(*ty));
                 }
-                let method = self.model.method_of(&recv.path, &name);
+                let (method, owner) = self.model.method_of_ty(&recv, &name);
                 if let Some(ty) = self.model.fn_return(&method) {
+                    // `pool.get()` of an `r2d2::Pool<M>` hands out a
+                    // `PooledConnection<M>` of the receiver's own `M`.
+                    let ty = ty.substituted(&owner.args);
+                    if !ty.is_known() {
+                        return None;
+                    }
                     // What a reader over a file hands out (its records, an
                     // iterator) reads from the same file.
                     return Some(
