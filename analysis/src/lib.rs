@@ -183,6 +183,10 @@ pub struct FnSummary<P = Span> {
     /// gives it a host name (see [`io::Addr`]).
     #[cfg_attr(feature = "serde", serde(default))]
     pub generic_addr: Option<(String, P)>,
+    /// It takes `self`: called by path (`Type::f(x, ..)`), its first
+    /// argument is the receiver.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub has_self: bool,
 }
 
 /// A blocking call made by a sync fn.
@@ -206,6 +210,9 @@ pub struct BlockingCall<P = Span> {
     /// The call sits behind an optional setting (see [`LocalCall::opt_in`]).
     #[cfg_attr(feature = "serde", serde(default))]
     pub opt_in: bool,
+    /// The parameters that gate it (see [`LocalCall::gates`]).
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub gates: u64,
 }
 
 /// A call of a path that may be one of the crate's own fns.
@@ -255,6 +262,21 @@ pub struct LocalCall<P = Span> {
     /// [`transitive::findings_with`]).
     #[cfg_attr(feature = "serde", serde(default))]
     pub opt_in: bool,
+    /// The fn's own parameters (bit `i` for the `i`-th, `self` not
+    /// counted) the call runs only with: it sits in `if let Some(t) = p`
+    /// or `if p` on a parameter `p`. A caller that passes `None` or `false`
+    /// there does not reach it (see [`LocalCall::off_args`]).
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub gates: u64,
+    /// The arguments the call passes as `None` or `false` (bit `i` for the
+    /// `i`-th, a method call's receiver not counted): the callee's calls
+    /// gated on those parameters do not run.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub off_args: u64,
+    /// Written as a path call (`Type::f(a, b)`), whose first argument is
+    /// the receiver when the callee takes `self`.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub by_path: bool,
 }
 
 /// The result of analysing a file or an item.

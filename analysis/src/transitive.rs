@@ -9,7 +9,7 @@ use crate::catalog::{
 use crate::io::{Addr, IoKind};
 use crate::{Analysis, Confidence, Config, Construction, Finding, FnSummary, LocalCall};
 use proc_macro2::Span;
-use std::collections::{HashMap, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 
 /// What the closure reads of one analysed file. [`Analysis`] provides it with
 /// the parser's spans; a caller that moved its results between threads can
@@ -355,6 +355,69 @@ fn close<P: Copy>(
     quiet_call: &dyn Fn(usize, &str) -> bool,
     for_tests: bool,
 ) -> Closed<P> {
+    let none = HashSet::new();
+    let first = close_without(units, graph, resolve, quiet_call, for_tests, &none);
+    // Calls that pass `None` or `false` where the callee needs the
+    // parameter set before it blocks: once the callees' reach is known,
+    // the calls that reach nothing are taken out and the closure redone.
+    let mut dead = HashSet::new();
+    for (id, &(u, f)) in graph.fns.iter().enumerate() {
+        for (c, call) in units[u].file.fns()[f].calls.iter().enumerate() {
+            if call.off_args == 0 {
+                continue;
+            }
+            let callee = lookup(&graph.index, resolve, units, u, &call.path);
+            if callee.is_some_and(|k| !live_under(units, graph, resolve, &first, k, call)) {
+                dead.insert((id, c));
+            }
+        }
+    }
+    if dead.is_empty() {
+        first
+    } else {
+        close_without(units, graph, resolve, quiet_call, for_tests, &dead)
+    }
+}
+
+/// Whether fn `id` may still block when called with the parameters of
+/// `off` unset (`None`, `false`): through something it does or calls that
+/// no parameter of `off` gates, as `closed` found it.
+fn live_under<P: Copy>(
+    units: &[Unit<'_, P>],
+    graph: &Graph<'_>,
+    resolve: Resolve<'_>,
+    closed: &Closed<P>,
+    id: usize,
+    call: &LocalCall<P>,
+) -> bool {
+    let (u, f) = graph.fns[id];
+    let s = &units[u].file.fns()[f];
+    // `Type::f(x, None)` of a method: `x` is the receiver.
+    let off = if call.by_path && s.has_self {
+        call.off_args >> 1
+    } else {
+        call.off_args
+    };
+    let reaches = |k: usize| closed.why[k].is_some() || closed.given.iter().any(|g| g[k].is_some());
+    s.marked
+        || s.generic_io.is_some()
+        || s.generic_addr.is_some()
+        || s.blocking.iter().any(|b| b.gates & off == 0)
+        || s.calls.iter().any(|c| {
+            c.gates & off == 0
+                && lookup(&graph.index, resolve, units, u, &c.path).is_some_and(reaches)
+        })
+}
+
+/// [`close`], the calls in `dead` (fn, call index) left out.
+fn close_without<P: Copy>(
+    units: &[Unit<'_, P>],
+    graph: &Graph<'_>,
+    resolve: Resolve<'_>,
+    quiet_call: &dyn Fn(usize, &str) -> bool,
+    for_tests: bool,
+    dead: &HashSet<(usize, usize)>,
+) -> Closed<P> {
     let Graph { index, fns } = graph;
     let summary = |id: usize| {
         let (u, f) = fns[id];
@@ -402,6 +465,7 @@ fn close<P: Copy>(
             if !followed(call.conditional, false) && !hands_on
                 || for_tests && call.opt_in
                 || quiet_call(u, &call.path)
+                || dead.contains(&(id, c))
             {
                 continue;
             }
@@ -614,13 +678,19 @@ pub fn findings_with<P: Copy>(
                 continue;
             };
             let in_test = call.in_test || unit.test;
-            let Closed {
-                why, given, cats, ..
-            } = if in_test {
+            let closed = if in_test {
                 test_reach.get_or_insert_with(|| close(units, &graph, resolve, &quiet_call, true))
             } else {
                 &main_reach
             };
+            // `input.key_event(key, None)`: what the callee does only with
+            // a terminal given does not happen here.
+            if call.off_args != 0 && !live_under(units, &graph, resolve, closed, id, call) {
+                continue;
+            }
+            let Closed {
+                why, given, cats, ..
+            } = closed;
             // A file or socket handed to a fn that does generic I/O, a host
             // name to one that resolves a generic address.
             let via = Given::BOTH.iter().zip(given).find_map(|(g, way)| {

@@ -897,3 +897,46 @@ async fn handler(store: Box<dyn Store>, sink: &dyn Sink) {
     let (_, lines) = direct_and_transitive_lines(src);
     assert_eq!(lines, [33, 38]);
 }
+
+/// A call that passes `None` or `false` where the callee needs the
+/// parameter before it blocks does not reach that: `edit(key, None)` never
+/// opens the editor, `edit(key, Some(t))` does; `Checker::new(false)` builds
+/// no index. Through a path call of a method (`Input::edit(&mut i, k,
+/// None)`) the receiver comes first.
+#[test]
+fn literal_none_and_false_arguments_turn_off_what_they_gate() {
+    let src = r#"
+pub struct Term;
+pub struct Input;
+impl Input {
+    pub fn edit(&mut self, key: u8, terminal: Option<&mut Term>) {
+        if let Some(t) = terminal && key == 27 {
+            std::process::Command::new("vi").status().unwrap();
+        }
+    }
+}
+pub struct Checker;
+impl Checker {
+    pub fn new(index: bool) -> Checker {
+        let _ = if index { std::fs::read_dir(".").ok() } else { None };
+        Checker
+    }
+}
+fn helper(verbose: bool) {
+    std::thread::sleep(std::time::Duration::from_millis(1));
+    if verbose {
+        println!("slept");
+    }
+}
+async fn handler(mut input: Input, mut term: Term) {
+    input.edit(1, None);
+    input.edit(27, Some(&mut term));
+    Input::edit(&mut input, 2, None);
+    let _ = Checker::new(false);
+    let _ = Checker::new(true);
+    helper(false);
+}
+"#;
+    let (_, lines) = direct_and_transitive_lines(src);
+    assert_eq!(lines, [26, 29, 30]);
+}

@@ -604,6 +604,7 @@ fn stub(path: String) -> FnSummary<Pos> {
         calls: Vec::new(),
         generic_io: None,
         generic_addr: None,
+        has_self: false,
     }
 }
 
@@ -627,6 +628,9 @@ mod tests {
             not_in_tests: false,
             in_test: false,
             opt_in: false,
+            gates: 0,
+            off_args: 0,
+            by_path: false,
         }
     }
 

@@ -185,6 +185,9 @@ fn own_call(c: &LocalCall) -> LocalCall<Pos> {
         not_in_tests: c.not_in_tests,
         in_test: c.in_test,
         opt_in: c.opt_in,
+        gates: c.gates,
+        off_args: c.off_args,
+        by_path: c.by_path,
     }
 }
 
@@ -231,6 +234,7 @@ pub(crate) fn own(a: &Analysis) -> FileAnalysis {
                         conditional: b.conditional,
                         not_in_tests: b.not_in_tests,
                         opt_in: b.opt_in,
+                        gates: b.gates,
                     })
                     .collect(),
                 calls: f.calls.iter().map(own_call).collect(),
@@ -242,6 +246,7 @@ pub(crate) fn own(a: &Analysis) -> FileAnalysis {
                     .generic_addr
                     .as_ref()
                     .map(|(d, span)| (d.clone(), pos(span.start()))),
+                has_self: f.has_self,
             })
             .collect(),
         async_calls: a.async_calls.iter().map(own_call).collect(),

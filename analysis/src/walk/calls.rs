@@ -35,11 +35,14 @@ impl<'a> Walker<'a> {
         };
         if usage != Usage::Awaited && !no_disk {
             (self.call_io, self.call_addr) = self.args_given(c.args.iter());
+            self.call_off = off_args(c.args.iter());
+            self.call_by_path = true;
             let env = u32::from(self.passes_env(&c.args));
             self.conditional += env;
             self.check_path_call(&resolved, &segs, start, end, usage);
             self.conditional -= env;
-            (self.call_io, self.call_addr) = (None, Addr::Name);
+            (self.call_io, self.call_addr, self.call_off) = (None, Addr::Name, 0);
+            self.call_by_path = false;
         }
         if self.is_offloader(&resolved) {
             self.args_offloaded(&c.args);
@@ -285,6 +288,9 @@ impl<'a> Walker<'a> {
             not_in_tests: self.not_in_tests > 0,
             in_test: self.in_test > 0,
             opt_in: self.opt_in > 0,
+            gates: self.gates,
+            off_args: self.call_off,
+            by_path: self.call_by_path,
         };
         match (self.ctx, self.current_fn) {
             (Ctx::Async, _) => self.out.async_calls.push(call),
@@ -444,6 +450,7 @@ impl<'a> Walker<'a> {
         }
         let (args_io, args_addr) = self.args_given(m.args.iter());
         (self.call_io, self.call_addr) = (recv_io.or(args_io), args_addr);
+        self.call_off = off_args(m.args.iter());
         let env = u32::from(self.passes_env(m.args.iter().chain([&*m.receiver])));
         self.conditional += env;
         // A value made non-blocking or unbounded matches no rule of its type.
@@ -452,7 +459,7 @@ impl<'a> Walker<'a> {
             .filter(|t| t.is_plain())
             .map(|t| t.path.as_str());
         let recorded = self.check_typed_method(m, name, plain, start, end, usage);
-        (self.call_io, self.call_addr) = (None, Addr::Name);
+        (self.call_io, self.call_addr, self.call_off) = (None, Addr::Name, 0);
         if !recorded {
             self.check_method_matchers(m, name, recv.as_ref(), start, end, usage);
         }
@@ -747,6 +754,7 @@ impl<'a> Walker<'a> {
                             conditional: self.conditional > 0,
                             not_in_tests: self.not_in_tests > 0,
                             opt_in: self.opt_in > 0,
+                            gates: self.gates,
                         });
                     }
                 }
@@ -791,3 +799,22 @@ const CALLS_ITS_ARGUMENT: &[&str] = &[
     "ok_or_else",
     "inspect",
 ];
+
+/// The arguments written `None` or `false` (bit `i` for the `i`-th).
+fn off_args<'e>(args: impl Iterator<Item = &'e Expr>) -> u64 {
+    let mut off = 0;
+    for (i, a) in args.enumerate().take(64) {
+        let is_off = match a {
+            Expr::Path(p) => p.qself.is_none() && p.path.is_ident("None"),
+            Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Bool(b),
+                ..
+            }) => !b.value,
+            _ => false,
+        };
+        if is_off {
+            off |= 1 << i;
+        }
+    }
+    off
+}

@@ -207,6 +207,14 @@ pub(crate) struct Walker<'a> {
     call_io: Option<IoKind>,
     /// What the addresses given to the call being checked hold.
     call_addr: Addr,
+    /// The arguments of the call being checked that are `None` or `false`.
+    call_off: u64,
+    /// The call being checked is written as a path call.
+    call_by_path: bool,
+    /// The parameters of the fn walked (by position, `self` not counted).
+    fn_params: Vec<String>,
+    /// The parameters that gate the code walked (see [`BlockingCall::gates`]).
+    gates: u64,
     /// How many branches taken only on some paths enclose the code walked
     /// (see [`LocalCall::conditional`]).
     conditional: u32,
@@ -247,6 +255,10 @@ impl<'a> Walker<'a> {
             self_io: false,
             call_io: None,
             call_addr: Addr::Name,
+            call_off: 0,
+            call_by_path: false,
+            fn_params: Vec::new(),
+            gates: 0,
             conditional: 0,
             in_test: 0,
             not_in_tests: 0,
@@ -447,6 +459,9 @@ impl<'a> Walker<'a> {
             not_in_tests: false,
             in_test: false,
             opt_in: false,
+            gates: 0,
+            off_args: 0,
+            by_path: false,
         });
         if self.out.fns.len() > before {
             self.out.fns[before].calls.extend(calls);
@@ -460,6 +475,7 @@ impl<'a> Walker<'a> {
                 calls: calls.collect(),
                 generic_io: None,
                 generic_addr: None,
+                has_self: sig.receiver().is_some(),
             });
         }
     }
@@ -489,6 +505,19 @@ impl<'a> Walker<'a> {
         let saved_conditional = std::mem::take(&mut self.conditional);
         let saved_opt_in = std::mem::take(&mut self.opt_in);
         let saved_env_locals = std::mem::take(&mut self.env_locals);
+        let saved_gates = std::mem::take(&mut self.gates);
+        let params = sig
+            .inputs
+            .iter()
+            .filter_map(|i| match i {
+                FnArg::Typed(pt) => Some(match &*pt.pat {
+                    Pat::Ident(id) => id.ident.to_string(),
+                    _ => String::new(),
+                }),
+                FnArg::Receiver(_) => None,
+            })
+            .collect();
+        let saved_params = std::mem::replace(&mut self.fn_params, params);
         let hatch_count = self.allows.len();
         let allowed_fn = self.push_hatches(attrs);
         let saved_poll =
@@ -507,6 +536,7 @@ impl<'a> Walker<'a> {
                 calls: Vec::new(),
                 generic_io: None,
                 generic_addr: None,
+                has_self: sig.receiver().is_some(),
             });
             self.current_fn = Some(self.out.fns.len() - 1);
         }
@@ -550,7 +580,32 @@ impl<'a> Walker<'a> {
         self.conditional = saved_conditional;
         self.opt_in = saved_opt_in;
         self.env_locals = saved_env_locals;
+        self.gates = saved_gates;
+        self.fn_params = saved_params;
         (self.ctx, self.current_fn) = saved;
+    }
+
+    /// The parameters a condition needs set: `if let Some(t) = p`, `if p`,
+    /// and either side of `&&` (let chains).
+    fn param_gates(&self, cond: &Expr) -> u64 {
+        let param = |e: &Expr| match e {
+            Expr::Path(p) if p.qself.is_none() => p
+                .path
+                .get_ident()
+                .and_then(|id| self.fn_params.iter().position(|n| id == n))
+                .filter(|&i| i < 64)
+                .map_or(0, |i| 1u64 << i),
+            _ => 0,
+        };
+        match cond {
+            Expr::Let(l) if paths::is_some_pat(&l.pat) => param(&l.expr),
+            Expr::Path(_) => param(cond),
+            Expr::Paren(p) => self.param_gates(&p.expr),
+            Expr::Binary(b) if matches!(b.op, syn::BinOp::And(_)) => {
+                self.param_gates(&b.left) | self.param_gates(&b.right)
+            }
+            _ => 0,
+        }
     }
 
     // ----- escape hatches -----
@@ -735,11 +790,14 @@ impl<'a> Walker<'a> {
                 self.not_in_tests += skip_then;
                 let opt_in = u32::from(is_flag(&i.cond) || is_setting_present(&i.cond));
                 self.opt_in += opt_in;
+                let gates = self.gates;
+                self.gates |= self.param_gates(&i.cond);
                 if is_flag(&i.cond) || self.cond_reads_env(&i.cond) {
                     self.conditionally(|w| w.block(&i.then_branch, usage));
                 } else {
                     self.block(&i.then_branch, usage);
                 }
+                self.gates = gates;
                 self.opt_in -= opt_in;
                 self.not_in_tests -= skip_then;
                 self.env.pop();
