@@ -135,6 +135,36 @@ fn over_dependency(dep_src: &str, name: &str, app_src: &str) -> (Analysis, Vec<U
     (app, found)
 }
 
+/// `(line, category)` of the application's own findings and of the
+/// transitive ones, sorted.
+fn lines_and_categories(app: &Analysis, found: &[UnitFinding]) -> Vec<(usize, &'static str)> {
+    let mut got: Vec<(usize, &'static str)> = app
+        .findings
+        .iter()
+        .map(|f| (f.span.start().line, f.rule.category.name()))
+        .chain(
+            found
+                .iter()
+                .map(|f| (f.finding.span.start().line, f.finding.rule.category.name())),
+        )
+        .collect();
+    got.sort_unstable();
+    got
+}
+
+/// `(line, category)` of the lines of `src` that end in one of the tags
+/// (`("// fs", "fs")`), in order.
+fn tagged(src: &str, tags: &[(&str, &'static str)]) -> Vec<(usize, &'static str)> {
+    src.lines()
+        .enumerate()
+        .filter_map(|(i, line)| {
+            tags.iter()
+                .find(|(tag, _)| line.ends_with(tag))
+                .map(|(_, category)| (i + 1, *category))
+        })
+        .collect()
+}
+
 #[test]
 fn calls_into_a_dependency_are_reported_by_the_category_they_reach() {
     let (_, found) = over_dependency(DEP, "csv", APP);
@@ -299,25 +329,8 @@ async fn through_own_generic_fn(path: String) {
 #[test]
 fn generic_io_blocks_when_the_caller_gives_a_file() {
     let (app, found) = over_dependency(IO_DEPS, "rdr", IO_APP);
-    let mut got: Vec<(usize, &str)> = app
-        .findings
-        .iter()
-        .map(|f| (f.span.start().line, f.rule.category.name()))
-        .chain(
-            found
-                .iter()
-                .map(|f| (f.finding.span.start().line, f.finding.rule.category.name())),
-        )
-        .collect();
-    got.sort_unstable();
-    let mut want: Vec<(usize, &str)> = Vec::new();
-    for (i, line) in IO_APP.lines().enumerate() {
-        for (tag, category) in [("// fs", "fs"), ("// transitive", "transitive")] {
-            if line.ends_with(tag) {
-                want.push((i + 1, category));
-            }
-        }
-    }
+    let got = lines_and_categories(&app, &found);
+    let want = tagged(IO_APP, &[("// fs", "fs"), ("// transitive", "transitive")]);
     assert_eq!(got, want, "findings (line, category)");
 }
 
@@ -383,25 +396,11 @@ async fn through_own_generic_fns(host: String) {
 #[test]
 fn a_generic_address_resolves_when_the_caller_gives_a_name() {
     let (app, found) = over_dependency(ADDR_DEP, "srv", ADDR_APP);
-    let mut got: Vec<(usize, &str)> = app
-        .findings
-        .iter()
-        .map(|f| (f.span.start().line, f.rule.category.name()))
-        .chain(
-            found
-                .iter()
-                .map(|f| (f.finding.span.start().line, f.finding.rule.category.name())),
-        )
-        .collect();
-    got.sort_unstable();
-    let mut want: Vec<(usize, &str)> = Vec::new();
-    for (i, line) in ADDR_APP.lines().enumerate() {
-        for (tag, category) in [("// dns", "dns"), ("// transitive", "transitive")] {
-            if line.ends_with(tag) {
-                want.push((i + 1, category));
-            }
-        }
-    }
+    let got = lines_and_categories(&app, &found);
+    let want = tagged(
+        ADDR_APP,
+        &[("// dns", "dns"), ("// transitive", "transitive")],
+    );
     assert_eq!(got, want, "findings (line, category)");
     // The chain ends at the dependency's own resolution.
     let bind = found
@@ -481,25 +480,11 @@ async fn handler(pool: db::Pool) {
 #[test]
 fn a_client_is_followed_through_its_own_types_and_traits() {
     let (app, found) = over_dependency(CLIENT_DEP, "db", CLIENT_APP);
-    let mut got: Vec<(usize, &str)> = app
-        .findings
-        .iter()
-        .map(|f| (f.span.start().line, f.rule.category.name()))
-        .chain(
-            found
-                .iter()
-                .map(|f| (f.finding.span.start().line, f.finding.rule.category.name())),
-        )
-        .collect();
-    got.sort_unstable();
-    let mut want: Vec<(usize, &str)> = Vec::new();
-    for (i, line) in CLIENT_APP.lines().enumerate() {
-        if let Some((_, tag)) = line.split_once("// ") {
-            if tag != "trap" {
-                want.push((i + 1, tag));
-            }
-        }
-    }
+    let got = lines_and_categories(&app, &found);
+    let want = tagged(
+        CLIENT_APP,
+        &[("// sleep", "sleep"), ("// thread_join", "thread_join")],
+    );
     assert_eq!(got, want, "findings (line, category)");
 }
 
@@ -563,23 +548,8 @@ async fn handler(st: State) {
 #[test]
 fn a_pooled_connection_derefs_to_its_managers_connection() {
     let (app, found) = over_dependency(GENERIC_POOL_DEP, "pool", GENERIC_POOL_APP);
-    let mut got: Vec<(usize, &str)> = app
-        .findings
-        .iter()
-        .map(|f| (f.span.start().line, f.rule.category.name()))
-        .chain(
-            found
-                .iter()
-                .map(|f| (f.finding.span.start().line, f.finding.rule.category.name())),
-        )
-        .collect();
-    got.sort_unstable();
-    let want: Vec<(usize, &str)> = GENERIC_POOL_APP
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| l.ends_with("// fs"))
-        .map(|(i, _)| (i + 1, "fs"))
-        .collect();
+    let got = lines_and_categories(&app, &found);
+    let want = tagged(GENERIC_POOL_APP, &[("// fs", "fs")]);
     assert_eq!(got, want, "findings (line, category)");
 }
 
