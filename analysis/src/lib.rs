@@ -277,6 +277,11 @@ pub struct LocalCall<P = Span> {
     /// the receiver when the callee takes `self`.
     #[cfg_attr(feature = "serde", serde(default))]
     pub by_path: bool,
+    /// Another way the call before it may go, at the same place (a trait's
+    /// provided method, then the impl method its body calls on `self`):
+    /// reported only when that call is not.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub alt: bool,
 }
 
 /// The result of analysing a file or an item.

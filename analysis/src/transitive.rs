@@ -670,8 +670,13 @@ pub fn findings_with<P: Copy>(
             continue;
         }
         let config = unit.config;
+        // Whether the call before was reported: its other way (`alt`) is
+        // then not.
+        let mut reported = false;
         for call in unit.file.async_calls() {
-            if call.awaited || quiet_call(u, &call.path) {
+            let skip_alt = call.alt && reported;
+            reported = false;
+            if skip_alt || call.awaited || quiet_call(u, &call.path) {
                 continue;
             }
             let Some(id) = lookup(&graph.index, resolve, units, u, &call.path) else {
@@ -702,6 +707,9 @@ pub fn findings_with<P: Copy>(
                 (None, Some((rule, way))) => given_chain(way, id, rule),
                 (None, None) => continue,
             };
+            // Found (whether a hatch or a level then drops it): the call's
+            // other way is not looked at.
+            reported = true;
             // A unit test reaches nothing its crate's code skips under
             // `cfg!(test)`. (Only the chain kept is checked: another way down
             // that a test build does take is not looked for.)

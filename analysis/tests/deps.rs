@@ -553,6 +553,48 @@ fn a_pooled_connection_derefs_to_its_managers_connection() {
     assert_eq!(got, want, "findings (line, category)");
 }
 
+/// A Rust 2015 dependency: `use store::open_file;` is crate-relative.
+const DEP_2015: &str = r#"
+pub mod txn {
+    use store::open_file;
+    use std::time::Duration;
+    pub fn begin() -> usize {
+        let _ = Duration::from_secs(1);
+        open_file()
+    }
+}
+pub mod store {
+    use std::fs;
+    pub fn open_file() -> usize {
+        fs::read("data.db").map(|b| b.len()).unwrap_or(0)
+    }
+}
+"#;
+
+/// A Rust 2015 crate's `use` paths start at its root (`std` and its extern
+/// crates aside): read so, its helpers in other modules are followed.
+#[test]
+fn a_2015_dependencys_uses_start_at_its_root() {
+    let config = Config::default();
+    let file = syn::parse_file(DEP_2015).expect("fixture parses");
+    let mut items = lower_file(&file);
+    items.uses_from_crate_root(&[]);
+    let root = vec!["crate".to_owned()];
+    let mut dep_model = CrateModel::build([(root.as_slice(), &items)], &[]);
+    dep_model.set_key("old#0");
+    let dep_model = Arc::new(dep_model);
+    let (app_file, app_model) = model_of(
+        "async fn handler() {\n    old::txn::begin();\n}\n",
+        "app",
+        HashMap::from([("old".to_owned(), Arc::clone(&dep_model))]),
+    );
+    let options = Options::new(&config);
+    let dep = analyze_file_in(&file, &options, &dep_model);
+    let app = analyze_file_in(&app_file, &options, &app_model);
+    let found = closure(&config, (&app, &app_model), ("old#0", &dep, &dep_model));
+    assert_eq!(lines_and_categories(&app, &found), [(2, "fs")]);
+}
+
 const POOL_DEP: &str = r#"
 pub struct ThreadPool { size: usize }
 impl ThreadPool {

@@ -268,15 +268,20 @@ fn from_view(
 /// model whose cached items are unreadable.
 fn items_of(c: &DepCrate, cfg: &Cfg) -> Vec<(Vec<String>, FileItems)> {
     let src = read_crate(c, cfg);
-    let items = src
+    let mut lowered: Vec<FileItems> = src
         .files
         .iter()
         .map(|f| {
-            let items =
-                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| lower_file(&f.file)))
-                    .unwrap_or_default();
-            (f.module_path.clone(), items)
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| lower_file(&f.file)))
+                .unwrap_or_default()
         })
+        .collect();
+    for_edition(c, &mut lowered);
+    let items = src
+        .files
+        .iter()
+        .map(|f| f.module_path.clone())
+        .zip(lowered)
         .collect();
     drop(src);
     proc_macro2::extra::invalidate_current_thread_spans();
@@ -445,6 +450,25 @@ fn debug_summaries(scan: &DepScan, needle: &str) {
     }
 }
 
+/// A dependency's files lowered, their `use` paths read as its edition
+/// does (Rust 2015's are relative to the crate root, where `extern crate`
+/// binds the dependencies).
+fn for_edition(c: &DepCrate, items: &mut [FileItems]) {
+    if c.edition != "2015" {
+        return;
+    }
+    let mut externs: Vec<String> = c.deps.iter().map(|(name, _)| name.clone()).collect();
+    externs.extend(
+        items
+            .iter()
+            .flat_map(|i| i.extern_crate_names().map(str::to_owned)),
+    );
+    let externs: Vec<&str> = externs.iter().map(String::as_str).collect();
+    for i in items {
+        i.uses_from_crate_root(&externs);
+    }
+}
+
 /// The configuration dependencies are walked with: every rule at its
 /// default level (the user's levels apply where the workspace calls in),
 /// test code skipped. `sync-lock` stays off, as by default: a std `Mutex`
@@ -479,7 +503,7 @@ fn read_one(
     config: &Config,
 ) -> (ReadCrate, Stored) {
     let mut src = read_crate(c, cfg);
-    let items: Vec<FileItems> = src
+    let mut items: Vec<FileItems> = src
         .files
         .iter()
         .map(|f| {
@@ -487,6 +511,7 @@ fn read_one(
                 .unwrap_or_default()
         })
         .collect();
+    for_edition(c, &mut items);
     let model = model_of(
         index,
         c,

@@ -631,6 +631,7 @@ mod tests {
             gates: 0,
             off_args: 0,
             by_path: false,
+            alt: false,
         }
     }
 

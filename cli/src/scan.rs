@@ -188,6 +188,7 @@ fn own_call(c: &LocalCall) -> LocalCall<Pos> {
         gates: c.gates,
         off_args: c.off_args,
         by_path: c.by_path,
+        alt: c.alt,
     }
 }
 

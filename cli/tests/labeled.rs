@@ -463,7 +463,10 @@ fn heldout6_dependencies_read_as_source() {
 /// with dependencies read, 129 found (64% recall) and 15 false reports (90%
 /// precision); with only the catalog's std and runtime entries, 128 found
 /// (64%) and 15 false reports (90%): what it finds in these crates comes
-/// from reading them. From here on it is a tuning set.
+/// from reading them. From here on it is a tuning set. With a trait's
+/// provided method followed through its own body first and Rust 2015
+/// crates' `use` paths read from their root: 134 found (67%), 14 false
+/// reports (91%).
 #[test]
 fn heldout7_dependencies_read_as_source() {
     let (nd, deps) = measure_with_dependencies("heldout7");
@@ -476,12 +479,12 @@ fn heldout7_dependencies_read_as_source() {
     assert!(nd.missed >= deps.missed, "{nd:?} vs {deps:?}");
 }
 
-/// heldout7 as measured blind.
-const H7_RECALL_FLOOR: f64 = 0.64;
-const H7_PRECISION_FLOOR: f64 = 0.89;
+/// heldout7 at the last tuning (see its history).
+const H7_RECALL_FLOOR: f64 = 0.66;
+const H7_PRECISION_FLOOR: f64 = 0.90;
 
 /// heldout6 at the last tuning (see its history).
-const H6_RECALL_FLOOR: f64 = 0.63;
+const H6_RECALL_FLOOR: f64 = 0.65;
 const H6_PRECISION_FLOOR: f64 = 0.84;
 
 /// Fetches the dependencies of every project of a set (crates.io is
@@ -681,12 +684,12 @@ fn assert_floors(score: &Score, recall: f64, precision: f64) {
 /// heldout3 through the CLI at the figures measured (see its history).
 const H3_NO_DEPS_RECALL_FLOOR: f64 = 0.67;
 const H3_NO_DEPS_PRECISION_FLOOR: f64 = 0.93;
-const H3_RECALL_FLOOR: f64 = 0.76;
+const H3_RECALL_FLOOR: f64 = 0.77;
 const H3_PRECISION_FLOOR: f64 = 0.91;
-const H3_ALONE_RECALL_FLOOR: f64 = 0.69;
+const H3_ALONE_RECALL_FLOOR: f64 = 0.70;
 const H3_ALONE_PRECISION_FLOOR: f64 = 0.90;
 const H3_THIRD_PARTY_FOUND: usize = 13;
 
 /// heldout5 with dependencies read, at the last tuning (see the history above).
-const RECALL_FLOOR: f64 = 0.55;
-const PRECISION_FLOOR: f64 = 0.88;
+const RECALL_FLOOR: f64 = 0.61;
+const PRECISION_FLOOR: f64 = 0.89;

@@ -143,6 +143,45 @@ pub struct ImplDecl {
     pub assoc: Vec<(String, TypeRef)>,
 }
 
+impl FileItems {
+    /// Reads the `use` paths as Rust 2015 does: relative to the crate root
+    /// (`use transaction::Txn;` is `crate::transaction::Txn`, and
+    /// `::ffi::f` too), extern crates being names the root binds with
+    /// `extern crate`.
+    /// `externs` are the names extern crates have in the crate root (its
+    /// dependencies', `extern crate x as y` aliases, `std`, `core`,
+    /// `alloc`): a path that starts with one names that crate.
+    pub fn uses_from_crate_root(&mut self, externs: &[&str]) {
+        fn rewrite(m: &mut ModItems, externs: &[&str]) {
+            for u in &mut m.uses {
+                let first = u.path.first().map(String::as_str);
+                let anchored = matches!(first, Some("crate" | "self" | "super"))
+                    || first.is_some_and(|f| {
+                        ["std", "core", "alloc"].contains(&f) || externs.contains(&f)
+                    });
+                if !anchored {
+                    u.path.insert(0, "crate".to_owned());
+                    u.leading_colon = false;
+                }
+            }
+            for md in &mut m.mods {
+                if let Some(inline) = &mut md.inline {
+                    rewrite(inline, externs);
+                }
+            }
+        }
+        rewrite(&mut self.root, externs);
+    }
+
+    /// The names `extern crate` binds at the top of this file.
+    pub fn extern_crate_names(&self) -> impl Iterator<Item = &str> {
+        self.root
+            .extern_crates
+            .iter()
+            .map(|(name, _)| name.as_str())
+    }
+}
+
 /// Lowers a parsed file.
 pub fn lower_file(file: &syn::File) -> FileItems {
     FileItems {

@@ -1052,21 +1052,24 @@ impl CrateModel {
         format!("{ty}::{name}")
     }
 
-    /// Where a call `ty.name()` of a trait's provided method ends up, for a
+    /// Where a call `ty.name()` of a trait's provided method goes, for a
     /// type (or what it derefs to) that has the method only through `impl
-    /// Trait for ty`: the first of the type's own methods that the provided
+    /// Trait for ty`: the provided method (`Transaction::get`, whose body
+    /// may block itself), and the first of the type's own methods that the
     /// body reaches through its calls on `self` (`conn.query(..)` →
-    /// `Conn::query_iter`, what the impl writes). `None` when `ty` has a
+    /// `Conn::query_iter`, what the impl writes), which the provided body,
+    /// walked once for every impl, cannot name. `None` when `ty` has a
     /// method of that name or no trait provides one.
-    pub(crate) fn provided_target(&self, ty: &str, name: &str) -> Option<String> {
+    pub(crate) fn provided_target(&self, ty: &str, name: &str) -> Option<(String, Option<String>)> {
         let mut owner = ty.to_owned();
         for _ in 0..4 {
             if self.has_fn(&format!("{owner}::{name}")) {
                 return None;
             }
             for tr in self.traits_of(&owner) {
-                if let Some(found) = self.provided_reach(&owner, &tr, name) {
-                    return Some(found);
+                let provided = format!("{tr}::{name}");
+                if self.provided_calls(&provided).is_some() {
+                    return Some((provided, self.provided_reach(&owner, &tr, name)));
                 }
             }
             match self.deref_of(&owner) {

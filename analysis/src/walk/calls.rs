@@ -291,6 +291,7 @@ impl<'a> Walker<'a> {
             gates: self.gates,
             off_args: self.call_off,
             by_path: self.call_by_path,
+            alt: self.call_alt,
         };
         match (self.ctx, self.current_fn) {
             (Ctx::Async, _) => self.out.async_calls.push(call),
@@ -637,16 +638,21 @@ impl<'a> Walker<'a> {
             // A method of the crate's own type, or of a dependency's (read
             // from its source): the transitive closure decides if it blocks.
             if ty.starts_with("crate::") || self.model.is_extern(ty) {
+                let display = format!("{}.{name}()", short(&m.receiver));
                 // A trait's provided method (`conn.query(..)` of mysql's
-                // `Queryable`) is followed into the type's own impl.
-                let path = self.model.provided_target(ty, name).unwrap_or(path);
-                self.record_call(
-                    path,
-                    format!("{}.{name}()", short(&m.receiver)),
-                    start,
-                    end,
-                    usage,
-                );
+                // `Queryable`): its own body, then, as the other way the
+                // call may go, the type's impl method that body calls.
+                match self.model.provided_target(ty, name) {
+                    Some((provided, target)) => {
+                        self.record_call(provided, display.clone(), start, end, usage);
+                        if let Some(target) = target {
+                            self.call_alt = true;
+                            self.record_call(target, display, start, end, usage);
+                            self.call_alt = false;
+                        }
+                    }
+                    None => self.record_call(path, display, start, end, usage),
+                }
             }
         }
         false

@@ -211,6 +211,8 @@ pub(crate) struct Walker<'a> {
     call_off: u64,
     /// The call being checked is written as a path call.
     call_by_path: bool,
+    /// The call recorded is another way the one before it may go.
+    call_alt: bool,
     /// The parameters of the fn walked (by position, `self` not counted).
     fn_params: Vec<String>,
     /// The parameters that gate the code walked (see [`BlockingCall::gates`]).
@@ -257,6 +259,7 @@ impl<'a> Walker<'a> {
             call_addr: Addr::Name,
             call_off: 0,
             call_by_path: false,
+            call_alt: false,
             fn_params: Vec::new(),
             gates: 0,
             conditional: 0,
@@ -462,6 +465,7 @@ impl<'a> Walker<'a> {
             gates: 0,
             off_args: 0,
             by_path: false,
+            alt: false,
         });
         if self.out.fns.len() > before {
             self.out.fns[before].calls.extend(calls);
