@@ -284,6 +284,31 @@ pub struct LocalCall<P = Span> {
     pub alt: bool,
 }
 
+impl<P: Copy> LocalCall<P> {
+    /// A call made on every path, in plain code, of `path` at `at`: no
+    /// hatch, no I/O or address handed over, not awaited.
+    pub fn plain(path: String, display: String, at: P) -> LocalCall<P> {
+        LocalCall {
+            path,
+            display,
+            span: at,
+            end_span: at,
+            awaited: false,
+            hatches: Vec::new(),
+            io: None,
+            addr: io::Addr::Name,
+            conditional: false,
+            not_in_tests: false,
+            in_test: false,
+            opt_in: false,
+            gates: 0,
+            off_args: 0,
+            by_path: false,
+            alt: false,
+        }
+    }
+}
+
 /// The result of analysing a file or an item.
 #[derive(Clone, Debug, Default)]
 pub struct Analysis {

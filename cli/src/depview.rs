@@ -614,25 +614,7 @@ mod tests {
     use pollguard_analysis::LocalCall;
 
     fn call(path: &str) -> LocalCall<Pos> {
-        let at = Pos { line: 1, column: 1 };
-        LocalCall {
-            path: path.to_owned(),
-            display: path.to_owned(),
-            span: at,
-            end_span: at,
-            awaited: false,
-            hatches: Vec::new(),
-            io: None,
-            addr: Default::default(),
-            conditional: false,
-            not_in_tests: false,
-            in_test: false,
-            opt_in: false,
-            gates: 0,
-            off_args: 0,
-            by_path: false,
-            alt: false,
-        }
+        LocalCall::plain(path.to_owned(), path.to_owned(), Pos { line: 1, column: 1 })
     }
 
     fn fn_calling(path: &str, calls: &[&str]) -> FnSummary<Pos> {

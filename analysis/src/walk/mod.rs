@@ -449,23 +449,9 @@ impl<'a> Walker<'a> {
             return;
         }
         let span = sig.ident.span();
-        let calls = impls.into_iter().map(|p| LocalCall {
-            display: crate::transitive::short_name(&p).to_owned(),
-            path: p,
-            span,
-            end_span: span,
-            awaited: false,
-            hatches: Vec::new(),
-            io: None,
-            addr: Addr::Name,
-            conditional: false,
-            not_in_tests: false,
-            in_test: false,
-            opt_in: false,
-            gates: 0,
-            off_args: 0,
-            by_path: false,
-            alt: false,
+        let calls = impls.into_iter().map(|p| {
+            let display = crate::transitive::short_name(&p).to_owned();
+            LocalCall::plain(p, display, span)
         });
         if self.out.fns.len() > before {
             self.out.fns[before].calls.extend(calls);
