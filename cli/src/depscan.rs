@@ -268,15 +268,7 @@ fn from_view(
 /// model whose cached items are unreadable.
 fn items_of(c: &DepCrate, cfg: &Cfg) -> Vec<(Vec<String>, FileItems)> {
     let src = read_crate(c, cfg);
-    let mut lowered: Vec<FileItems> = src
-        .files
-        .iter()
-        .map(|f| {
-            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| lower_file(&f.file)))
-                .unwrap_or_default()
-        })
-        .collect();
-    for_edition(c, &mut lowered);
+    let lowered = lower_all(c, &src.files);
     let items = src
         .files
         .iter()
@@ -450,9 +442,22 @@ fn debug_summaries(scan: &DepScan, needle: &str) {
     }
 }
 
-/// A dependency's files lowered, their `use` paths read as its edition
-/// does (Rust 2015's are relative to the crate root, where `extern crate`
-/// binds the dependencies).
+/// A dependency's files lowered (a file whose lowering panics gives no
+/// items, never a crash), their `use` paths read as its edition does.
+fn lower_all(c: &DepCrate, files: &[crate::deps::DepFile]) -> Vec<FileItems> {
+    let mut items: Vec<FileItems> = files
+        .iter()
+        .map(|f| {
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| lower_file(&f.file)))
+                .unwrap_or_default()
+        })
+        .collect();
+    for_edition(c, &mut items);
+    items
+}
+
+/// Rust 2015's `use` paths are relative to the crate root, where `extern
+/// crate` binds the dependencies.
 fn for_edition(c: &DepCrate, items: &mut [FileItems]) {
     if c.edition != "2015" {
         return;
@@ -503,15 +508,7 @@ fn read_one(
     config: &Config,
 ) -> (ReadCrate, Stored) {
     let mut src = read_crate(c, cfg);
-    let mut items: Vec<FileItems> = src
-        .files
-        .iter()
-        .map(|f| {
-            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| lower_file(&f.file)))
-                .unwrap_or_default()
-        })
-        .collect();
-    for_edition(c, &mut items);
+    let items = lower_all(c, &src.files);
     let model = model_of(
         index,
         c,
