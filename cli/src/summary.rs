@@ -107,6 +107,61 @@ fn sorted(map: BTreeMap<String, usize>) -> Vec<(String, usize)> {
     rows
 }
 
+/// The lines that open human output past [`SCREENFUL`] findings, so that
+/// the first screen (a pager, a CI log) says where the findings are before
+/// the diagnostics start: per context and per top-level directory (the five
+/// largest). `None` at or below the threshold.
+pub fn headline(discovered: &Discovered, result: &ScanResult) -> Option<String> {
+    let findings: Vec<&Diag> = result
+        .diags
+        .iter()
+        .filter(|d| d.kind.finding().is_some())
+        .collect();
+    if findings.len() <= SCREENFUL {
+        return None;
+    }
+    let mut contexts = BTreeMap::new();
+    let mut places = BTreeMap::new();
+    for d in &findings {
+        *contexts.entry(d.extra.context.name()).or_insert(0) += 1;
+        *places
+            .entry(top_dir(discovered, result, d.file))
+            .or_insert(0) += 1;
+    }
+    let contexts: Vec<String> = Context::ALL
+        .iter()
+        .filter_map(|c| contexts.get(c.name()).map(|n| format!("{} {n}", c.name())))
+        .collect();
+    let places = sorted(places);
+    let mut where_: Vec<String> = places
+        .iter()
+        .take(5)
+        .map(|(k, n)| format!("{k} {n}"))
+        .collect();
+    if places.len() > 5 {
+        where_.push(format!("{} more", places.len() - 5));
+    }
+    Some(format!(
+        "pollguard: {} findings: {}; in {}\n\
+         pollguard: async code is listed first, a summary table ends the output\n\n",
+        findings.len(),
+        contexts.join(", "),
+        where_.join(", "),
+    ))
+}
+
+/// The order human output lists findings in: where a blocking call costs
+/// the most first (a worker's tasks, then `main`, then tests, examples and
+/// benchmarks), by position within each.
+pub fn by_context<'a>(groups: &mut [(&'a Diag, Vec<&'a Diag>)]) {
+    groups.sort_by_key(|(d, _)| {
+        Context::ALL
+            .iter()
+            .position(|c| *c == d.extra.context)
+            .unwrap_or(Context::ALL.len())
+    });
+}
+
 /// The table that ends human output: findings per rule, per context, per
 /// top-level directory (or member), and the fns called from the most places.
 pub fn table(discovered: &Discovered, result: &ScanResult, baselined: usize) -> String {

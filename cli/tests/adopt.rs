@@ -609,6 +609,8 @@ fn summary_table_on_request() {
     assert!(!few.stdout.contains("summary:"));
     let asked = ws.run(&["--summary", "src/jobs.rs", "tests/it.rs"]);
     let table = &asked.stdout[asked.stdout.find("summary:").unwrap()..];
+    // The headline that opens the output is only for more than a screenful.
+    assert!(asked.stdout.starts_with("error[PG101]"), "{}", asked.stdout);
     insta::assert_snapshot!("summary_table", table);
     // With a baseline, the table says how many it holds.
     assert_eq!(ws.run(&["--write-baseline"]).code, 0);

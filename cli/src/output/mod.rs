@@ -220,11 +220,12 @@ pub fn rendered(report: &Report<'_>, d: &Diag, ansi: bool) -> String {
 pub fn human(report: &Report<'_>, color: ColorChoice) -> std::io::Result<()> {
     let mut out = StandardStream::stdout(color);
     let diags: Vec<&Diag> = report.result.diags.iter().collect();
-    render(
-        report,
-        &crate::summary::grouped(&report.result.diags),
-        &mut out,
-    )?;
+    if let Some(headline) = crate::summary::headline(report.discovered, report.result) {
+        write!(out, "{headline}")?;
+    }
+    let mut groups = crate::summary::grouped(&report.result.diags);
+    crate::summary::by_context(&mut groups);
+    render(report, &groups, &mut out)?;
     if report.summary || diags.len() > crate::summary::SCREENFUL {
         write!(
             out,
