@@ -152,14 +152,18 @@ pub fn headline(discovered: &Discovered, result: &ScanResult) -> Option<String> 
 
 /// The order human output lists findings in: where a blocking call costs
 /// the most first (a worker's tasks, then `main`, then tests, examples and
-/// benchmarks), by position within each.
+/// benchmarks), by position within each; a group goes where its most costly
+/// call site does, and what is not a finding (an unused suppression, a file
+/// not analysed) comes last.
 pub fn by_context<'a>(groups: &mut [(&'a Diag, Vec<&'a Diag>)]) {
-    groups.sort_by_key(|(d, _)| {
+    let rank = |d: &Diag| {
         Context::ALL
             .iter()
             .position(|c| *c == d.extra.context)
+            .filter(|_| d.kind.finding().is_some())
             .unwrap_or(Context::ALL.len())
-    });
+    };
+    groups.sort_by_key(|(d, others)| others.iter().map(|o| rank(o)).fold(rank(d), usize::min));
 }
 
 /// The table that ends human output: findings per rule, per context, per
