@@ -248,6 +248,25 @@ pub static NATIVE_LIBS: &[NativeLib] = &[
         blocking: &["flock", "lockf", "fsync", "fdatasync", "sync", "syncfs"],
         evidence: "flock(2) waits for a conflicting lock unless `LOCK_NB`; fsync(2) waits for the device",
     },
+    // What `std::fs` does, called by path: each asks the file system,
+    // which may wait for the disk or a network mount, as the catalog's
+    // `std::fs` functions do. Calls on a descriptor (`read`, `fstat`) are
+    // left out: it may be a socket or a pipe made non-blocking.
+    NativeLib {
+        links: "libc",
+        rule: &FS_CALL,
+        blocking: &[
+            "open", "open64", "openat", "openat64", "creat", "stat", "stat64", "lstat", "lstat64",
+            "statx", "fstatat", "fstatat64", "statfs", "statfs64", "statvfs", "statvfs64",
+            "access", "faccessat", "mkdir", "mkdirat", "rmdir", "unlink", "unlinkat", "rename",
+            "renameat", "renameat2", "link", "linkat", "symlink", "symlinkat", "readlink",
+            "readlinkat", "chmod", "fchmodat", "chown", "lchown", "fchownat", "truncate",
+            "truncate64", "opendir", "realpath", "setxattr", "lsetxattr", "getxattr", "lgetxattr",
+            "listxattr", "llistxattr", "removexattr", "lremovexattr", "utimensat", "utimes",
+            "mknod", "mknodat", "mkfifo", "mkfifoat",
+        ],
+        evidence: "open(2), stat(2), statvfs(3), mkdir(2), rename(2), setxattr(2): each resolves a path and reads or writes the file system, what `std::fs` calls them for",
+    },
     NativeLib {
         links: "libc",
         rule: &DNS_LOOKUP,
@@ -271,6 +290,24 @@ pub static NATIVE_LIBS: &[NativeLib] = &[
             "pthread_cond_wait",
         ],
         evidence: "sigwait(3), pthread_join(3), pthread_cond_wait(3): the thread waits for another",
+    },
+    // rustix makes the same system calls as `libc` without declaring them
+    // (inline assembly on Linux): its path functions are listed by name,
+    // under the crate's name. `flock` is left out: rustix takes the
+    // non-blocking variant as an argument (`NonBlockingLockExclusive`).
+    NativeLib {
+        links: "rustix",
+        rule: &FS_CALL,
+        blocking: &[
+            "open", "openat", "openat2", "stat", "lstat", "statat", "statx", "statfs", "statvfs",
+            "access", "accessat", "mkdir", "mkdirat", "rmdir", "unlink", "unlinkat", "rename",
+            "renameat", "renameat_with", "link", "linkat", "symlink", "symlinkat", "readlink",
+            "readlinkat", "chmod", "chmodat", "chown", "chownat", "truncate", "setxattr",
+            "lsetxattr", "getxattr", "lgetxattr", "listxattr", "llistxattr", "removexattr",
+            "lremovexattr", "fsetxattr", "fgetxattr", "flistxattr", "fremovexattr", "utimensat",
+            "mknodat", "fsync", "fdatasync", "syncfs", "sync", "fallocate",
+        ],
+        evidence: "rustix's `fs` functions are the system calls of the same name (open(2), statvfs(3), setxattr(2), fsync(2)); on Linux they are made with inline assembly, so there is no body to read",
     },
     NativeLib {
         links: "zstd",
@@ -376,6 +413,9 @@ mod tests {
         assert_eq!(blocking_call("libc", "waitpid"), Some(&PROCESS_WAIT));
         assert_eq!(blocking_call("libc", "nanosleep"), Some(&THREAD_SLEEP));
         assert_eq!(blocking_call("libc", "read"), None);
+        assert_eq!(blocking_call("libc", "statvfs"), Some(&FS_CALL));
+        assert_eq!(blocking_call("rustix", "setxattr"), Some(&FS_CALL));
+        assert_eq!(blocking_call("rustix", "flock"), None);
     }
 
     #[test]

@@ -271,6 +271,78 @@ fn native_libraries_block_by_their_links_table() {
     assert_eq!(got, [(3, "db", "libsqlite3_sys::sqlite3_step")]);
 }
 
+const RUSTIX: &str = r#"
+pub mod fs {
+    pub fn statvfs<P>(path: P) -> Result<u64, ()> {
+        crate::backend::syscall(path)
+    }
+    pub fn flock(fd: i32, op: u8) -> Result<(), ()> {
+        crate::backend::syscall(fd).map(|_| ())
+    }
+}
+mod backend {
+    pub(crate) fn syscall<T>(_: T) -> Result<u64, ()> {
+        Ok(0)
+    }
+}
+"#;
+
+const DISK: &str = r#"
+pub fn available_space(p: &str) -> u64 {
+    rustix::fs::statvfs(p).unwrap_or(0)
+}
+pub fn try_lock(fd: i32) -> bool {
+    rustix::fs::flock(fd, 1).is_ok()
+}
+pub fn mkdir(p: *const u8) -> i32 {
+    unsafe { libc::mkdir(p, 0o755) }
+}
+pub fn read_fd(fd: i32) -> isize {
+    unsafe { libc::read(fd, std::ptr::null_mut(), 0) }
+}
+"#;
+
+const DISK_APP: &str = r#"
+async fn run(fd: i32) {
+    disk::available_space("/srv"); // fs
+    disk::try_lock(fd); // trap: rustix takes the non-blocking flag as an argument
+    disk::mkdir(std::ptr::null()); // fs
+    disk::read_fd(fd); // trap: a descriptor may be a non-blocking socket
+}
+"#;
+
+#[test]
+fn system_call_crates_block_by_name_on_paths() {
+    let config = Config::default();
+    let (_, mut rustix) = model_of(RUSTIX, "rustix#0", HashMap::new());
+    rustix.set_links(Some("rustix".to_owned()));
+    let (_, mut libc) = model_of(
+        "extern \"C\" { pub fn mkdir(p: *const u8, m: u32) -> i32; pub fn read(fd: i32, b: *mut u8, n: usize) -> isize; }",
+        "libc#1",
+        HashMap::new(),
+    );
+    libc.set_links(Some("libc".to_owned()));
+    let (disk_file, disk) = model_of(
+        DISK,
+        "disk#2",
+        HashMap::from([
+            ("rustix".to_owned(), Arc::new(rustix)),
+            ("libc".to_owned(), Arc::new(libc)),
+        ]),
+    );
+    let disk = Arc::new(disk);
+    let (app_file, app_model) = model_of(
+        DISK_APP,
+        "app",
+        HashMap::from([("disk".to_owned(), Arc::clone(&disk))]),
+    );
+    let options = Options::new(&config);
+    let dep = analyze_file_in(&disk_file, &options, &disk);
+    let app = analyze_file_in(&app_file, &options, &app_model);
+    let found = closure(&config, (&app, &app_model), ("disk#2", &dep, &disk));
+    assert_eq!(lines_and_categories(&app, &found), tagged(DISK_APP, &[("// fs", "fs")]));
+}
+
 const IO_DEPS: &str = r#"
 pub mod json {
     pub fn from_reader<R: std::io::Read>(mut r: R) -> String {
@@ -740,6 +812,13 @@ fn open_log(var: Option<std::ffi::OsString>) -> Option<std::fs::File> {
     let path = var?;
     std::fs::File::create(path).ok()
 }
+pub fn seed() -> usize {
+    fallback_seed()
+}
+#[cold]
+fn fallback_seed() -> usize {
+    std::fs::read("/var/lib/seed").map_or(0, |b| b.len())
+}
 "#;
 
 const BRANCHY_APP: &str = r#"
@@ -755,6 +834,7 @@ async fn handler(config: term::Config) {
     term::Term::override_path(); // trap: an override read from the environment
     term::Term::from_env(); // trap: returns unless the variable is set
     term::Term::home_conf(); // fs: `HOME` is always set
+    term::seed(); // trap: what a `#[cold]` fn does is rarely done
     own_size(); // transitive: the workspace's own code is followed on every path
 }
 fn own_size() {

@@ -577,10 +577,12 @@ fn model_of<'a>(
     model.set_key(format!("{}#{}", c.lib_name, index));
     model.set_lazy_externs(externs);
     // `libc` declares the C library's functions without a `links` key:
-    // it is the platform's own library, listed under its crate's name.
+    // it is the platform's own library, listed under its crate's name, as
+    // is `rustix`, which makes the same system calls.
     model.set_links(
-        pollguard_analysis::native::library_of(c.links.as_deref(), &c.name)
-            .or_else(|| (c.lib_name == "libc").then(|| "libc".to_owned())),
+        pollguard_analysis::native::library_of(c.links.as_deref(), &c.name).or_else(|| {
+            matches!(c.lib_name.as_str(), "libc" | "rustix").then(|| c.lib_name.clone())
+        }),
     );
     model
 }

@@ -492,7 +492,12 @@ impl<'a> Walker<'a> {
         on_executor: bool,
     ) {
         let saved = (self.ctx, self.current_fn);
-        let saved_conditional = std::mem::take(&mut self.conditional);
+        // A `#[cold]` fn is one its authors say is rarely called (an error
+        // path, a one-time initialisation such as getrandom's opening of
+        // `/dev/urandom` where the system call is missing): none of its
+        // calls is made on every path through its callers.
+        let cold = attrs.iter().any(|a| a.path().is_ident("cold"));
+        let saved_conditional = std::mem::replace(&mut self.conditional, u32::from(cold));
         let saved_opt_in = std::mem::take(&mut self.opt_in);
         let saved_env_locals = std::mem::take(&mut self.env_locals);
         let saved_gates = std::mem::take(&mut self.gates);
