@@ -282,6 +282,11 @@ pub struct LocalCall<P = Span> {
     /// reported only when that call is not.
     #[cfg_attr(feature = "serde", serde(default))]
     pub alt: bool,
+    /// Made in async code inside a closure handed to this fn of the code's
+    /// own, as [`Finding::inside_closure_of`]: what the call reaches does
+    /// not hold if that fn turns out to be an offloader.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub closure_of: Option<String>,
 }
 
 impl<P: Copy> LocalCall<P> {
@@ -305,6 +310,7 @@ impl<P: Copy> LocalCall<P> {
             off_args: 0,
             by_path: false,
             alt: false,
+            closure_of: None,
         }
     }
 }

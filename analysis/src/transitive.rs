@@ -777,7 +777,7 @@ pub fn findings_with<P: Copy>(
                     help: rule.help.to_owned(),
                     notes,
                     chain,
-                    inside_closure_of: None,
+                    inside_closure_of: call.closure_of.clone(),
                 },
             });
         }

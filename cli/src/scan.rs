@@ -189,6 +189,7 @@ fn own_call(c: &LocalCall) -> LocalCall<Pos> {
         off_args: c.off_args,
         by_path: c.by_path,
         alt: c.alt,
+        closure_of: c.closure_of.clone(),
     }
 }
 
@@ -1234,24 +1235,31 @@ pub fn scan(discovered: &Discovered, opts: &ScanOptions) -> Result<ScanResult, S
             }
         }
     }
+    // A finding in a closure handed to one of them, direct or through a
+    // helper the closure calls, does not hold.
+    let offloaded = |file: usize, f: &Finding<Pos>| {
+        f.inside_closure_of.as_deref().is_some_and(|o| {
+            discovered.files[file]
+                .krates
+                .iter()
+                .any(|k| offloaders.contains(&global(k, o)))
+        })
+    };
     let mut per_file: HashMap<usize, Vec<_>> = HashMap::new();
     for (i, a) in analyses.iter().enumerate() {
         if let Some(a) = a {
-            let krates = &discovered.files[i].krates;
-            let offloaded = |f: &Finding<Pos>| {
-                f.inside_closure_of
-                    .as_deref()
-                    .is_some_and(|o| krates.iter().any(|k| offloaders.contains(&global(k, o))))
-            };
             per_file.entry(i).or_default().extend(
                 a.findings
                     .iter()
-                    .filter(|f| !offloaded(f))
+                    .filter(|f| !offloaded(i, f))
                     .map(|f| (f.clone(), Vec::new())),
             );
         }
     }
     for (file, mut f, chain) in transitive {
+        if offloaded(file, &f) {
+            continue;
+        }
         let names = crate::transitive::chain_names(&f.call, &chain);
         f.notes = vec![match chain.last() {
             Some(last) => format!(

@@ -292,6 +292,10 @@ impl<'a> Walker<'a> {
             off_args: self.call_off,
             by_path: self.call_by_path,
             alt: self.call_alt,
+            closure_of: match self.ctx {
+                Ctx::Async => self.closure_owner.clone(),
+                _ => None,
+            },
         };
         match (self.ctx, self.current_fn) {
             (Ctx::Async, _) => self.out.async_calls.push(call),
