@@ -244,6 +244,12 @@ const FILE: &[&str] = &["std::fs::File"];
 const TCP_STREAM: &[&str] = &["std::net::TcpStream"];
 const UDP_SOCKET: &[&str] = &["std::net::UdpSocket"];
 const STDIN: &[&str] = &["std::io::Stdin", "std::io::StdinLock"];
+
+/// console's terminal: its `read_*` methods read keys from the tty with a
+/// raw `libc::read`, which reading the crate cannot tell from a read of a
+/// non-blocking descriptor. Prompt crates built on it (dialoguer) are
+/// followed down to these. Read as source, the type has its definition's path.
+const TERM: &[&str] = &["console::Term", "console::term::Term"];
 const GIT_REPO: &[&str] = &["git2::Repository"];
 const SERIAL: &[&str] = &["serialport::SerialPort"];
 const SQLITE: &[&str] = &["rusqlite::Connection", "rusqlite::Transaction"];
@@ -1130,6 +1136,12 @@ pub static STDIN_READ: Rule = Rule {
         Matcher::typed("read_to_end", 1, STDIN),
         Matcher::typed("read", 1, STDIN),
         Matcher::Path("std::io::read_to_string"),
+        Matcher::typed("read_key", 0, TERM),
+        Matcher::typed("read_key_raw", 0, TERM),
+        Matcher::typed("read_char", 0, TERM),
+        Matcher::typed("read_line", 0, TERM),
+        Matcher::typed("read_line_initial_text", 1, TERM),
+        Matcher::typed("read_secure_line", 0, TERM),
         Matcher::consumed("interact", 0, &[]),
         Matcher::consumed("interact_text", 0, &[]),
         Matcher::consumed("interact_opt", 0, &[]),

@@ -404,7 +404,9 @@ fn heldout4_recall_and_precision() {
 /// opening no file, and methods found through `Deref`: 52% / 85%. With a
 /// `use` building on another `use`'s name (heed's `ffi::` reaches lmdb) and
 /// `lmdb-master-sys` known as lmdb: 54% / 86%. With a `block_on` inside a
-/// database or HTTP client reported as its domain: 56% / 89%.
+/// database or HTTP client reported as its domain: 56% / 89%. With console's
+/// terminal reads known (dialoguer's prompts followed down to them) and
+/// libc's and rustix's path system calls as roots: 63% / 90%.
 #[test]
 fn heldout5_dependencies_read_as_source() {
     let (nd, deps) = measure_with_dependencies("heldout5");
@@ -466,7 +468,11 @@ fn heldout6_dependencies_read_as_source() {
 /// from reading them. From here on it is a tuning set. With a trait's
 /// provided method followed through its own body first and Rust 2015
 /// crates' `use` paths read from their root: 134 found (67%), 14 false
-/// reports (91%).
+/// reports (91%). With the set's `stdin` labels read as the engine's
+/// `stdio` (the same category under another name: 4 labels and 2 traps),
+/// libc's and rustix's path system calls as roots and console's terminal
+/// reads known: 139 found (70%), 13 false reports (91%); `--no-deps` 65
+/// found, 3 false reports.
 #[test]
 fn heldout7_dependencies_read_as_source() {
     let (nd, deps) = measure_with_dependencies("heldout7");
@@ -480,8 +486,8 @@ fn heldout7_dependencies_read_as_source() {
 }
 
 /// heldout7 at the last tuning (see its history).
-const H7_RECALL_FLOOR: f64 = 0.66;
-const H7_PRECISION_FLOOR: f64 = 0.90;
+const H7_RECALL_FLOOR: f64 = 0.69;
+const H7_PRECISION_FLOOR: f64 = 0.91;
 
 /// heldout6 at the last tuning (see its history).
 const H6_RECALL_FLOOR: f64 = 0.65;
@@ -691,5 +697,5 @@ const H3_ALONE_PRECISION_FLOOR: f64 = 0.90;
 const H3_THIRD_PARTY_FOUND: usize = 13;
 
 /// heldout5 with dependencies read, at the last tuning (see the history above).
-const RECALL_FLOOR: f64 = 0.61;
+const RECALL_FLOOR: f64 = 0.63;
 const PRECISION_FLOOR: f64 = 0.89;

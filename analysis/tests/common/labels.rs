@@ -29,7 +29,7 @@ pub fn labels(line: &str) -> Vec<Label> {
         .map(str::trim)
         .filter(|m| !m.is_empty())
         .map(|m| {
-            let inner = |p: &str| m[p.len()..m.len() - 1].to_owned();
+            let inner = |p: &str| category(&m[p.len()..m.len() - 1]).to_owned();
             if m.starts_with("miss(") {
                 Label::Miss(inner("miss("))
             } else if m.starts_with("fp(") {
@@ -37,10 +37,21 @@ pub fn labels(line: &str) -> Vec<Label> {
             } else if m.starts_with("ok(") {
                 Label::Ok(inner("ok("))
             } else {
-                Label::Hit(m.to_owned())
+                Label::Hit(category(m).to_owned())
             }
         })
         .collect()
+}
+
+/// A category as the engine names it. `heldout7`'s labeler wrote `stdin`
+/// for reads of standard input, which the engine files under `stdio`: the
+/// same category under another name, not a mismatch (its labels stay as
+/// written; the figures measured before this mapping are recorded as such).
+fn category(label: &str) -> &str {
+    match label {
+        "stdin" => "stdio",
+        other => other,
+    }
 }
 
 pub fn row(table: &mut String, cat: &str, c: &Counts) {
