@@ -108,9 +108,11 @@ impl Scope {
                 }
             }
             UseTree::Rename(r) => {
-                let alias = r.rename.to_string();
+                let mut alias = r.rename.to_string();
+                // Kept under a name no identifier spells (see the model's
+                // lowering): the trait's methods are in scope.
                 if alias == "_" {
-                    return;
+                    alias = format!("{}::{} as _", prefix.join("::"), r.ident);
                 }
                 let name = r.ident.to_string();
                 if name != "self" {
@@ -227,6 +229,21 @@ impl Resolver {
 
     pub(crate) fn pop(&mut self) {
         self.scopes.pop();
+    }
+
+    /// The first segments of every path the scopes import by name or by
+    /// glob (`use wait_timeout::ChildExt;` gives `wait_timeout`): the
+    /// crates whose traits may add methods to another crate's type here.
+    pub(crate) fn imported_heads(&self) -> Vec<&str> {
+        let mut heads: Vec<&str> = self
+            .scopes
+            .iter()
+            .flat_map(|s| s.uses.values().chain(s.globs.iter()))
+            .filter_map(|p| p.split("::").next())
+            .collect();
+        heads.sort_unstable();
+        heads.dedup();
+        heads
     }
 
     pub(crate) fn module(&self) -> &str {

@@ -292,7 +292,19 @@ pub fn available_space(p: &str) -> u64 {
     rustix::fs::statvfs(p).unwrap_or(0)
 }
 pub fn try_lock(fd: i32) -> bool {
-    rustix::fs::flock(fd, 1).is_ok()
+    rustix::fs::flock(fd, rustix::fs::FlockOperation::NonBlockingLockExclusive).is_ok()
+}
+pub fn lock(fd: i32) -> bool {
+    rustix::fs::flock(fd, rustix::fs::FlockOperation::LockExclusive).is_ok()
+}
+fn flock(fd: i32, flag: i32) -> i32 {
+    unsafe { libc::flock(fd, flag) }
+}
+pub fn lock_c(fd: i32) -> i32 {
+    flock(fd, libc::LOCK_EX)
+}
+pub fn try_lock_c(fd: i32) -> i32 {
+    flock(fd, libc::LOCK_EX | libc::LOCK_NB)
 }
 pub fn mkdir(p: *const u8) -> i32 {
     unsafe { libc::mkdir(p, 0o755) }
@@ -305,7 +317,10 @@ pub fn read_fd(fd: i32) -> isize {
 const DISK_APP: &str = r#"
 async fn run(fd: i32) {
     disk::available_space("/srv"); // fs
-    disk::try_lock(fd); // trap: rustix takes the non-blocking flag as an argument
+    disk::try_lock(fd); // trap: asked for the non-blocking form
+    disk::lock(fd); // fs
+    disk::lock_c(fd); // fs
+    disk::try_lock_c(fd); // trap: `LOCK_NB` handed to the helper
     disk::mkdir(std::ptr::null()); // fs
     disk::read_fd(fd); // trap: a descriptor may be a non-blocking socket
 }
@@ -317,7 +332,7 @@ fn system_call_crates_block_by_name_on_paths() {
     let (_, mut rustix) = model_of(RUSTIX, "rustix#0", HashMap::new());
     rustix.set_links(Some("rustix".to_owned()));
     let (_, mut libc) = model_of(
-        "extern \"C\" { pub fn mkdir(p: *const u8, m: u32) -> i32; pub fn read(fd: i32, b: *mut u8, n: usize) -> isize; }",
+        "extern \"C\" { pub fn mkdir(p: *const u8, m: u32) -> i32; pub fn read(fd: i32, b: *mut u8, n: usize) -> isize; pub fn flock(fd: i32, op: i32) -> i32; }",
         "libc#1",
         HashMap::new(),
     );
@@ -340,7 +355,122 @@ fn system_call_crates_block_by_name_on_paths() {
     let dep = analyze_file_in(&disk_file, &options, &disk);
     let app = analyze_file_in(&app_file, &options, &app_model);
     let found = closure(&config, (&app, &app_model), ("disk#2", &dep, &disk));
-    assert_eq!(lines_and_categories(&app, &found), tagged(DISK_APP, &[("// fs", "fs")]));
+    assert_eq!(
+        lines_and_categories(&app, &found),
+        tagged(DISK_APP, &[("// fs", "fs")])
+    );
+}
+
+const TERM: &str = r#"
+pub use crate::term::Term;
+mod term {
+    pub struct Term { fd: i32 }
+    impl Term {
+        pub fn stderr() -> Term {
+            Term { fd: 2 }
+        }
+        pub fn read_key(&self) -> std::io::Result<char> {
+            let mut b = [0u8; 1];
+            unsafe { crate::raw_read(self.fd, b.as_mut_ptr()) };
+            Ok(b[0] as char)
+        }
+    }
+}
+unsafe fn raw_read(_fd: i32, _b: *mut u8) {}
+"#;
+
+const PROMPT: &str = r#"
+pub struct Confirm { default: bool }
+impl Confirm {
+    pub fn new() -> Confirm {
+        Confirm { default: false }
+    }
+    pub fn interact(self) -> std::io::Result<bool> {
+        self.interact_on(&console::Term::stderr())
+    }
+    fn interact_on(self, term: &console::Term) -> std::io::Result<bool> {
+        loop {
+            match term.read_key()? {
+                'y' => return Ok(true),
+                'n' => return Ok(false),
+                _ => {}
+            }
+        }
+    }
+}
+"#;
+
+const PROMPT_APP: &str = r#"
+async fn ask() {
+    let yes = prompt::Confirm::new().interact(); // stdio
+    let made = prompt::Confirm::new(); // trap: only a builder
+}
+"#;
+
+#[test]
+fn a_prompt_crate_blocks_through_the_terminal_it_reads() {
+    let config = Config::default();
+    let (_, console) = model_of(TERM, "console#0", HashMap::new());
+    let (prompt_file, prompt) = model_of(
+        PROMPT,
+        "prompt#1",
+        HashMap::from([("console".to_owned(), Arc::new(console))]),
+    );
+    let prompt = Arc::new(prompt);
+    let (app_file, app_model) = model_of(
+        PROMPT_APP,
+        "app",
+        HashMap::from([("prompt".to_owned(), Arc::clone(&prompt))]),
+    );
+    let options = Options::new(&config);
+    let dep = analyze_file_in(&prompt_file, &options, &prompt);
+    let app = analyze_file_in(&app_file, &options, &app_model);
+    let found = closure(&config, (&app, &app_model), ("prompt#1", &dep, &prompt));
+    assert_eq!(
+        lines_and_categories(&app, &found),
+        tagged(PROMPT_APP, &[("// stdio", "stdio")])
+    );
+    let root = found[0].finding.chain.last().expect("a chain");
+    assert_eq!(root.callee, "console::Term::read_key");
+}
+
+const EXT_DEP: &str = r#"
+pub trait FileExt {
+    fn lock_all(&self) -> std::io::Result<()>;
+    fn peek(&self) -> u8;
+}
+impl FileExt for std::fs::File {
+    fn lock_all(&self) -> std::io::Result<()> {
+        std::thread::sleep(std::time::Duration::from_millis(1));
+        Ok(())
+    }
+    fn peek(&self) -> u8 {
+        0
+    }
+}
+"#;
+
+const EXT_APP: &str = r#"
+use locks::FileExt as _;
+async fn run(f: std::fs::File) {
+    f.lock_all(); // sleep
+    f.peek(); // trap: the trait's other method does not wait
+}
+mod named {
+    use locks::FileExt;
+    async fn run(f: &std::fs::File) {
+        f.lock_all(); // sleep
+    }
+}
+"#;
+
+#[test]
+fn an_extension_trait_of_a_dependency_adds_methods_to_std_types() {
+    let (app, found) = over_dependency(EXT_DEP, "locks", EXT_APP);
+    assert_eq!(
+        lines_and_categories(&app, &found),
+        tagged(EXT_APP, &[("// sleep", "sleep")])
+    );
 }
 
 const IO_DEPS: &str = r#"

@@ -360,9 +360,12 @@ fn flatten_use(
             }
         }
         UseTree::Rename(r) => {
-            let alias = r.rename.to_string();
+            let mut alias = r.rename.to_string();
+            // `use fs4::FileExt as _;` brings a trait's methods into scope
+            // under no name: kept under one no identifier can spell, so the
+            // methods it adds to other crates' types are found.
             if alias == "_" {
-                return;
+                alias = format!("{}::{} as _", prefix.join("::"), r.ident);
             }
             let mut path = prefix.clone();
             if r.ident != "self" {

@@ -1186,6 +1186,24 @@ impl CrateModel {
     }
 
     /// Whether this crate or a dependency defines the fn or method `path`.
+    /// A method an extension trait adds to another crate's type (`impl
+    /// ChildExt for std::process::Child`), defined in this crate or in one
+    /// of the crates `heads` (those the calling scope imports from): its
+    /// path, `std::process::Child::wait_timeout`, as the defining crate
+    /// names it.
+    pub(crate) fn extension_method(&self, heads: &[&str], ty: &str, name: &str) -> Option<String> {
+        let path = format!("{ty}::{name}");
+        if self.fns.contains(&path) {
+            return Some(path);
+        }
+        heads
+            .iter()
+            .filter(|h| **h != "crate" && !ty.starts_with(&format!("{h}::")))
+            .filter_map(|h| self.extern_model(h))
+            .any(|m| m.fns.contains(&path))
+            .then_some(path)
+    }
+
     fn has_fn(&self, path: &str) -> bool {
         self.fns.contains(path)
             || self

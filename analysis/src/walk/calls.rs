@@ -33,7 +33,7 @@ impl<'a> Walker<'a> {
             }
             _ => false,
         };
-        if usage != Usage::Awaited && !no_disk {
+        if usage != Usage::Awaited && !no_disk && !asks_nonblocking(c.args.iter()) {
             (self.call_io, self.call_addr) = self.args_given(c.args.iter());
             self.call_off = off_args(c.args.iter());
             self.call_by_path = true;
@@ -408,6 +408,9 @@ impl<'a> Walker<'a> {
     pub(super) fn check_method(&mut self, m: &syn::ExprMethodCall, name: &str, usage: Usage) {
         let start = m.method.span();
         let end = m.paren_token.span.close();
+        if asks_nonblocking(m.args.iter()) {
+            return;
+        }
         if m.args.first().and_then(literal_str).is_some_and(|file| {
             file == catalog::IN_MEMORY_DB
                 || name == "open" && catalog::no_disk("std::fs::OpenOptions::open", &file)
@@ -657,6 +660,14 @@ impl<'a> Walker<'a> {
                     }
                     None => self.record_call(path, display, start, end, usage),
                 }
+            } else if let Some(path) =
+                self.model
+                    .extension_method(&self.res.imported_heads(), ty, name)
+            {
+                // A method an extension trait adds to a std type
+                // (`child.wait_timeout(d)`): the closure decides.
+                let display = format!("{}.{name}()", short(&m.receiver));
+                self.record_call(path, display, start, end, usage);
             }
         }
         false
@@ -811,6 +822,46 @@ const CALLS_ITS_ARGUMENT: &[&str] = &[
 ];
 
 /// The arguments written `None` or `false` (bit `i` for the `i`-th).
+/// Whether an argument names a flag that asks for the non-blocking form of
+/// a call (`libc::LOCK_EX | libc::LOCK_NB`, `WNOHANG`, rustix's
+/// `FlockOperation::NonBlockingLockExclusive`): such a call returns at once,
+/// whatever the callee does without it, so it is neither a blocking root nor
+/// followed.
+fn asks_nonblocking<'e>(args: impl Iterator<Item = &'e Expr>) -> bool {
+    fn flag(p: &syn::Path) -> bool {
+        p.segments.last().is_some_and(|s| {
+            let id = s.ident.to_string();
+            NONBLOCKING_FLAGS.contains(&id.as_str()) || id.starts_with("NonBlocking")
+        })
+    }
+    fn mentions(e: &Expr) -> bool {
+        match e {
+            Expr::Path(p) => flag(&p.path),
+            Expr::Binary(b) => mentions(&b.left) || mentions(&b.right),
+            Expr::Paren(p) => mentions(&p.expr),
+            Expr::Unary(u) => mentions(&u.expr),
+            Expr::Reference(r) => mentions(&r.expr),
+            Expr::Cast(c) => mentions(&c.expr),
+            Expr::MethodCall(m) => mentions(&m.receiver) || m.args.iter().any(mentions),
+            Expr::Call(c) => c.args.iter().any(mentions),
+            _ => false,
+        }
+    }
+    args.into_iter().any(mentions)
+}
+
+/// The C library's flags for "do not wait" (flock(2), open(2), wait(2),
+/// send(2)/recv(2), zmq_send(3)).
+const NONBLOCKING_FLAGS: &[&str] = &[
+    "LOCK_NB",
+    "O_NONBLOCK",
+    "O_NDELAY",
+    "SOCK_NONBLOCK",
+    "WNOHANG",
+    "MSG_DONTWAIT",
+    "ZMQ_DONTWAIT",
+];
+
 fn off_args<'e>(args: impl Iterator<Item = &'e Expr>) -> u64 {
     let mut off = 0;
     for (i, a) in args.enumerate().take(64) {
