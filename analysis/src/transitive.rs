@@ -77,6 +77,8 @@ pub enum CrateKind {
     HttpClient,
     /// A channel: the keyword `channel`.
     Channel,
+    /// A DNS client: the keyword `dns`.
+    Dns,
 }
 
 impl CrateKind {
@@ -95,6 +97,11 @@ impl CrateKind {
             CrateKind::HttpClient
         } else if keywords.iter().any(|k| k.as_ref() == "channel") {
             CrateKind::Channel
+        } else if keywords
+            .iter()
+            .any(|k| k.as_ref().eq_ignore_ascii_case("dns"))
+        {
+            CrateKind::Dns
         } else {
             CrateKind::Other
         }
@@ -123,6 +130,10 @@ impl CrateKind {
     /// let channel = CrateKind::of(&["concurrency"], &["channel", "mpmc"]);
     /// assert_eq!(channel.report_as(&SYNC_WAIT).category.name(), "channel");
     /// assert_eq!(channel.report_as(&THREAD_SLEEP).category.name(), "sleep");
+    /// // A DNS client's socket I/O is a lookup, as the system resolver's is.
+    /// let dns = CrateKind::of(&["network-programming"], &["DNS", "resolver"]);
+    /// assert_eq!(dns.report_as(&NET_IO).category.name(), "dns");
+    /// assert_eq!(dns.report_as(&FS_CALL).category.name(), "fs");
     /// ```
     pub fn report_as(self, rule: &'static Rule) -> &'static Rule {
         use Category::*;
@@ -133,6 +144,9 @@ impl CrateKind {
             (CrateKind::HttpClient, Net | Dns | Channel | ThreadJoin | BlockOn) => &HTTP_BLOCKING,
             // A channel waits for the other end by parking or on a condvar.
             (CrateKind::Channel, Lock | ThreadJoin) => &CHANNEL_RECV,
+            // A DNS client's queries go over a socket, or through an async
+            // resolver driven by `block_on`: a lookup either way.
+            (CrateKind::Dns, Net | Channel | ThreadJoin | BlockOn) => &DNS_LOOKUP,
             _ => rule,
         }
     }

@@ -472,7 +472,9 @@ fn heldout6_dependencies_read_as_source() {
 /// `stdio` (the same category under another name: 4 labels and 2 traps),
 /// libc's and rustix's path system calls as roots and console's terminal
 /// reads known: 139 found (70%), 13 false reports (91%); `--no-deps` 65
-/// found, 3 false reports.
+/// found, 3 false reports. With a DNS client's socket I/O reported as a
+/// lookup (crates with the keyword `dns`): 144 found (72%), 8 false
+/// reports (95%).
 #[test]
 fn heldout7_dependencies_read_as_source() {
     let (nd, deps) = measure_with_dependencies("heldout7");
@@ -486,8 +488,8 @@ fn heldout7_dependencies_read_as_source() {
 }
 
 /// heldout7 at the last tuning (see its history).
-const H7_RECALL_FLOOR: f64 = 0.69;
-const H7_PRECISION_FLOOR: f64 = 0.91;
+const H7_RECALL_FLOOR: f64 = 0.71;
+const H7_PRECISION_FLOOR: f64 = 0.94;
 
 /// heldout6 at the last tuning (see its history).
 const H6_RECALL_FLOOR: f64 = 0.65;
