@@ -580,6 +580,11 @@ async fn serve(config_addr: String, parsed: SocketAddr) {
     let _ = srv::connect(LOCAL); // trap
     let _ = LISTEN.to_socket_addrs(); // trap
     let _ = UPSTREAM.to_socket_addrs(); // dns
+    let ip = parsed.ip();
+    let pair = (ip, 8080);
+    let _ = server.bind(pair); // trap: an IP and a port through a variable
+    let named = (config_addr.as_str(), 8080);
+    let _ = server.bind(named); // dns
 }
 fn resolve<A: ToSocketAddrs>(a: A) -> usize {
     a.to_socket_addrs().map(|a| a.count()).unwrap_or(0)

@@ -477,7 +477,7 @@ impl<'a> Walker<'a> {
     /// Whether a `ToSocketAddrs` value needs no name resolution: an IP
     /// address and port written out (`"10.0.0.1:53"`, `("::1", 8080)`), or
     /// a value typed as an address.
-    fn is_resolved_addr(&self, e: &Expr, ty: Option<&Ty>) -> bool {
+    pub(super) fn is_resolved_addr(&self, e: &Expr, ty: Option<&Ty>) -> bool {
         if ty.is_some_and(|t| {
             t.addr == Addr::Resolved || catalog::ADDRESS_TYPES.contains(&t.path.as_str())
         }) {

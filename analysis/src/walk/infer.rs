@@ -246,6 +246,12 @@ impl<'a> Walker<'a> {
                 lit: syn::Lit::Str(s),
                 ..
             }) if crate::io::is_address_literal(&s.value()) => Some(Ty::address_literal()),
+            // `let bind = (settings.ip, settings.port);`: a host that needs
+            // no resolver stays one through the variable.
+            Expr::Tuple(t) if t.elems.len() == 2 && self.is_resolved_addr(e, None) => Some(Ty {
+                addr: Addr::Resolved,
+                ..Ty::new("(std::net::IpAddr, u16)")
+            }),
             Expr::Call(c) => {
                 // `Box::new(x)`: the prelude's `Box` is no item the
                 // resolver knows, and the box holds what `x` is.
