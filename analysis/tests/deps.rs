@@ -473,6 +473,61 @@ fn an_extension_trait_of_a_dependency_adds_methods_to_std_types() {
     );
 }
 
+const WALK_DEP: &str = r#"
+pub struct Lines { n: usize }
+impl Iterator for Lines {
+    type Item = usize;
+    fn next(&mut self) -> Option<usize> {
+        std::thread::sleep(std::time::Duration::from_millis(1));
+        Some(self.n)
+    }
+}
+pub fn lines() -> Lines {
+    Lines { n: 0 }
+}
+pub fn open_lines() -> std::io::Result<Lines> {
+    std::fs::metadata("x")?;
+    Ok(Lines { n: 0 })
+}
+pub struct Counter { n: usize }
+impl Iterator for Counter {
+    type Item = usize;
+    fn next(&mut self) -> Option<usize> {
+        self.n += 1;
+        Some(self.n)
+    }
+}
+pub fn counter() -> Counter {
+    Counter { n: 0 }
+}
+"#;
+
+const WALK_APP: &str = r#"
+async fn run() -> std::io::Result<()> {
+    let it = walk::lines(); // trap: making the iterator does not wait
+    for n in it { // sleep
+        break;
+    }
+    let firsts: Vec<usize> = walk::lines().filter(|n| *n > 0).take(3)
+        .collect(); // sleep
+    // One finding where the call that made the iterator blocks too.
+    for n in walk::open_lines()? { // fs
+        break;
+    }
+    let total: usize = walk::counter().take(10).sum(); // trap: its next does not wait
+    Ok(())
+}
+"#;
+
+#[test]
+fn iterating_a_dependencys_iterator_calls_its_next() {
+    let (app, found) = over_dependency(WALK_DEP, "walk", WALK_APP);
+    assert_eq!(
+        lines_and_categories(&app, &found),
+        tagged(WALK_APP, &[("// sleep", "sleep"), ("// fs", "fs")])
+    );
+}
+
 const IO_DEPS: &str = r#"
 pub mod json {
     pub fn from_reader<R: std::io::Read>(mut r: R) -> String {

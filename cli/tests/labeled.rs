@@ -406,7 +406,9 @@ fn heldout4_recall_and_precision() {
 /// `lmdb-master-sys` known as lmdb: 54% / 86%. With a `block_on` inside a
 /// database or HTTP client reported as its domain: 56% / 89%. With console's
 /// terminal reads known (dialoguer's prompts followed down to them) and
-/// libc's and rustix's path system calls as roots: 63% / 90%.
+/// libc's and rustix's path system calls as roots: 63% / 90%. With a loop
+/// or a consumer over an own or a dependency's iterator calling its `next`:
+/// 64% / 90%.
 #[test]
 fn heldout5_dependencies_read_as_source() {
     let (nd, deps) = measure_with_dependencies("heldout5");
@@ -441,7 +443,9 @@ fn heldout5_dependencies_read_as_source() {
 /// as a guard: 59% / 85%. With a fn named as a combinator's argument
 /// (`.and_then(load_path)`) walked as a call: 60% / 85%. With `cfg_if!`
 /// read as the branch the host takes (sysinfo's platform modules): 64% /
-/// 85%.
+/// 85%. After the next session's tunings: 66% / 86%. With non-blocking
+/// flags (`LOCK_NB`) read at the call and a loop or a consumer over an own
+/// or a dependency's iterator calling its `next`: 69% / 88%.
 #[test]
 fn heldout6_dependencies_read_as_source() {
     let (nd, deps) = measure_with_dependencies("heldout6");
@@ -474,6 +478,8 @@ fn heldout6_dependencies_read_as_source() {
 /// reads known: 139 found (70%), 13 false reports (91%); `--no-deps` 65
 /// found, 3 false reports. With a DNS client's socket I/O reported as a
 /// lookup (crates with the keyword `dns`): 144 found (72%), 8 false
+/// reports (95%). With a loop or a consumer (`collect`) over an own or a
+/// dependency's iterator calling its `next`: 147 found (74%), 8 false
 /// reports (95%).
 #[test]
 fn heldout7_dependencies_read_as_source() {
@@ -488,12 +494,12 @@ fn heldout7_dependencies_read_as_source() {
 }
 
 /// heldout7 at the last tuning (see its history).
-const H7_RECALL_FLOOR: f64 = 0.71;
+const H7_RECALL_FLOOR: f64 = 0.73;
 const H7_PRECISION_FLOOR: f64 = 0.94;
 
 /// heldout6 at the last tuning (see its history).
-const H6_RECALL_FLOOR: f64 = 0.65;
-const H6_PRECISION_FLOOR: f64 = 0.84;
+const H6_RECALL_FLOOR: f64 = 0.69;
+const H6_PRECISION_FLOOR: f64 = 0.87;
 
 /// Fetches the dependencies of every project of a set (crates.io is
 /// reachable; `--offline` needs the sources in the registry cache).

@@ -1204,6 +1204,24 @@ impl CrateModel {
             .then_some(path)
     }
 
+    /// The `next` a `for` loop or an iterator consumer calls on a value of
+    /// this crate's or a dependency's type: the type's own `Iterator::next`,
+    /// or that of what its `into_iter` returns (`WalkDir` gives an
+    /// `IntoIter`).
+    pub(crate) fn iterator_next(&self, ty: &str) -> Option<String> {
+        let next = self.method_of(ty, "next");
+        if self.has_fn(&next) {
+            return Some(next);
+        }
+        let into = self.method_of(ty, "into_iter");
+        if !self.has_fn(&into) {
+            return None;
+        }
+        let it = self.fn_return(&into)?;
+        let next = self.method_of(&it.path, "next");
+        self.has_fn(&next).then_some(next)
+    }
+
     fn has_fn(&self, path: &str) -> bool {
         self.fns.contains(path)
             || self

@@ -311,6 +311,11 @@ impl<'a> Walker<'a> {
         }
         if usage != Usage::Awaited {
             self.check_method(m, &name, usage);
+            if super::ITER_CONSUMERS.contains(&name.as_str()) {
+                let display = format!("{}.{name}()", short(&m.receiver));
+                let (start, end) = (m.method.span(), m.paren_token.span.close());
+                self.iteration(&m.receiver, Some(&name), &display, start, end);
+            }
         }
         let recv_usage = if UNWRAPPERS.contains(&name.as_str()) {
             Usage::Unwrapped

@@ -810,8 +810,8 @@ impl<'a> Walker<'a> {
                 self.env.pop();
             }
             Expr::ForLoop(f) => {
-                self.blocking_iteration(&f.expr);
                 self.expr(&f.expr, Usage::Iterated);
+                self.blocking_iteration(&f.expr);
                 self.env.push(HashMap::new());
                 let item = self.item_type(&f.expr);
                 self.bind_pat(&f.pat, item);
@@ -909,19 +909,44 @@ impl<'a> Walker<'a> {
 
     /// `for msg in rx` receives from a channel at each step with no method
     /// call in sight; `for e in WalkDir::new(dir)` reads directories.
-    fn blocking_iteration(&mut self, iterable: &Expr) {
+    pub(super) fn blocking_iteration(&mut self, iterable: &Expr) {
+        let span = iterable.span();
+        let display = format!("for .. in {}", short(iterable));
+        self.iteration(iterable, None, &display, span, span);
+    }
+
+    /// [`Walker::blocking_iteration`] of what a chain of adapters
+    /// (`.filter_map(..).map(..)`) iterates, reported at `start..end` as
+    /// `display`. `consumer`: the method (`collect`) that drives it, whose
+    /// I/O types the catalog matches already.
+    pub(super) fn iteration(
+        &mut self,
+        iterable: &Expr,
+        consumer: Option<&str>,
+        display: &str,
+        start: Span,
+        end: Span,
+    ) {
+        let mut iterable = iterable;
+        while let Expr::MethodCall(m) = iterable {
+            if !ITER_ADAPTERS.contains(&m.method.to_string().as_str()) {
+                break;
+            }
+            iterable = &m.receiver;
+        }
         let Some(ty) = self.infer(iterable) else {
             return;
         };
         if ty.io.is_some() {
-            let display = format!("for .. in {}", short(iterable));
-            let span = iterable.span();
+            if consumer.is_some() {
+                return;
+            }
             match ty.io_kind() {
-                Some(IoKind::Generic) => self.note_generic_io(&display, span),
+                Some(IoKind::Generic) => self.note_generic_io(display, start),
                 Some(k) => {
                     if let Some(rule) = k.rule() {
                         let call = format!("{}::into_iter", ty.path);
-                        self.emit(rule, &call, &display, span, span, Confidence::Certain, None);
+                        self.emit(rule, &call, display, start, end, Confidence::Certain, None);
                     }
                 }
                 None => {}
@@ -931,23 +956,45 @@ impl<'a> Walker<'a> {
         let plain = ty.is_plain()
             && ty.inner.is_none()
             && (!self.opts.config.std_catalog_only || catalog::is_std_or_runtime(&ty.path));
-        let Some(&(_, rule)) = BLOCKING_ITERABLES
+        if let Some(&(_, rule)) = BLOCKING_ITERABLES
             .iter()
             .find(|(t, _)| plain && *t == ty.path)
-        else {
+        {
+            let call = format!("{}::into_iter", ty.path);
+            self.emit(rule, &call, display, start, end, Confidence::Certain, None);
             return;
+        }
+        // A value of the code's own type or a dependency's: each step is a
+        // call of its `next`, which the closure follows (globwalk's
+        // `GlobWalker`, a crate's own directory walker).
+        let own_or_dep = ty.path.starts_with("crate::") || self.model.is_extern(&ty.path);
+        if own_or_dep && ty.is_plain() {
+            if let Some(next) = self.model.iterator_next(&ty.path) {
+                // `for b in manager.batteries()?`: when the call that made
+                // the iterator blocks, it is the one finding on the line.
+                self.call_alt = self.made_by_last_call(iterable);
+                self.record_call(next, display.to_owned(), start, end, Usage::Other);
+                self.call_alt = false;
+            }
+        }
+    }
+
+    /// Whether the last call recorded is the one `e` makes (`f()?`,
+    /// `x.f()`), which made the value.
+    fn made_by_last_call(&self, e: &Expr) -> bool {
+        let at = match e {
+            Expr::Try(t) => return self.made_by_last_call(&t.expr),
+            Expr::Paren(p) => return self.made_by_last_call(&p.expr),
+            Expr::MethodCall(m) => m.method.span().start(),
+            Expr::Call(c) => c.func.span().start(),
+            _ => return false,
         };
-        let display = format!("for .. in {}", short(iterable));
-        let span = iterable.span();
-        self.emit(
-            rule,
-            &format!("{}::into_iter", ty.path),
-            &display,
-            span,
-            span,
-            Confidence::Certain,
-            None,
-        );
+        let calls = match (self.ctx, self.current_fn) {
+            (Ctx::Async, _) => &self.out.async_calls,
+            (Ctx::Sync, Some(i)) => &self.out.fns[i].calls,
+            _ => return false,
+        };
+        calls.last().is_some_and(|c| c.span.start() == at)
     }
 
     fn cond(&mut self, cond: &Expr) {
@@ -1213,3 +1260,59 @@ fn literal_nanos(e: &Expr) -> Option<u128> {
         _ => None,
     }
 }
+
+/// Iterator adapters: a loop or a consumer over them iterates what they
+/// wrap.
+const ITER_ADAPTERS: &[&str] = &[
+    "filter",
+    "filter_map",
+    "map",
+    "map_while",
+    "take",
+    "take_while",
+    "skip",
+    "skip_while",
+    "step_by",
+    "enumerate",
+    "flatten",
+    "flat_map",
+    "inspect",
+    "peekable",
+    "fuse",
+    "by_ref",
+    "cloned",
+    "copied",
+    "scan",
+    "chain",
+    "zip",
+    "rev",
+];
+
+/// Methods that drive an iterator to its end (or until they have an
+/// answer), calling its `next` at each step.
+pub(super) const ITER_CONSUMERS: &[&str] = &[
+    "collect",
+    "count",
+    "for_each",
+    "try_for_each",
+    "last",
+    "nth",
+    "sum",
+    "product",
+    "fold",
+    "try_fold",
+    "reduce",
+    "find",
+    "find_map",
+    "any",
+    "all",
+    "position",
+    "max",
+    "min",
+    "max_by_key",
+    "min_by_key",
+    "max_by",
+    "min_by",
+    "partition",
+    "unzip",
+];
