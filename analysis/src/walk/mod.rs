@@ -196,6 +196,9 @@ pub(crate) struct Walker<'a> {
     /// The fn that receives the closure being walked, when that fn may be an
     /// offloader defined elsewhere.
     closure_owner: Option<String>,
+    /// While a `for` loop's iteration is checked: how many calls were
+    /// recorded before its expression was walked.
+    made_from: Option<usize>,
     /// Type parameters in scope bounded by an I/O trait (`R: Read`).
     io_generics: Vec<String>,
     /// Type parameters in scope bounded by `ToSocketAddrs`.
@@ -251,6 +254,7 @@ impl<'a> Walker<'a> {
             item_owner: None,
             driving_offloaded: false,
             closure_owner: None,
+            made_from: None,
             in_poll_fn: false,
             io_generics: Vec::new(),
             addr_generics: Vec::new(),
@@ -810,8 +814,9 @@ impl<'a> Walker<'a> {
                 self.env.pop();
             }
             Expr::ForLoop(f) => {
+                let before = self.recorded_calls().map_or(0, <[LocalCall]>::len);
                 self.expr(&f.expr, Usage::Iterated);
-                self.blocking_iteration(&f.expr);
+                self.blocking_iteration(&f.expr, before);
                 self.env.push(HashMap::new());
                 let item = self.item_type(&f.expr);
                 self.bind_pat(&f.pat, item);
@@ -909,10 +914,12 @@ impl<'a> Walker<'a> {
 
     /// `for msg in rx` receives from a channel at each step with no method
     /// call in sight; `for e in WalkDir::new(dir)` reads directories.
-    pub(super) fn blocking_iteration(&mut self, iterable: &Expr) {
+    pub(super) fn blocking_iteration(&mut self, iterable: &Expr, before: usize) {
         let span = iterable.span();
         let display = format!("for .. in {}", short(iterable));
+        self.made_from = Some(before);
         self.iteration(iterable, None, &display, span, span);
+        self.made_from = None;
     }
 
     /// [`Walker::blocking_iteration`] of what a chain of adapters
@@ -972,29 +979,46 @@ impl<'a> Walker<'a> {
             if let Some(next) = self.model.iterator_next(&ty.path) {
                 // `for b in manager.batteries()?`: when the call that made
                 // the iterator blocks, it is the one finding on the line.
-                self.call_alt = self.made_by_last_call(iterable);
+                self.call_alt = self.made_by_recorded_call(iterable);
                 self.record_call(next, display.to_owned(), start, end, Usage::Other);
                 self.call_alt = false;
             }
         }
     }
 
-    /// Whether the last call recorded is the one `e` makes (`f()?`,
-    /// `x.f()`), which made the value.
-    fn made_by_last_call(&self, e: &Expr) -> bool {
-        let at = match e {
-            Expr::Try(t) => return self.made_by_last_call(&t.expr),
-            Expr::Paren(p) => return self.made_by_last_call(&p.expr),
-            Expr::MethodCall(m) => m.method.span().start(),
-            Expr::Call(c) => c.func.span().start(),
+    /// Where calls made here are recorded.
+    fn recorded_calls(&self) -> Option<&[LocalCall]> {
+        match (self.ctx, self.current_fn) {
+            (Ctx::Async, _) => Some(&self.out.async_calls),
+            (Ctx::Sync, Some(i)) => Some(&self.out.fns[i].calls),
+            _ => None,
+        }
+    }
+
+    /// Whether the loop's value is made by a call the walk of its
+    /// expression recorded (`f()?`, `x.f()`): the first one recorded since
+    /// [`Walker::made_from`], as a call is recorded before its receiver and
+    /// arguments are walked, when it names the same fn.
+    fn made_by_recorded_call(&self, e: &Expr) -> bool {
+        let name = match e {
+            Expr::Try(t) => return self.made_by_recorded_call(&t.expr),
+            Expr::Paren(p) => return self.made_by_recorded_call(&p.expr),
+            Expr::MethodCall(m) => m.method.to_string(),
+            Expr::Call(c) => match &*c.func {
+                Expr::Path(p) => match p.path.segments.last() {
+                    Some(s) => s.ident.to_string(),
+                    None => return false,
+                },
+                _ => return false,
+            },
             _ => return false,
         };
-        let calls = match (self.ctx, self.current_fn) {
-            (Ctx::Async, _) => &self.out.async_calls,
-            (Ctx::Sync, Some(i)) => &self.out.fns[i].calls,
-            _ => return false,
+        let (Some(before), Some(calls)) = (self.made_from, self.recorded_calls()) else {
+            return false;
         };
-        calls.last().is_some_and(|c| c.span.start() == at)
+        calls
+            .get(before)
+            .is_some_and(|c| c.path.rsplit("::").next() == Some(name.as_str()))
     }
 
     fn cond(&mut self, cond: &Expr) {
