@@ -33,6 +33,10 @@ pub struct Package {
     pub targets: Vec<Target>,
     /// Its settings.
     pub settings: Arc<Settings>,
+    /// The other members it depends on (normal dependencies by path), by
+    /// the name its code gives each (`my_utils`) and their index: their
+    /// library's items and types are its code's as a dependency's are.
+    pub member_deps: Vec<(String, usize)>,
 }
 
 /// A crate root of a package.
@@ -151,6 +155,7 @@ pub fn workspace(
             root: root.clone(),
             targets,
             settings,
+            member_deps: Vec::new(),
         });
         let package = &out.packages[index];
         let mut files = Vec::new();
@@ -168,8 +173,57 @@ pub fn workspace(
             }
         }
     }
+    member_deps(&md, &mut out.packages);
     out.files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(out)
+}
+
+/// Each member's normal dependencies on other members (by path), under the
+/// name its code uses: the rename, else the member's library name.
+fn member_deps(md: &cargo_metadata::Metadata, packages: &mut [Package]) {
+    let by_root: HashMap<PathBuf, usize> = packages
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (normalize(&p.root), i))
+        .collect();
+    let ids: HashMap<&str, usize> = packages
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.id.as_str(), i))
+        .collect();
+    let mut found: Vec<(usize, Vec<(String, usize)>)> = Vec::new();
+    for pkg in md.workspace_packages() {
+        let Some(&me) = ids.get(pkg.id.repr.as_str()) else {
+            continue;
+        };
+        let mut deps = Vec::new();
+        for d in &pkg.dependencies {
+            if d.kind != cargo_metadata::DependencyKind::Normal {
+                continue;
+            }
+            let Some(path) = &d.path else { continue };
+            let Some(&other) = by_root.get(&normalize(path.as_std_path())) else {
+                continue;
+            };
+            let lib = packages[other]
+                .targets
+                .iter()
+                .find(|t| t.kind == "lib" || t.kind == "rlib" || t.kind == "proc-macro");
+            let Some(lib) = lib else { continue };
+            let name = d
+                .rename
+                .clone()
+                .unwrap_or_else(|| lib.name.clone())
+                .replace('-', "_");
+            if other != me {
+                deps.push((name, other));
+            }
+        }
+        found.push((me, deps));
+    }
+    for (me, deps) in found {
+        packages[me].member_deps = deps;
+    }
 }
 
 /// Discovers the given files and directories.
@@ -326,6 +380,7 @@ impl Finder<'_> {
             root: dir.to_path_buf(),
             targets,
             settings,
+            member_deps: Vec::new(),
         });
         Ok(packages.len() - 1)
     }
@@ -383,6 +438,7 @@ impl Finder<'_> {
                 edition: "2021".to_owned(),
             }],
             settings,
+            member_deps: Vec::new(),
         });
         let index = packages.len() - 1;
         if file.is_none() {

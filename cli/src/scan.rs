@@ -564,7 +564,8 @@ fn crate_models(
     items: &HashMap<usize, FileItems>,
     module_paths: &[Vec<String>],
     deps: Option<&Deps>,
-) -> (Vec<CrateModel>, HashMap<usize, usize>) {
+    libs: &mut HashMap<usize, Arc<CrateModel>>,
+) -> (Vec<Arc<CrateModel>>, HashMap<usize, usize>) {
     let mut ids: HashMap<(usize, &str), usize> = HashMap::new();
     let mut members: Vec<Vec<usize>> = Vec::new();
     let mut model_of = HashMap::new();
@@ -587,28 +588,68 @@ fn crate_models(
             }
         }
     }
-    let models = members
-        .iter()
-        .map(|files| {
-            let package = discovered.files[files[0]].package;
-            let extra = &discovered.packages[package]
-                .settings
-                .config
-                .extra_offloaders;
-            let mut model = CrateModel::build(
-                files
-                    .iter()
-                    .filter_map(|&i| items.get(&i).map(|it| (module_paths[i].as_slice(), it))),
-                extra,
-            );
-            if let Some(deps) = deps {
-                let id = &discovered.packages[package].id;
-                model.set_lazy_externs(deps.scan.externs_of(&deps.graph, id));
+    // The library first: the package's other crates (bins, tests,
+    // examples) use it as a dependency.
+    let krate_of = |id: usize| -> &str {
+        ids.iter()
+            .find(|(_, v)| **v == id)
+            .map_or("", |((_, k), _)| *k)
+    };
+    let mut order: Vec<usize> = (0..members.len()).collect();
+    order.sort_by_key(|&id| {
+        let package = discovered.files[members[id][0]].package;
+        !is_lib_crate(&discovered.packages[package], krate_of(id))
+    });
+    let mut models: Vec<Option<Arc<CrateModel>>> = vec![None; members.len()];
+    for id in order {
+        let files = &members[id];
+        let package = discovered.files[files[0]].package;
+        let pkg = &discovered.packages[package];
+        let mut model = CrateModel::build(
+            files
+                .iter()
+                .filter_map(|&i| items.get(&i).map(|it| (module_paths[i].as_slice(), it))),
+            &pkg.settings.config.extra_offloaders,
+        );
+        let mut externs = match deps {
+            Some(deps) => deps.scan.externs_of(&deps.graph, &pkg.id),
+            None => HashMap::new(),
+        };
+        for (name, other) in &pkg.member_deps {
+            if let Some(lib) = libs.get(other) {
+                externs.insert(
+                    name.clone(),
+                    Arc::new(pollguard_analysis::model::LazyModel::ready(Arc::clone(lib))),
+                );
             }
-            model
-        })
-        .collect();
-    (models, model_of)
+        }
+        let lib = is_lib_crate(pkg, krate_of(id));
+        if let (false, Some(own)) = (lib, libs.get(&package)) {
+            if let Some(t) = pkg.targets.iter().find(|t| is_lib_crate(pkg, &t.krate)) {
+                externs.insert(
+                    t.name.replace('-', "_"),
+                    Arc::new(pollguard_analysis::model::LazyModel::ready(Arc::clone(own))),
+                );
+            }
+        }
+        if !externs.is_empty() {
+            model.set_lazy_externs(externs);
+        }
+        let model = Arc::new(model);
+        if lib {
+            libs.insert(package, Arc::clone(&model));
+        }
+        models[id] = Some(model);
+    }
+    (models.into_iter().flatten().collect(), model_of)
+}
+
+/// Whether `krate` is the package's library.
+fn is_lib_crate(package: &crate::discover::Package, krate: &str) -> bool {
+    package
+        .targets
+        .iter()
+        .any(|t| t.krate == krate && matches!(t.kind.as_str(), "lib" | "rlib" | "proc-macro"))
 }
 
 /// Source bytes read per batch of whole packages, and the largest package
@@ -629,7 +670,11 @@ fn batches(discovered: &Discovered) -> Vec<Vec<usize>> {
     }
     let mut out: Vec<Vec<usize>> = Vec::new();
     let mut size = 0;
-    for files in by_package.into_iter().filter(|f| !f.is_empty()) {
+    for p in dependencies_first(discovered) {
+        let files = std::mem::take(&mut by_package[p]);
+        if files.is_empty() {
+            continue;
+        }
         let bytes: u64 = files
             .iter()
             .map(|&i| std::fs::metadata(&discovered.files[i].path).map_or(0, |m| m.len()))
@@ -640,6 +685,26 @@ fn batches(discovered: &Discovered) -> Vec<Vec<usize>> {
         }
         size += bytes;
         out.last_mut().unwrap_or(&mut Vec::new()).extend(files);
+    }
+    out
+}
+
+/// The packages in discovery order, each after the members it depends on,
+/// so that their libraries' models exist when its own are built.
+fn dependencies_first(discovered: &Discovered) -> Vec<usize> {
+    fn visit(d: &Discovered, p: usize, done: &mut [bool], out: &mut Vec<usize>) {
+        if std::mem::replace(&mut done[p], true) {
+            return;
+        }
+        for &(_, dep) in &d.packages[p].member_deps {
+            visit(d, dep, done, out);
+        }
+        out.push(p);
+    }
+    let mut done = vec![false; discovered.packages.len()];
+    let mut out = Vec::with_capacity(done.len());
+    for p in 0..discovered.packages.len() {
+        visit(discovered, p, &mut done, &mut out);
     }
     out
 }
@@ -659,8 +724,10 @@ struct Scanned {
     texts: Vec<Option<Arc<str>>>,
     outcomes: Vec<Outcome>,
     module_paths: Vec<Vec<String>>,
-    models: Vec<CrateModel>,
+    models: Vec<Arc<CrateModel>>,
     model_of: Vec<usize>,
+    /// Each package's library model, for the members that depend on it.
+    libs: HashMap<usize, Arc<CrateModel>>,
 }
 
 /// One file after its first read: its index, its text (or why it could not
@@ -749,6 +816,37 @@ fn scan_batch(ctx: &BatchCtx<'_>, batch: &[usize], out: &mut Scanned) -> Result<
         let mut left: HashMap<usize, usize> = members.iter().map(|(p, m)| (*p, m.len())).collect();
         let mut items: HashMap<usize, FileItems> = HashMap::new();
         let mut again: HashMap<usize, Vec<(usize, Arc<str>)>> = HashMap::new();
+        let mut waiting: Vec<usize> = Vec::new();
+        let mut built: HashSet<usize> = HashSet::new();
+        // Builds a complete package's models and hands them to the workers.
+        let mut build = |package: usize,
+                         items: &mut HashMap<usize, FileItems>,
+                         again: &mut HashMap<usize, Vec<(usize, Arc<str>)>>,
+                         out: &mut Scanned| {
+            let t = std::time::Instant::now();
+            let files = &members[&package];
+            tree_module_paths(d, files, items, &mut out.module_paths);
+            let (models, model_of) =
+                crate_models(d, files, items, &out.module_paths, ctx.deps, &mut out.libs);
+            for f in files {
+                items.remove(f);
+            }
+            let w = Arc::new(Walkable {
+                module_paths: files
+                    .iter()
+                    .map(|&i| (i, out.module_paths[i].clone()))
+                    .collect(),
+                model_of,
+                models,
+                again: again.remove(&package).unwrap_or_default(),
+                next: AtomicUsize::new(0),
+            });
+            crate::timing::add("main: models", t.elapsed());
+            for tx in &go {
+                let _ = tx.send(Arc::clone(&w));
+            }
+            walkables.push(w);
+        };
         for (i, text, it, failed, walk_again) in first_rx.iter() {
             if let (true, Ok(t)) = (walk_again, &text) {
                 let package = d.files[i].package;
@@ -772,28 +870,24 @@ fn scan_batch(ctx: &BatchCtx<'_>, batch: &[usize], out: &mut Scanned) -> Result<
             if *n > 0 {
                 continue;
             }
-            let t = std::time::Instant::now();
-            let files = &members[&package];
-            tree_module_paths(d, files, &items, &mut out.module_paths);
-            let (models, model_of) = crate_models(d, files, &items, &out.module_paths, ctx.deps);
-            for f in files {
-                items.remove(f);
-            }
-            let w = Arc::new(Walkable {
-                module_paths: files
+            waiting.push(package);
+            // A package's models wait for those of the members it depends
+            // on in this batch (earlier batches hold the others).
+            while let Some(at) = waiting.iter().position(|p| {
+                d.packages[*p]
+                    .member_deps
                     .iter()
-                    .map(|&i| (i, out.module_paths[i].clone()))
-                    .collect(),
-                model_of,
-                models,
-                again: again.remove(&package).unwrap_or_default(),
-                next: AtomicUsize::new(0),
-            });
-            crate::timing::add("main: models", t.elapsed());
-            for tx in &go {
-                let _ = tx.send(Arc::clone(&w));
+                    .all(|(_, dep)| !members.contains_key(dep) || built.contains(dep))
+            }) {
+                let package = waiting.remove(at);
+                build(package, &mut items, &mut again, out);
+                built.insert(package);
             }
-            walkables.push(w);
+        }
+        // Every file is in: what still waits (a dependency whose library had
+        // no file to read) is built without it.
+        for package in std::mem::take(&mut waiting) {
+            build(package, &mut items, &mut again, out);
         }
         crate::timing::add("main: reads (wall)", started.elapsed());
         // Every package's models are sent; a worker that still waits (one
@@ -848,7 +942,7 @@ impl Queue {
 struct Walkable {
     module_paths: HashMap<usize, Vec<String>>,
     model_of: HashMap<usize, usize>,
-    models: Vec<CrateModel>,
+    models: Vec<Arc<CrateModel>>,
     again: Vec<(usize, Arc<str>)>,
     next: AtomicUsize,
 }
@@ -921,7 +1015,11 @@ fn walk_one(d: &Discovered, w: &Walkable, i: usize, text: &str, file: &syn::File
         config: &d.packages[f.package].settings.config,
         module_path: w.module_paths.get(&i).cloned().unwrap_or_default(),
     };
-    let model = w.model_of.get(&i).and_then(|&m| w.models.get(m));
+    let model = w
+        .model_of
+        .get(&i)
+        .and_then(|&m| w.models.get(m))
+        .map(|m| &**m);
     crate::timing::time("worker: walk", || {
         analyse_parsed(file, text, &options, model)
     })
@@ -1004,6 +1102,7 @@ pub fn scan(discovered: &Discovered, opts: &ScanOptions) -> Result<ScanResult, S
             .collect(),
         models: Vec::new(),
         model_of: vec![usize::MAX; n],
+        libs: HashMap::new(),
     };
     let t = std::time::Instant::now();
     for batch in batches(discovered) {
@@ -1017,9 +1116,11 @@ pub fn scan(discovered: &Discovered, opts: &ScanOptions) -> Result<ScanResult, S
         module_paths,
         models,
         model_of,
+        libs,
     } = scanned;
+    drop(libs);
     let fallback = CrateModel::default();
-    let model = |i: usize| models.get(model_of[i]).unwrap_or(&fallback);
+    let model = |i: usize| models.get(model_of[i]).map_or(&fallback, |m| &**m);
     let mut work: Vec<Work> = texts
         .into_iter()
         .zip(outcomes)
@@ -1124,7 +1225,7 @@ pub fn scan(discovered: &Discovered, opts: &ScanOptions) -> Result<ScanResult, S
         .enumerate()
         .filter_map(|(i, f)| analyses[i].map(|a| (i, f, a)))
         .flat_map(|(i, f, a)| {
-            let model = models.get(model_of[i]);
+            let model = models.get(model_of[i]).map(|m| &**m);
             f.krates.iter().map(move |k| crate::transitive::UnitIn {
                 krate: k,
                 file: i,

@@ -272,6 +272,14 @@ fn suppressions_and_unused_allows() {
 fn workspace_with_several_members() {
     let r = run("workspace", &["--format", "json"]);
     assert_eq!(r.code, 1);
+    // A method of a type of the other member is followed into it.
+    assert!(
+        json_lines(&r.stdout)
+            .iter()
+            .any(|f| f["call"] == "shared::db::Db::fetch" && f["rule"] == "PG902"),
+        "{}",
+        r.stdout
+    );
     // A helper called in a closure handed to the other member's offloader
     // is not a finding.
     assert!(
