@@ -528,6 +528,38 @@ fn iterating_a_dependencys_iterator_calls_its_next() {
     );
 }
 
+const SHADOW_DEP: &str = r#"
+pub mod host {
+    mod sys {
+        mod linux {
+            mod uptime {
+                pub fn uptime() -> String {
+                    std::fs::read_to_string("/proc/uptime").unwrap_or_default()
+                }
+            }
+            pub use uptime::*;
+        }
+        pub use linux::*;
+    }
+    pub use sys::*;
+}
+"#;
+
+const SHADOW_APP: &str = r#"
+async fn up() {
+    let _ = sysinfo::host::uptime(); // fs
+}
+"#;
+
+#[test]
+fn a_fn_that_a_module_of_its_name_shadows_is_found_through_globs() {
+    let (app, found) = over_dependency(SHADOW_DEP, "sysinfo", SHADOW_APP);
+    assert_eq!(
+        lines_and_categories(&app, &found),
+        tagged(SHADOW_APP, &[("// fs", "fs")])
+    );
+}
+
 const IO_DEPS: &str = r#"
 pub mod json {
     pub fn from_reader<R: std::io::Read>(mut r: R) -> String {
@@ -652,6 +684,11 @@ async fn through_own_generic_fns(host: String) {
     hand_on(LISTEN); // trap
     resolve(host.as_str()); // transitive
     hand_on(UPSTREAM); // transitive
+    dial("10.0.0.5:2003"); // trap: text its caller fills with an address
+    dial(&host); // transitive
+}
+fn dial(target: &str) -> usize {
+    target.to_socket_addrs().map(|a| a.count()).unwrap_or(0)
 }
 "#;
 

@@ -506,7 +506,11 @@ fn heldout7_dependencies_read_as_source() {
 /// found (34% recall) and 5 false reports (93% precision); with
 /// dependencies read, 113 found (56% recall) and 35 false reports (76%
 /// precision); with only the catalog's std and runtime entries, 108 found
-/// (54%) and 36 false reports (75%). From here on it is a tuning set.
+/// (54%) and 36 false reports (75%). From here on it is a tuning set. With
+/// text parameters (`target: &str`) given an address by the caller, and a
+/// fn that a module of its name shadows found through globs (psutil's
+/// `mod uptime; pub use uptime::*;`): 118 found (59%), 34 false reports
+/// (78%).
 #[test]
 fn heldout8_dependencies_read_as_source() {
     let (nd, deps) = measure_with_dependencies("heldout8");
@@ -520,8 +524,8 @@ fn heldout8_dependencies_read_as_source() {
 }
 
 /// heldout8 as measured blind.
-const H8_RECALL_FLOOR: f64 = 0.56;
-const H8_PRECISION_FLOOR: f64 = 0.76;
+const H8_RECALL_FLOOR: f64 = 0.59;
+const H8_PRECISION_FLOOR: f64 = 0.77;
 
 /// heldout7 at the last tuning (see its history).
 const H7_RECALL_FLOOR: f64 = 0.73;

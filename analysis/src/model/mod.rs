@@ -446,7 +446,16 @@ impl CrateModel {
                 }
             }
         }
-        model.resolve_globs();
+        let fn_paths: HashSet<String> = pending
+            .iter()
+            .flat_map(|p| {
+                p.items
+                    .fns
+                    .iter()
+                    .map(|f| format!("{}::{}", p.module, f.name))
+            })
+            .collect();
+        model.resolve_globs(&fn_paths);
         model.signatures(&pending);
         model.offloaders(&pending, extra_offloaders);
         model
@@ -501,7 +510,11 @@ impl CrateModel {
     /// Glob imports of the crate's own modules, to a fixed point: each round
     /// copies the names a glob's source can see and the importer does not
     /// bind by name; it stops when a round adds nothing.
-    fn resolve_globs(&mut self) {
+    ///
+    /// Modules and fns live in two namespaces: `mod uptime; pub use
+    /// uptime::*;` binds `uptime` to the module and brings the fn `uptime`
+    /// too, which is kept under [`value_key`] and passed on by later globs.
+    fn resolve_globs(&mut self, fn_paths: &HashSet<String>) {
         let importers: Vec<String> = self
             .modules
             .iter()
@@ -537,6 +550,21 @@ impl CrateModel {
                         })
                         .collect();
                     let ext = src.ext_globs.clone();
+                    let modules: HashSet<&String> = self.modules.keys().collect();
+                    let shadowed_fn = |m: &Module, n: &str, b: &Binding| {
+                        fn_paths.contains(&b.target)
+                            && m.names
+                                .get(n)
+                                .is_some_and(|own| modules.contains(&own.target))
+                    };
+                    let m = &self.modules[importer];
+                    let values: Vec<(String, Binding)> = add
+                        .iter()
+                        .filter(|(n, b)| shadowed_fn(m, n, b))
+                        .map(|(n, b)| (value_key(n), b.clone()))
+                        .filter(|(k, _)| !m.names.contains_key(k))
+                        .collect();
+                    add.extend(values);
                     let m = self.modules.entry(importer.clone()).or_default();
                     add.retain(|(n, _)| !m.names.contains_key(n));
                     if !add.is_empty() {
@@ -587,7 +615,12 @@ impl CrateModel {
                 let Some(m) = self.modules.get(&module) else {
                     return path;
                 };
-                let Some(b) = m.names.get(*seg) else {
+                // The last segment of a call's path is a value: a fn that
+                // a module of the same name shadows (see `resolve_globs`).
+                let value = (i + 1 == segs.len())
+                    .then(|| m.names.get(&value_key(seg)))
+                    .flatten();
+                let Some(b) = value.or_else(|| m.names.get(*seg)) else {
                     return path;
                 };
                 let own = format!("{module}::{seg}");
@@ -1377,4 +1410,10 @@ fn collect<'a>(module: &str, items: &'a ModItems, test: bool, out: &mut Vec<Pend
 
 fn last_segment(path: &str) -> &str {
     path.rsplit("::").next().unwrap_or(path)
+}
+
+/// The key under which a module keeps a fn that a module of the same name
+/// shadows: no identifier spells it.
+fn value_key(name: &str) -> String {
+    format!("{name}()")
 }
