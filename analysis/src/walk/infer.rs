@@ -449,6 +449,19 @@ pub(super) fn self_io(self_ty: &Type, io_generics: &[String]) -> bool {
 /// Whether a type is one of the type parameters `generics` (bounded by
 /// one of `traits`), `impl Trait` or `dyn Trait` of one of `traits`, or a
 /// reference or box of one: `R`, `impl Read`, `&mut dyn Write`, `Box<A>`.
+/// `&str`, `String`, `&String`: text a fn is given.
+pub(super) fn is_text(ty: &Type) -> bool {
+    match ty {
+        Type::Reference(r) => is_text(&r.elem),
+        Type::Paren(p) => is_text(&p.elem),
+        Type::Path(tp) if tp.qself.is_none() => tp
+            .path
+            .get_ident()
+            .is_some_and(|id| id == "str" || id == "String"),
+        _ => false,
+    }
+}
+
 pub(super) fn is_generic_over(ty: &Type, generics: &[String], traits: &[&str]) -> bool {
     match ty {
         Type::Reference(r) => is_generic_over(&r.elem, generics, traits),

@@ -562,6 +562,14 @@ impl<'a> Walker<'a> {
                         Some(Ty::generic_io())
                     } else if is_generic_over(&pt.ty, &self.addr_generics, ADDR_TRAITS) {
                         Some(Ty::generic_addr())
+                    } else if self.ctx == Ctx::Sync && infer::is_text(&pt.ty) {
+                        // `fn connect(target: &str)`: whether resolving
+                        // it asks a resolver depends on what the callers
+                        // give, an address written out or a host name.
+                        Some(Ty {
+                            addr: Addr::Generic,
+                            ..Ty::new("str")
+                        })
                     } else {
                         self.resolve_type(&pt.ty)
                     };
