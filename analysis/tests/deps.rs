@@ -543,11 +543,28 @@ pub mod host {
     }
     pub use sys::*;
 }
+pub mod fmt {
+    pub mod time {
+        pub struct Clock;
+        impl Clock {
+            pub fn read() -> String {
+                std::fs::read_to_string("/etc/timezone").unwrap_or_default()
+            }
+        }
+        pub fn time() -> Clock {
+            Clock
+        }
+    }
+    pub use self::time::time;
+}
 "#;
 
 const SHADOW_APP: &str = r#"
 async fn up() {
     let _ = sysinfo::host::uptime(); // fs
+    // The module `time`, not the fn `time` its parent re-exports.
+    let _ = sysinfo::fmt::time::Clock::read(); // fs
+    let _ = sysinfo::fmt::time(); // trap
 }
 "#;
 

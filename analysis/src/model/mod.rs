@@ -417,6 +417,16 @@ impl CrateModel {
                 );
             }
         }
+        let fn_paths: HashSet<String> = pending
+            .iter()
+            .flat_map(|p| {
+                p.items
+                    .fns
+                    .iter()
+                    .map(|f| format!("{}::{}", p.module, f.name))
+            })
+            .collect();
+        let module_paths: HashSet<&str> = pending.iter().map(|p| p.module.as_str()).collect();
         // Twice: a `use` may build on a name a later `use` of its module
         // binds; the second pass sees every binding of the first.
         for p in pending.iter().chain(&pending) {
@@ -425,8 +435,20 @@ impl CrateModel {
                 let m = model.modules.entry(p.module.clone()).or_default();
                 match &u.name {
                     Some(name) => {
+                        // `pub mod time;` and `pub use self::time::time;`:
+                        // the fn goes in the value namespace, the module
+                        // keeps the name (see `resolve_globs`).
+                        let child = format!("{}::{name}", p.module);
+                        let key = if fn_paths.contains(&target)
+                            && module_paths.contains(child.as_str())
+                            && m.names.get(name).is_some_and(|b| b.target == child)
+                        {
+                            value_key(name)
+                        } else {
+                            name.clone()
+                        };
                         m.names.insert(
-                            name.clone(),
+                            key,
                             Binding {
                                 target,
                                 public: u.public,
@@ -446,15 +468,6 @@ impl CrateModel {
                 }
             }
         }
-        let fn_paths: HashSet<String> = pending
-            .iter()
-            .flat_map(|p| {
-                p.items
-                    .fns
-                    .iter()
-                    .map(|f| format!("{}::{}", p.module, f.name))
-            })
-            .collect();
         model.resolve_globs(&fn_paths);
         model.signatures(&pending);
         model.offloaders(&pending, extra_offloaders);
