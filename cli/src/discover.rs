@@ -178,6 +178,15 @@ pub fn workspace(
     Ok(out)
 }
 
+/// Whether a target of this kind is the package's library (Cargo names it
+/// by its first crate type: `lib`, `rlib`, `cdylib`, ...).
+pub fn is_lib_kind(kind: &str) -> bool {
+    matches!(
+        kind,
+        "lib" | "rlib" | "dylib" | "cdylib" | "staticlib" | "proc-macro"
+    )
+}
+
 /// Each member's normal dependencies on other members (by path), under the
 /// name its code uses: the rename, else the member's library name.
 fn member_deps(md: &cargo_metadata::Metadata, packages: &mut [Package]) {
@@ -208,7 +217,7 @@ fn member_deps(md: &cargo_metadata::Metadata, packages: &mut [Package]) {
             let lib = packages[other]
                 .targets
                 .iter()
-                .find(|t| t.kind == "lib" || t.kind == "rlib" || t.kind == "proc-macro");
+                .find(|t| is_lib_kind(&t.kind));
             let Some(lib) = lib else { continue };
             let name = d
                 .rename
@@ -451,7 +460,7 @@ impl Finder<'_> {
 /// The crate name the engine uses: the lib's name as code spells it, and a
 /// name no code can spell for every other target.
 fn krate_id(package: &str, kind: &str, target: &str) -> String {
-    if kind == "lib" || kind == "proc-macro" || kind == "rlib" || kind == "cdylib" {
+    if is_lib_kind(kind) {
         target.replace('-', "_")
     } else {
         format!("{package}#{kind}#{target}")

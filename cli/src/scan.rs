@@ -11,7 +11,7 @@ use crate::diag::{Diag, Kind, Pos, Problem};
 use crate::discover::{Discovered, SourceFile};
 use crate::source::{self, Refusal};
 use pollguard_analysis::catalog::{Matcher, OFFLOADERS, Offloader};
-use pollguard_analysis::model::{CrateModel, FileItems, ModItems, lower_file};
+use pollguard_analysis::model::{CrateModel, FileItems, LazyModel, ModItems, lower_file};
 use pollguard_analysis::transitive::Summaries;
 use pollguard_analysis::{
     Analysis, BlockingCall, CommentAllow, Confidence, Config, Construction, Finding, FnSummary,
@@ -568,6 +568,7 @@ fn crate_models(
 ) -> (Vec<Arc<CrateModel>>, HashMap<usize, usize>) {
     let mut ids: HashMap<(usize, &str), usize> = HashMap::new();
     let mut members: Vec<Vec<usize>> = Vec::new();
+    let mut krate_of: Vec<&str> = Vec::new();
     let mut model_of = HashMap::new();
     for &i in batch {
         let f = &discovered.files[i];
@@ -581,6 +582,7 @@ fn crate_models(
             let id = *ids.entry((f.package, krate)).or_insert(next);
             if id == next {
                 members.push(Vec::new());
+                krate_of.push(krate);
             }
             members[id].push(i);
             if k == 0 {
@@ -590,15 +592,10 @@ fn crate_models(
     }
     // The library first: the package's other crates (bins, tests,
     // examples) use it as a dependency.
-    let krate_of = |id: usize| -> &str {
-        ids.iter()
-            .find(|(_, v)| **v == id)
-            .map_or("", |((_, k), _)| *k)
-    };
     let mut order: Vec<usize> = (0..members.len()).collect();
     order.sort_by_key(|&id| {
         let package = discovered.files[members[id][0]].package;
-        !is_lib_crate(&discovered.packages[package], krate_of(id))
+        !is_lib_crate(&discovered.packages[package], krate_of[id])
     });
     let mut models: Vec<Option<Arc<CrateModel>>> = vec![None; members.len()];
     for id in order {
@@ -617,18 +614,15 @@ fn crate_models(
         };
         for (name, other) in &pkg.member_deps {
             if let Some(lib) = libs.get(other) {
-                externs.insert(
-                    name.clone(),
-                    Arc::new(pollguard_analysis::model::LazyModel::ready(Arc::clone(lib))),
-                );
+                externs.insert(name.clone(), Arc::new(LazyModel::ready(Arc::clone(lib))));
             }
         }
-        let lib = is_lib_crate(pkg, krate_of(id));
+        let lib = is_lib_crate(pkg, krate_of[id]);
         if let (false, Some(own)) = (lib, libs.get(&package)) {
             if let Some(t) = pkg.targets.iter().find(|t| is_lib_crate(pkg, &t.krate)) {
                 externs.insert(
                     t.name.replace('-', "_"),
-                    Arc::new(pollguard_analysis::model::LazyModel::ready(Arc::clone(own))),
+                    Arc::new(LazyModel::ready(Arc::clone(own))),
                 );
             }
         }
@@ -649,7 +643,7 @@ fn is_lib_crate(package: &crate::discover::Package, krate: &str) -> bool {
     package
         .targets
         .iter()
-        .any(|t| t.krate == krate && matches!(t.kind.as_str(), "lib" | "rlib" | "proc-macro"))
+        .any(|t| t.krate == krate && crate::discover::is_lib_kind(&t.kind))
 }
 
 /// Source bytes read per batch of whole packages, and the largest package
