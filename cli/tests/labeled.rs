@@ -419,11 +419,7 @@ fn heldout5_dependencies_read_as_source() {
         nd.missed > deps.missed + 40,
         "reading dependencies finds more: {nd:?} vs {deps:?}"
     );
-    assert!(deps.recall() >= RECALL_FLOOR, "recall fell: {deps:?}");
-    assert!(
-        deps.precision() >= PRECISION_FLOOR,
-        "precision fell: {deps:?}"
-    );
+    assert_floors(&deps, RECALL_FLOOR, PRECISION_FLOOR);
 }
 
 /// `tests/heldout6/`: ten tokio applications over 36 sync crates other than
@@ -508,11 +504,7 @@ fn heldout8_dependencies_read_as_source() {
 fn tuning_set(name: &str, labels: usize, recall: f64, precision: f64) {
     let (nd, deps) = measure_with_dependencies(name);
     assert_eq!(deps.labeled, labels, "{name}'s blocking labels");
-    assert!(deps.recall() >= recall, "{name}: recall fell: {deps:?}");
-    assert!(
-        deps.precision() >= precision,
-        "{name}: precision fell: {deps:?}"
-    );
+    assert_floors(&deps, recall, precision);
     assert!(nd.missed >= deps.missed, "{nd:?} vs {deps:?}");
 }
 
