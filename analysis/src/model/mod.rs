@@ -438,11 +438,12 @@ impl CrateModel {
                         // `pub mod time;` and `pub use self::time::time;`:
                         // the fn goes in the value namespace, the module
                         // keeps the name (see `resolve_globs`).
-                        let child = format!("{}::{name}", p.module);
-                        let key = if fn_paths.contains(&target)
-                            && module_paths.contains(child.as_str())
-                            && m.names.get(name).is_some_and(|b| b.target == child)
-                        {
+                        let shadows_child = fn_paths.contains(&target) && {
+                            let child = format!("{}::{name}", p.module);
+                            module_paths.contains(child.as_str())
+                                && m.names.get(name).is_some_and(|b| b.target == child)
+                        };
+                        let key = if shadows_child {
                             value_key(name)
                         } else {
                             name.clone()
@@ -563,12 +564,11 @@ impl CrateModel {
                         })
                         .collect();
                     let ext = src.ext_globs.clone();
-                    let modules: HashSet<&String> = self.modules.keys().collect();
                     let shadowed_fn = |m: &Module, n: &str, b: &Binding| {
                         fn_paths.contains(&b.target)
                             && m.names
                                 .get(n)
-                                .is_some_and(|own| modules.contains(&own.target))
+                                .is_some_and(|own| self.modules.contains_key(&own.target))
                     };
                     let m = &self.modules[importer];
                     let values: Vec<(String, Binding)> = add
