@@ -1170,6 +1170,8 @@ pub static BLOCK_ON: Rule = Rule {
         Matcher::Path("tokio_test::block_on"),
         Matcher::Path("async_std::task::block_on"),
         Matcher::Path("smol::block_on"),
+        Matcher::Path("async_io::block_on"),
+        Matcher::Path("async_global_executor::block_on"),
         Matcher::Path("tokio::runtime::Runtime::block_on"),
         Matcher::Path("tokio::runtime::Handle::block_on"),
         Matcher::always("block_on"),
@@ -1179,6 +1181,7 @@ pub static BLOCK_ON: Rule = Rule {
     help: "`.await` the future instead",
     doc: doc!(
         "Reports `block_on` (Tokio's `Runtime`, `Handle` and `LocalSet`, `futures::executor`, \
+         `async-std`, `smol`, `async-io`,
          `pollster`) inside async code.",
         "Tokio panics with \"Cannot start a runtime from within a runtime\"; other executors \
          block the worker until the inner future finishes, and deadlock when that future \

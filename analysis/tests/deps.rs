@@ -577,6 +577,141 @@ fn a_fn_that_a_module_of_its_name_shadows_is_found_through_globs() {
     );
 }
 
+const MACRO_NAMED_DEP: &str = r#"
+pub use command_macro::command;
+use std::process::{Command, Output};
+
+pub trait Execute {
+    fn execute_output(&mut self) -> std::io::Result<Output>;
+}
+
+impl Execute for Command {
+    fn execute_output(&mut self) -> std::io::Result<Output> {
+        self.output()
+    }
+}
+
+pub fn command<S: AsRef<str>>(cmd: S) -> Command {
+    Command::new(cmd.as_ref())
+}
+"#;
+
+const MACRO_NAMED_APP: &str = r#"
+use execute::Execute;
+
+async fn run() -> std::io::Result<()> {
+    let mut cmd = execute::command("make --version"); // trap: builds the command
+    let out = cmd.execute_output()?; // process
+    Ok(())
+}
+"#;
+
+#[test]
+fn a_fn_beside_a_macro_import_of_its_name_is_what_a_call_names() {
+    let (app, found) = over_dependency(MACRO_NAMED_DEP, "execute", MACRO_NAMED_APP);
+    assert_eq!(
+        lines_and_categories(&app, &found),
+        tagged(MACRO_NAMED_APP, &[("// process", "process")])
+    );
+}
+
+const WRAPPED_READER_DEP: &str = r#"
+use std::collections::HashMap;
+use std::io::{Read, Write};
+
+struct Lines<R: Read> {
+    reader: R,
+}
+
+impl<R: Read> Lines<R> {
+    fn new(reader: R) -> Self {
+        Lines { reader }
+    }
+    fn next_line(&mut self) -> Option<String> {
+        let mut buf = [0u8; 64];
+        let n = self.reader.read(&mut buf).ok()?;
+        (n > 0).then(|| String::from_utf8_lossy(&buf[..n]).into_owned())
+    }
+}
+
+pub struct PropsIter<R: Read> {
+    lines: Lines<R>,
+}
+
+impl<R: Read> PropsIter<R> {
+    pub fn new(input: R) -> Self {
+        PropsIter { lines: Lines::new(input) }
+    }
+    pub fn read_into<F: FnMut(String)>(&mut self, mut f: F) {
+        while let Some(l) = self.lines.next_line() {
+            f(l);
+        }
+    }
+}
+
+pub fn read<R: Read>(input: R) -> HashMap<String, String> {
+    let mut p = PropsIter::new(input);
+    let mut map = HashMap::new();
+    p.read_into(|l| {
+        map.insert(l, String::new());
+    });
+    map
+}
+
+struct Enc<W: Write> {
+    writer: W,
+}
+
+impl<W: Write> Enc<W> {
+    fn put(&mut self, s: &str) -> std::io::Result<()> {
+        self.writer.write_all(s.as_bytes())
+    }
+}
+
+pub struct PropsWriter<W: Write> {
+    enc: Enc<W>,
+}
+
+impl<W: Write> PropsWriter<W> {
+    pub fn new(writer: W) -> Self {
+        PropsWriter { enc: Enc { writer } }
+    }
+    pub fn write(&mut self, k: &str) -> std::io::Result<()> {
+        self.enc.put(k)
+    }
+}
+
+pub fn write<W: Write>(writer: W, keys: &[&str]) -> std::io::Result<()> {
+    let mut w = PropsWriter::new(writer);
+    for k in keys {
+        w.write(k)?;
+    }
+    Ok(())
+}
+"#;
+
+const WRAPPED_READER_APP: &str = r#"
+async fn load(path: &str, text: &str) -> std::io::Result<()> {
+    let f = std::fs::File::open(path)?; // fs
+    let map = props::read(std::io::BufReader::new(f)); // fs
+    let from_text = props::read(text.as_bytes()); // trap: reads a slice
+    let out = std::fs::File::create(path)?; // fs
+    props::write(out, &["a"])?; // fs
+    let mut buf = Vec::new();
+    props::write(&mut buf, &["a"])?; // trap: writes to memory
+    Ok(())
+}
+"#;
+
+#[test]
+fn a_callers_reader_is_followed_into_the_dependencys_own_wrappers() {
+    let (app, found) = over_dependency(WRAPPED_READER_DEP, "props", WRAPPED_READER_APP);
+    assert_eq!(
+        lines_and_categories(&app, &found),
+        tagged(WRAPPED_READER_APP, &[("// fs", "fs")])
+    );
+}
+
 const IO_DEPS: &str = r#"
 pub mod json {
     pub fn from_reader<R: std::io::Read>(mut r: R) -> String {

@@ -443,6 +443,15 @@ impl CrateModel {
                             module_paths.contains(child.as_str())
                                 && m.names.get(name).is_some_and(|b| b.target == child)
                         };
+                        // A fn of the module and an import of the same name
+                        // cannot both be values (rustc refuses it): the
+                        // import is a macro or a type (execute's `pub use
+                        // execute_command_macro::command;` beside its `fn
+                        // command`), and a call names the fn.
+                        let own = format!("{}::{name}", p.module);
+                        if target != own && fn_paths.contains(&own) {
+                            continue;
+                        }
                         let key = if shadows_child {
                             value_key(name)
                         } else {

@@ -525,8 +525,12 @@ impl<'a> Walker<'a> {
                 self.note_generic_io(&display, start);
                 true
             }
-            // A std type the catalog knows (`File`) is matched by its rules.
-            Some(kind) if recv.is_some_and(|t| t.io.is_some()) => {
+            // A library's type over a file (`csv::Reader<File>`) is matched
+            // as the file. The crate's own types are not: their methods are
+            // walked and decide with what they are handed.
+            Some(kind)
+                if recv.is_some_and(|t| t.io.is_some() && !t.path.starts_with("crate::")) =>
+            {
                 if let (Some(rule), Some(ty)) = (kind.rule(), recv) {
                     let call = format!("{}::{name}", ty.path);
                     self.emit(rule, &call, &display, start, end, Confidence::Certain, None);
@@ -555,18 +559,14 @@ impl<'a> Walker<'a> {
         }
     }
 
-    /// What a call into another crate (read or not) is given to read from,
-    /// if anything.
-    pub(super) fn io_of_extern_call<'e>(
-        &self,
-        path: &str,
-        args: impl Iterator<Item = &'e Expr>,
-    ) -> Option<IoKind> {
-        if path.starts_with("crate::") {
-            None
-        } else {
-            self.args_io(args)
-        }
+    /// What a call that makes a value is given to read from, if anything:
+    /// the value reads from it too. For the crate's own types this is what
+    /// their methods' summaries are handed (`PropertiesIter::new(input)`
+    /// in a fn generic over `R: Read`, then `p.read_into(..)`): without
+    /// it, a reader the crate wraps in its own type stops being the
+    /// caller's.
+    pub(super) fn io_of_call<'e>(&self, args: impl Iterator<Item = &'e Expr>) -> Option<IoKind> {
+        self.args_io(args)
     }
 
     /// What the first I/O value among `args` reads from.

@@ -270,11 +270,8 @@ impl<'a> Walker<'a> {
                     return Some(Ty::new(*ty));
                 }
                 if let Some(ty) = self.model.fn_return(&path).filter(Ty::is_known) {
-                    // A dependency's value built over a file or socket reads
-                    // from it. The code's own types need no mark: their
-                    // methods are walked, and a summary that reads a file
-                    // blocks whatever the receiver.
-                    return Some(match self.io_of_extern_call(&path, c.args.iter()) {
+                    // A value built over a file or socket reads from it.
+                    return Some(match self.io_of_call(c.args.iter()) {
                         Some(k) => ty.with_io(k),
                         None => ty,
                     });
@@ -295,7 +292,7 @@ impl<'a> Walker<'a> {
                 if CONSTRUCTORS.contains(&last)
                     && parent_last.starts_with(|ch: char| ch.is_ascii_uppercase())
                 {
-                    return Some(match self.io_of_extern_call(&path, c.args.iter()) {
+                    return Some(match self.io_of_call(c.args.iter()) {
                         Some(k) => Ty::new(parent).with_io(k),
                         None => Ty::new(parent),
                     });
@@ -329,10 +326,7 @@ impl<'a> Walker<'a> {
                     // What a reader over a file hands out (its records, an
                     // iterator) reads from the same file.
                     return Some(
-                        match recv
-                            .io_kind()
-                            .or_else(|| self.io_of_extern_call(&key, m.args.iter()))
-                        {
+                        match recv.io_kind().or_else(|| self.io_of_call(m.args.iter())) {
                             Some(k) => ty.with_io(k),
                             None => ty,
                         },
@@ -368,7 +362,16 @@ impl<'a> Walker<'a> {
                     syn::Member::Named(field) => field.to_string(),
                     syn::Member::Unnamed(i) => i.index.to_string(),
                 };
-                self.model.field_type(&base.path, &field)
+                let ty = self.model.field_type(&base.path, &field)?;
+                // Inside `impl<W: Write> Writer<W>`, a field whose type
+                // takes a parameter the impl does not name (`inner:
+                // EncodingWriter<W>`) most likely holds the caller's writer.
+                Some(match base.io {
+                    Some(IoKind::Generic) if ty.args.iter().any(|a| !a.is_known()) => {
+                        ty.with_io(IoKind::Generic)
+                    }
+                    _ => ty,
+                })
             }
             _ => None,
         }
