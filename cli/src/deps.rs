@@ -483,13 +483,15 @@ fn hex(bytes: &[u8]) -> String {
 /// The items of a file that parse, and the error of each one that does
 /// not (`line 140: expected ;`). 2015-edition crates still use syntax syn 2
 /// refuses (bare trait objects, anonymous parameters in trait fns, `try` as
-/// a name); one such item should not hide the rest of the file. An item
-/// that fails is skipped to just past its first `;` or `{ .. }`. `None`
-/// when the text does not even lex.
+/// a name). The first two are written as 2018 would first ([`modernized`]):
+/// signal-hook-registry (in most Tokio applications' graphs) and fxhash
+/// then parse whole. What still fails should not hide the rest of the
+/// file: an item that fails is skipped to just past its first `;` or
+/// `{ .. }`. `None` when the text does not even lex.
 fn parse_leniently(text: &str) -> Option<(syn::File, Vec<String>)> {
     use proc_macro2::{Delimiter, TokenTree};
     use syn::parse::discouraged::Speculative as _;
-    let tokens: TokenStream = text.parse().ok()?;
+    let tokens = modernized(text.parse().ok()?);
     let parser = |input: syn::parse::ParseStream<'_>| {
         let attrs = input.call(Attribute::parse_inner)?;
         let mut items = Vec::new();
@@ -529,6 +531,129 @@ fn parse_leniently(text: &str) -> Option<(syn::File, Vec<String>)> {
         },
         skipped,
     ))
+}
+
+/// 2015-edition syntax in 2018's words, token by token: `dyn` before a bare
+/// `Fn(..)`, `FnMut(..)` or `FnOnce(..)` where a type starts (`Box<Fn()>`,
+/// `&Fn(u8)`, `type A = Fn() + Send;`; not in a bound, after `:` or `+`),
+/// and `_: ` before an anonymous parameter of a fn (`fn hash_word(&mut
+/// self, Self);`). Spans are kept, so errors and lines stay where they were.
+fn modernized(tokens: TokenStream) -> TokenStream {
+    use proc_macro2::{Delimiter, Group, Ident, Punct, Spacing, TokenTree};
+    let trees: Vec<TokenTree> = tokens.into_iter().collect();
+    let mut out: Vec<TokenTree> = Vec::with_capacity(trees.len());
+    let is_punct =
+        |t: Option<&TokenTree>, c: char| matches!(t, Some(TokenTree::Punct(p)) if p.as_char() == c);
+    let is_ident =
+        |t: Option<&TokenTree>, name: &str| matches!(t, Some(TokenTree::Ident(i)) if i == name);
+    for (i, tree) in trees.iter().enumerate() {
+        match tree {
+            TokenTree::Ident(id)
+                if (id == "Fn" || id == "FnMut" || id == "FnOnce")
+                    && matches!(trees.get(i + 1), Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Parenthesis) =>
+            {
+                let prev = out.last();
+                // `->` ends in `>`: a return type. A lone `>` closes
+                // generics (`for<'a> Fn`), a bound: left alone.
+                let arrow = is_punct(prev, '>')
+                    && matches!(out.len().checked_sub(2).and_then(|j| out.get(j)), Some(TokenTree::Punct(p)) if p.as_char() == '-' && p.spacing() == Spacing::Joint);
+                let starts_type = arrow
+                    || ['<', '=', '&', ','].iter().any(|c| is_punct(prev, *c))
+                    || is_ident(prev, "mut")
+                        && out.len() >= 2
+                        && is_punct(out.get(out.len() - 2), '&');
+                if starts_type {
+                    out.push(TokenTree::Ident(Ident::new("dyn", id.span())));
+                }
+                out.push(tree.clone());
+            }
+            TokenTree::Group(g) => {
+                // A fn's parameter list: `fn name(..)` or `fn name<..>(..)`.
+                let params = g.delimiter() == Delimiter::Parenthesis
+                    && {
+                        let mut j = i;
+                        let mut depth = 0i32;
+                        while j > 0 {
+                            j -= 1;
+                            match &trees[j] {
+                                TokenTree::Punct(p)
+                                    if p.as_char() == '>'
+                                        && !matches!(trees.get(j.wrapping_sub(1)), Some(TokenTree::Punct(q)) if q.as_char() == '-') =>
+                                {
+                                    depth += 1
+                                }
+                                TokenTree::Punct(p) if p.as_char() == '>' => {}
+                                TokenTree::Punct(p) if p.as_char() == '<' => depth -= 1,
+                                _ if depth > 0 => {}
+                                TokenTree::Ident(_) => break,
+                                _ => {
+                                    j = usize::MAX;
+                                    break;
+                                }
+                            }
+                        }
+                        j != usize::MAX && j > 0 && depth == 0 && is_ident(trees.get(j - 1), "fn")
+                    };
+                let stream = if params {
+                    named_params(g.stream())
+                } else {
+                    modernized(g.stream())
+                };
+                let mut group = Group::new(g.delimiter(), stream);
+                group.set_span(g.span());
+                out.push(TokenTree::Group(group));
+            }
+            _ => out.push(tree.clone()),
+        }
+    }
+    return out.into_iter().collect();
+
+    /// Each parameter without a pattern (no `:` of its own at its top
+    /// level, not `self`) gets `_: `.
+    fn named_params(stream: TokenStream) -> TokenStream {
+        let trees: Vec<TokenTree> = modernized(stream).into_iter().collect();
+        // Split at the commas outside `<..>` (`HashMap<K, V>`); the `>` of
+        // `->` closes nothing.
+        let mut params: Vec<&[TokenTree]> = Vec::new();
+        let (mut start, mut depth) = (0, 0i32);
+        for (k, t) in trees.iter().enumerate() {
+            let TokenTree::Punct(p) = t else { continue };
+            match p.as_char() {
+                '<' => depth += 1,
+                '>' if !matches!(k.checked_sub(1).and_then(|k| trees.get(k)), Some(TokenTree::Punct(q)) if q.as_char() == '-') => {
+                    depth -= 1
+                }
+                ',' if depth <= 0 => {
+                    params.push(&trees[start..k]);
+                    start = k + 1;
+                }
+                _ => {}
+            }
+        }
+        params.push(&trees[start..]);
+        let mut out = Vec::with_capacity(trees.len() + 2);
+        for param in params {
+            if !out.is_empty() {
+                out.push(TokenTree::Punct(Punct::new(',', Spacing::Alone)));
+            }
+            let colon = param.iter().enumerate().any(|(k, t)| {
+                matches!(t, TokenTree::Punct(p) if p.as_char() == ':' && p.spacing() == Spacing::Alone)
+                    && !matches!(k.checked_sub(1).and_then(|k| param.get(k)), Some(TokenTree::Punct(q)) if q.as_char() == ':' && q.spacing() == Spacing::Joint)
+            });
+            let receiver = param
+                .iter()
+                .any(|t| matches!(t, TokenTree::Ident(i) if i == "self"));
+            if !param.is_empty() && !colon && !receiver {
+                let span = param[0].span();
+                out.push(TokenTree::Ident(Ident::new("_", span)));
+                let mut c = Punct::new(':', Spacing::Alone);
+                c.set_span(span);
+                out.push(TokenTree::Punct(c));
+            }
+            out.extend(param.iter().cloned());
+        }
+        out.into_iter().collect()
+    }
 }
 
 /// Removes from fn bodies what a false `#[cfg(..)]` turns off, as rustc
@@ -1913,6 +2038,35 @@ mod tests {
     }
 
     #[test]
+    fn old_syntax_is_written_as_2018_would_and_new_syntax_is_left_alone() {
+        for old in [
+            "type Action = Fn(&siginfo_t) + Send + Sync;",
+            "type A = Box<FnMut(u8) -> u8 + Send>;",
+            "fn f(x: &Fn(u8), y: &mut FnOnce()) -> Box<Fn()> { loop {} }",
+            "struct S { f: Box<Fn(u8)>, g: HashMap<u8, Fn()> }",
+            "trait HashWord { fn hash_word(&mut self, Self); }",
+            "trait T { fn f<K: Into<String>>(&self, HashMap<K, Vec<u8>>, &str) -> u8; }",
+        ] {
+            assert!(syn::parse_file(old).is_err(), "{old}");
+            let tokens: TokenStream = old.parse().expect("lexes");
+            let new = modernized(tokens);
+            assert!(
+                syn::parse2::<syn::File>(new.clone()).is_ok(),
+                "{old} -> {new}"
+            );
+        }
+        for new in [
+            "fn f<F: Fn() -> u8, G>(a: HashMap<u8, u16>, g: G) where G: for<'a> Fn(&'a u8) + Send {}",
+            "fn f(cb: impl Fn(u8) -> u8, p: fn(u8, u16) -> u8, (a, b): (u8, u8)) {}",
+            "trait T { fn f(&self, x: Box<dyn Fn()>); fn g(self: Box<Self>); }",
+            "struct P(u8, u16); fn h() { let t = (1, 2); g(a, b); }",
+        ] {
+            let tokens: TokenStream = new.parse().expect("lexes");
+            assert_eq!(modernized(tokens.clone()).to_string(), tokens.to_string());
+        }
+    }
+
+    #[test]
     fn a_file_with_old_syntax_keeps_the_items_that_parse() {
         let text = "#![allow(x)]\n\
                     type Action = Fn(&u8) + Send + Sync;\n\
@@ -1933,14 +2087,14 @@ mod tests {
                 _ => "other".to_owned(),
             })
             .collect();
-        assert_eq!(names, ["kept", "AlsoKept"]);
+        assert_eq!(names, ["other", "other", "kept", "AlsoKept"]);
         assert_eq!(file.attrs.len(), 1);
         let lines: Vec<&str> = skipped
             .iter()
             .map(|s| s.split(':').next().unwrap_or(""))
             .collect();
-        // Each at the error: the anonymous parameter, `try`.
-        assert_eq!(lines, ["line 2", "line 4", "line 7"]);
+        // Only `try` as a name is left.
+        assert_eq!(lines, ["line 7"]);
         assert!(parse_leniently("fn f() { \"unclosed }").is_none());
     }
 
