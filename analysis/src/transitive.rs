@@ -3,7 +3,7 @@
 //! findings. Only the CLI sees a whole crate, so only the CLI calls this.
 
 use crate::catalog::{
-    CHANNEL_RECV, CHANNEL_SEND, Category, DNS_LOOKUP, HTTP_BLOCKING, Level, Rule, SYNC_DB,
+    CHANNEL_RECV, CHANNEL_SEND, Category, DNS_LOOKUP, HTTP_BLOCKING, Level, NET_IO, Rule, SYNC_DB,
     TRANSITIVE_BLOCKING, USER_BLOCKING,
 };
 use crate::io::{Addr, IoKind};
@@ -79,7 +79,34 @@ pub enum CrateKind {
     Channel,
     /// A DNS client: the keyword `dns`.
     Dns,
+    /// Any other network client: `network-programming`, or a keyword that
+    /// names a wire protocol ([`NETWORK_KEYWORDS`]).
+    Network,
 }
+
+/// Keywords that name a wire protocol or a networked service's client,
+/// for crates that do not say `network-programming` (crates.io has no
+/// category for MQTT, Modbus or ZooKeeper): paho-mqtt's `MQTT`,
+/// tokio-modbus's `modbus`, zookeeper's `zookeeper`, zbus's `D-Bus`.
+pub const NETWORK_KEYWORDS: &[&str] = &[
+    "amqp",
+    "d-bus",
+    "dbus",
+    "grpc",
+    "kafka",
+    "ldap",
+    "modbus",
+    "mqtt",
+    "nats",
+    "networking",
+    "ntp",
+    "rabbitmq",
+    "rpc",
+    "smtp",
+    "snmp",
+    "ssh",
+    "zookeeper",
+];
 
 impl CrateKind {
     /// The kind a package's `categories` give.
@@ -102,6 +129,14 @@ impl CrateKind {
             .any(|k| k.as_ref().eq_ignore_ascii_case("dns"))
         {
             CrateKind::Dns
+        } else if has("network-programming")
+            || keywords.iter().any(|k| {
+                NETWORK_KEYWORDS
+                    .iter()
+                    .any(|n| k.as_ref().eq_ignore_ascii_case(n))
+            })
+        {
+            CrateKind::Network
         } else {
             CrateKind::Other
         }
@@ -134,6 +169,10 @@ impl CrateKind {
     /// let dns = CrateKind::of(&["network-programming"], &["DNS", "resolver"]);
     /// assert_eq!(dns.report_as(&NET_IO).category.name(), "dns");
     /// assert_eq!(dns.report_as(&FS_CALL).category.name(), "fs");
+    /// // A sync MQTT client waits for its broker's reply in a `block_on`.
+    /// let mqtt = CrateKind::of::<&str, _>(&[], &["MQTT", "IoT"]);
+    /// assert_eq!(mqtt.report_as(&BLOCK_ON).category.name(), "net");
+    /// assert_eq!(mqtt.report_as(&THREAD_SLEEP).category.name(), "sleep");
     /// ```
     pub fn report_as(self, rule: &'static Rule) -> &'static Rule {
         use Category::*;
@@ -147,6 +186,11 @@ impl CrateKind {
             // A DNS client's queries go over a socket, or through an async
             // resolver driven by `block_on`: a lookup either way.
             (CrateKind::Dns, Net | Channel | ThreadJoin | BlockOn) => &DNS_LOOKUP,
+            // A sync client over an async one (paho-mqtt, tokio-modbus's
+            // `sync`, zbus's `blocking`) waits in a `block_on`; one with an
+            // I/O thread (zookeeper, amiquip) waits on a channel or a lock
+            // for its reply: what the caller waits for is the network.
+            (CrateKind::Network, Lock | Channel | ThreadJoin | BlockOn) => &NET_IO,
             _ => rule,
         }
     }

@@ -408,7 +408,9 @@ fn heldout4_recall_and_precision() {
 /// terminal reads known (dialoguer's prompts followed down to them) and
 /// libc's and rustix's path system calls as roots: 63% / 90%. With a loop
 /// or a consumer over an own or a dependency's iterator calling its `next`:
-/// 64% / 90%.
+/// 64% / 90%. With a caller's reader followed into a crate's own wrapper
+/// types, and waits inside a network client (a `block_on`, a channel to its
+/// I/O thread) reported as network I/O: 70% / 93%.
 #[test]
 fn heldout5_dependencies_read_as_source() {
     let (nd, deps) = measure_with_dependencies("heldout5");
@@ -492,11 +494,42 @@ fn heldout7_dependencies_read_as_source() {
 /// text parameters (`target: &str`) given an address by the caller, and a
 /// fn that a module of its name shadows found through globs (psutil's
 /// `mod uptime; pub use uptime::*;`): 118 found (59%), 34 false reports
-/// (78%).
+/// (78%). With a caller's reader followed into a crate's own wrapper types,
+/// a module's fn preferred over a macro import of its name, and waits
+/// inside a network client (amiquip's channel to its I/O thread) reported
+/// as network I/O: 126 found (63%), 29 false reports (81%).
 #[test]
 fn heldout8_dependencies_read_as_source() {
     tuning_set("heldout8", 200, H8_RECALL_FLOOR, H8_PRECISION_FLOOR);
 }
+
+/// `tests/heldout9/`: eight tokio applications (a PLC gateway, a document
+/// indexer, a job runner, a network prober, a desktop agent, a chat-ops
+/// bot, a media catalog, a config-sync agent) over 37 sync crates that no
+/// other set uses (see its `LABELS.md` and `EVIDENCE.md`), written and
+/// labeled blind by a session that had read neither the engine nor the
+/// other sets.
+///
+/// History: measured once, blind, at commit 597e519 (the set added in the
+/// next commit, nothing tuned on it), a category mismatch counting as one
+/// miss and one false positive: with `--no-deps`, 101 of 252 blocking calls
+/// found (40% recall) and 14 false reports (88% precision); with
+/// dependencies read, 151 found (60% recall) and 56 false reports (73%
+/// precision); with only the catalog's std and runtime entries, 146 found
+/// (58%) and 58 false reports (72%). 45 of the 56 false reports were the
+/// right line under another category: sync clients over async ones
+/// (tokio-modbus, paho-mqtt, zbus) reported as `block_on` and zookeeper's
+/// wait on its I/O thread as `channel`, where the labels say `net`. From
+/// here on it is a tuning set. With waits inside a network client reported
+/// as network I/O: 180 found (71%), 27 false reports (87%).
+#[test]
+fn heldout9_dependencies_read_as_source() {
+    tuning_set("heldout9", 252, H9_RECALL_FLOOR, H9_PRECISION_FLOOR);
+}
+
+/// heldout9 at the last tuning (see its history).
+const H9_RECALL_FLOOR: f64 = 0.71;
+const H9_PRECISION_FLOOR: f64 = 0.86;
 
 /// A set read with its dependencies, held at its floors: as many blocking
 /// labels as it has, recall and precision at least the figures of its last
@@ -508,9 +541,9 @@ fn tuning_set(name: &str, labels: usize, recall: f64, precision: f64) {
     assert!(nd.missed >= deps.missed, "{nd:?} vs {deps:?}");
 }
 
-/// heldout8 as measured blind.
-const H8_RECALL_FLOOR: f64 = 0.59;
-const H8_PRECISION_FLOOR: f64 = 0.77;
+/// heldout8 at the last tuning (see its history).
+const H8_RECALL_FLOOR: f64 = 0.62;
+const H8_PRECISION_FLOOR: f64 = 0.80;
 
 /// heldout7 at the last tuning (see its history).
 const H7_RECALL_FLOOR: f64 = 0.73;
@@ -724,5 +757,5 @@ const H3_ALONE_PRECISION_FLOOR: f64 = 0.90;
 const H3_THIRD_PARTY_FOUND: usize = 13;
 
 /// heldout5 with dependencies read, at the last tuning (see the history above).
-const RECALL_FLOOR: f64 = 0.63;
-const PRECISION_FLOOR: f64 = 0.89;
+const RECALL_FLOOR: f64 = 0.69;
+const PRECISION_FLOOR: f64 = 0.92;
