@@ -213,6 +213,9 @@ pub struct BlockingCall<P = Span> {
     /// The parameters that gate it (see [`LocalCall::gates`]).
     #[cfg_attr(feature = "serde", serde(default))]
     pub gates: u64,
+    /// The parameters it runs only without (see [`LocalCall::ungates`]).
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub ungates: u64,
 }
 
 /// A call of a path that may be one of the crate's own fns.
@@ -268,11 +271,28 @@ pub struct LocalCall<P = Span> {
     /// there does not reach it (see [`LocalCall::off_args`]).
     #[cfg_attr(feature = "serde", serde(default))]
     pub gates: u64,
+    /// The fn's own parameters the call runs only without: it sits in the
+    /// `None` arm of a `match` on a parameter, in the `else` of `if let
+    /// Some(t) = p` or `if p`, or under `if p.is_none()` or `if !p`. A caller
+    /// that passes `Some(..)` or `true` there does not reach it (see
+    /// [`LocalCall::on_args`]).
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub ungates: u64,
     /// The arguments the call passes as `None` or `false` (bit `i` for the
     /// `i`-th, a method call's receiver not counted): the callee's calls
     /// gated on those parameters do not run.
     #[cfg_attr(feature = "serde", serde(default))]
     pub off_args: u64,
+    /// The arguments the call passes as `Some(..)` or `true`: the callee's
+    /// calls made only without those parameters do not run.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub on_args: u64,
+    /// The fn's own parameters the call hands on as they are: (argument
+    /// position, parameter position). What the fn's callers pass there
+    /// decides the callee's gates too (`from_str(.., role)` hands `role` to
+    /// `resolve_role`, which reads the config only when it is `None`).
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub passes: Vec<(u8, u8)>,
     /// Written as a path call (`Type::f(a, b)`), whose first argument is
     /// the receiver when the callee takes `self`.
     #[cfg_attr(feature = "serde", serde(default))]
@@ -307,7 +327,10 @@ impl<P: Copy> LocalCall<P> {
             in_test: false,
             opt_in: false,
             gates: 0,
+            ungates: 0,
             off_args: 0,
+            on_args: 0,
+            passes: Vec::new(),
             by_path: false,
             alt: false,
             closure_of: None,

@@ -416,12 +416,13 @@ fn close<P: Copy>(
     let none = HashSet::new();
     let first = close_without(units, graph, resolve, quiet_call, for_tests, &none);
     // Calls that pass `None` or `false` where the callee needs the
-    // parameter set before it blocks: once the callees' reach is known,
-    // the calls that reach nothing are taken out and the closure redone.
+    // parameter set before it blocks (or `Some(..)`, `true` where it needs
+    // it unset): once the callees' reach is known, the calls that reach
+    // nothing are taken out and the closure redone.
     let mut dead = HashSet::new();
     for (id, &(u, f)) in graph.fns.iter().enumerate() {
         for (c, call) in units[u].file.fns()[f].calls.iter().enumerate() {
-            if call.off_args == 0 {
+            if call.off_args == 0 && call.on_args == 0 {
                 continue;
             }
             let callee = lookup(&graph.index, resolve, units, u, &call.path);
@@ -437,9 +438,10 @@ fn close<P: Copy>(
     }
 }
 
-/// Whether fn `id` may still block when called with the parameters of
-/// `off` unset (`None`, `false`): through something it does or calls that
-/// no parameter of `off` gates, as `closed` found it.
+/// Whether fn `id`, called by `call`, may still block with what the call
+/// passes: through something it does or calls that no parameter passed as
+/// `None`/`false` gates and none passed as `Some(..)`/`true` rules out, as
+/// `closed` found it.
 fn live_under<P: Copy>(
     units: &[Unit<'_, P>],
     graph: &Graph<'_>,
@@ -448,23 +450,81 @@ fn live_under<P: Copy>(
     id: usize,
     call: &LocalCall<P>,
 ) -> bool {
+    live_with(
+        units,
+        graph,
+        resolve,
+        closed,
+        id,
+        (call.on_args, call.off_args),
+        call.by_path,
+        LIVE_DEPTH,
+    )
+}
+
+/// How many calls deep a parameter handed on as it is (see
+/// [`LocalCall::passes`]) is followed to the test that gates on it.
+const LIVE_DEPTH: u32 = 4;
+
+/// [`live_under`] with the argument positions given set (`on`) and unset
+/// (`off`), followed `depth` calls further where the fn hands those
+/// parameters on.
+#[allow(clippy::too_many_arguments)]
+fn live_with<P: Copy>(
+    units: &[Unit<'_, P>],
+    graph: &Graph<'_>,
+    resolve: Resolve<'_>,
+    closed: &Closed<P>,
+    id: usize,
+    (on, off): (u64, u64),
+    by_path: bool,
+    depth: u32,
+) -> bool {
     let (u, f) = graph.fns[id];
     let s = &units[u].file.fns()[f];
     // `Type::f(x, None)` of a method: `x` is the receiver.
-    let off = if call.by_path && s.has_self {
-        call.off_args >> 1
+    let (on, off) = if by_path && s.has_self {
+        (on >> 1, off >> 1)
     } else {
-        call.off_args
+        (on, off)
     };
     let reaches = |k: usize| closed.why[k].is_some() || closed.given.iter().any(|g| g[k].is_some());
-    s.marked
+    let open = |gates: u64, ungates: u64| gates & off == 0 && ungates & on == 0;
+    if s.marked
         || s.generic_io.is_some()
         || s.generic_addr.is_some()
-        || s.blocking.iter().any(|b| b.gates & off == 0)
-        || s.calls.iter().any(|c| {
-            c.gates & off == 0
-                && lookup(&graph.index, resolve, units, u, &c.path).is_some_and(reaches)
-        })
+        || s.blocking.iter().any(|b| open(b.gates, b.ungates))
+    {
+        return true;
+    }
+    s.calls.iter().any(|c| {
+        if !open(c.gates, c.ungates) {
+            return false;
+        }
+        let Some(k) = lookup(&graph.index, resolve, units, u, &c.path).filter(|&k| reaches(k))
+        else {
+            return false;
+        };
+        // What this fn was given, handed on to the callee's positions.
+        let (mut on2, mut off2) = (c.on_args, c.off_args);
+        for &(arg, param) in &c.passes {
+            let (arg, param) = (u64::from(arg), u64::from(param));
+            on2 |= ((on >> param) & 1) << arg;
+            off2 |= ((off >> param) & 1) << arg;
+        }
+        on2 | off2 == 0
+            || depth == 0
+            || live_with(
+                units,
+                graph,
+                resolve,
+                closed,
+                k,
+                (on2, off2),
+                c.by_path,
+                depth - 1,
+            )
+    })
 }
 
 /// [`close`], the calls in `dead` (fn, call index) left out.
@@ -748,7 +808,9 @@ pub fn findings_with<P: Copy>(
             };
             // `input.key_event(key, None)`: what the callee does only with
             // a terminal given does not happen here.
-            if call.off_args != 0 && !live_under(units, &graph, resolve, closed, id, call) {
+            if (call.off_args | call.on_args) != 0
+                && !live_under(units, &graph, resolve, closed, id, call)
+            {
                 continue;
             }
             let Closed {

@@ -940,3 +940,65 @@ async fn handler(mut input: Input, mut term: Term) {
     let (_, lines) = direct_and_transitive_lines(src);
     assert_eq!(lines, [26, 29, 30]);
 }
+
+/// The other way round: `Some(..)` or `true` where the callee blocks only
+/// without the parameter (its `None` arm, the `else` of `if let Some`, `if
+/// !p`, `if p.is_none()`, the `else` of `let Some(p) = path else`) does not
+/// reach that, also through a fn that hands the parameter on as it is
+/// (`from_str(.., role)` to `resolve_role`); what follows `let Some(p) =
+/// path else { .. };` runs only with it.
+#[test]
+fn literal_some_and_true_arguments_turn_off_what_runs_without_them() {
+    let src = r#"
+pub struct Role;
+fn read_default() -> Role {
+    let _ = std::fs::read("role.md");
+    Role
+}
+fn resolve_role(role: Option<Role>) -> Role {
+    match role {
+        Some(r) => r,
+        None => read_default(),
+    }
+}
+pub fn from_str(text: &str, role: Option<Role>) -> usize {
+    let _ = resolve_role(role);
+    text.len()
+}
+fn with_else(cached: Option<u8>) -> u8 {
+    if let Some(c) = cached { c } else { std::fs::read("c").map_or(0, |v| v[0]) }
+}
+fn let_else(path: Option<&str>) -> usize {
+    let Some(p) = path else {
+        return std::fs::read("default").map_or(0, |v| v.len());
+    };
+    p.len()
+}
+fn or_nothing(path: Option<&str>) -> usize {
+    let Some(p) = path else { return 0 };
+    std::fs::read(p).map_or(0, |v| v.len())
+}
+fn unless(quiet: bool, fast: Option<u8>) {
+    if !quiet {
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
+    if fast.is_none() {
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
+}
+async fn handler() {
+    let _ = from_str("a", Some(Role));
+    let _ = from_str("b", None);
+    let _ = with_else(Some(1));
+    let _ = with_else(None);
+    unless(true, Some(2));
+    unless(false, Some(2));
+    let_else(Some("a"));
+    let_else(None);
+    or_nothing(Some("a"));
+    or_nothing(None);
+}
+"#;
+    let (_, lines) = direct_and_transitive_lines(src);
+    assert_eq!(lines, [40, 42, 44, 46, 47]);
+}

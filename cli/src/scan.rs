@@ -186,7 +186,10 @@ fn own_call(c: &LocalCall) -> LocalCall<Pos> {
         in_test: c.in_test,
         opt_in: c.opt_in,
         gates: c.gates,
+        ungates: c.ungates,
         off_args: c.off_args,
+        on_args: c.on_args,
+        passes: c.passes.clone(),
         by_path: c.by_path,
         alt: c.alt,
         closure_of: c.closure_of.clone(),
@@ -237,6 +240,7 @@ pub(crate) fn own(a: &Analysis) -> FileAnalysis {
                         not_in_tests: b.not_in_tests,
                         opt_in: b.opt_in,
                         gates: b.gates,
+                        ungates: b.ungates,
                     })
                     .collect(),
                 calls: f.calls.iter().map(own_call).collect(),

@@ -35,13 +35,14 @@ impl<'a> Walker<'a> {
         };
         if usage != Usage::Awaited && !no_disk && !asks_nonblocking(c.args.iter()) {
             (self.call_io, self.call_addr) = self.args_given(c.args.iter());
-            self.call_off = off_args(c.args.iter());
+            self.call_args = self.arg_facts(c.args.iter());
             self.call_by_path = true;
             let env = u32::from(self.passes_env(&c.args));
             self.conditional += env;
             self.check_path_call(&resolved, &segs, start, end, usage);
             self.conditional -= env;
-            (self.call_io, self.call_addr, self.call_off) = (None, Addr::Name, 0);
+            (self.call_io, self.call_addr) = (None, Addr::Name);
+            self.call_args = ArgFacts::default();
             self.call_by_path = false;
         }
         if self.is_offloader(&resolved) {
@@ -289,7 +290,10 @@ impl<'a> Walker<'a> {
             in_test: self.in_test > 0,
             opt_in: self.opt_in > 0,
             gates: self.gates,
-            off_args: self.call_off,
+            ungates: self.ungates,
+            off_args: self.call_args.off,
+            on_args: self.call_args.on,
+            passes: self.call_args.passes.clone(),
             by_path: self.call_by_path,
             alt: self.call_alt,
             closure_of: match self.ctx {
@@ -463,7 +467,7 @@ impl<'a> Walker<'a> {
         }
         let (args_io, args_addr) = self.args_given(m.args.iter());
         (self.call_io, self.call_addr) = (recv_io.or(args_io), args_addr);
-        self.call_off = off_args(m.args.iter());
+        self.call_args = self.arg_facts(m.args.iter());
         let env = u32::from(self.passes_env(m.args.iter().chain([&*m.receiver])));
         self.conditional += env;
         // A value made non-blocking or unbounded matches no rule of its type.
@@ -472,7 +476,8 @@ impl<'a> Walker<'a> {
             .filter(|t| t.is_plain())
             .map(|t| t.path.as_str());
         let recorded = self.check_typed_method(m, name, plain, start, end, usage);
-        (self.call_io, self.call_addr, self.call_off) = (None, Addr::Name, 0);
+        (self.call_io, self.call_addr) = (None, Addr::Name);
+        self.call_args = ArgFacts::default();
         if !recorded {
             self.check_method_matchers(m, name, recv.as_ref(), start, end, usage);
         }
@@ -781,6 +786,7 @@ impl<'a> Walker<'a> {
                             not_in_tests: self.not_in_tests > 0,
                             opt_in: self.opt_in > 0,
                             gates: self.gates,
+                            ungates: self.ungates,
                         });
                     }
                 }
@@ -867,20 +873,46 @@ const NONBLOCKING_FLAGS: &[&str] = &[
     "ZMQ_DONTWAIT",
 ];
 
-fn off_args<'e>(args: impl Iterator<Item = &'e Expr>) -> u64 {
-    let mut off = 0;
-    for (i, a) in args.enumerate().take(64) {
-        let is_off = match a {
-            Expr::Path(p) => p.qself.is_none() && p.path.is_ident("None"),
-            Expr::Lit(syn::ExprLit {
-                lit: syn::Lit::Bool(b),
-                ..
-            }) => !b.value,
-            _ => false,
-        };
-        if is_off {
-            off |= 1 << i;
+/// What a call's arguments say about the callee's optional parameters.
+#[derive(Clone, Debug, Default)]
+pub(super) struct ArgFacts {
+    /// Passed as `None` or `false` (see [`LocalCall::off_args`]).
+    pub off: u64,
+    /// Passed as `Some(..)` or `true` (see [`LocalCall::on_args`]).
+    pub on: u64,
+    /// The caller's own parameters handed on (see [`LocalCall::passes`]).
+    pub passes: Vec<(u8, u8)>,
+}
+
+impl Walker<'_> {
+    pub(super) fn arg_facts<'e>(&self, args: impl Iterator<Item = &'e Expr>) -> ArgFacts {
+        let mut facts = ArgFacts::default();
+        for (i, a) in args.enumerate().take(64) {
+            match a {
+                Expr::Path(p) if p.qself.is_none() && p.path.is_ident("None") => {
+                    facts.off |= 1 << i;
+                }
+                Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Bool(b),
+                    ..
+                }) => {
+                    if b.value {
+                        facts.on |= 1 << i;
+                    } else {
+                        facts.off |= 1 << i;
+                    }
+                }
+                Expr::Call(c) if matches!(&*c.func, Expr::Path(p) if p.qself.is_none() && p.path.is_ident("Some")) =>
+                {
+                    facts.on |= 1 << i;
+                }
+                _ => {
+                    if let Some(j) = self.param_index(a) {
+                        facts.passes.push((i as u8, j as u8));
+                    }
+                }
+            }
         }
+        facts
     }
-    off
 }

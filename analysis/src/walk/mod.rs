@@ -211,7 +211,7 @@ pub(crate) struct Walker<'a> {
     /// What the addresses given to the call being checked hold.
     call_addr: Addr,
     /// The arguments of the call being checked that are `None` or `false`.
-    call_off: u64,
+    call_args: calls::ArgFacts,
     /// The call being checked is written as a path call.
     call_by_path: bool,
     /// The call recorded is another way the one before it may go.
@@ -220,6 +220,12 @@ pub(crate) struct Walker<'a> {
     fn_params: Vec<String>,
     /// The parameters that gate the code walked (see [`BlockingCall::gates`]).
     gates: u64,
+    /// The parameters the code walked runs only without (see
+    /// [`BlockingCall::ungates`]).
+    ungates: u64,
+    /// Parameters a statement just walked tested (`let Some(r) = role
+    /// else { return .. };`): the rest of its block runs only with them.
+    gates_rest: u64,
     /// How many branches taken only on some paths enclose the code walked
     /// (see [`LocalCall::conditional`]).
     conditional: u32,
@@ -261,11 +267,13 @@ impl<'a> Walker<'a> {
             self_io: false,
             call_io: None,
             call_addr: Addr::Name,
-            call_off: 0,
+            call_args: calls::ArgFacts::default(),
             call_by_path: false,
             call_alt: false,
             fn_params: Vec::new(),
             gates: 0,
+            ungates: 0,
+            gates_rest: 0,
             conditional: 0,
             in_test: 0,
             not_in_tests: 0,
@@ -505,6 +513,7 @@ impl<'a> Walker<'a> {
         let saved_opt_in = std::mem::take(&mut self.opt_in);
         let saved_env_locals = std::mem::take(&mut self.env_locals);
         let saved_gates = std::mem::take(&mut self.gates);
+        let saved_ungates = std::mem::take(&mut self.ungates);
         let params = sig
             .inputs
             .iter()
@@ -588,31 +597,68 @@ impl<'a> Walker<'a> {
         self.opt_in = saved_opt_in;
         self.env_locals = saved_env_locals;
         self.gates = saved_gates;
+        self.ungates = saved_ungates;
         self.fn_params = saved_params;
         (self.ctx, self.current_fn) = saved;
     }
 
-    /// The parameters a condition needs set: `if let Some(t) = p`, `if p`,
-    /// and either side of `&&` (let chains).
-    fn param_gates(&self, cond: &Expr) -> u64 {
-        let param = |e: &Expr| match e {
+    /// The position of the fn's parameter an expression names as it is
+    /// (`p`, `&p`, `p.clone()`).
+    pub(super) fn param_index(&self, e: &Expr) -> Option<usize> {
+        match e {
             Expr::Path(p) if p.qself.is_none() => p
                 .path
                 .get_ident()
                 .and_then(|id| self.fn_params.iter().position(|n| id == n))
-                .filter(|&i| i < 64)
-                .map_or(0, |i| 1u64 << i),
-            _ => 0,
-        };
+                .filter(|&i| i < 64),
+            Expr::Reference(r) => self.param_index(&r.expr),
+            Expr::Paren(p) => self.param_index(&p.expr),
+            Expr::MethodCall(m) if m.method == "clone" && m.args.is_empty() => {
+                self.param_index(&m.receiver)
+            }
+            _ => None,
+        }
+    }
+
+    /// The parameters a condition needs set: `if let Some(t) = p`, `if p`,
+    /// `if p.is_some()`, and either side of `&&` (let chains).
+    fn param_gates(&self, cond: &Expr) -> u64 {
+        let bit = |e: &Expr| self.param_index(e).map_or(0, |i| 1u64 << i);
         match cond {
-            Expr::Let(l) if paths::is_some_pat(&l.pat) => param(&l.expr),
-            Expr::Path(_) => param(cond),
+            Expr::Let(l) if paths::is_some_pat(&l.pat) => bit(&l.expr),
+            Expr::Path(_) => bit(cond),
+            Expr::MethodCall(m) if m.method == "is_some" && m.args.is_empty() => bit(&m.receiver),
             Expr::Paren(p) => self.param_gates(&p.expr),
             Expr::Binary(b) if matches!(b.op, syn::BinOp::And(_)) => {
                 self.param_gates(&b.left) | self.param_gates(&b.right)
             }
             _ => 0,
         }
+    }
+
+    /// The parameters a condition needs unset: `if p.is_none()`, `if !p`,
+    /// and either side of `&&`.
+    fn param_ungates(&self, cond: &Expr) -> u64 {
+        let bit = |e: &Expr| self.param_index(e).map_or(0, |i| 1u64 << i);
+        match cond {
+            Expr::MethodCall(m) if m.method == "is_none" && m.args.is_empty() => bit(&m.receiver),
+            Expr::Unary(u) if matches!(u.op, syn::UnOp::Not(_)) => self.param_gates(&u.expr),
+            Expr::Paren(p) => self.param_ungates(&p.expr),
+            Expr::Binary(b) if matches!(b.op, syn::BinOp::And(_)) => {
+                self.param_ungates(&b.left) | self.param_ungates(&b.right)
+            }
+            _ => 0,
+        }
+    }
+
+    /// What the `else` of a condition on one parameter needs: the
+    /// opposite. A condition of several (`a && b`) says nothing of its
+    /// `else`. Returns (gates, ungates).
+    fn else_gates(&self, cond: &Expr) -> (u64, u64) {
+        if matches!(cond, Expr::Binary(_)) {
+            return (0, 0);
+        }
+        (self.param_ungates(cond), self.param_gates(cond))
     }
 
     // ----- escape hatches -----
@@ -675,6 +721,7 @@ impl<'a> Walker<'a> {
         }
         let last = block.stmts.len().saturating_sub(1);
         let conditional = self.conditional;
+        let gates = self.gates;
         let not_in_tests = self.not_in_tests;
         for (i, stmt) in block.stmts.iter().enumerate() {
             let tail = if i == last { usage } else { Usage::Dropped };
@@ -683,6 +730,7 @@ impl<'a> Walker<'a> {
             // fallback, or the miss of a cache.
             // `let v = env::var("X")?;`: the rest runs when it is set.
             let env_gate = std::mem::take(&mut self.env_gate);
+            self.gates |= std::mem::take(&mut self.gates_rest);
             if self.conditional == conditional && (is_fast_path(stmt) || env_gate) {
                 self.conditional += 1;
             }
@@ -693,6 +741,7 @@ impl<'a> Walker<'a> {
         }
         self.conditional = conditional;
         self.not_in_tests = not_in_tests;
+        self.gates = gates;
         self.env.pop();
         if has_items {
             self.res.pop();
@@ -732,7 +781,19 @@ impl<'a> Walker<'a> {
                         }
                     }
                     if let Some((_, diverge)) = &init.diverge {
+                        // `let Some(r) = role else { .. };` on a parameter:
+                        // the `else` runs only without it, the rest of the
+                        // block only with it.
+                        let param = if is_some_pat(&local.pat) {
+                            w.param_index(&init.expr).map_or(0, |i| 1u64 << i)
+                        } else {
+                            0
+                        };
+                        let ungates = w.ungates;
+                        w.ungates |= param;
                         w.conditionally(|w| w.expr(diverge, Usage::Other));
+                        w.ungates = ungates;
+                        w.gates_rest |= param;
                     }
                 }
                 w.bind_local(&local.pat, local.init.as_ref().map(|i| &*i.expr));
@@ -797,21 +858,25 @@ impl<'a> Walker<'a> {
                 self.not_in_tests += skip_then;
                 let opt_in = u32::from(is_flag(&i.cond) || is_setting_present(&i.cond));
                 self.opt_in += opt_in;
-                let gates = self.gates;
+                let (gates, ungates) = (self.gates, self.ungates);
                 self.gates |= self.param_gates(&i.cond);
+                self.ungates |= self.param_ungates(&i.cond);
                 if is_flag(&i.cond) || self.cond_reads_env(&i.cond) {
                     self.conditionally(|w| w.block(&i.then_branch, usage));
                 } else {
                     self.block(&i.then_branch, usage);
                 }
-                self.gates = gates;
+                (self.gates, self.ungates) = (gates, ungates);
                 self.opt_in -= opt_in;
                 self.not_in_tests -= skip_then;
                 self.env.pop();
                 if let Some((_, els)) = &i.else_branch {
                     let skip_else = u32::from(test_cond == Some(true));
                     self.not_in_tests += skip_else;
+                    let (g, u) = self.else_gates(&i.cond);
+                    (self.gates, self.ungates) = (gates | g, ungates | u);
                     self.expr(els, usage);
+                    (self.gates, self.ungates) = (gates, ungates);
                     self.not_in_tests -= skip_else;
                 }
             }
@@ -837,7 +902,16 @@ impl<'a> Walker<'a> {
                 let on_setting = is_field(&m.expr);
                 // On an optional variable, the arm for "unset" is the default.
                 let on_env = self.reads_env(&m.expr);
+                // On a parameter: its `Some` arms run only with it set, its
+                // `None` arm only without.
+                let param = self.param_index(&m.expr).map_or(0, |i| 1u64 << i);
                 for arm in &m.arms {
+                    let (gates, ungates) = (self.gates, self.ungates);
+                    match &arm.pat {
+                        p if is_some_pat(p) => self.gates |= param,
+                        p if paths::is_none_pat(p) => self.ungates |= param,
+                        _ => {}
+                    }
                     let opt_in = u32::from(on_setting && is_some_pat(&arm.pat));
                     self.opt_in += opt_in;
                     self.env.push(HashMap::new());
@@ -858,6 +932,7 @@ impl<'a> Walker<'a> {
                     }
                     self.env.pop();
                     self.opt_in -= opt_in;
+                    (self.gates, self.ungates) = (gates, ungates);
                 }
             }
             Expr::Return(r) => {

@@ -54,6 +54,15 @@ pub(super) fn is_some_pat(pat: &Pat) -> bool {
     matches!(pat, Pat::TupleStruct(t) if t.path.is_ident("Some"))
 }
 
+/// `None`: the arm for an unset option.
+pub(super) fn is_none_pat(pat: &Pat) -> bool {
+    match pat {
+        Pat::Ident(i) => i.ident == "None" && i.subpat.is_none(),
+        Pat::Path(p) => p.path.is_ident("None"),
+        _ => false,
+    }
+}
+
 /// `if let Some(path) = self.config_path`: a branch taken when an optional
 /// setting is given.
 pub(super) fn is_setting_present(cond: &Expr) -> bool {
