@@ -1287,12 +1287,28 @@ pub static THREAD_JOIN: Rule = Rule {
         Matcher::Path("std::thread::scope"),
         Matcher::Path("crossbeam::scope"),
         Matcher::Path("crossbeam_utils::thread::scope"),
+        // Rayon runs the closures on its pool and parks the caller on a
+        // latch until they are done.
+        Matcher::Path("rayon::join"),
+        Matcher::Path("rayon::scope"),
+        Matcher::Path("rayon::in_place_scope"),
+        Matcher::Path("rayon_core::join"),
+        Matcher::Path("rayon_core::scope"),
+        Matcher::typed(
+            "install",
+            1,
+            &["rayon::ThreadPool", "rayon_core::ThreadPool"],
+        ),
+        Matcher::typed("join", 2, &["rayon::ThreadPool", "rayon_core::ThreadPool"]),
+        Matcher::typed("scope", 1, &["rayon::ThreadPool", "rayon_core::ThreadPool"]),
     ],
     message: "waits for a thread to finish on the executor thread",
     help: "use `tokio::task::spawn_blocking` and `.await` its `JoinHandle`, or join inside `spawn_blocking`",
     doc: doc!(
-        "Reports `JoinHandle::join` and `std::thread::scope` inside async code.",
-        "Joining waits for the other thread's whole run.",
+        "Reports `JoinHandle::join`, `std::thread::scope` and Rayon's `join`, `scope` and \
+         `ThreadPool::install` inside async code.",
+        "Joining waits for the other thread's whole run; Rayon parks the caller until its \
+         pool has run the closures.",
         "async fn crunch(data: Vec<u8>) -> u64 {\n    std::thread::spawn(move || sum(&data)).join().unwrap()\n}",
         "async fn crunch(data: Vec<u8>) -> u64 {\n    tokio::task::spawn_blocking(move || sum(&data)).await.unwrap()\n}",
     ),

@@ -238,6 +238,24 @@ pub static NATIVE_LIBS: &[NativeLib] = &[
         ],
         evidence: "zmq_recv(3), zmq_send(3): without `ZMQ_DONTWAIT` they wait for a message or for room in the queue; `zmq_poll` waits for events",
     },
+    NativeLib {
+        links: "rdkafka",
+        rule: &NET_IO,
+        blocking: &[
+            "rd_kafka_flush",
+            "rd_kafka_committed",
+            "rd_kafka_offsets_for_times",
+            "rd_kafka_query_watermark_offsets",
+            "rd_kafka_metadata",
+            "rd_kafka_list_groups",
+            "rd_kafka_consumer_close",
+            "rd_kafka_init_transactions",
+            "rd_kafka_commit_transaction",
+            "rd_kafka_abort_transaction",
+            "rd_kafka_send_offsets_to_transaction",
+        ],
+        evidence: "librdkafka's rdkafka.h: `rd_kafka_flush` waits for every queued message to be delivered, `rd_kafka_committed`, `rd_kafka_metadata`, `rd_kafka_query_watermark_offsets` and the transaction calls send a request to the broker and wait up to their `timeout_ms` for the reply, `rd_kafka_consumer_close` waits to leave the group. Producing (`rd_kafka_producev`) only queues; `rd_kafka_commit` and the polls are left out: with `async` set or a zero timeout they return at once, and the flag is not seen through the Rust wrapper",
+    },
     // The C library, through the `libc` crate (and `nix`, which wraps it):
     // only calls that wait by definition. `read`, `write`, `accept` or
     // `poll` may be made on a non-blocking descriptor, as every reactor
@@ -464,6 +482,10 @@ mod tests {
         assert_eq!(blocking_call("libc", "statvfs"), Some(&FS_CALL));
         assert_eq!(blocking_call("rustix", "setxattr"), Some(&FS_CALL));
         assert_eq!(blocking_call("rustix", "flock"), Some(&FS_CALL));
+        assert_eq!(blocking_call("rdkafka", "rd_kafka_flush"), Some(&NET_IO));
+        // Producing only queues; a commit may be asynchronous.
+        assert_eq!(blocking_call("rdkafka", "rd_kafka_producev"), None);
+        assert_eq!(blocking_call("rdkafka", "rd_kafka_commit"), None);
     }
 
     #[test]

@@ -30,6 +30,39 @@ fn codes(src: &str) -> Vec<&'static str> {
 }
 
 #[test]
+fn rayon_waits_for_its_pool() {
+    let src = r#"
+async fn handler(pool: rayon::ThreadPool, v: Vec<u64>) -> u64 {
+    let (a, b) = rayon::join(|| v.len(), || v.iter().sum::<u64>());
+    let c = pool.install(|| v.len());
+    rayon::scope(|s| s.spawn(|_| ()));
+    let d = tokio::task::spawn_blocking(move || rayon::join(|| 1, || 2)).await.unwrap();
+    a as u64 + b + c as u64 + d.0
+}
+"#;
+    assert_eq!(codes(src), ["PG191", "PG191", "PG191"]);
+}
+
+#[test]
+fn a_rayon_parallel_iterator_run_to_its_end_is_one_wait() {
+    let src = r#"
+use rayon::prelude::*;
+fn total(v: &[u64]) -> u64 {
+    v.par_iter().map(|x| x * 2).sum()
+}
+async fn handler(mut v: Vec<u64>) -> u64 {
+    let n = v.par_iter().fold(|| 0, |a, b| a + b).reduce(|| 0, |a, b| a + b);
+    v.par_sort_unstable();
+    let lazy = v.par_iter().map(|x| x + 1);
+    let seq: u64 = v.iter().sum();
+    let t = tokio::task::spawn_blocking(move || v.par_iter().sum::<u64>()).await.unwrap();
+    n + total(&[1]) + seq + t
+}
+"#;
+    assert_eq!(direct_and_transitive_lines(src), (vec![7, 8], vec![12]));
+}
+
+#[test]
 fn forum_program() {
     let src = r#"
 #[tokio::main(flavor = "multi_thread", worker_threads = 10)]

@@ -320,6 +320,7 @@ impl<'a> Walker<'a> {
                 let (start, end) = (m.method.span(), m.paren_token.span.close());
                 self.iteration(&m.receiver, Some(&name), &display, start, end);
             }
+            self.rayon_consumer(m, &name);
         }
         let recv_usage = if UNWRAPPERS.contains(&name.as_str()) {
             Usage::Unwrapped
@@ -872,6 +873,93 @@ const NONBLOCKING_FLAGS: &[&str] = &[
     "MSG_DONTWAIT",
     "ZMQ_DONTWAIT",
 ];
+
+/// The methods that make a Rayon parallel iterator, and those that run one
+/// to its end (Rayon's names beside `std`'s: `reduce_with`, `find_any`, ..).
+const PAR_SOURCES: &[&str] = &[
+    "par_iter",
+    "par_iter_mut",
+    "into_par_iter",
+    "par_bridge",
+    "par_chunks",
+    "par_chunks_mut",
+    "par_windows",
+    "par_lines",
+    "par_split",
+    "par_bytes",
+    "par_chars",
+];
+const PAR_CONSUMERS: &[&str] = &[
+    "reduce_with",
+    "find_any",
+    "find_first",
+    "find_last",
+    "for_each_with",
+    "for_each_init",
+    "try_reduce",
+    "collect_into_vec",
+    "position_any",
+];
+const PAR_SORTS: &[&str] = &[
+    "par_sort",
+    "par_sort_by",
+    "par_sort_by_key",
+    "par_sort_unstable",
+    "par_sort_unstable_by",
+    "par_sort_unstable_by_key",
+    "par_extend",
+];
+
+impl Walker<'_> {
+    /// A Rayon parallel iterator run to its end (`v.par_iter().map(f).sum()`)
+    /// or a parallel sort: the caller parks until the pool is done. One
+    /// finding per chain, at its outermost consumer (a `fold` is Rayon's
+    /// adapter and `std`'s consumer).
+    fn rayon_consumer(&mut self, m: &syn::ExprMethodCall, name: &str) {
+        let sort = PAR_SORTS.contains(&name);
+        if !sort && !super::ITER_CONSUMERS.contains(&name) && !PAR_CONSUMERS.contains(&name) {
+            return;
+        }
+        let source = if sort {
+            Some(&m.method)
+        } else {
+            let mut e = &*m.receiver;
+            loop {
+                match e {
+                    Expr::MethodCall(r) if PAR_SOURCES.contains(&r.method.to_string().as_str()) => {
+                        break Some(&r.method);
+                    }
+                    Expr::MethodCall(r) => e = &r.receiver,
+                    Expr::Paren(p) => e = &p.expr,
+                    _ => break None,
+                }
+            }
+        };
+        let Some(source) = source else { return };
+        // The node's address names the chain while the tree is walked.
+        if !self.par_chains.insert(std::ptr::from_ref(source) as usize) {
+            return;
+        }
+        // Sure when the file brings Rayon's traits in (`use rayon::prelude::*`).
+        let confidence = if self.res.imported_heads().contains(&"rayon") {
+            Confidence::Certain
+        } else {
+            Confidence::Likely
+        };
+        let display = format!("{}.{name}()", short(&m.receiver));
+        let call = format!("rayon::iter::ParallelIterator::{name}");
+        let (start, end) = (m.method.span(), m.paren_token.span.close());
+        self.emit(
+            &catalog::THREAD_JOIN,
+            &call,
+            &display,
+            start,
+            end,
+            confidence,
+            None,
+        );
+    }
+}
 
 /// What a call's arguments say about the callee's optional parameters.
 #[derive(Clone, Debug, Default)]

@@ -223,6 +223,9 @@ pub(crate) struct Walker<'a> {
     /// The parameters the code walked runs only without (see
     /// [`BlockingCall::ungates`]).
     ungates: u64,
+    /// The Rayon chains already reported, by the address of their source
+    /// method's name (see `rayon_consumer`).
+    par_chains: HashSet<usize>,
     /// Parameters a statement just walked tested (`let Some(r) = role
     /// else { return .. };`): the rest of its block runs only with them.
     gates_rest: u64,
@@ -274,6 +277,7 @@ impl<'a> Walker<'a> {
             gates: 0,
             ungates: 0,
             gates_rest: 0,
+            par_chains: HashSet::new(),
             conditional: 0,
             in_test: 0,
             not_in_tests: 0,
