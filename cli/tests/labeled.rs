@@ -443,7 +443,8 @@ fn heldout5_dependencies_read_as_source() {
 /// read as the branch the host takes (sysinfo's platform modules): 64% /
 /// 85%. After the next session's tunings: 66% / 86%. With non-blocking
 /// flags (`LOCK_NB`) read at the call and a loop or a consumer over an own
-/// or a dependency's iterator calling its `next`: 69% / 88%.
+/// or a dependency's iterator calling its `next`: 69% / 88%. With Rayon's
+/// waits known: 70% / 88%.
 #[test]
 fn heldout6_dependencies_read_as_source() {
     tuning_set("heldout6", 206, H6_RECALL_FLOOR, H6_PRECISION_FLOOR);
@@ -521,15 +522,17 @@ fn heldout8_dependencies_read_as_source() {
 /// (tokio-modbus, paho-mqtt, zbus) reported as `block_on` and zookeeper's
 /// wait on its I/O thread as `channel`, where the labels say `net`. From
 /// here on it is a tuning set. With waits inside a network client reported
-/// as network I/O: 180 found (71%), 27 false reports (87%).
+/// as network I/O: 180 found (71%), 27 false reports (87%). With Rayon's
+/// waits (`join`, `install`, a parallel iterator run to its end) and
+/// librdkafka's known: 188 found (75%), 27 false reports (87%).
 #[test]
 fn heldout9_dependencies_read_as_source() {
     tuning_set("heldout9", 252, H9_RECALL_FLOOR, H9_PRECISION_FLOOR);
 }
 
 /// heldout9 at the last tuning (see its history).
-const H9_RECALL_FLOOR: f64 = 0.71;
-const H9_PRECISION_FLOOR: f64 = 0.86;
+const H9_RECALL_FLOOR: f64 = 0.74;
+const H9_PRECISION_FLOOR: f64 = 0.87;
 
 /// A set read with its dependencies, held at its floors: as many blocking
 /// labels as it has, recall and precision at least the figures of its last
@@ -550,8 +553,8 @@ const H7_RECALL_FLOOR: f64 = 0.73;
 const H7_PRECISION_FLOOR: f64 = 0.94;
 
 /// heldout6 at the last tuning (see its history).
-const H6_RECALL_FLOOR: f64 = 0.69;
-const H6_PRECISION_FLOOR: f64 = 0.87;
+const H6_RECALL_FLOOR: f64 = 0.70;
+const H6_PRECISION_FLOOR: f64 = 0.88;
 
 /// Fetches the dependencies of every project of a set (crates.io is
 /// reachable; `--offline` needs the sources in the registry cache).
