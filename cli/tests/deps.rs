@@ -971,9 +971,17 @@ fn the_attribute_reports_what_write_facts_found() {
     .expect("manifest");
     std::fs::write(
         app.join("src/lib.rs"),
-        "#[pollguard::no_blocking]\npub async fn handler() {\n    slow::settle();\n}\n",
+        "#[pollguard::no_blocking]\npub async fn handler() {\n    slow::settle();\n}\n\
+         pub async fn later() {\n    helper();\n}\nfn helper() {\n    slow::nap();\n}\n",
     )
     .expect("lib.rs");
+    // A dependency fn the workspace calls only from a sync helper is a
+    // fact too: the attribute on the helper's async caller needs it.
+    std::fs::write(
+        dir.join("slow/src/lib.rs"),
+        "mod inner;\npub fn settle() {\n    inner::pause();\n}\npub fn nap() {\n    inner::pause();\n}\n",
+    )
+    .expect("slow/lib.rs");
 
     // Without `--deps` there is nothing to write.
     let refused = assert_cmd::Command::cargo_bin("cargo-pollguard")
@@ -1008,7 +1016,10 @@ fn the_attribute_reports_what_write_facts_found() {
     let lines: Vec<&str> = facts.lines().filter(|l| !l.starts_with('#')).collect();
     assert_eq!(
         lines,
-        ["slow::settle\tPG101\t`std::thread::sleep` at slow-0.1.0/src/inner.rs:2"]
+        [
+            "slow::nap\tPG101\t`std::thread::sleep` at slow-0.1.0/src/inner.rs:2",
+            "slow::settle\tPG101\t`std::thread::sleep` at slow-0.1.0/src/inner.rs:2"
+        ]
     );
 
     let check = || {
