@@ -1233,6 +1233,7 @@ pub fn scan(discovered: &Discovered, opts: &ScanOptions) -> Result<ScanResult, S
                 answers: None,
                 lazy: None,
                 dependency: false,
+                lib: "",
                 kind: pollguard_analysis::transitive::CrateKind::Other,
                 test: crate::context::is_test_file(discovered, i),
             })
@@ -1272,6 +1273,7 @@ pub fn scan(discovered: &Discovered, opts: &ScanOptions) -> Result<ScanResult, S
                 answers: part.answers.get(c),
                 lazy: deps.scan.models.get(c).map(|m| &**m),
                 dependency: true,
+                lib: &deps.graph.crates[*c].lib_name,
                 kind: deps.graph.crates[*c].kind(),
                 test: false,
             });
@@ -1310,6 +1312,7 @@ pub fn scan(discovered: &Discovered, opts: &ScanOptions) -> Result<ScanResult, S
                 answers: None,
                 lazy: scan.models.get(&u.krate).map(|m| &**m),
                 dependency: true,
+                lib: &deps.graph.crates[u.krate].lib_name,
                 kind: deps.graph.crates[u.krate].kind(),
                 test: false,
             });
@@ -1616,6 +1619,7 @@ pub fn fuzz_one(text: &str) {
             answers: None,
             lazy: None,
             dependency: false,
+            lib: "",
             kind: pollguard_analysis::transitive::CrateKind::Other,
             test: false,
         })

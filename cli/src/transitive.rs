@@ -33,6 +33,9 @@ pub(crate) struct UnitIn<'a> {
     pub lazy: Option<&'a LazyModel>,
     /// A file of a dependency.
     pub dependency: bool,
+    /// For a dependency, the name its code is called by (`os_info`): what
+    /// its paths' `crate::` stands for in a chain.
+    pub lib: &'a str,
     /// What its crate is for.
     pub kind: CrateKind,
     /// The whole file is test code.
@@ -61,8 +64,8 @@ pub(crate) fn run(units: &[UnitIn<'_>]) -> (Vec<Located>, Vec<(usize, usize)>) {
                 .chain
                 .iter()
                 .map(|s| ChainLoc {
-                    caller: s.caller.clone(),
-                    callee: s.callee.clone(),
+                    caller: named(&units[s.unit], &s.caller),
+                    callee: named(&units[s.unit], &s.callee),
                     file: units[s.unit].file,
                     pos: s.span,
                     rule: s.rule,
@@ -72,6 +75,15 @@ pub(crate) fn run(units: &[UnitIn<'_>]) -> (Vec<Located>, Vec<(usize, usize)>) {
         })
         .collect();
     (out, used)
+}
+
+/// A path of `unit`'s code with a dependency's `crate::` written as the
+/// crate's name: in a chain, `crate::get` says nothing of which crate.
+fn named(unit: &UnitIn<'_>, path: &str) -> String {
+    match path.strip_prefix("crate::") {
+        Some(rest) if unit.dependency && !unit.lib.is_empty() => format!("{}::{rest}", unit.lib),
+        _ => path.to_owned(),
+    }
 }
 
 /// What the closure reaches from each fn of `units`, numbered as
@@ -117,13 +129,60 @@ pub(crate) fn chain_names(call: &str, chain: &[ChainLoc]) -> String {
     let Some(first) = chain.first() else {
         return format!("`{}` is marked `#[pollguard::blocking]`", short_name(call));
     };
-    let mut names = vec![format!("`{}`", short_name(&first.caller))];
+    let mut names = vec![format!("`{}`", step_name(&first.caller))];
     for (i, step) in chain.iter().enumerate() {
         if i + 1 == chain.len() {
             names.push(format!("`{}`", step.callee));
         } else {
-            names.push(format!("`{}`", short_name(&step.callee)));
+            names.push(format!("`{}`", step_name(&step.callee)));
         }
     }
     names.join(" → ")
+}
+
+/// A step's fn, short: the code's own by its short name, another crate's
+/// with the crate's name before it (`os_info::get`, not a bare `get` that
+/// could be anyone's).
+fn step_name(path: &str) -> String {
+    let short = short_name(path);
+    match path.split_once("::") {
+        Some((head, _)) if head != "crate" && short != path => format!("{head}::{short}"),
+        _ => short.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn step(caller: &str, callee: &str) -> ChainLoc {
+        ChainLoc {
+            caller: caller.to_owned(),
+            callee: callee.to_owned(),
+            file: 0,
+            pos: Pos { line: 1, column: 1 },
+            rule: None,
+        }
+    }
+
+    #[test]
+    fn a_chain_names_the_crate_of_each_step_outside_the_code() {
+        let chain = [
+            step(
+                "crate::config::resolve_role",
+                "crate::config::Config::extract_role",
+            ),
+            step("crate::config::Config::extract_role", "os_info::get"),
+            step("os_info::get", "os_info::imp::current_platform"),
+            step(
+                "os_info::imp::current_platform",
+                "std::process::Command::output",
+            ),
+        ];
+        assert_eq!(
+            chain_names("crate::config::resolve_role", &chain),
+            "`resolve_role` → `Config::extract_role` → `os_info::get` → \
+             `os_info::current_platform` → `std::process::Command::output`"
+        );
+    }
 }

@@ -687,6 +687,17 @@ fn a_second_run_reads_dependencies_from_the_cache() {
         serde_json::from_str(cold.stdout.lines().next().expect("a finding")).expect("json");
     assert_eq!(finding["rule"], "PG101", "{}", cold.stdout);
     assert_eq!(finding["chain"].as_array().map(Vec::len), Some(2));
+    // Steps inside the dependency name it, not a bare `crate::`.
+    assert_eq!(
+        finding["chain"][0]["caller"], "slow::settle",
+        "{}",
+        cold.stdout
+    );
+    assert_eq!(
+        finding["chain"][0]["callee"], "slow::inner::pause",
+        "{}",
+        cold.stdout
+    );
     let entries = || {
         std::fs::read_dir(&cache)
             .expect("cache dir")
