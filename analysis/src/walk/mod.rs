@@ -210,7 +210,8 @@ pub(crate) struct Walker<'a> {
     call_io: Option<IoKind>,
     /// What the addresses given to the call being checked hold.
     call_addr: Addr,
-    /// The arguments of the call being checked that are `None` or `false`.
+    /// What the arguments of the call being checked say of the callee's
+    /// optional parameters (`None`, `Some(..)`, its own parameters handed on).
     call_args: calls::ArgFacts,
     /// The call being checked is written as a path call.
     call_by_path: bool,
@@ -646,7 +647,10 @@ impl<'a> Walker<'a> {
         let bit = |e: &Expr| self.param_index(e).map_or(0, |i| 1u64 << i);
         match cond {
             Expr::MethodCall(m) if m.method == "is_none" && m.args.is_empty() => bit(&m.receiver),
-            Expr::Unary(u) if matches!(u.op, syn::UnOp::Not(_)) => self.param_gates(&u.expr),
+            // `!(a && b)` needs only one of them unset: it says nothing.
+            Expr::Unary(u) if matches!(u.op, syn::UnOp::Not(_)) && one_test(&u.expr) => {
+                self.param_gates(&u.expr)
+            }
             Expr::Paren(p) => self.param_ungates(&p.expr),
             Expr::Binary(b) if matches!(b.op, syn::BinOp::And(_)) => {
                 self.param_ungates(&b.left) | self.param_ungates(&b.right)
@@ -659,7 +663,7 @@ impl<'a> Walker<'a> {
     /// opposite. A condition of several (`a && b`) says nothing of its
     /// `else`. Returns (gates, ungates).
     fn else_gates(&self, cond: &Expr) -> (u64, u64) {
-        if matches!(cond, Expr::Binary(_)) {
+        if !one_test(cond) {
             return (0, 0);
         }
         (self.param_ungates(cond), self.param_gates(cond))
@@ -1427,3 +1431,14 @@ pub(super) const ITER_CONSUMERS: &[&str] = &[
     "partition",
     "unzip",
 ];
+
+/// Whether a condition is a single test, not `a && b` or `a || b` (in
+/// parentheses or not): only then does its negation say what one
+/// parameter is.
+fn one_test(cond: &Expr) -> bool {
+    match cond {
+        Expr::Paren(p) => one_test(&p.expr),
+        Expr::Binary(_) => false,
+        _ => true,
+    }
+}
