@@ -16,7 +16,12 @@
 //! added to the catalog: git2, tantivy, serialport, lettre, rusqlite and
 //! postgres types; locks that remember what they guard; trait objects) and
 //! the labels updated (89 found), so it is one more tuning corpus now; the
-//! honest number is `tests/heldout3/`'s.
+//! honest number is `tests/heldout3/`'s. On 2026-12-01 a Rayon parallel
+//! iterator run inline in an async fn (`sensor_aggregator.rs`,
+//! `publish_inline`), left unlabeled by its author, became a label: the
+//! engine reports it since it learned Rayon's waits (the caller parks until
+//! the pool is done), and heldout9's blind author labels the same thing as
+//! blocking.
 
 mod common;
 

@@ -95,7 +95,7 @@ impl Gateway {
         let sums: Vec<Summary> = window
             .par_chunks(64)
             .flat_map(|c| summarize(c))
-            .collect();
+            .collect(); //~ thread_join
         self.sink.lock().await.extend(sums); //~ ok(lock)
     }
 
