@@ -60,6 +60,12 @@ fn walk_macro(w: &mut Walker<'_>, mac: &syn::Macro, usage: Usage) {
         }
         return;
     }
+    // Most macros (`println!("{}", x.id)`, `assert_eq!(a, b)`) hold no
+    // call, block, closure or hatch: nothing in them can matter, and their
+    // parse was an eighth of the walk on tokio.
+    if !may_matter(&mac.tokens) {
+        return;
+    }
     let arg_usage = if AWAITING.contains(&name.as_str()) {
         Usage::Awaited
     } else if name == "pin" {
@@ -91,6 +97,42 @@ fn walk_macro(w: &mut Walker<'_>, mac: &syn::Macro, usage: Usage) {
             }
         }
     }
+}
+
+/// Whether the tokens may hold something the walker reacts to: a call
+/// (a parenthesized group after a name, `>`, or a group), a block or braces,
+/// a closure (`|`), a macro or a negation (`!`), `async`/`await`, or an
+/// attribute (`#`, a hatch). Over-approximates; never misses one.
+fn may_matter(tokens: &TokenStream) -> bool {
+    let mut callee = false;
+    for tt in tokens.clone() {
+        match &tt {
+            TokenTree::Group(g) => {
+                use proc_macro2::Delimiter::{Brace, Parenthesis};
+                if g.delimiter() == Brace
+                    || (callee && g.delimiter() == Parenthesis)
+                    || may_matter(&g.stream())
+                {
+                    return true;
+                }
+                callee = true;
+            }
+            TokenTree::Ident(i) => {
+                if i == "async" || i == "await" {
+                    return true;
+                }
+                callee = true;
+            }
+            TokenTree::Punct(p) => {
+                if matches!(p.as_char(), '|' | '!' | '#') {
+                    return true;
+                }
+                callee = p.as_char() == '>';
+            }
+            TokenTree::Literal(_) => callee = false,
+        }
+    }
+    false
 }
 
 fn try_repeat(w: &mut Walker<'_>, mac: &syn::Macro) -> Option<()> {
@@ -267,5 +309,42 @@ fn whole_macro(mac: &syn::Macro) -> (Span, Span) {
 impl Walker<'_> {
     pub(super) fn mac(&mut self, mac: &syn::Macro, usage: Usage) {
         walk_macro(self, mac, usage);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::may_matter;
+
+    fn tokens(s: &str) -> proc_macro2::TokenStream {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn only_tokens_without_calls_are_skipped() {
+        for quiet in [
+            r#""{} {}", x.id, self.name"#,
+            "a, b",
+            r#"size = ?len, "read {} bytes", n"#,
+            "[a, b][0], (x, y).0",
+            "a < b, c > d",
+        ] {
+            assert!(!may_matter(&tokens(quiet)), "{quiet}");
+        }
+        for busy in [
+            r#""{}", f(x)"#,
+            r#""{}", x.len()"#,
+            "Vec::<u8>::new()",
+            "[g(1)]",
+            "|x| x",
+            "inner!(x)",
+            "!ok",
+            "Foo { a }",
+            "x.await",
+            "#[pollguard::allow_blocking(\"r\")] x",
+            "(f)(x)",
+        ] {
+            assert!(may_matter(&tokens(busy)), "{busy}");
+        }
     }
 }
