@@ -53,6 +53,28 @@ pub use hatch::{
 
 use proc_macro2::Span;
 
+/// The last segment of a path (`sleep` of `std::thread::sleep`), the
+/// whole of a single name.
+///
+/// Paths here are joined with `::` only, so the last `:` marks the segment:
+/// a byte search, where `rsplit("::")` runs a substring searcher that showed
+/// in profiles of the closure.
+///
+/// ```
+/// assert_eq!(pollguard_analysis::last_segment("std::thread::sleep"), "sleep");
+/// assert_eq!(pollguard_analysis::last_segment("sleep"), "sleep");
+/// ```
+pub fn last_segment(path: &str) -> &str {
+    path.rfind(':').map_or(path, |i| &path[i + 1..])
+}
+
+/// A path split before its last segment (`("std::thread", "sleep")`), or
+/// `None` for a single name. See [`last_segment`].
+pub(crate) fn split_last(path: &str) -> Option<(&str, &str)> {
+    let i = path.rfind(':')?;
+    Some((path[..i].strip_suffix(':')?, &path[i + 1..]))
+}
+
 /// This crate's version: what the CLI's dependency cache keys its results by.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
@@ -353,8 +375,9 @@ pub struct Analysis {
     /// Escape hatches (attributes) that were present, and whether each suppressed something.
     pub hatches: Vec<HatchUse>,
     /// The code's own offloaders: fns that hand a closure parameter to a
-    /// known offloader (`fn asyncify<F>(f: F) { spawn_blocking(f) }`).
-    pub offloaders: Vec<String>,
+    /// known offloader (`fn asyncify<F>(f: F) { spawn_blocking(f) }`),
+    /// sorted; those of the whole crate, shared by each of its files.
+    pub offloaders: std::sync::Arc<[String]>,
     /// The channel ends the code makes, by the constructors it calls.
     pub constructed: Vec<Construction>,
 }

@@ -5,7 +5,9 @@ use syn::{Item, UseTree};
 
 /// What one module or block brings into scope.
 #[derive(Default, Debug, Clone)]
-pub(crate) struct Scope {
+pub(crate) struct Scope<'m> {
+    /// A module's names as the crate model resolved them.
+    model: Option<&'m crate::model::Module>,
     /// `use a::b as c;` maps `c` to `a::b`.
     uses: HashMap<String, String>,
     /// `use a::b::*;` records `a::b`.
@@ -31,8 +33,8 @@ pub(crate) enum Resolved {
     Unresolved(String),
 }
 
-impl Scope {
-    pub(crate) fn new(module: String) -> Scope {
+impl<'m> Scope<'m> {
+    pub(crate) fn new(module: String) -> Scope<'m> {
         Scope {
             module,
             ..Scope::default()
@@ -41,7 +43,7 @@ impl Scope {
 
     /// The scope of a block with items: they are named under `owner` (the
     /// enclosing fn), so two fns' nested helpers of one name stay apart.
-    pub(crate) fn block(owner: String) -> Scope {
+    pub(crate) fn block(owner: String) -> Scope<'m> {
         Scope {
             module: owner,
             block: true,
@@ -51,14 +53,21 @@ impl Scope {
 
     /// A module's scope as the crate model resolved it: every name it can
     /// see with the path it stands for, and its globs of outside paths.
-    pub(crate) fn from_model(module: &str, model: &crate::model::CrateModel) -> Scope {
+    pub(crate) fn from_model(module: &str, model: &'m crate::model::CrateModel) -> Scope<'m> {
         let mut scope = Scope::new(module.to_owned());
-        scope.uses = model
-            .scope_names(module)
-            .map(|(n, t)| (n.to_owned(), t.to_owned()))
-            .collect();
-        scope.globs = model.scope_globs(module).to_vec();
+        scope.model = model.module_scope(module);
+        scope.globs = scope
+            .model
+            .map_or_else(Vec::new, |m| m.ext_globs().to_vec());
         scope
+    }
+
+    /// The full path `name` stands for in this scope, if it names an import.
+    fn imported(&self, name: &str) -> Option<&str> {
+        self.uses
+            .get(name)
+            .map(String::as_str)
+            .or_else(|| self.model.and_then(|m| m.target(name)))
     }
 
     /// Collects the `use` declarations and item names of a module or block.
@@ -186,8 +195,8 @@ pub(crate) fn item_name(item: &Item) -> Option<String> {
 
 /// A stack of scopes, innermost last.
 #[derive(Debug, Default)]
-pub(crate) struct Resolver {
-    pub(crate) scopes: Vec<Scope>,
+pub(crate) struct Resolver<'m> {
+    pub(crate) scopes: Vec<Scope<'m>>,
 }
 
 /// Re-exports that name the same item; paths are rewritten to the right side.
@@ -222,8 +231,8 @@ pub(crate) fn canonical(path: String) -> String {
     path
 }
 
-impl Resolver {
-    pub(crate) fn push(&mut self, scope: Scope) {
+impl<'m> Resolver<'m> {
+    pub(crate) fn push(&mut self, scope: Scope<'m>) {
         self.scopes.push(scope);
     }
 
@@ -238,7 +247,13 @@ impl Resolver {
         let mut heads: Vec<&str> = self
             .scopes
             .iter()
-            .flat_map(|s| s.uses.values().chain(s.globs.iter()))
+            .flat_map(|s| {
+                s.uses
+                    .values()
+                    .chain(s.globs.iter())
+                    .map(String::as_str)
+                    .chain(s.model.into_iter().flat_map(|m| m.targets()))
+            })
             .filter_map(|p| p.split("::").next())
             .collect();
         heads.sort_unstable();
@@ -306,7 +321,7 @@ impl Resolver {
             _ => {}
         }
         for scope in self.scopes.iter().rev() {
-            if let Some(full) = scope.uses.get(first) {
+            if let Some(full) = scope.imported(first) {
                 return Resolved::Path(with_rest(full));
             }
             if scope.locals.contains(first) {
@@ -345,7 +360,7 @@ fn is_extern_root(first: &str) -> bool {
 mod tests {
     use super::*;
 
-    fn resolver(src: &str) -> Resolver {
+    fn resolver(src: &str) -> Resolver<'static> {
         let file = syn::parse_file(src).unwrap();
         let mut scope = Scope::new("crate".into());
         scope.add_items(&file.items);
@@ -354,7 +369,7 @@ mod tests {
         r
     }
 
-    fn res(r: &Resolver, path: &str) -> Resolved {
+    fn res(r: &Resolver<'_>, path: &str) -> Resolved {
         let segs: Vec<String> = path
             .trim_start_matches("::")
             .split("::")

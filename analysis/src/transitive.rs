@@ -313,10 +313,9 @@ impl<'a> QuietSends<'a> {
     /// Whether the workspace's call `path` in unit `u` is a method of such
     /// a sender: it returns at once.
     fn call<P>(&self, units: &[Unit<'_, P>], u: usize, path: &str) -> bool {
-        !units[u].dependency
-            && path
-                .rsplit_once("::")
-                .is_some_and(|(ty, _)| self.0.contains(ty))
+        !self.0.is_empty()
+            && !units[u].dependency
+            && crate::split_last(path).is_some_and(|(ty, _)| self.0.contains(ty))
     }
 }
 
@@ -907,9 +906,7 @@ pub fn findings_with<P: Copy>(
 
 /// Whether a call is a channel's send (`send`, `send_blocking`, `send_timeout`).
 fn is_send(path: &str) -> bool {
-    path.rsplit("::")
-        .next()
-        .is_some_and(|m| m.starts_with("send"))
+    crate::last_segment(path).starts_with("send")
 }
 
 /// Which blocking call a chain leads to first: the more severe category

@@ -449,7 +449,7 @@ pub async fn not_offloaded(path: PathBuf) -> std::io::Result<Vec<u8>> {
     let file = syn::parse_file(src).unwrap();
     let cfg = Config::new();
     assert_eq!(
-        analyze_file(&file, &Options::new(&cfg)).offloaders,
+        *analyze_file(&file, &Options::new(&cfg)).offloaders,
         ["crate::asyncify"]
     );
 }

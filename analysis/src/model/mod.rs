@@ -14,6 +14,7 @@ pub mod lower;
 pub use lower::{FileItems, FnDecl, ModItems, lower_file, lower_items};
 
 use crate::catalog::{OFFLOADERS, Offloader};
+use crate::last_segment;
 use crate::ty::Ty;
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::Arc;
@@ -232,13 +233,33 @@ struct Binding {
     public: bool,
 }
 
+/// What one module sees. The walker's scopes borrow it from the model
+/// rather than copy it into each file's scope, which showed in profiles: a
+/// crate root sees hundreds of names, and every file starts there.
 #[derive(Clone, Debug, Default)]
-struct Module {
+pub(crate) struct Module {
     names: HashMap<String, Binding>,
     /// Glob imports of paths outside the crate (`use std::fs::*`).
     ext_globs: Vec<String>,
     /// Glob imports of the crate's own modules, with whether they are `pub use`.
     globs: Vec<(String, bool)>,
+}
+
+impl Module {
+    /// The full path `name` stands for here.
+    pub(crate) fn target(&self, name: &str) -> Option<&str> {
+        self.names.get(name).map(|b| b.target.as_str())
+    }
+
+    /// Every full path a name here stands for.
+    pub(crate) fn targets(&self) -> impl Iterator<Item = &str> {
+        self.names.values().map(|b| b.target.as_str())
+    }
+
+    /// The glob imports of paths outside the crate.
+    pub(crate) fn ext_globs(&self) -> &[String] {
+        &self.ext_globs
+    }
 }
 
 /// A crate's items, imports and types, across all its files.
@@ -277,6 +298,8 @@ pub struct CrateModel {
     /// parameter to an offloader, or call it inside a closure they hand to
     /// one, directly or through another of the code's own.
     pub(crate) offloaders: HashSet<String>,
+    /// The same, sorted, made once for all the crate's files.
+    sorted_offloaders: std::sync::OnceLock<Arc<[String]>>,
     /// The crate's unique key among all crates read (see [`CrateModel::set_key`]).
     key: String,
     /// The native library the crate links (`links =` in its manifest).
@@ -719,7 +742,7 @@ impl CrateModel {
     /// The rule of a call of a native library's waiting function, made
     /// from this crate's own `-sys` declarations or through a dependency.
     pub(crate) fn native_call(&self, path: &str) -> Option<&'static crate::catalog::Rule> {
-        let name = path.rsplit("::").next()?;
+        let name = crate::last_segment(path);
         if path.starts_with("crate::") {
             return crate::native::blocking_call(self.links.as_deref()?, name);
         }
@@ -905,18 +928,18 @@ impl CrateModel {
         }
     }
 
-    /// The names module `module` can see, each with the full path it stands for.
-    pub(crate) fn scope_names(&self, module: &str) -> impl Iterator<Item = (&str, &str)> {
-        self.modules
-            .get(module)
-            .into_iter()
-            .flat_map(|m| m.names.iter())
-            .map(|(n, b)| (n.as_str(), b.target.as_str()))
+    /// The code's own offloaders, sorted.
+    pub(crate) fn sorted_offloaders(&self) -> Arc<[String]> {
+        Arc::clone(self.sorted_offloaders.get_or_init(|| {
+            let mut v: Vec<String> = self.offloaders.iter().cloned().collect();
+            v.sort();
+            v.into()
+        }))
     }
 
-    /// The module's glob imports of paths outside the crate.
-    pub(crate) fn scope_globs(&self, module: &str) -> &[String] {
-        self.modules.get(module).map_or(&[], |m| &m.ext_globs)
+    /// What module `module` can see, borrowed for the walker's scopes.
+    pub(crate) fn module_scope(&self, module: &str) -> Option<&Module> {
+        self.modules.get(module)
     }
 
     /// Resolves written segments as module `module` sees them, for types in
@@ -1246,12 +1269,21 @@ impl CrateModel {
     /// of the crates `heads` (those the calling scope imports from): its
     /// path, `std::process::Child::wait_timeout`, as the defining crate
     /// names it.
-    pub(crate) fn extension_method(&self, heads: &[&str], ty: &str, name: &str) -> Option<String> {
+    /// `heads` is asked only when the crate has dependencies' models.
+    pub(crate) fn extension_method<'h>(
+        &self,
+        heads: impl FnOnce() -> Vec<&'h str>,
+        ty: &str,
+        name: &str,
+    ) -> Option<String> {
         let path = format!("{ty}::{name}");
         if self.fns.contains(&path) {
             return Some(path);
         }
-        heads
+        if self.externs.is_empty() {
+            return None;
+        }
+        heads()
             .iter()
             .filter(|h| **h != "crate" && !ty.starts_with(&format!("{h}::")))
             .filter_map(|h| self.extern_model(h))
@@ -1366,15 +1398,22 @@ impl CrateModel {
             .chain(extra.iter().map(|p| last_segment(p)))
             .map(str::to_owned)
             .collect();
+        // Only a fn that sends a closure, bounds one by a trait, or hands
+        // one on can be an offloader: the others are not named at all.
+        let may_offload =
+            |f: &FnDecl| f.sends_closure || !f.bound_traits.is_empty() || !f.forwards.is_empty();
         let mut candidates: Vec<(String, &FnDecl)> = Vec::new();
         for p in pending {
             let m = &p.module;
-            for f in &p.items.fns {
+            for f in p.items.fns.iter().filter(|f| may_offload(f)) {
                 candidates.push((format!("{m}::{}", f.name), f));
             }
             for i in &p.items.impls {
+                if !i.fns.iter().any(may_offload) {
+                    continue;
+                }
                 if let Some(owner) = self.impl_owner(m, &i.self_ty) {
-                    for f in &i.fns {
+                    for f in i.fns.iter().filter(|f| may_offload(f)) {
                         candidates.push((format!("{owner}::{}", f.name), f));
                     }
                 }
@@ -1428,10 +1467,6 @@ fn collect<'a>(module: &str, items: &'a ModItems, test: bool, out: &mut Vec<Pend
             );
         }
     }
-}
-
-fn last_segment(path: &str) -> &str {
-    path.rsplit("::").next().unwrap_or(path)
 }
 
 /// The key under which a module keeps a fn that a module of the same name

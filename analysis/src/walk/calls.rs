@@ -673,7 +673,7 @@ impl<'a> Walker<'a> {
                 }
             } else if let Some(path) =
                 self.model
-                    .extension_method(&self.res.imported_heads(), ty, name)
+                    .extension_method(|| self.res.imported_heads(), ty, name)
             {
                 // A method an extension trait adds to a std type
                 // (`child.wait_timeout(d)`): the closure decides.

@@ -277,7 +277,7 @@ impl<'a> Walker<'a> {
                     });
                 }
                 let (parent, last) = path.rsplit_once("::")?;
-                let parent_last = parent.rsplit("::").next()?;
+                let parent_last = crate::last_segment(parent);
                 // A tuple struct made by its name (`Conn(Box::new(inner))`)
                 // is of that type; a tuple variant (`Msg::Text(s)`), of its enum.
                 let upper = |s: &str| s.starts_with(|ch: char| ch.is_ascii_uppercase());

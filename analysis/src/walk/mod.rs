@@ -18,6 +18,7 @@ use crate::resolve::{Resolved, Resolver, Scope};
 use crate::ty::Ty;
 use crate::{
     Analysis, BlockingCall, Construction, Finding, FnSummary, HatchUse, LocalCall, Options,
+    last_segment,
 };
 use proc_macro2::Span;
 use quote::ToTokens;
@@ -174,7 +175,7 @@ const CONSTRUCTORS: &[&str] = &[
 
 pub(crate) struct Walker<'a> {
     opts: &'a Options<'a>,
-    res: Resolver,
+    res: Resolver<'a>,
     /// Local variables, innermost frame last; the value is the variable's type when known.
     env: Vec<HashMap<String, Option<Ty>>>,
     ctx: Ctx,
@@ -188,8 +189,10 @@ pub(crate) struct Walker<'a> {
     item_owner: Option<String>,
     /// Walking the arguments of a `block_on` made in offloaded code.
     driving_offloaded: bool,
-    /// Last segments of every known offloader, for the by-name pre-scans.
-    offloader_names: HashSet<String>,
+    /// Last segments of every known offloader, for the by-name pre-scans:
+    /// built when a statement first needs it (`let job = || ..;`), as a
+    /// crate's offloaders are many and most files never ask.
+    offloader_names: std::cell::OnceCell<HashSet<String>>,
     /// Inside a hand-written `poll`: nothing there is awaited, so the shape
     /// of a call says nothing, and only certain matches count.
     in_poll_fn: bool,
@@ -285,18 +288,30 @@ impl<'a> Walker<'a> {
             opt_in: 0,
             env_locals: HashSet::new(),
             env_gate: false,
-            offloader_names: OFFLOADERS
+            offloader_names: std::cell::OnceCell::new(),
+            out: Analysis::default(),
+        }
+    }
+
+    fn offloader_names(&self) -> &HashSet<String> {
+        self.offloader_names.get_or_init(|| {
+            OFFLOADERS
                 .iter()
                 .map(|o| match o {
                     Offloader::Path(p) => last_segment(p),
                     Offloader::Method(m) => m,
                 })
-                .chain(opts.config.extra_offloaders.iter().map(|p| last_segment(p)))
-                .chain(model.offloaders.iter().map(|p| last_segment(p)))
+                .chain(
+                    self.opts
+                        .config
+                        .extra_offloaders
+                        .iter()
+                        .map(|p| last_segment(p)),
+                )
+                .chain(self.model.offloaders.iter().map(|p| last_segment(p)))
                 .map(str::to_owned)
-                .collect(),
-            out: Analysis::default(),
-        }
+                .collect()
+        })
     }
 
     /// Where items declared in the current block live: under the enclosing
@@ -320,9 +335,7 @@ impl<'a> Walker<'a> {
     }
 
     fn finish(mut self) -> Analysis {
-        let mut offloaders: Vec<String> = self.model.offloaders.iter().cloned().collect();
-        offloaders.sort();
-        self.out.offloaders = offloaders;
+        self.out.offloaders = self.model.sorted_offloaders();
         self.out
     }
 
@@ -766,7 +779,7 @@ impl<'a> Walker<'a> {
                     // keeps it off the common path.
                     let offloaded = matches!(&*init.expr, Expr::Closure(c) if c.asyncness.is_none())
                         && pat_ident(&local.pat)
-                            .is_some_and(|name| offloaded_later(rest, &name, &w.offloader_names));
+                            .is_some_and(|name| offloaded_later(rest, &name, w.offloader_names()));
                     // `let f = Box::new(|| ..); f()`: called here after all.
                     let boxed_called = boxed_closure(&init.expr).filter(|_| {
                         pat_ident(&local.pat).is_some_and(|name| called_in(rest, &name))
@@ -1109,7 +1122,7 @@ impl<'a> Walker<'a> {
         };
         calls
             .get(before)
-            .is_some_and(|c| c.path.rsplit("::").next() == Some(name.as_str()))
+            .is_some_and(|c| crate::last_segment(&c.path) == name)
     }
 
     fn cond(&mut self, cond: &Expr) {
@@ -1300,10 +1313,6 @@ fn short(e: &Expr) -> String {
     } else {
         "..".to_owned()
     }
-}
-
-fn last_segment(path: &str) -> &str {
-    path.rsplit("::").next().unwrap_or(path)
 }
 
 /// The longest `recv_timeout` that still counts as a poll.
