@@ -15,7 +15,8 @@ use pollguard_analysis::model::{CrateModel, FileItems, LazyModel, ModItems, lowe
 use pollguard_analysis::transitive::Summaries;
 use pollguard_analysis::{
     Analysis, BlockingCall, CommentAllow, Confidence, Config, Construction, Finding, FnSummary,
-    Level, LocalCall, Options, RULES, analyze_file, analyze_file_in, parse_comment_allows,
+    Level, LocalCall, Options, RULES, analyze_file, analyze_file_in, last_segment,
+    parse_comment_allows,
 };
 use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
@@ -62,8 +63,8 @@ pub struct FileAnalysis {
     pub hatches: Vec<OwnedHatch>,
     /// Escape-hatch comments.
     pub comments: Vec<OwnedComment>,
-    /// The file's own offloaders (`fn asyncify(f) { spawn_blocking(f) }`).
-    pub offloaders: Vec<String>,
+    /// The crate's own offloaders (`fn asyncify(f) { spawn_blocking(f) }`).
+    pub offloaders: Arc<[String]>,
     /// The channel ends the file makes.
     pub constructed: Vec<Construction>,
 }
@@ -131,10 +132,11 @@ pub fn analyze_source_in(text: &str, options: &Options<'_>, model: Option<&Crate
 
 /// Parses a file, never panicking and never recursing too deep; the
 /// outcome to report when it cannot be parsed.
+/// Doc comments are parsed as plain comments ([`source::for_parser`]).
 fn parse_checked(text: &str) -> Result<syn::File, Box<Outcome>> {
-    crate::timing::time("check_nesting", || source::check_nesting(text))
+    let text = crate::timing::time("check_nesting", || source::for_parser(text))
         .map_err(|r| Box::new(Outcome::Refused(r)))?;
-    match std::panic::catch_unwind(AssertUnwindSafe(|| syn::parse_file(text))) {
+    match std::panic::catch_unwind(AssertUnwindSafe(|| syn::parse_file(&text))) {
         Ok(Ok(file)) => Ok(file),
         Ok(Err(e)) => Err(Box::new(Outcome::ParseError {
             pos: pos(e.span().start()),
@@ -267,7 +269,7 @@ pub(crate) fn own(a: &Analysis) -> FileAnalysis {
             })
             .collect(),
         comments: Vec::new(),
-        offloaders: a.offloaders.clone(),
+        offloaders: Arc::clone(&a.offloaders),
         constructed: a.constructed.clone(),
     }
 }
@@ -404,10 +406,6 @@ fn trigger_names(discovered: &Discovered) -> HashSet<String> {
         }
     }
     names
-}
-
-fn last_segment(p: &str) -> &str {
-    p.rsplit("::").next().unwrap_or(p)
 }
 
 /// Whether `text` has an identifier in `names`.
@@ -826,9 +824,12 @@ fn scan_batch(ctx: &BatchCtx<'_>, batch: &[usize], out: &mut Scanned) -> Result<
             tree_module_paths(d, files, items, &mut out.module_paths);
             let (models, model_of) =
                 crate_models(d, files, items, &out.module_paths, ctx.deps, &mut out.libs);
-            for f in files {
-                items.remove(f);
-            }
+            drop_later(
+                files
+                    .iter()
+                    .filter_map(|f| items.remove(f))
+                    .collect::<Vec<_>>(),
+            );
             let w = Arc::new(Walkable {
                 module_paths: files
                     .iter()
@@ -1064,6 +1065,18 @@ fn walk_kept(
     if kept.is_empty() {
         proc_macro2::extra::invalidate_current_thread_spans();
     }
+}
+
+/// Drops `x` on a thread of its own. A crate's lowered items, analyses
+/// and models are millions of small allocations, freed one by one: off the
+/// main thread, that runs while it goes on (building the next models,
+/// closing the workspace, printing) on a core the workers have left.
+fn drop_later<T: Send + 'static>(x: T) {
+    let spawned = std::thread::Builder::new()
+        .name("pollguard-drop".to_owned())
+        .spawn(move || drop(x));
+    // When no thread can be started, `x` was dropped in the attempt.
+    drop(spawned);
 }
 
 /// Scans the discovered files.
@@ -1330,10 +1343,14 @@ pub fn scan(discovered: &Discovered, opts: &ScanOptions) -> Result<ScanResult, S
         None => path.to_owned(),
     };
     let mut offloaders: HashSet<String> = HashSet::new();
+    // Every file of a crate holds the crate's one list: read it once.
+    let mut seen: HashSet<(&str, *const String)> = HashSet::new();
     for (i, a) in analyses.iter().enumerate() {
         if let Some(a) = a {
             for k in &discovered.files[i].krates {
-                offloaders.extend(a.offloaders.iter().map(|o| global(k, o)));
+                if seen.insert((k, a.offloaders.as_ptr())) {
+                    offloaders.extend(a.offloaders.iter().map(|o| global(k, o)));
+                }
             }
         }
     }
@@ -1449,6 +1466,9 @@ pub fn scan(discovered: &Discovered, opts: &ScanOptions) -> Result<ScanResult, S
         .dedup_by(|a, b| a.file == b.file && a.start == b.start && a.kind == b.kind);
     result.problems.sort_by_key(|p| p.file);
     crate::timing::add("main: closure, diags", t.elapsed());
+    drop(analyses);
+    drop(units);
+    drop_later((work, models));
     Ok(result)
 }
 
