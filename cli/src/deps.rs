@@ -1161,7 +1161,15 @@ impl Reader<'_> {
             ));
             return;
         }
-        let text = match source::read(path).and_then(|t| source::check_nesting(&t).map(|()| t)) {
+        // Doc comments as plain comments, as in the workspace's files
+        // (`source::for_parser`): a dependency's docs are most of its bytes.
+        let text = match source::read(path).and_then(|t| {
+            let blanked = match source::for_parser(&t)? {
+                std::borrow::Cow::Owned(o) => Some(o),
+                std::borrow::Cow::Borrowed(_) => None,
+            };
+            Ok(blanked.unwrap_or(t))
+        }) {
             Ok(t) => t,
             Err(r) => {
                 self.out
