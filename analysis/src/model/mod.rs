@@ -243,6 +243,8 @@ pub(crate) struct Module {
     ext_globs: Vec<String>,
     /// Glob imports of the crate's own modules, with whether they are `pub use`.
     globs: Vec<(String, bool)>,
+    /// Holds a fn under its [`value_key`], shadowed by a module of its name.
+    shadows: bool,
 }
 
 impl Module {
@@ -476,6 +478,7 @@ impl CrateModel {
                             continue;
                         }
                         let key = if shadows_child {
+                            m.shadows = true;
                             value_key(name)
                         } else {
                             name.clone()
@@ -614,6 +617,9 @@ impl CrateModel {
                     add.retain(|(n, _)| !m.names.contains_key(n));
                     if !add.is_empty() {
                         changed = true;
+                        // Value keys come from `values` or from the source's
+                        // own (a later glob passes them on).
+                        m.shadows |= add.iter().any(|(n, _)| n.ends_with("()"));
                         m.names.extend(add);
                     }
                     for e in ext {
@@ -662,18 +668,21 @@ impl CrateModel {
                 };
                 // The last segment of a call's path is a value: a fn that
                 // a module of the same name shadows (see `resolve_globs`).
-                let value = (i + 1 == segs.len())
+                // (Most names are plain: the value key, which takes a new
+                // string, is looked up only where a module shadows a fn.)
+                let value = (i + 1 == segs.len() && m.shadows)
                     .then(|| m.names.get(&value_key(seg)))
                     .flatten();
                 let Some(b) = value.or_else(|| m.names.get(*seg)) else {
                     return path;
                 };
-                let own = format!("{module}::{seg}");
-                if b.target == own {
-                    if self.modules.contains_key(&own) {
-                        module = own;
+                if is_child(&b.target, &module, seg) {
+                    let own = &b.target;
+                    if self.modules.contains_key(own) {
+                        module.clone_from(own);
                         continue;
                     }
+                    let own = own.clone();
                     // `FtpStream::connect` with `type FtpStream =
                     // ImplFtpStream<NoTlsStream>`: the associated fns are
                     // the aliased type's.
@@ -1471,6 +1480,13 @@ fn collect<'a>(module: &str, items: &'a ModItems, test: bool, out: &mut Vec<Pend
 
 /// The key under which a module keeps a fn that a module of the same name
 /// shadows: no identifier spells it.
+/// Whether `path` is `{module}::{name}`, without building it.
+fn is_child(path: &str, module: &str, name: &str) -> bool {
+    path.strip_prefix(module)
+        .and_then(|rest| rest.strip_prefix("::"))
+        .is_some_and(|rest| rest == name)
+}
+
 fn value_key(name: &str) -> String {
     format!("{name}()")
 }
