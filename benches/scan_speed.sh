@@ -18,6 +18,7 @@
 # medians, the ratio and the peak RSS of both.
 #
 #   RUNS=5 SCALING=1 bash benches/scan_speed.sh
+#   SCALING=1 LISTS=target/tiers bash benches/scan_speed.sh   # the lists only
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${RUNS:-7}
@@ -57,6 +58,15 @@ for size in sizes:
         if total >= size:
             break
     tiers.append((f"{len(chosen)} crates", list(chosen)))
+
+# LISTS=dir: write each size's crate directories to dir/<size>.txt (for
+# benches/side_by_side.py) and stop.
+if os.environ.get("LISTS"):
+    os.makedirs(os.environ["LISTS"], exist_ok=True)
+    for size, (_, dirs) in zip(sizes, tiers[1:]):
+        with open(os.path.join(os.environ["LISTS"], f"{size}.txt"), "w") as fh:
+            fh.write("\n".join(dirs) + "\n")
+    sys.exit(0)
 
 def run(cmd):
     # `/usr/bin/time` gives the peak RSS; the wall time is its own.

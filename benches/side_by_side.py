@@ -1,0 +1,45 @@
+#!/usr/bin/env python3
+"""Binaries side by side on one tree: medians of interleaved runs.
+
+    python3 benches/side_by_side.py RUNS TREE NAME=BINARY[:ARG...] ...
+
+TREE is a directory, or a `.txt` file listing directories (one per line,
+each passed as a path). Each NAME=BINARY[:ARG...] runs `BINARY pollguard
+ARG... TREE`; the first one is the reference the ratios are taken to (the
+floor: `NAME=BINARY:--parse-only`). After one warm-up round, RUNS rounds
+run every command once each, in order; wall time from the clock, CPU time
+(user + sys) from `getrusage` of the children. Prints a Markdown table.
+"""
+import resource
+import statistics
+import subprocess
+import sys
+import time
+
+runs, tree = int(sys.argv[1]), sys.argv[2]
+targets = open(tree).read().split() if tree.endswith(".txt") else [tree]
+cmds = []
+for spec in sys.argv[3:]:
+    name, rest = spec.split("=", 1)
+    binary, *args = rest.split(":")
+    cmds.append((name, [binary, "pollguard", *[a for a in args if a], *targets]))
+wall = {n: [] for n, _ in cmds}
+cpu = {n: [] for n, _ in cmds}
+for r in range(runs + 1):
+    for name, cmd in cmds:
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        start = time.perf_counter()
+        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        w = time.perf_counter() - start
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        if r > 0:
+            wall[name].append(w)
+            cpu[name].append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
+ref = cmds[0][0]
+f, fc = statistics.median(wall[ref]), statistics.median(cpu[ref])
+print("| what | median wall | × floor | median CPU | × floor | all runs, wall (s) |")
+print("|---|---|---|---|---|---|")
+for name, _ in cmds:
+    m, mc = statistics.median(wall[name]), statistics.median(cpu[name])
+    runs_s = " ".join(f"{x:.3f}" for x in wall[name])
+    print(f"| {name} | {m:.3f} s | {m / f:.2f} | {mc:.3f} s | {mc / fc:.2f} | {runs_s} |")
