@@ -993,6 +993,7 @@ fn worker(
                 }
             }
         } else {
+            crate::timing::add_count("scan: files the pre-filter skips (count)", 1);
             let items =
                 crate::timing::time("worker: shallow", || lower_source(&text, ctx.offloaders));
             let _ = first_tx.send((i, Ok(text), items, None, false));
@@ -1158,6 +1159,7 @@ pub fn scan(discovered: &Discovered, opts: &ScanOptions) -> Result<ScanResult, S
         if wanted.is_empty() {
             break;
         }
+        crate::timing::add_count("scan: files pulled in (count)", wanted.len() as u32);
         let outcomes: Vec<(usize, Outcome)> = pool.install(|| {
             wanted
                 .par_iter()
