@@ -838,9 +838,20 @@ async fn through_own_generic_fns(host: String) {
     hand_on(UPSTREAM); // transitive
     dial("10.0.0.5:2003"); // trap: text its caller fills with an address
     dial(&host); // transitive
+    dial_each("10.0.0.5:2181"); // trap: split and trimmed, still the caller's text
+    dial_each(&host); // transitive
 }
 fn dial(target: &str) -> usize {
     target.to_socket_addrs().map(|a| a.count()).unwrap_or(0)
+}
+fn dial_each(connect: &str) -> usize {
+    let end = connect.find('/').unwrap_or(connect.len());
+    let mut n = 0;
+    for part in connect[..end].split(',') {
+        n += part.trim().to_socket_addrs().map(|a| a.count()).unwrap_or(0);
+    }
+    let first = connect.split(',').next().unwrap_or_default().trim();
+    n + first.to_socket_addrs().map(|a| a.count()).unwrap_or(0)
 }
 "#;
 

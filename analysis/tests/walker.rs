@@ -1046,3 +1046,32 @@ async fn handler() {
     let (_, lines) = direct_and_transitive_lines(src);
     assert_eq!(lines, [49, 51, 53, 55, 56, 59]);
 }
+
+/// The child's arm of `fork()` runs in another process: nothing there
+/// blocks this one. The parent's arm does.
+#[test]
+fn the_child_of_fork_is_another_process() {
+    let src = r#"
+use nix::unistd::{fork, ForkResult};
+async fn pty() {
+    match unsafe { fork() }.unwrap() {
+        ForkResult::Child => {
+            let _ = std::fs::File::open("/dev/pts/1");
+        }
+        ForkResult::Parent { child } => {
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        }
+    }
+    match unsafe { fork()? } {
+        ForkResult::Child => std::thread::sleep(std::time::Duration::from_millis(1)),
+        _ => {}
+    }
+    match pick() {
+        ForkResult::Child => std::thread::sleep(std::time::Duration::from_millis(1)),
+        _ => {}
+    }
+}
+"#;
+    let lines: Vec<usize> = scan(src).iter().map(|f| f.0).collect();
+    assert_eq!(lines, [9, 17]);
+}

@@ -200,6 +200,16 @@ impl<'a> Walker<'a> {
 
     /// The item type of an iterator the catalog knows (`listener.incoming()`).
     pub(super) fn item_type(&self, e: &Expr) -> Option<Ty> {
+        // `for part in target.split(',')`: each part is the caller's text.
+        if let Some(t) = self
+            .infer(e)
+            .filter(|t| t.path == STR_PIECES && t.addr != Addr::Name)
+        {
+            return Some(Ty {
+                path: "str".to_owned(),
+                ..t
+            });
+        }
         let key = match e {
             Expr::MethodCall(m) => format!("{}::{}", self.infer(&m.receiver)?.path, m.method),
             Expr::Call(c) => self.call_path(c)?,
@@ -302,6 +312,9 @@ impl<'a> Walker<'a> {
             Expr::MethodCall(m) => {
                 let name = m.method.to_string();
                 let recv = self.infer(&m.receiver);
+                if let Some(piece) = recv.as_ref().and_then(|r| str_piece(r, &name)) {
+                    return Some(piece);
+                }
                 if let Some(inner) = recv.as_ref().and_then(|t| t.inner.as_deref()) {
                     if GUARD_METHODS.contains(&name.as_str()) {
                         return Some(inner.clone());
@@ -346,6 +359,8 @@ impl<'a> Walker<'a> {
                 None
             }
             Expr::Try(t) => self.infer(&t.expr),
+            // `target[..end]` of an address the caller gave.
+            Expr::Index(i) => self.infer(&i.expr).filter(is_addr_text),
             Expr::Struct(s) if s.qself.is_none() => {
                 match self.resolve_written(&s.path, &path_segs(&s.path)) {
                     Resolved::Path(p) => Some(Ty::new(p)),
@@ -516,4 +531,61 @@ fn is_trait_object(ty: &Type) -> bool {
 /// so `x` has the type the matched expression is said to have.
 pub(super) fn is_wrapping_variant(path: &syn::Path) -> bool {
     path.get_ident().is_some_and(|i| i == "Ok" || i == "Some")
+}
+
+/// The pseudo type of an iterator over pieces of a string (`split`, `lines`).
+const STR_PIECES: &str = "str::pieces";
+
+/// Text whose address-ness is known: a parameter's (its callers decide) or
+/// an address written out.
+fn is_addr_text(t: &Ty) -> bool {
+    t.path == "str" && t.addr != Addr::Name
+}
+
+/// What a method of such text gives back that is still the same text, or
+/// a piece of it: `trim`, `to_string`, `split(',')` (an iterator of
+/// pieces), `next()` of that iterator. A connect string (`"10.0.0.5:2181,
+/// 10.0.0.6:2181"`) is split and trimmed before `to_socket_addrs`, and
+/// whether that asks a resolver is still the caller's to say.
+fn str_piece(recv: &Ty, method: &str) -> Option<Ty> {
+    const SAME: &[&str] = &[
+        "trim",
+        "trim_start",
+        "trim_end",
+        "trim_matches",
+        "to_string",
+        "to_owned",
+        "as_str",
+        "into",
+        "unwrap_or_default",
+        "unwrap_or",
+    ];
+    const SPLITS: &[&str] = &[
+        "split",
+        "rsplit",
+        "splitn",
+        "rsplitn",
+        "split_terminator",
+        "split_whitespace",
+        "split_ascii_whitespace",
+        "lines",
+    ];
+    const ITEMS: &[&str] = &["next", "next_back", "nth", "last"];
+    let piece = |path: &str| Ty {
+        path: path.to_owned(),
+        addr: recv.addr,
+        ..Ty::new("")
+    };
+    if is_addr_text(recv) {
+        if SAME.contains(&method) {
+            return Some(recv.clone());
+        }
+        if SPLITS.contains(&method) {
+            return Some(piece(STR_PIECES));
+        }
+    }
+    if recv.path == STR_PIECES && recv.addr != Addr::Name && ITEMS.contains(&method) {
+        return Some(piece("str"));
+    }
+    None
 }

@@ -926,6 +926,7 @@ impl<'a> Walker<'a> {
                 // On a parameter: its `Some` arms run only with it set, its
                 // `None` arm only without.
                 let param = self.param_index(&m.expr).map_or(0, |i| 1u64 << i);
+                let forked = is_fork(&m.expr);
                 for arm in &m.arms {
                     let (gates, ungates) = (self.gates, self.ungates);
                     match &arm.pat {
@@ -946,7 +947,14 @@ impl<'a> Walker<'a> {
                     } else {
                         is_failure_pat(&arm.pat)
                     };
-                    if some_paths {
+                    if forked && is_child_pat(&arm.pat) {
+                        // `match fork()? { ForkResult::Child => .. }`: that
+                        // arm runs in the new process, which this one does
+                        // not wait for (rexpect opens the pty's slave there).
+                        let saved = std::mem::replace(&mut self.ctx, Ctx::Offloaded);
+                        self.expr(&arm.body, usage);
+                        self.ctx = saved;
+                    } else if some_paths {
                         self.conditionally(|w| w.expr(&arm.body, usage));
                     } else {
                         self.expr(&arm.body, usage);
@@ -1312,6 +1320,37 @@ fn short(e: &Expr) -> String {
         text
     } else {
         "..".to_owned()
+    }
+}
+
+/// Whether `e` is a call of `fork()` (nix's or libc's), through `unsafe`,
+/// `?`, `unwrap()` or `expect(..)`.
+fn is_fork(e: &Expr) -> bool {
+    match e {
+        Expr::Unsafe(u) => matches!(u.block.stmts.as_slice(), [Stmt::Expr(e, None)] if is_fork(e)),
+        Expr::Try(t) => is_fork(&t.expr),
+        Expr::Paren(p) => is_fork(&p.expr),
+        Expr::MethodCall(m) if m.method == "unwrap" || m.method == "expect" => is_fork(&m.receiver),
+        Expr::Call(c) => {
+            c.args.is_empty()
+                && matches!(&*c.func, Expr::Path(p)
+                    if p.path.segments.last().is_some_and(|s| s.ident == "fork"))
+        }
+        _ => false,
+    }
+}
+
+/// Whether a pattern matches the child's side of `fork()`:
+/// `ForkResult::Child`, `Ok(ForkResult::Child)`.
+fn is_child_pat(p: &Pat) -> bool {
+    let last_is_child = |path: &syn::Path| path.segments.last().is_some_and(|s| s.ident == "Child");
+    match p {
+        Pat::Path(pp) => last_is_child(&pp.path),
+        Pat::Struct(ps) => last_is_child(&ps.path),
+        Pat::TupleStruct(t) if last_is_child(&t.path) => true,
+        Pat::TupleStruct(t) => t.path.is_ident("Ok") && t.elems.iter().any(is_child_pat),
+        Pat::Paren(p) => is_child_pat(&p.pat),
+        _ => false,
     }
 }
 
