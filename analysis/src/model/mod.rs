@@ -619,7 +619,7 @@ impl CrateModel {
                         changed = true;
                         // Value keys come from `values` or from the source's
                         // own (a later glob passes them on).
-                        m.shadows |= add.iter().any(|(n, _)| n.ends_with("()"));
+                        m.shadows |= add.iter().any(|(n, _)| is_value_key(n));
                         m.names.extend(add);
                     }
                     for e in ext {
@@ -1489,4 +1489,9 @@ fn is_child(path: &str, module: &str, name: &str) -> bool {
 
 fn value_key(name: &str) -> String {
     format!("{name}()")
+}
+
+/// Whether a name a module keeps is a [`value_key`].
+fn is_value_key(name: &str) -> bool {
+    name.ends_with("()")
 }
