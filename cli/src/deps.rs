@@ -1191,13 +1191,16 @@ impl Reader<'_> {
             Ok(f) => f,
             Err(e) => match parse_leniently(&text) {
                 // Most of a 2015-edition file parses: keep what does.
+                // With every item read in 2018's words (fxhash's
+                // `fn hash_word(&mut self, Self);`), nothing was lost.
                 Some((f, skipped)) if !f.items.is_empty() => {
-                    self.out.errors.push(format!(
-                        "skipped {} item(s) of `{}` that do not parse (the first: {})",
-                        skipped.len(),
-                        path.display(),
-                        skipped.first().map_or("", String::as_str)
-                    ));
+                    if let Some(first) = skipped.first() {
+                        self.out.errors.push(format!(
+                            "skipped {} item(s) of `{}` that do not parse (the first: {first})",
+                            skipped.len(),
+                            path.display(),
+                        ));
+                    }
                     f
                 }
                 _ => {

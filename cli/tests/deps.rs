@@ -751,6 +751,37 @@ fn a_second_run_reads_dependencies_from_the_cache() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// A 2015-edition dependency whose syntax syn reads only once modernized
+/// (an anonymous parameter, a bare `Fn` type) is read whole, silently: no
+/// item was lost, so there is nothing to warn about.
+#[test]
+fn a_dependency_in_2015_syntax_is_read_without_a_warning() {
+    let dir = temp_dir("old-syntax");
+    let cache = dir.join("cache");
+    sleepy_app(&dir);
+    std::fs::write(
+        dir.join("slow/Cargo.toml"),
+        "[package]\nname = \"slow\"\nversion = \"0.1.0\"\nedition = \"2015\"\n",
+    )
+    .expect("manifest");
+    std::fs::write(
+        dir.join("slow/src/lib.rs"),
+        "mod inner;\npub trait HashWord {\n    fn hash_word(&mut self, Self);\n}\npub type Hook = Box<Fn(u8) + Send>;\npub fn settle() {\n    inner::pause();\n}\n",
+    )
+    .expect("lib");
+    let run = run_in(&dir.join("app"), &cache);
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    let finding: serde_json::Value =
+        serde_json::from_str(run.stdout.lines().next().expect("a finding")).expect("json");
+    assert_eq!(
+        finding["chain"][0]["caller"], "slow::settle",
+        "{}",
+        run.stdout
+    );
+    assert!(!run.stderr.contains("could not be read"), "{}", run.stderr);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// With a lock file the graph itself comes from the cache; an edit to a
 /// path dependency's sources (manifest and lock unchanged) still reads it
 /// again, and the view of the dependencies built from it is not reused.
