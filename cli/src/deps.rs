@@ -770,18 +770,103 @@ static EARLY: std::sync::Mutex<Option<std::thread::JoinHandle<Early>>> =
 /// warm run's reading of dependencies, and the workspace can be read
 /// meanwhile. The answers are used only if the workspace is read with the
 /// toolchain they were asked with (see [`crate::metadata::fallback`]).
+///
+/// When the compiler can be named without running it (see
+/// [`toolchain_stamp`]), the answers come from the cache, which keeps them
+/// under that name: a warm run on a small project spends a third of its CPU
+/// starting `rustc` otherwise.
 pub fn prefetch_host() {
     let handle = std::thread::spawn(|| {
+        let stored = toolchain_stamp().zip(Cache::open()).map(|(stamp, cache)| {
+            let key = format!("rustc-{}", hex(&Sha256::digest(stamp.as_bytes())));
+            let answers = cache.get(&key).and_then(|b| {
+                let (version, cfg) = rmp_serde::from_slice::<(String, String)>(&b).ok()?;
+                Some((Ok(version), Ok(cfg)))
+            });
+            (cache, key, answers)
+        });
+        if let Some((_, _, Some(answers))) = stored {
+            return answers;
+        }
         let cfg = std::thread::spawn(|| rustc_output(&["--print", "cfg"]));
         let version = rustc_output(&["-vV"]);
         let cfg = cfg
             .join()
             .unwrap_or_else(|_| Err("`rustc --print cfg` panicked".to_owned()));
+        if let (Some((cache, key, None)), Ok(v), Ok(c)) = (&stored, &version, &cfg) {
+            if let Ok(bytes) = rmp_serde::to_vec(&(v, c)) {
+                cache.put(key, &bytes);
+            }
+        }
         (version, cfg)
     });
     if let Ok(mut early) = EARLY.lock() {
         *early = Some(handle);
     }
+}
+
+/// What names the compiler [`rustc`] runs without running it, as cargo
+/// names it to reuse its own answers (`rustc_fingerprint`): the binary's
+/// path, modification time and size, and for a rustup proxy the toolchain
+/// rustup gave this process (`RUSTUP_HOME`, `RUSTUP_TOOLCHAIN`, set for
+/// `cargo pollguard` by the proxied `cargo`) with that toolchain's own
+/// `rustc`. `None` when that cannot be told: no `rustc` found, or a proxy
+/// run without rustup's variables, which would pick a toolchain from
+/// overrides and files this does not read.
+fn toolchain_stamp() -> Option<String> {
+    toolchain_stamp_with(
+        |k| std::env::var_os(k),
+        &std::env::var_os("PATH").unwrap_or_default(),
+    )
+}
+
+fn toolchain_stamp_with(
+    env: impl Fn(&str) -> Option<std::ffi::OsString>,
+    path_var: &std::ffi::OsStr,
+) -> Option<String> {
+    let exe = |name: &str| format!("{name}{}", std::env::consts::EXE_SUFFIX);
+    let rustc = match env("RUSTC") {
+        Some(r) if Path::new(&r).components().count() > 1 => PathBuf::from(r),
+        named => {
+            let name = named.map_or_else(|| exe("rustc"), |n| n.to_string_lossy().into_owned());
+            std::env::split_paths(path_var)
+                .map(|d| d.join(&name))
+                .find(|p| p.is_file())?
+        }
+    };
+    let stamp = |p: &Path| -> Option<String> {
+        let m = std::fs::metadata(p).ok()?;
+        Some(format!(
+            "{} {:?} {}\n",
+            p.display(),
+            m.modified().ok()?,
+            m.len()
+        ))
+    };
+    let mut out = stamp(&rustc)?;
+    // A symlink to rustup, or a hard link or copy of it beside it.
+    let beside = rustc.with_file_name(exe("rustup"));
+    let proxy = std::fs::canonicalize(&rustc)
+        .ok()
+        .and_then(|c| c.file_stem().map(|s| s == "rustup"))
+        .unwrap_or(false)
+        || std::fs::metadata(&beside)
+            .ok()
+            .zip(std::fs::metadata(&rustc).ok())
+            .is_some_and(|(a, b)| a.len() == b.len());
+    if proxy {
+        let home = env("RUSTUP_HOME")?;
+        let toolchain = crate::metadata::fallback()
+            .map(std::ffi::OsString::from)
+            .or_else(|| env("RUSTUP_TOOLCHAIN"))?;
+        let real = Path::new(&home)
+            .join("toolchains")
+            .join(toolchain)
+            .join("bin")
+            .join(exe("rustc"));
+        out += &stamp(&real)?;
+    }
+    Some(out)
 }
 
 /// The early answers, when they were asked with the toolchain in use now.
@@ -2046,6 +2131,61 @@ mod tests {
             Err(e) => panic!("{e}"),
         };
         assert!(!cfg.enabled(&t.attrs, &[]));
+    }
+
+    /// The compiler is named without running it only when nothing but
+    /// what is stamped could change it: a plain `rustc` by its file, a
+    /// rustup proxy by the toolchain rustup gave the process.
+    #[cfg(unix)]
+    #[test]
+    fn the_compiler_is_named_by_its_file_and_a_proxy_by_its_toolchain() {
+        use std::ffi::OsString;
+        let tmp = std::env::temp_dir().join(format!("pollguard-stamp-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&tmp);
+        let (bin, plain, home) = (tmp.join("bin"), tmp.join("plain"), tmp.join("rustup"));
+        for (dir, name, text) in [
+            (&bin, "rustup", "proxy"),
+            (&plain, "rustc", "compiler"),
+            (&home.join("toolchains/stable/bin"), "rustc", "stable"),
+            (&home.join("toolchains/nightly/bin"), "rustc", "nightly"),
+        ] {
+            std::fs::create_dir_all(dir).expect("dir");
+            std::fs::write(dir.join(name), text).expect("file");
+        }
+        std::os::unix::fs::symlink("rustup", bin.join("rustc")).expect("symlink");
+        let vars = |pairs: &[(&str, &Path)]| {
+            let pairs: Vec<(String, OsString)> = pairs
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), v.as_os_str().to_owned()))
+                .collect();
+            move |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone())
+        };
+        let path = |dir: &Path| std::env::join_paths([dir]).expect("path");
+        let plain_stamp = toolchain_stamp_with(vars(&[]), &path(&plain));
+        assert!(plain_stamp.is_some());
+        // A proxy without rustup's variables would choose by files not read.
+        assert_eq!(toolchain_stamp_with(vars(&[]), &path(&bin)), None);
+        let with = |toolchain: &str| {
+            toolchain_stamp_with(
+                vars(&[
+                    ("RUSTUP_HOME", &home),
+                    ("RUSTUP_TOOLCHAIN", Path::new(toolchain)),
+                ]),
+                &path(&bin),
+            )
+        };
+        let stable = with("stable");
+        assert!(stable.is_some());
+        assert_ne!(stable, with("nightly"));
+        assert_eq!(with("beta"), None, "no such toolchain");
+        // An updated toolchain is another compiler.
+        std::fs::write(home.join("toolchains/stable/bin/rustc"), "stable, updated")
+            .expect("update");
+        assert_ne!(with("stable"), stable);
+        // `$RUSTC` as a path is that file, whatever `PATH` holds.
+        let chosen = toolchain_stamp_with(vars(&[("RUSTC", &plain.join("rustc"))]), &path(&bin));
+        assert_eq!(chosen, plain_stamp);
+        let _ = std::fs::remove_dir_all(&tmp);
     }
 
     #[test]

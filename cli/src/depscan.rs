@@ -411,7 +411,27 @@ fn read_full(
         }
     }
     crate::timing::add("deps: models (wall)", models_started.elapsed());
+    if let Some(list) = std::env::var_os("POLLGUARD_DEBUG_DEP_FILES") {
+        let files = READ.lock().map(|f| f.join("\n")).unwrap_or_default();
+        if let Err(e) = std::fs::write(&list, files) {
+            eprintln!("warning: cannot write `POLLGUARD_DEBUG_DEP_FILES`: {e}");
+        }
+    }
     out
+}
+
+/// The dependency files read whole in this run, kept only for
+/// `POLLGUARD_DEBUG_DEP_FILES`: the benchmark's floor parses the same files
+/// (`benches/deps_speed.sh`). Not a user-facing output.
+static READ: Mutex<Vec<String>> = Mutex::new(Vec::new());
+
+fn note_read(files: &[crate::deps::DepFile]) {
+    if std::env::var_os("POLLGUARD_DEBUG_DEP_FILES").is_none() {
+        return;
+    }
+    if let Ok(mut read) = READ.lock() {
+        read.extend(files.iter().map(|f| f.path.display().to_string()));
+    }
 }
 
 /// Prints what the walker made of the dependency fns whose path contains
@@ -508,6 +528,7 @@ fn read_one(
     config: &Config,
 ) -> (ReadCrate, Stored) {
     let mut src = read_crate(c, cfg);
+    note_read(&src.files);
     let items = lower_all(c, &src.files);
     let model = model_of(
         index,

@@ -728,7 +728,10 @@ fn a_second_run_reads_dependencies_from_the_cache() {
         (1, 1, 1),
         "one for the graph, and a view of the resolved set"
     );
-    assert_eq!(entries().len(), 4, "and nothing else");
+    // `rustc`'s answers, when the compiler could be named without running
+    // it (under `cargo test`, rustup names the toolchain).
+    assert!(named("rustc-") <= 1);
+    assert_eq!(entries().len(), 4 + named("rustc-"), "and nothing else");
 
     let warm = run_in(&ws, &cache);
     assert_from_cache(&warm, 1);
