@@ -29,7 +29,6 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use syn::ext::IdentExt;
 use syn::parse::Parser;
 use syn::punctuated::Punctuated;
-use syn::visit::Visit;
 use syn::{Attribute, Item, Meta, Token};
 
 /// The version of pollguard that derived a cached entry: part of every
@@ -58,7 +57,7 @@ pub struct DepOptions {
 
 /// A dependency to read: one library crate of a package that is not a
 /// workspace member.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DepCrate {
     /// Cargo's package id (opaque, unique in the graph).
     pub id: String,
@@ -1104,11 +1103,6 @@ pub struct CrateSource {
     /// Files that could not be read or parsed, and `mod` declarations
     /// without a file, one line each; those modules are skipped.
     pub errors: Vec<String>,
-    /// The first segment of every path in the crate (in `use` trees, types,
-    /// expressions, fn bodies, macro paths and, as a guess, macro
-    /// arguments), plus the names of `extern crate`s: which dependencies
-    /// the crate may name, so the caller reads only those.
-    pub mentions: HashSet<String>,
 }
 
 /// One file of a dependency crate.
@@ -1150,33 +1144,14 @@ impl std::fmt::Debug for DepFile {
 /// holds syn trees, which are not `Send`: derive what is needed from it on
 /// the thread that read it.
 pub fn read_crate(dep: &DepCrate, cfg: &Cfg) -> CrateSource {
-    read_crate_as(dep, cfg, false)
-}
-
-/// [`read_crate`] for the mentions only, at about half the cost: fn bodies
-/// are lexed, scanned for `name ::`, and left out of the trees (the items-only
-/// parser of `pollguard_analysis::shallow`). The mentions are a superset of
-/// [`read_crate`]'s: the bodies of `cfg`-false fns count too.
-pub fn read_mentions(dep: &DepCrate, cfg: &Cfg) -> CrateSource {
-    read_crate_as(dep, cfg, true)
-}
-
-fn read_crate_as(dep: &DepCrate, cfg: &Cfg, shallow: bool) -> CrateSource {
     let mut reader = Reader {
         cfg,
         features: &dep.features,
         out: CrateSource::default(),
         wrappers: HashMap::new(),
         seen: HashMap::new(),
-        shallow,
-        body_mentions: MentionVisitor::default(),
     };
     reader.load(&dep.root, vec!["crate".to_owned()], true, 0);
-    let mut mentions = std::mem::take(&mut reader.body_mentions);
-    for f in &reader.out.files {
-        mentions.visit_file(&f.file);
-    }
-    reader.out.mentions = mentions.names;
     reader.out
 }
 
@@ -1203,10 +1178,6 @@ struct Reader<'a> {
     /// attributes name one file (rustls's `aws_lc_rs` modules reuse
     /// `../ring/hash.rs`), each a module of its own.
     seen: HashMap<PathBuf, usize>,
-    /// Read for the mentions only: fn bodies skipped, their mentions kept
-    /// in `body_mentions`.
-    shallow: bool,
-    body_mentions: MentionVisitor,
 }
 
 /// Where the `mod` declarations of an item list find their files.
@@ -1263,16 +1234,7 @@ impl Reader<'_> {
                 return;
             }
         };
-        let bodies = std::cell::RefCell::new(MentionVisitor::default());
-        let parsed = if self.shallow {
-            pollguard_analysis::shallow::parse_items(&text, &|body| {
-                bodies.borrow_mut().tokens(body);
-                false
-            })
-        } else {
-            syn::parse_file(&text)
-        };
-        let mut file = match parsed {
+        let mut file = match syn::parse_file(&text) {
             Ok(f) => f,
             Err(e) => match parse_leniently(&text) {
                 // Most of a 2015-edition file parses: keep what does.
@@ -1300,16 +1262,13 @@ impl Reader<'_> {
         if !self.cfg.enabled(&file.attrs, self.features) {
             return;
         }
-        self.body_mentions.names.extend(bodies.into_inner().names);
-        if !self.shallow {
-            syn::visit_mut::VisitMut::visit_file_mut(
-                &mut CfgBodies {
-                    cfg: self.cfg,
-                    features: self.features,
-                },
-                &mut file,
-            );
-        }
+        syn::visit_mut::VisitMut::visit_file_mut(
+            &mut CfgBodies {
+                cfg: self.cfg,
+                features: self.features,
+            },
+            &mut file,
+        );
         let file_dir = path.parent().unwrap_or(Path::new("."));
         let mod_dir = match (owns_dir, path.file_stem()) {
             (false, Some(stem)) => file_dir.join(stem),
@@ -1402,7 +1361,16 @@ impl Reader<'_> {
                     let path_attr = cfg.path_attr(&m.attrs, features);
                     match m.content.take() {
                         Some((brace, inner)) => {
-                            let dir = loc.mod_dir.join(path_attr.as_deref().unwrap_or(&name));
+                            // rustc: a `#[path]` on an inline module at the
+                            // top of `a/b.rs` is relative to `a/`, not to
+                            // `a/b/` where `mod x;` looks (num-bigint's
+                            // `#[path = "bigrand"] mod impl_0_10 { mod traits; }`
+                            // in `src/bigrand.rs` is `src/bigrand/traits.rs`).
+                            let dir = match &path_attr {
+                                Some(p) if !loc.inline => loc.file_dir.join(p),
+                                Some(p) => loc.mod_dir.join(p),
+                                None => loc.mod_dir.join(&name),
+                            };
                             let inner_loc = Loc {
                                 file_dir: loc.file_dir,
                                 mod_dir: dir,
@@ -1740,86 +1708,6 @@ fn foreign_item_attrs(item: &syn::ForeignItem) -> &[Attribute] {
         syn::ForeignItem::Type(i) => &i.attrs,
         syn::ForeignItem::Macro(i) => &i.attrs,
         _ => &[],
-    }
-}
-
-/// Collects [`CrateSource::mentions`].
-#[derive(Default)]
-struct MentionVisitor {
-    names: HashSet<String>,
-}
-
-impl MentionVisitor {
-    fn add(&mut self, ident: &proc_macro2::Ident) {
-        self.names.insert(ident.unraw().to_string());
-    }
-
-    /// The top of a `use` tree: each branch of a top-level group too.
-    fn use_tree(&mut self, tree: &syn::UseTree) {
-        match tree {
-            syn::UseTree::Path(p) => self.add(&p.ident),
-            syn::UseTree::Name(n) => self.add(&n.ident),
-            syn::UseTree::Rename(r) => self.add(&r.ident),
-            syn::UseTree::Group(g) => g.items.iter().for_each(|t| self.use_tree(t)),
-            syn::UseTree::Glob(_) => {}
-        }
-    }
-
-    /// Macro arguments are not parsed: every `name ::` not after another
-    /// `::` is taken as a path's first segment. A guess that over-reads at
-    /// worst (a dependency read for nothing), never hides a dependency.
-    fn tokens(&mut self, tokens: &TokenStream) {
-        let toks: Vec<TokenTree> = tokens.clone().into_iter().collect();
-        for (i, t) in toks.iter().enumerate() {
-            match t {
-                TokenTree::Group(g) => self.tokens(&g.stream()),
-                TokenTree::Ident(id) => {
-                    let after_colons =
-                        i >= 2 && is_punct(toks.get(i - 1), ':') && is_punct(toks.get(i - 2), ':');
-                    let before_colons =
-                        is_punct(toks.get(i + 1), ':') && is_punct(toks.get(i + 2), ':');
-                    if before_colons && !after_colons {
-                        self.add(id);
-                    }
-                }
-                _ => {}
-            }
-        }
-    }
-}
-
-impl<'ast> Visit<'ast> for MentionVisitor {
-    fn visit_path(&mut self, p: &'ast syn::Path) {
-        if let Some(first) = p.segments.first() {
-            self.add(&first.ident);
-        }
-        syn::visit::visit_path(self, p);
-    }
-
-    fn visit_item_use(&mut self, u: &'ast syn::ItemUse) {
-        self.use_tree(&u.tree);
-        syn::visit::visit_item_use(self, u);
-    }
-
-    fn visit_item_extern_crate(&mut self, e: &'ast syn::ItemExternCrate) {
-        self.add(&e.ident);
-        if let Some((_, alias)) = &e.rename {
-            self.add(alias);
-        }
-        syn::visit::visit_item_extern_crate(self, e);
-    }
-
-    fn visit_macro(&mut self, m: &'ast syn::Macro) {
-        self.tokens(&m.tokens);
-        syn::visit::visit_macro(self, m);
-    }
-
-    /// The items-only parser keeps `const`/`static` initializers as tokens.
-    fn visit_expr(&mut self, e: &'ast syn::Expr) {
-        if let syn::Expr::Verbatim(tokens) = e {
-            self.tokens(tokens);
-        }
-        syn::visit::visit_expr(self, e);
     }
 }
 
@@ -2321,24 +2209,5 @@ mod tests {
         assert_eq!(c.entry("abc123"), Path::new("/nowhere/abc123.pgc"));
         let e = c.entry("../../etc/passwd");
         assert_eq!(e.parent(), Some(Path::new("/nowhere")));
-    }
-
-    #[test]
-    fn mentions_cover_uses_paths_macros_and_extern_crates() {
-        let file: syn::File = match syn::parse_str(
-            "use a::b; use {c, d::e as f}; extern crate g as h;
-             fn x() -> i::T { let _ = j::k(); m!(n::o, p); ::q::r(); }",
-        ) {
-            Ok(f) => f,
-            Err(e) => panic!("{e}"),
-        };
-        let mut v = MentionVisitor::default();
-        v.visit_file(&file);
-        for n in ["a", "c", "d", "g", "h", "i", "j", "m", "n", "q"] {
-            assert!(v.names.contains(n), "{n} missing from {:?}", v.names);
-        }
-        for n in ["b", "e", "f", "k", "o", "p", "r"] {
-            assert!(!v.names.contains(n), "{n} in {:?}", v.names);
-        }
     }
 }

@@ -529,18 +529,27 @@ fn tree_module_paths(
         } else {
             dir.join(stem)
         };
-        let mut pending: Vec<(&ModItems, std::path::PathBuf, Vec<String>)> =
-            vec![(&it.root, children, module)];
-        while let Some((m, dir_of_children, module)) = pending.pop() {
+        // rustc's rules for `#[path]`: at the top of a file, relative to the
+        // file's directory (for an inline module too: `#[path = "p"] mod m
+        // { mod c; }` in `a/b.rs` finds `a/p/c.rs`); inside an inline
+        // module, relative to that module's directory.
+        let mut pending: Vec<(&ModItems, std::path::PathBuf, Vec<String>, bool)> =
+            vec![(&it.root, children, module, false)];
+        while let Some((m, dir_of_children, module, in_inline)) = pending.pop() {
+            let path_base = if in_inline { &dir_of_children } else { dir };
             for d in &m.mods {
                 let mut child = module.clone();
                 child.push(d.name.clone());
                 if let Some(inline) = &d.inline {
-                    pending.push((inline, dir_of_children.join(&d.name), child));
+                    let inner = match &d.path_attr {
+                        Some(p) => path_base.join(p),
+                        None => dir_of_children.join(&d.name),
+                    };
+                    pending.push((inline, inner, child, true));
                     continue;
                 }
                 let candidates = match &d.path_attr {
-                    Some(p) => vec![dir.join(p)],
+                    Some(p) => vec![path_base.join(p)],
                     None => vec![
                         dir_of_children.join(format!("{}.rs", d.name)),
                         dir_of_children.join(&d.name).join("mod.rs"),

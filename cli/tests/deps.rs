@@ -1,5 +1,5 @@
 //! Reading dependencies as source: the graph of `tests/fixtures/deps`, each
-//! crate's module tree, `cfg` removal, mentions, and the cache.
+//! crate's module tree, `cfg` removal, and the cache.
 
 use cargo_pollguard::deps::{self, Cache, Cfg, CrateSource, DepCrate, DepGraph, DepOptions};
 use cargo_pollguard::source::STACK_SIZE;
@@ -29,20 +29,10 @@ fn temp_dir(name: &str) -> PathBuf {
 /// `read_crate`, then `check` on what it read, on a thread with the stack
 /// the scan's workers have (syn's trees cannot leave the thread).
 fn read<R: Send>(dep: &DepCrate, cfg: &Cfg, check: impl FnOnce(&CrateSource) -> R + Send) -> R {
-    read_with(deps::read_crate, dep, cfg, check)
-}
-
-/// [`read`] with another reader (`read_mentions`).
-fn read_with<R: Send>(
-    reader: fn(&DepCrate, &Cfg) -> CrateSource,
-    dep: &DepCrate,
-    cfg: &Cfg,
-    check: impl FnOnce(&CrateSource) -> R + Send,
-) -> R {
     std::thread::scope(|s| {
         std::thread::Builder::new()
             .stack_size(STACK_SIZE)
-            .spawn_scoped(s, || check(&reader(dep, cfg)))
+            .spawn_scoped(s, || check(&deps::read_crate(dep, cfg)))
             .expect("spawn")
             .join()
             .unwrap_or_else(|e| std::panic::resume_unwind(e))
@@ -166,6 +156,7 @@ fn read_follows_modules_like_rustc_and_drops_cfg_false_items() {
             "crate::macros",
             "crate::net",
             "crate::net::tcp",
+            "crate::net::wire::frame",
             "crate::odd",
             "crate::odd::sibling",
             "crate::store",
@@ -223,10 +214,6 @@ fn read_follows_modules_like_rustc_and_drops_cfg_false_items() {
             .collect();
         // Inside fn bodies too, a statement under a false `cfg` is gone.
         assert_eq!(methods, [("everywhere".to_owned(), 0)]);
-        for m in ["leaf", "std", "tcp", "serde_like"] {
-            assert!(src.mentions.contains(m), "`{m}` not in {:?}", src.mentions);
-        }
-        assert!(!src.mentions.contains("foo"));
     });
 }
 
@@ -299,14 +286,13 @@ fn features_decide_cfg_feature_items() {
 }
 
 #[test]
-fn extern_crate_renames_are_mentioned_under_both_names() {
+fn a_crate_with_renamed_extern_crates_is_read_whole() {
     let g = fixture_graph();
     let cfg = Cfg::host().expect("host cfg");
     let (_, baz) = by_name(&g, "bar-baz");
     read(baz, &cfg, |src| {
         assert_eq!(src.files.len(), 1);
         assert!(src.errors.is_empty(), "{:?}", src.errors);
-        assert!(src.mentions.contains("leaf") && src.mentions.contains("renamed_leaf"));
     });
 }
 
@@ -500,11 +486,10 @@ fn reads_tokio_from_the_registry_cache() {
             .sum();
         let all = count_rs(&dir.join("src"));
         eprintln!(
-            "tokio {}: {} of {all} files, {lines} lines, {bytes} bytes, {} errors, {} mentions, {:.0} ms",
+            "tokio {}: {} of {all} files, {lines} lines, {bytes} bytes, {} errors, {:.0} ms",
             dir.display(),
             src.files.len(),
             src.errors.len(),
-            src.mentions.len(),
             elapsed.as_secs_f64() * 1000.0
         );
         for e in &src.errors {
@@ -540,9 +525,6 @@ fn reads_tokio_from_the_registry_cache() {
             mods.contains("crate::loom::std") && !mods.contains("crate::loom::mocked"),
             "`cfg(loom)` is false"
         );
-        for m in ["std", "mio", "bytes", "libc"] {
-            assert!(src.mentions.contains(m), "{m}");
-        }
     });
 }
 
@@ -953,45 +935,6 @@ fn prune_removes_what_no_run_used_lately() {
     assert_eq!(cache.get("stale"), None);
     assert!(dir.join("notes.txt").exists());
     let _ = std::fs::remove_dir_all(&dir);
-}
-
-/// Reading for the mentions skips fn bodies but not what they name: the
-/// same module tree, every mention the full read finds, bodies empty.
-#[test]
-fn reading_for_mentions_finds_what_the_full_read_finds() {
-    let g = fixture_graph();
-    let cfg = Cfg::host().expect("host cfg");
-    for c in &g.crates {
-        let (full_mods, full_mentions) =
-            read(c, &cfg, |src| (module_paths(src), src.mentions.clone()));
-        let (mods, mentions, bodies) = read_with(deps::read_mentions, c, &cfg, |src| {
-            let bodies: usize = src
-                .files
-                .iter()
-                .flat_map(|f| &f.file.items)
-                .map(|i| match i {
-                    Item::Fn(f) => f.block.stmts.len(),
-                    _ => 0,
-                })
-                .sum();
-            (module_paths(src), src.mentions.clone(), bodies)
-        });
-        assert_eq!(mods, full_mods, "{}", c.name);
-        // What mentions are for: which dependencies to read. (The full read
-        // also lists one-segment paths, local names, that name no crate.)
-        let missing: Vec<&String> = full_mentions
-            .difference(&mentions)
-            .filter(|m| c.deps.iter().any(|(name, _)| name == *m))
-            .collect();
-        assert!(missing.is_empty(), "{}: {missing:?} not found", c.name);
-        if c.name == "util" {
-            // Named only inside fn bodies: `leaf::..`, `std::..`, `serde_like::..`, `tcp::..`.
-            for m in ["leaf", "std", "serde_like", "tcp"] {
-                assert!(mentions.contains(m), "`{m}` not in {mentions:?}");
-            }
-        }
-        assert_eq!(bodies, 0, "{}: fn bodies are skipped", c.name);
-    }
 }
 
 /// `--write-facts` leaves what reading dependencies found for the
