@@ -13,11 +13,11 @@ use crate::diag::Pos;
 use crate::scan::FileAnalysis;
 use pollguard_analysis::model::{CrateModel, FileItems, LazyModel, lower_file};
 use pollguard_analysis::{Config, FnSummary, Options, analyze_file_in};
-use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 /// Crates whose blocking calls the catalog lists itself: reading them would
@@ -345,44 +345,64 @@ fn read_full(
             .map_or(0, |l| l + 1);
         level.insert(i, l);
     }
-    let depth = level.values().max().map_or(0, |l| l + 1);
     let mut config = dep_config();
     config.std_catalog_only = std_catalog_only;
-    for l in 0..depth {
-        let crates: Vec<usize> = (0..graph.crates.len())
-            .filter(|i| level.get(i) == Some(&l))
-            .collect();
-        let done: Vec<(usize, ReadCrate, bool)> = pool.install(|| {
-            crates
-                .par_iter()
-                .map(|&i| {
-                    let c = &graph.crates[i];
-                    let externs = externs(c, &out.models);
-                    if let Some(stored) = stash.load(i) {
-                        let read = crate::timing::time("deps: model from cache", || {
-                            from_stored(i, c, stored, externs)
-                        });
-                        progress.crate_done(&c.name, true, read.1.len() as u64);
-                        return (i, read, true);
-                    }
-                    let (read, stored) = read_one(i, c, cfg, externs, &config);
-                    stash.store(i, &stored);
-                    progress.crate_done(&c.name, false, read.1.len() as u64);
-                    (i, read, false)
-                })
-                .collect()
+    // Each crate starts as soon as the crates it depends on are modelled,
+    // not when a whole level of the graph is done: a level waited for its
+    // slowest crate while the other core idled.
+    let mut dependents: HashMap<usize, Vec<usize>> = HashMap::new();
+    let waiting: HashMap<usize, AtomicUsize> = level
+        .keys()
+        .map(|&i| {
+            let deps: HashSet<usize> = graph.crates[i]
+                .deps
+                .iter()
+                .map(|(_, d)| *d)
+                .filter(|d| level.contains_key(d))
+                .collect();
+            for &d in &deps {
+                dependents.entry(d).or_default().push(i);
+            }
+            (i, AtomicUsize::new(deps.len()))
+        })
+        .collect();
+    let ready: Vec<usize> = waiting
+        .iter()
+        .filter(|(_, n)| n.load(Ordering::Relaxed) == 0)
+        .map(|(i, _)| *i)
+        .collect();
+    let run = Run {
+        graph,
+        cfg,
+        config: &config,
+        stash: &stash,
+        progress,
+        dependents: &dependents,
+        waiting: &waiting,
+        models: Mutex::new(HashMap::new()),
+        done: Mutex::new(Vec::new()),
+    };
+    pool.install(|| {
+        rayon::scope(|scope| {
+            for i in ready {
+                let run = &run;
+                scope.spawn(move |scope| run.crate_at(scope, i));
+            }
         });
-        for (i, (model, units, errors, lines, items), cached) in done {
-            out.from_cache += usize::from(cached);
-            out.keys.insert(i, model.key().to_owned());
-            out.models
-                .insert(i, Arc::new(LazyModel::ready(Arc::new(model))));
-            out.items.insert(i, items);
-            out.units.extend(units);
-            out.problems.extend(errors);
-            out.lines += lines;
-            out.crates_read += 1;
-        }
+    });
+    out.models = run.models.into_inner().unwrap_or_default();
+    let mut done = run.done.into_inner().unwrap_or_default();
+    // In the order the levels gave, whichever finished first: the same
+    // output every run.
+    done.sort_by_key(|(i, ..)| (level.get(i).copied(), *i));
+    for (i, key, units, errors, lines, items, cached) in done {
+        out.from_cache += usize::from(cached);
+        out.keys.insert(i, key);
+        out.items.insert(i, items);
+        out.units.extend(units);
+        out.problems.extend(errors);
+        out.lines += lines;
+        out.crates_read += 1;
     }
     crate::timing::add("deps: models (wall)", models_started.elapsed());
     if let Some(list) = std::env::var_os("POLLGUARD_DEBUG_DEP_FILES") {
@@ -392,6 +412,74 @@ fn read_full(
         }
     }
     out
+}
+
+/// A crate read: its index, model key, files walked, problems, size,
+/// encoded items, and whether it came from the cache.
+type CrateDone = (
+    usize,
+    String,
+    Vec<DepUnit>,
+    Vec<String>,
+    usize,
+    Vec<u8>,
+    bool,
+);
+
+/// What the crates of one [`read_full`] share while they are read in
+/// parallel, each once its dependencies are modelled.
+struct Run<'a> {
+    graph: &'a DepGraph,
+    cfg: &'a Cfg,
+    config: &'a Config,
+    stash: &'a Stash<'a>,
+    progress: &'a Progress,
+    dependents: &'a HashMap<usize, Vec<usize>>,
+    /// For each crate to read, how many of its dependencies are not
+    /// modelled yet.
+    waiting: &'a HashMap<usize, AtomicUsize>,
+    models: Mutex<HashMap<usize, Arc<LazyModel>>>,
+    done: Mutex<Vec<CrateDone>>,
+}
+
+impl Run<'_> {
+    /// Reads (or takes from the cache) crate `i`, then starts each crate
+    /// that was waiting only for it.
+    fn crate_at<'s>(&'s self, scope: &rayon::Scope<'s>, i: usize) {
+        let c = &self.graph.crates[i];
+        let externs = match self.models.lock() {
+            Ok(models) => externs(c, &models),
+            Err(_) => return,
+        };
+        let (read, cached) = match self.stash.load(i) {
+            Some(stored) => {
+                let read = crate::timing::time("deps: model from cache", || {
+                    from_stored(i, c, stored, externs)
+                });
+                (read, true)
+            }
+            None => {
+                let (read, stored) = read_one(i, c, self.cfg, externs, self.config);
+                self.stash.store(i, &stored);
+                (read, false)
+            }
+        };
+        let (model, units, errors, lines, items) = read;
+        self.progress
+            .crate_done(&c.name, cached, units.len() as u64);
+        let key = model.key().to_owned();
+        if let Ok(mut models) = self.models.lock() {
+            models.insert(i, Arc::new(LazyModel::ready(Arc::new(model))));
+        }
+        if let Ok(mut done) = self.done.lock() {
+            done.push((i, key, units, errors, lines, items, cached));
+        }
+        for &d in self.dependents.get(&i).into_iter().flatten() {
+            if self.waiting[&d].fetch_sub(1, Ordering::AcqRel) == 1 {
+                scope.spawn(move |scope| self.crate_at(scope, d));
+            }
+        }
+    }
 }
 
 /// The dependency files read whole in this run, kept only for
