@@ -396,6 +396,16 @@ fn execute(args: &Args, flags: &Flags) -> Result<u8, String> {
     let deps_wanted = args.paths.is_empty() && args.deps && !args.no_deps;
     if deps_wanted {
         crate::deps::prefetch_host();
+        crate::depscan::prefetch_view(
+            cwd.clone(),
+            args.manifest_path.clone(),
+            crate::deps::DepOptions {
+                offline: args.offline,
+                locked: args.locked,
+                frozen: args.frozen,
+            },
+            args.std_catalog_only,
+        );
     }
     let discovered = crate::timing::time("main: discover", || {
         if args.paths.is_empty() {

@@ -234,17 +234,41 @@ pub fn graph_cached(
     let Some(cache) = cache else {
         return graph(cwd, manifest_path, opts);
     };
-    let triple = host_triple()?;
+    let key = graph_key(cwd, manifest_path, opts, rustc_version()?, host_triple()?);
+    if let Some(g) = graph_stored(cache, &key) {
+        return Ok(g);
+    }
+    let g = graph(cwd, manifest_path, opts)?;
+    let hashes: Vec<Option<String>> = g.inputs.iter().map(|p| content_hash(p)).collect();
+    if hashes.last().is_some_and(Option::is_some) {
+        let stored = StoredGraph { graph: g, hashes };
+        if let Ok(bytes) = rmp_serde::to_vec(&stored) {
+            cache.put(&key, &bytes);
+        }
+        return Ok(stored.graph);
+    }
+    Ok(g)
+}
+
+/// The cache key of the graph around `cwd` resolved with the compiler
+/// whose `rustc -vV` is `version`.
+fn graph_key(
+    cwd: &Path,
+    manifest_path: Option<&Path>,
+    opts: &DepOptions,
+    version: &str,
+    triple: &str,
+) -> String {
     let start = manifest_path.map_or_else(|| cwd.to_path_buf(), Path::to_path_buf);
     let start = start.canonicalize().unwrap_or(start);
-    let key = format!(
+    format!(
         "graph-{}",
         hex(&Sha256::digest(
             format!(
                 "{} {GRAPH_FORMAT} {triple} {:?} {:?} {:?} {:?} {:?}",
                 env!("CARGO_PKG_VERSION"),
                 // Another toolchain's cargo may resolve the graph otherwise.
-                rustc_version()?,
+                version,
                 start,
                 (opts.offline, opts.locked, opts.frozen),
                 std::env::var_os("CARGO_HOME"),
@@ -252,9 +276,13 @@ pub fn graph_cached(
             )
             .as_bytes()
         ))
-    );
+    )
+}
+
+/// The graph stored under `key`, if its inputs are unchanged.
+fn graph_stored(cache: &Cache, key: &str) -> Option<DepGraph> {
     if let Some(stored) = cache
-        .get(&key)
+        .get(key)
         .and_then(|b| rmp_serde::from_slice::<StoredGraph>(&b).ok())
     {
         let unchanged = stored.graph.inputs.len() == stored.hashes.len()
@@ -273,19 +301,28 @@ pub fn graph_cached(
                     c.cache_key = hex(&Sha256::digest(local_key(base, dir).as_bytes()));
                 }
             }
-            return Ok(g);
+            return Some(g);
         }
     }
-    let g = graph(cwd, manifest_path, opts)?;
-    let hashes: Vec<Option<String>> = g.inputs.iter().map(|p| content_hash(p)).collect();
-    if hashes.last().is_some_and(Option::is_some) {
-        let stored = StoredGraph { graph: g, hashes };
-        if let Ok(bytes) = rmp_serde::to_vec(&stored) {
-            cache.put(&key, &bytes);
-        }
-        return Ok(stored.graph);
-    }
-    Ok(g)
+    None
+}
+
+/// [`graph_cached`] from the cache alone, with the answers `rustc` gave
+/// before the workspace was read, and the host's `cfg` from them: what a
+/// thread started with the run can find while the workspace is being read.
+/// `None` on a miss; the caller compares keys before using anything built
+/// on it, since the workspace's toolchain may turn out to be another.
+pub fn graph_early(
+    cwd: &Path,
+    manifest_path: Option<&Path>,
+    opts: &DepOptions,
+    cache: &Cache,
+) -> Option<(DepGraph, Cfg)> {
+    let (version, cfg) = early_raw()?;
+    let (version, cfg) = (version.as_ref().ok()?, cfg.as_ref().ok()?);
+    let triple = triple_of(version)?;
+    let key = graph_key(cwd, manifest_path, opts, version, triple);
+    Some((graph_stored(cache, &key)?, Cfg::parse(cfg)))
 }
 
 /// A graph as the cache keeps it, with the hashes of its inputs.
@@ -870,12 +907,16 @@ fn toolchain_stamp_with(
 
 /// The early answers, when they were asked with the toolchain in use now.
 fn early() -> Option<&'static Early> {
+    early_raw().filter(|_| crate::metadata::fallback().is_none())
+}
+
+/// The early answers, whichever toolchain the workspace is then read with.
+fn early_raw() -> Option<&'static Early> {
     static TAKEN: OnceLock<Option<Early>> = OnceLock::new();
     TAKEN
         .get_or_init(|| {
             let handle = EARLY.lock().ok()?.take()?;
-            let answers = handle.join().ok()?;
-            crate::metadata::fallback().is_none().then_some(answers)
+            handle.join().ok()
         })
         .as_ref()
 }
@@ -895,11 +936,15 @@ fn rustc_version() -> Result<&'static str, String> {
 
 /// The host triple from `rustc -vV`.
 fn host_triple() -> Result<&'static str, String> {
-    rustc_version()?
+    triple_of(rustc_version()?).ok_or_else(|| "`rustc -vV` printed no `host:` line".to_owned())
+}
+
+/// The `host:` line of `rustc -vV`'s answer.
+fn triple_of(version: &str) -> Option<&str> {
+    version
         .lines()
         .find_map(|l| l.strip_prefix("host:"))
         .map(str::trim)
-        .ok_or_else(|| "`rustc -vV` printed no `host:` line".to_owned())
 }
 
 /// The `cfg` values of the host, to evaluate `#[cfg(..)]` the way a normal

@@ -159,6 +159,10 @@ pub(crate) fn read(
     // The debugging dump needs every fn's summary: it reads everything.
     let debugging = std::env::var_os("POLLGUARD_DEBUG_SUMMARIES").is_some();
     if let (Some(c), Some(vkey), false) = (cache, &vkey, debugging) {
+        if let Some(early) = take_early(vkey) {
+            crate::timing::add_count("deps: view found early (count)", 1);
+            return early;
+        }
         let view = crate::timing::time("deps: view load", || crate::depview::View::load(c, vkey));
         if let Some(view) = view.filter(|v| v.fits(graph.crates.len())) {
             return from_view(graph, view, &keys, again);
@@ -179,6 +183,59 @@ pub(crate) fn read(
         debug_summaries(&out, &needle);
     }
     out
+}
+
+/// What a warm run can start before the workspace is read: the view of
+/// the dependencies, with its direct dependencies' models being built,
+/// found with the answers `rustc` gave at the start (see
+/// [`crate::deps::graph_early`]), under the key it was found with.
+type EarlyView = std::thread::JoinHandle<Option<(String, DepScan)>>;
+
+static EARLY_VIEW: Mutex<Option<EarlyView>> = Mutex::new(None);
+
+/// Starts looking for the view of the dependencies on a thread of its own,
+/// while the workspace is discovered (`cargo metadata` runs for most of
+/// that time): on a small project, a warm run's models are then built
+/// before its walk asks for them. Finds nothing, silently, on a cold run.
+pub(crate) fn prefetch_view(
+    cwd: PathBuf,
+    manifest_path: Option<PathBuf>,
+    opts: crate::deps::DepOptions,
+    std_catalog_only: bool,
+) {
+    if std::env::var_os("POLLGUARD_DEBUG_SUMMARIES").is_some() {
+        return;
+    }
+    let spawned = std::thread::Builder::new()
+        .name("pollguard-view".to_owned())
+        .spawn(move || {
+            let cache = Cache::open()?;
+            let (graph, cfg) =
+                crate::deps::graph_early(&cwd, manifest_path.as_deref(), &opts, &cache)?;
+            let keys = entry_keys(&graph, &cfg, std_catalog_only);
+            let vkey = crate::depview::view_key(&graph, &keys)?;
+            let view = crate::depview::View::load(&cache, &vkey)?;
+            if !view.fits(graph.crates.len()) {
+                return None;
+            }
+            let again = Again {
+                cfg,
+                cache: Some(Cache::at(cache.dir())),
+                std_catalog_only,
+            };
+            Some((vkey, from_view(&graph, view, &keys, again)))
+        });
+    if let (Ok(handle), Ok(mut early)) = (spawned, EARLY_VIEW.lock()) {
+        *early = Some(handle);
+    }
+}
+
+/// The view [`prefetch_view`] found, if it is the one under `vkey`: the
+/// same graph, entry keys and host `cfg` as this run's.
+fn take_early(vkey: &str) -> Option<DepScan> {
+    let handle = EARLY_VIEW.lock().ok()?.take()?;
+    let (key, scan) = handle.join().ok()??;
+    (key == vkey).then_some(scan)
 }
 
 /// A run's reading of the dependencies from a view: models built when the
@@ -225,6 +282,27 @@ fn from_view(
             model
         });
         models.insert(i, Arc::new(lazy));
+    }
+    // The workspace's walk asks for its direct dependencies' models first,
+    // one at a time on the thread walking; built on a thread of their own
+    // meanwhile, they are ready or nearly so when asked for, while the
+    // workspace is still being discovered and parsed.
+    let mut direct: Vec<usize> = graph.roots.values().flatten().map(|(_, i)| *i).collect();
+    direct.sort_unstable();
+    direct.dedup();
+    let early: Vec<Arc<LazyModel>> = direct
+        .iter()
+        .filter_map(|i| models.get(i).map(Arc::clone))
+        .collect();
+    if !early.is_empty() {
+        let _ = std::thread::Builder::new()
+            .name("pollguard-models".to_owned())
+            .stack_size(crate::source::STACK_SIZE)
+            .spawn(move || {
+                for m in early {
+                    let _ = m.get();
+                }
+            });
     }
     let keys = models
         .keys()

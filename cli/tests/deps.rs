@@ -622,9 +622,15 @@ struct Run {
 }
 
 fn run_in(dir: &Path, cache: &Path) -> Run {
+    run_in_with(dir, cache, &[])
+}
+
+/// [`run_in`] with more environment variables.
+fn run_in_with(dir: &Path, cache: &Path, env: &[(&str, &str)]) -> Run {
     let out = assert_cmd::Command::cargo_bin("cargo-pollguard")
         .expect("binary")
         .current_dir(dir)
+        .envs(env.iter().copied())
         .env("POLLGUARD_CACHE_DIR", cache)
         .args(["--deps", "--offline", "--format", "json"])
         .output()
@@ -779,9 +785,18 @@ fn an_edited_path_dependency_is_read_again_under_a_cached_graph() {
     generate_lockfile(&ws);
     let cold = run_in(&ws, &cache);
     assert_eq!(cold.code, Some(1), "{}", cold.stderr);
-    let warm = run_in(&ws, &cache);
+    let warm = run_in_with(&ws, &cache, &[("POLLGUARD_TIMINGS", "1")]);
     assert_eq!((warm.code, &warm.stdout), (cold.code, &cold.stdout));
     assert_from_cache(&warm, 1);
+    // Under rustup, with `rustc`'s answers kept, the view was found while
+    // the workspace was being read.
+    if std::env::var_os("RUSTUP_TOOLCHAIN").is_some() && std::env::var_os("RUSTC").is_none() {
+        assert!(
+            warm.stderr.contains("deps: view found early"),
+            "{}",
+            warm.stderr
+        );
+    }
     std::fs::write(dir.join("slow/src/inner.rs"), "pub(crate) fn pause() {}\n").expect("edit");
     let edited = run_in(&ws, &cache);
     assert_eq!(edited.code, Some(0), "{}\n{}", edited.stdout, edited.stderr);
