@@ -1386,8 +1386,16 @@ pub fn scan(discovered: &Discovered, opts: &ScanOptions) -> Result<ScanResult, S
             );
         }
     }
+    // A call the catalog names is reported once, by its entry: a chain
+    // through the dependency's source to another root (redis's
+    // `get_connection` down to `TcpStream::connect_timeout`) adds nothing
+    // but a second finding on the same call.
+    let direct: HashSet<(usize, Pos)> = per_file
+        .iter()
+        .flat_map(|(&i, fs)| fs.iter().map(move |(f, _)| (i, f.span)))
+        .collect();
     for (file, mut f, chain) in transitive {
-        if offloaded(file, &f) {
+        if offloaded(file, &f) || direct.contains(&(file, f.span)) {
             continue;
         }
         let names = crate::transitive::chain_names(&f.call, &chain);

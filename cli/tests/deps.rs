@@ -773,6 +773,49 @@ fn a_dependency_in_2015_syntax_is_read_without_a_warning() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// A call the catalog names is reported once, under its entry, when
+/// reading the dependency finds another way down to a blocking root.
+#[test]
+fn a_call_the_catalog_names_is_reported_once() {
+    let dir = temp_dir("catalog-once");
+    let cache = dir.join("cache");
+    let files = [
+        (
+            "app/Cargo.toml",
+            "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\nredis = { path = \"../redis\" }\n",
+        ),
+        (
+            "app/src/lib.rs",
+            "pub async fn purge() {\n    let client = redis::Client::open(\"redis://127.0.0.1/\").unwrap();\n    let _ = client.get_connection();\n}\n",
+        ),
+        (
+            "redis/Cargo.toml",
+            "[package]\nname = \"redis\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+        ),
+        (
+            "redis/src/lib.rs",
+            "pub struct Client;\npub struct Connection(std::net::TcpStream);\nimpl Client {\n    pub fn open(_url: &str) -> Result<Client, ()> {\n        Ok(Client)\n    }\n    pub fn get_connection(&self) -> std::io::Result<Connection> {\n        std::net::TcpStream::connect(\"127.0.0.1:6379\").map(Connection)\n    }\n}\n",
+        ),
+    ];
+    for (path, text) in files {
+        let path = dir.join(path);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(path, text).expect("write");
+    }
+    let run = run_in(&dir.join("app"), &cache);
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    let rules: Vec<String> = run
+        .stdout
+        .lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).expect("json");
+            format!("{}:{}", v["line"], v["rule"].as_str().unwrap_or(""))
+        })
+        .collect();
+    assert_eq!(rules, ["3:PG221"], "{}", run.stdout);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// With a lock file the graph itself comes from the cache; an edit to a
 /// path dependency's sources (manifest and lock unchanged) still reads it
 /// again, and the view of the dependencies built from it is not reused.
