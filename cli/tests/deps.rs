@@ -608,6 +608,11 @@ fn sleepy_app(dir: &Path) {
             "pub(crate) fn pause() {\n    std::thread::sleep(std::time::Duration::from_millis(5));\n}\n",
         ),
     ];
+    write_files(dir, &files);
+}
+
+/// Writes each `(path, text)` under `dir`, creating the folders.
+fn write_files<T: AsRef<[u8]>>(dir: &Path, files: &[(&str, T)]) {
     for (path, text) in files {
         let path = dir.join(path);
         std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
@@ -797,11 +802,7 @@ fn a_call_the_catalog_names_is_reported_once() {
             "pub struct Client;\npub struct Connection(std::net::TcpStream);\nimpl Client {\n    pub fn open(_url: &str) -> Result<Client, ()> {\n        Ok(Client)\n    }\n    pub fn get_connection(&self) -> std::io::Result<Connection> {\n        std::net::TcpStream::connect(\"127.0.0.1:6379\").map(Connection)\n    }\n}\n",
         ),
     ];
-    for (path, text) in files {
-        let path = dir.join(path);
-        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
-        std::fs::write(path, text).expect("write");
-    }
+    write_files(&dir, &files);
     let run = run_in(&dir.join("app"), &cache);
     assert_eq!(run.code, Some(1), "{}", run.stderr);
     let rules: Vec<String> = run
@@ -944,11 +945,7 @@ fn a_dependency_lookup_the_workspace_answers_is_followed_warm() {
             "pub fn label() {\n    let _ = std::borrow::Cow::from(\"x\");\n}\n",
         ),
     ];
-    for (path, text) in files {
-        let path = dir.join(path);
-        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
-        std::fs::write(path, text).expect("write");
-    }
+    write_files(&dir, &files);
     let ws = dir.join("app");
     let cold = run_in(&ws, &cache);
     let warm = run_in(&ws, &cache);
@@ -1242,11 +1239,7 @@ impl<T> Write for DataStream<T> {
 "#,
         ),
     ];
-    for (path, text) in files {
-        let path = dir.join(path);
-        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
-        std::fs::write(path, text).expect("write");
-    }
+    write_files(&dir, &files);
     let run = run_in(&dir.join("app"), &dir.join("cache"));
     assert_eq!(run.code, Some(1), "{}\n{}", run.stdout, run.stderr);
     let found: Vec<(u64, String)> = run
@@ -1327,11 +1320,7 @@ impl<T> Sender<T> {
         ),
         ("chan/src/lib.rs", lib.to_owned()),
     ];
-    for (path, text) in files {
-        let path = dir.join(path);
-        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
-        std::fs::write(path, text).expect("write");
-    }
+    write_files(&dir, &files);
     let cache = dir.join("cache");
     let run = run_in(&dir.join("app"), &cache);
     assert_eq!(run.code, Some(0), "{}\n{}", run.stdout, run.stderr);
