@@ -808,7 +808,7 @@ static EARLY: std::sync::Mutex<Option<std::thread::JoinHandle<Early>>> =
 /// toolchain they were asked with (see [`crate::metadata::fallback`]).
 ///
 /// When the compiler can be named without running it (see
-/// [`toolchain_stamp`]), the answers come from the cache, which keeps them
+/// `toolchain_stamp`), the answers come from the cache, which keeps them
 /// under that name: a warm run on a small project spends a third of its CPU
 /// starting `rustc` otherwise.
 pub fn prefetch_host() {
