@@ -109,7 +109,7 @@ impl DepScan {
 /// The graph alone decides, not what each crate's code names: a first
 /// pass over every crate's items to find the names cost 0.8× the parse of
 /// everything read on a 258-package service (`benches/deps_speed.py`),
-/// and skipped 2.5 % of its lines. A normal dependency is nearly always
+/// and skipped 0.5 % of its lines. A normal dependency is nearly always
 /// named by the crate that declares it; the platform's and the features'
 /// choices are already in the graph.
 fn needed(graph: &DepGraph) -> HashSet<usize> {
@@ -408,8 +408,8 @@ fn read_full(
     let needed = needed(graph);
     let models_started = std::time::Instant::now();
     let mut out = DepScan::default();
-    // Levels: a crate comes after every crate it depends on, so each level's
-    // crates can be modelled in parallel with their dependencies' models ready.
+    // Levels: a crate comes after every crate it depends on. They order the
+    // results kept, whichever crate finished first.
     let mut level: HashMap<usize, usize> = HashMap::new();
     for (i, c) in graph.crates.iter().enumerate() {
         if !needed.contains(&i) {
