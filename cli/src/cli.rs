@@ -399,11 +399,7 @@ fn execute(args: &Args, flags: &Flags) -> Result<u8, String> {
         crate::depscan::prefetch_view(
             cwd.clone(),
             args.manifest_path.clone(),
-            crate::deps::DepOptions {
-                offline: args.offline,
-                locked: args.locked,
-                frozen: args.frozen,
-            },
+            args.dep_options(),
             args.std_catalog_only,
         );
     }
@@ -601,11 +597,7 @@ fn read_deps(
     args: &Args,
     threads: usize,
 ) -> Option<std::sync::Arc<scan::Deps>> {
-    let opts = crate::deps::DepOptions {
-        offline: args.offline,
-        locked: args.locked,
-        frozen: args.frozen,
-    };
+    let opts = args.dep_options();
     // Even under `--quiet`: a run that could not read what was asked for
     // must not look like one that did.
     let warn = |what: &str| eprintln!("warning: {what}");
