@@ -38,8 +38,6 @@ pub mod lex;
 pub mod model;
 pub mod native;
 mod resolve;
-#[doc(hidden)]
-pub mod shallow;
 pub mod transitive;
 pub(crate) mod ty;
 mod walk;

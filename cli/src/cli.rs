@@ -69,9 +69,7 @@ Exit status: 0 when no finding is at error level; 1 when one is; 2 on a usage, \
 configuration or I/O error (an unreadable file: the other files are still \
 scanned). A file that does not parse, a binary or non-UTF-8 file and a file \
 nested too deeply are skipped and reported in every format as a `PG004` \
-warning, which does not change the exit status. Files that cannot hold a finding (no `async`, no catalog name, no \
-pollguard marker, no call of a fn that may block) are not fully parsed, so \
-their syntax errors go unreported.";
+warning, which does not change the exit status.";
 
 /// Output formats.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
@@ -275,7 +273,8 @@ pub struct Args {
     #[arg(long, hide = true)]
     pub parse_only: bool,
 
-    /// Parse every file, even those that cannot hold a finding
+    /// No effect: every file is parsed (kept so that scripts written when
+    /// files without a trigger were skipped still run)
     #[arg(long, hide = true)]
     pub no_prefilter: bool,
 
@@ -440,7 +439,6 @@ fn execute(args: &Args, flags: &Flags) -> Result<u8, String> {
     };
     let scan_options = ScanOptions {
         report_unused_allows: args.report_unused_allows,
-        no_prefilter: args.no_prefilter,
         threads,
         deps,
     };

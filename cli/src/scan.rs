@@ -8,15 +8,13 @@
 //! stays flat however many files it reads.
 
 use crate::diag::{Diag, Kind, Pos, Problem};
-use crate::discover::{Discovered, SourceFile};
+use crate::discover::Discovered;
 use crate::source::{self, Refusal};
-use pollguard_analysis::catalog::{Matcher, OFFLOADERS, Offloader};
 use pollguard_analysis::model::{CrateModel, FileItems, LazyModel, ModItems, lower_file};
 use pollguard_analysis::transitive::Summaries;
 use pollguard_analysis::{
     Analysis, BlockingCall, CommentAllow, Confidence, Config, Construction, Finding, FnSummary,
-    Level, LocalCall, Options, RULES, analyze_file, analyze_file_in, last_segment,
-    parse_comment_allows,
+    Level, LocalCall, Options, analyze_file, analyze_file_in, parse_comment_allows,
 };
 use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
@@ -89,7 +87,7 @@ impl Summaries<Pos> for FileAnalysis {
 pub enum Outcome {
     /// Parsed and analysed.
     Analysed(FileAnalysis),
-    /// Not parsed: the pre-filter showed it cannot contribute (yet).
+    /// Not analysed: no worker reached it (one stopped early).
     Skipped,
     /// syn refused it.
     ParseError {
@@ -313,8 +311,6 @@ fn comments(text: &str) -> Vec<OwnedComment> {
 pub struct ScanOptions {
     /// Report escape hatches that suppress nothing.
     pub report_unused_allows: bool,
-    /// Parse every file, even those the pre-filter would skip.
-    pub no_prefilter: bool,
     /// Worker threads; 0 for one per core.
     pub threads: usize,
     /// The dependencies, read from their sources (none with `--no-deps`).
@@ -374,116 +370,9 @@ pub fn pool(threads: usize) -> Result<rayon::ThreadPool, String> {
         .map_err(|e| format!("cannot start worker threads: {e}"))
 }
 
-/// Identifiers that make a file worth parsing: `async`, the last segment of
-/// every catalog path and method, and pollguard's own markers.
-fn trigger_names(discovered: &Discovered) -> HashSet<String> {
-    // An offloader wrapper (`fn run<F>(f: F) { spawn_blocking(f) }`) needs
-    // no `async` to matter: its name keeps the file in.
-    let mut names: HashSet<String> = [
-        "async",
-        "pollguard",
-        "allow_blocking",
-        "blocking",
-        "spawn_blocking",
-        "block_in_place",
-        "unblock",
-    ]
-    .into_iter()
-    .map(str::to_owned)
-    .collect();
-    for rule in RULES {
-        for m in rule.matchers {
-            let name = match m {
-                Matcher::Path(p) | Matcher::Prefix(p) => last_segment(p),
-                Matcher::Method { name, .. } => name,
-            };
-            names.insert(name.to_owned());
-        }
-    }
-    for p in &discovered.packages {
-        for x in &p.settings.config.extra_blocking {
-            names.insert(last_segment(&x.path).to_owned());
-        }
-    }
-    names
-}
-
-/// Whether `text` has an identifier in `names`.
-fn mentions(text: &str, names: &HashSet<String>) -> bool {
-    let b = text.as_bytes();
-    let mut i = 0;
-    while i < b.len() {
-        if b[i].is_ascii_alphabetic() || b[i] == b'_' {
-            let start = i;
-            while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_') {
-                i += 1;
-            }
-            if names.contains(&text[start..i]) {
-                return true;
-            }
-        } else {
-            i += 1;
-        }
-    }
-    false
-}
-
 struct Work {
     text: Option<Arc<str>>,
     outcome: Outcome,
-}
-
-fn analyse_one(module_path: &[String], text: &str, config: &Config, model: &CrateModel) -> Outcome {
-    let options = Options {
-        config,
-        module_path: module_path.to_vec(),
-    };
-    analyze_source_in(text, &options, Some(model))
-}
-
-/// Reads one file's items for its crate's model, never panicking; `None`
-/// when the file cannot be parsed (the analysis reports why).
-///
-/// Fn bodies are skipped, which makes this a fraction of a full parse; the
-/// model needs a body only to see a fn hand its closure parameter to an
-/// offloader, so bodies that name one (`offloaders`) are kept.
-fn lower_source(text: &str, offloaders: &HashSet<String>) -> Option<FileItems> {
-    source::check_nesting(text).ok()?;
-    let keep = |body: &proc_macro2::TokenStream| mentions_ident(body, offloaders);
-    let result = std::panic::catch_unwind(AssertUnwindSafe(|| {
-        pollguard_analysis::shallow::parse_items(text, &keep)
-            .ok()
-            .map(|f| lower_file(&f))
-    }));
-    result.ok().flatten()
-}
-
-/// Whether `tokens` hold one of `names` as an identifier, at any depth.
-fn mentions_ident(tokens: &proc_macro2::TokenStream, names: &HashSet<String>) -> bool {
-    tokens.clone().into_iter().any(|t| match t {
-        proc_macro2::TokenTree::Ident(i) => names.contains(&i.to_string()),
-        proc_macro2::TokenTree::Group(g) => mentions_ident(&g.stream(), names),
-        _ => false,
-    })
-}
-
-/// Last segments of every offloader the configurations name.
-fn offloader_names(discovered: &Discovered) -> HashSet<String> {
-    OFFLOADERS
-        .iter()
-        .map(|o| match o {
-            Offloader::Path(p) => last_segment(p),
-            Offloader::Method(m) => m,
-        })
-        .chain(discovered.packages.iter().flat_map(|p| {
-            p.settings
-                .config
-                .extra_offloaders
-                .iter()
-                .map(|o| last_segment(o))
-        }))
-        .map(str::to_owned)
-        .collect()
 }
 
 /// Each file's module path as rustc would give it: from each crate root,
@@ -718,9 +607,6 @@ fn dependencies_first(discovered: &Discovered) -> Vec<usize> {
 struct BatchCtx<'a> {
     discovered: &'a Discovered,
     threads: usize,
-    names: &'a HashSet<String>,
-    offloaders: &'a HashSet<String>,
-    no_prefilter: bool,
     deps: Option<&'a Deps>,
 }
 
@@ -755,8 +641,6 @@ type FirstRead = (
 /// last of its files is in; the workers walk that package's trees between
 /// reads of the next one, so the trees held are those of about one package,
 /// not of the batch, and no worker waits for the models but at the end.
-/// Files the pre-filter skips are only read for their items, with fn
-/// bodies skipped.
 fn scan_batch(ctx: &BatchCtx<'_>, batch: &[usize], out: &mut Scanned) -> Result<(), String> {
     let d = ctx.discovered;
     // Each package's files in batch order, which the models are built in.
@@ -912,7 +796,7 @@ fn scan_batch(ctx: &BatchCtx<'_>, batch: &[usize], out: &mut Scanned) -> Result<
         crate::timing::add("main: last walks (wall)", walked.elapsed());
         joined
     })?;
-    // The workers are done with the models: keep them for files pulled in later.
+    // The workers are done with the models: the closure reads them.
     for w in walkables {
         let Ok(w) = Arc::try_unwrap(w) else { continue };
         let base = out.models.len();
@@ -977,35 +861,28 @@ fn worker(
                 continue;
             }
         };
-        if ctx.no_prefilter || mentions(&text, ctx.names) {
-            match crate::timing::time("worker: parse", || parse_checked(&text)) {
-                Ok(file) => {
-                    let items = crate::timing::time("worker: lower", || {
-                        std::panic::catch_unwind(AssertUnwindSafe(|| lower_file(&file))).ok()
-                    });
-                    // A package larger than a batch would hold GBs of trees
-                    // until its models exist: its files are parsed again
-                    // for the walk instead, which bounds memory by a file.
-                    let keep = !queue.large.contains(&d.files[i].package);
-                    if keep {
-                        kept.push((i, Arc::clone(&text), file));
-                    } else {
-                        drop(file);
-                        if kept.is_empty() {
-                            proc_macro2::extra::invalidate_current_thread_spans();
-                        }
+        match crate::timing::time("worker: parse", || parse_checked(&text)) {
+            Ok(file) => {
+                let items = crate::timing::time("worker: lower", || {
+                    std::panic::catch_unwind(AssertUnwindSafe(|| lower_file(&file))).ok()
+                });
+                // A package larger than a batch would hold GBs of trees
+                // until its models exist: its files are parsed again
+                // for the walk instead, which bounds memory by a file.
+                let keep = !queue.large.contains(&d.files[i].package);
+                if keep {
+                    kept.push((i, Arc::clone(&text), file));
+                } else {
+                    drop(file);
+                    if kept.is_empty() {
+                        proc_macro2::extra::invalidate_current_thread_spans();
                     }
-                    let _ = first_tx.send((i, Ok(text), items, None, !keep));
                 }
-                Err(o) => {
-                    let _ = first_tx.send((i, Ok(text), None, Some(*o), false));
-                }
+                let _ = first_tx.send((i, Ok(text), items, None, !keep));
             }
-        } else {
-            crate::timing::add_count("scan: files the pre-filter skips (count)", 1);
-            let items =
-                crate::timing::time("worker: shallow", || lower_source(&text, ctx.offloaders));
-            let _ = first_tx.send((i, Ok(text), items, None, false));
+            Err(o) => {
+                let _ = first_tx.send((i, Ok(text), None, Some(*o), false));
+            }
         }
     }
     drop(first_tx);
@@ -1092,11 +969,6 @@ fn drop_later<T: Send + 'static>(x: T) {
 /// Scans the discovered files.
 pub fn scan(discovered: &Discovered, opts: &ScanOptions) -> Result<ScanResult, String> {
     let pool = pool(opts.threads)?;
-    let names = trigger_names(discovered);
-    let config_of = |f: &SourceFile| &discovered.packages[f.package].settings.config;
-    // Every file's items first, then the walk: any file may declare a type,
-    // method or import that another file's code resolves through.
-    let offloaders = offloader_names(discovered);
     let threads = if opts.threads == 0 {
         std::thread::available_parallelism().map_or(1, usize::from)
     } else {
@@ -1105,11 +977,6 @@ pub fn scan(discovered: &Discovered, opts: &ScanOptions) -> Result<ScanResult, S
     let ctx = BatchCtx {
         discovered,
         threads,
-        names: &names,
-        offloaders: &offloaders,
-        // A dependency's blocking fn may have any name: with dependencies
-        // read, every file is parsed (the pre-filter saves little anyway).
-        no_prefilter: opts.no_prefilter || opts.deps.is_some(),
         deps: opts.deps.as_deref(),
     };
     let n = discovered.files.len();
@@ -1130,64 +997,21 @@ pub fn scan(discovered: &Discovered, opts: &ScanOptions) -> Result<ScanResult, S
         scan_batch(&ctx, &batch, &mut scanned)?;
     }
     crate::timing::add("main: batches", t.elapsed());
-    let t = std::time::Instant::now();
     let Scanned {
         texts,
         outcomes,
-        module_paths,
         models,
         model_of,
         libs,
+        ..
     } = scanned;
     drop(libs);
-    let fallback = CrateModel::default();
-    let model = |i: usize| models.get(model_of[i]).map_or(&fallback, |m| &**m);
-    let mut work: Vec<Work> = texts
+    let work: Vec<Work> = texts
         .into_iter()
         .zip(outcomes)
         .map(|(text, outcome)| Work { text, outcome })
         .collect();
 
-    // A skipped file has no async code and no blocking call, but its sync
-    // fns may call a blocking fn of another file and so carry a chain. Parse
-    // the skipped files that mention the name of a fn that may block, until
-    // no new file is pulled in. Names over-approximate paths: extra parses,
-    // never a missed chain.
-    // With no file skipped (dependencies read, `--no-prefilter`, or every
-    // file mentions a trigger), there is nothing to pull in: the names are
-    // not worth their walk over every fn.
-    while work.iter().any(|w| matches!(w.outcome, Outcome::Skipped)) {
-        let blocking = maybe_blocking_names(&work);
-        let wanted: Vec<usize> = work
-            .iter()
-            .enumerate()
-            .filter(|(_, w)| matches!(w.outcome, Outcome::Skipped))
-            .filter(|(_, w)| w.text.as_deref().is_some_and(|t| mentions(t, &blocking)))
-            .map(|(i, _)| i)
-            .collect();
-        if wanted.is_empty() {
-            break;
-        }
-        crate::timing::add_count("scan: files pulled in (count)", wanted.len() as u32);
-        let outcomes: Vec<(usize, Outcome)> = pool.install(|| {
-            wanted
-                .par_iter()
-                .map(|&i| {
-                    let f = &discovered.files[i];
-                    let text = work[i].text.as_deref().unwrap_or("");
-                    (
-                        i,
-                        analyse_one(&module_paths[i], text, config_of(f), model(i)),
-                    )
-                })
-                .collect()
-        });
-        for (i, o) in outcomes {
-            work[i].outcome = o;
-        }
-    }
-
-    crate::timing::add("main: pull in", t.elapsed());
     let t = std::time::Instant::now();
     let mut result = ScanResult {
         files: discovered
@@ -1583,43 +1407,6 @@ fn unused(file: usize, start: Pos, end: Pos, message: String) -> Diag {
         chain: Vec::new(),
         extra: Default::default(),
     }
-}
-
-/// Last segments of the fns that may block, directly or through calls, among
-/// the analysed files (matched by name, so a superset).
-fn maybe_blocking_names(work: &[Work]) -> HashSet<String> {
-    let fns: Vec<&FnSummary<Pos>> = work
-        .iter()
-        .filter_map(|w| match &w.outcome {
-            Outcome::Analysed(a) => Some(a.fns.iter()),
-            _ => None,
-        })
-        .flatten()
-        .collect();
-    // The least set closed under "calls a name in the set", by a worklist
-    // over who calls each name rather than a sweep of every fn per round.
-    let mut callers: HashMap<&str, Vec<&str>> = HashMap::new();
-    for f in &fns {
-        for c in &f.calls {
-            callers
-                .entry(last_segment(&c.path))
-                .or_default()
-                .push(last_segment(&f.path));
-        }
-    }
-    let mut todo: Vec<&str> = fns
-        .iter()
-        .filter(|f| f.marked || !f.blocking.is_empty())
-        .map(|f| last_segment(&f.path))
-        .collect();
-    let mut names: HashSet<String> = HashSet::new();
-    while let Some(name) = todo.pop() {
-        if !names.contains(name) {
-            names.insert(name.to_owned());
-            todo.extend(callers.get(name).into_iter().flatten().copied());
-        }
-    }
-    names
 }
 
 /// The fuzz target's body: `text` as the crate root and as module

@@ -237,9 +237,7 @@ fn transitive_chains_across_files() {
     assert_eq!(r.code, 1);
     insta::assert_snapshot!(r.stdout);
     // The chain goes through `config.rs`, which has neither `async` nor a
-    // blocking name: the pre-filter must still bring it in.
-    let full = run("transitive", &["--format", "json", "--no-prefilter"]);
-    assert_eq!(r.stdout, full.stdout);
+    // blocking name.
     let first = &json_lines(&r.stdout)[0];
     assert_eq!(
         first["notes"][0],
@@ -409,6 +407,9 @@ fn directory_of_mixed_files() {
     std::fs::write(src.join("good.rs"), sleepy).unwrap();
     std::fs::write(src.join("nested/deeper.rs"), sleepy).unwrap();
     std::fs::write(src.join("broken.rs"), "async fn f() {\n    let x = ;\n}\n").unwrap();
+    // No `async`, no blocking name: every file is parsed, so its syntax
+    // error is lost coverage reported like any other.
+    std::fs::write(src.join("plain.rs"), "fn f() {\n    let x = ;\n}\n").unwrap();
     std::fs::write(src.join("binary.rs"), b"async\0\x01\x02\xff").unwrap();
     std::fs::write(src.join("latin1.rs"), b"// caf\xe9\nasync fn f() {}\n").unwrap();
     std::fs::write(src.join("empty.rs"), "").unwrap();
@@ -446,7 +447,8 @@ fn directory_of_mixed_files() {
             "mixed/deep.rs:1 PG004",
             "mixed/good.rs:1 PG101",
             "mixed/latin1.rs:1 PG004",
-            "mixed/nested/deeper.rs:1 PG101"
+            "mixed/nested/deeper.rs:1 PG101",
+            "mixed/plain.rs:2 PG004"
         ]
     );
     assert_eq!(r.stderr, "");
@@ -571,11 +573,9 @@ fn unreadable_files_exit_2_after_scanning_the_rest() {
 #[test]
 fn offloader_wrappers_in_other_files_make_closures_sync() {
     // `asyncify` is defined in `fs/mod.rs`, used in `fs/read.rs`: only the
-    // call outside its closure is a finding, with or without the pre-filter.
-    for extra in [&[][..], &["--no-prefilter"][..]] {
-        let mut args = vec!["--format", "json"];
-        args.extend_from_slice(extra);
-        let r = run("offloader", &args);
+    // call outside its closure is a finding.
+    {
+        let r = run("offloader", &["--format", "json"]);
         assert_eq!(r.code, 1, "{}", r.stderr);
         let lines: Vec<(String, u64)> = json_lines(&r.stdout)
             .iter()
