@@ -1,6 +1,6 @@
 //! Name resolution from `use` declarations and local items, without a compiler.
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashSet};
 use syn::{Item, UseTree};
 
 /// What one module or block brings into scope.

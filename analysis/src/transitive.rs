@@ -8,8 +8,9 @@ use crate::catalog::{
 };
 use crate::io::{Addr, IoKind};
 use crate::{Analysis, Confidence, Config, Construction, Finding, FnSummary, LocalCall};
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use proc_macro2::Span;
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::VecDeque;
 
 /// What the closure reads of one analysed file. [`Analysis`] provides it with
 /// the parser's spans; a caller that moved its results between threads can

@@ -82,7 +82,7 @@ fn model_of(
     let root = vec!["crate".to_owned()];
     let mut model = CrateModel::build([(root.as_slice(), &items)], &[]);
     model.set_key(key);
-    model.set_externs(externs);
+    model.set_externs(externs.into_iter().collect());
     (file, model)
 }
 

@@ -16,9 +16,9 @@
 
 use crate::diag::{Diag, Kind, Pos};
 use crate::scan::{ScanResult, ScannedFile};
+use foldhash::{HashMap, HashMapExt};
 use pollguard_analysis::{Confidence, Level};
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
 

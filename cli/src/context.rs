@@ -10,9 +10,9 @@
 use crate::diag::{Context, Pos};
 use crate::discover::Discovered;
 use crate::scan::ScanResult;
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use proc_macro2::{LineColumn, Span};
 use rayon::prelude::*;
-use std::collections::{HashMap, HashSet};
 use syn::spanned::Spanned;
 use syn::visit::{self, Visit};
 

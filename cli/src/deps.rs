@@ -17,10 +17,11 @@
 //! - [`Progress`]: a progress bar on stderr while crates are read.
 
 use crate::source;
+use foldhash::{HashMap, HashMapExt, HashSet};
 use proc_macro2::{Delimiter, TokenStream, TokenTree};
 use quote::ToTokens;
 use sha2::{Digest, Sha256};
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::VecDeque;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -11,11 +11,11 @@
 use crate::deps::{Cache, Cfg, DepCrate, DepGraph, Progress, read_crate};
 use crate::diag::Pos;
 use crate::scan::FileAnalysis;
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use pollguard_analysis::model::{CrateModel, FileItems, LazyModel, lower_file};
 use pollguard_analysis::{Config, FnSummary, Options, analyze_file_in};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -903,10 +903,12 @@ mod tests {
                 krate("other", &[]),
                 krate("dev_only", &[("helper", 2)]),
             ],
-            roots: HashMap::from([(
+            roots: [(
                 "app".to_owned(),
                 vec![("client".to_owned(), 3), ("dev_only".to_owned(), 5)],
-            )]),
+            )]
+            .into_iter()
+            .collect(),
             ..DepGraph::default()
         };
         let mut read: Vec<&str> = needed(&graph)

@@ -20,12 +20,13 @@
 use crate::deps::{Cache, DepGraph};
 use crate::diag::Pos;
 use crate::scan::FileAnalysis;
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use pollguard_analysis::FnSummary;
 use pollguard_analysis::model::FileItems;
 use pollguard_analysis::transitive::{Reach, key};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
 /// Bumped when the view's layout or meaning changes.
@@ -632,7 +633,7 @@ mod tests {
             fn_calling("crate::label", &["std::borrow::Cow::from"]),
             fn_calling("crate::drain", &["std::io::Stdin::read_exact"]),
         ];
-        let keys: HashMap<usize, String> = [(0, "dep#0".to_owned())].into();
+        let keys: HashMap<usize, String> = [(0, "dep#0".to_owned())].into_iter().collect();
         let resolve = |_: usize, _: &str| None;
         let parts = Parts {
             needed: vec![0],

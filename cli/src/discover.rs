@@ -14,7 +14,7 @@
 //! through shared helpers are still followed.
 
 use crate::settings::{self, Flags, MetaTable, Settings};
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 

@@ -22,8 +22,9 @@ use crate::context::Located;
 use crate::diag::{Context, Fix};
 use crate::discover::Discovered;
 use crate::scan::ScanResult;
+use foldhash::{HashMap, HashMapExt};
 use pollguard_analysis::Confidence;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::Path;
 
 /// The std fns with a Tokio twin: (std path, Tokio path, Tokio feature).

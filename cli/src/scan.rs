@@ -10,6 +10,7 @@
 use crate::diag::{Diag, Kind, Pos, Problem};
 use crate::discover::Discovered;
 use crate::source::{self, Refusal};
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use pollguard_analysis::model::{CrateModel, FileItems, LazyModel, ModItems, lower_file};
 use pollguard_analysis::transitive::Summaries;
 use pollguard_analysis::{
@@ -17,7 +18,6 @@ use pollguard_analysis::{
     Level, LocalCall, Options, analyze_file, analyze_file_in, parse_comment_allows,
 };
 use rayon::prelude::*;
-use std::collections::{HashMap, HashSet};
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};

@@ -8,10 +8,10 @@
 use crate::diag::{ChainLoc, Pos};
 use crate::scan::FileAnalysis;
 use crate::settings::Settings;
+use foldhash::HashMap;
 use pollguard_analysis::Finding;
 use pollguard_analysis::model::{CrateModel, LazyModel};
 use pollguard_analysis::transitive::{CrateKind, Reach, Unit, findings_with, short_name};
-use std::collections::HashMap;
 use std::sync::Arc;
 
 /// One file in one crate.

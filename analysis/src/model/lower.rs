@@ -8,7 +8,7 @@
 //! parameters a fn hands to another fn, for offloader wrappers) is recorded.
 
 use super::TypeRef;
-use std::collections::HashSet;
+use foldhash::HashSet;
 use syn::visit::Visit;
 use syn::{Attribute, FnArg, ImplItem, Item, Signature, TraitItem, Type, UseTree};
 

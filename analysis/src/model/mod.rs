@@ -16,7 +16,8 @@ pub use lower::{FileItems, FnDecl, ModItems, lower_file, lower_items};
 use crate::catalog::{OFFLOADERS, Offloader};
 use crate::last_segment;
 use crate::ty::Ty;
-use std::collections::{HashMap, HashSet, VecDeque};
+use foldhash::{HashMap, HashSet};
+use std::collections::VecDeque;
 use std::sync::Arc;
 
 /// A type as written, without spans: what a signature or a field names.
@@ -1187,7 +1188,7 @@ impl CrateModel {
     /// calls on `self`, the first method `owner` writes itself.
     fn provided_reach(&self, owner: &str, tr: &str, name: &str) -> Option<String> {
         let mut queue = VecDeque::from([self.provided_calls(&format!("{tr}::{name}"))?]);
-        let mut seen: HashSet<String> = HashSet::from([name.to_owned()]);
+        let mut seen: HashSet<String> = std::iter::once(name.to_owned()).collect();
         while let Some(calls) = queue.pop_front() {
             for x in calls {
                 let own = format!("{owner}::{x}");

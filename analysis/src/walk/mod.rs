@@ -20,9 +20,9 @@ use crate::{
     Analysis, BlockingCall, Construction, Finding, FnSummary, HatchUse, LocalCall, Options,
     last_segment,
 };
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use proc_macro2::Span;
 use quote::ToTokens;
-use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 use syn::spanned::Spanned;
 use syn::visit::Visit;
