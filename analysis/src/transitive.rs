@@ -775,10 +775,37 @@ pub fn findings_with<P: Copy>(
     units: &[Unit<'_, P>],
     resolve: Resolve<'_>,
 ) -> (Vec<UnitFinding<P>>, Vec<(usize, usize)>) {
+    findings_of(units, resolve, None)
+}
+
+/// [`findings_with`] for the calls made in tests only (`tests`), or
+/// outside them only: the two halves share nothing, so a caller with two
+/// cores computes them side by side, and together they are
+/// [`findings_with`]'s findings and hatches.
+pub fn findings_of_calls<P: Copy>(
+    units: &[Unit<'_, P>],
+    resolve: Resolve<'_>,
+    tests: bool,
+) -> (Vec<UnitFinding<P>>, Vec<(usize, usize)>) {
+    findings_of(units, resolve, Some(tests))
+}
+
+/// Whether a unit makes a call from async code in a test, which only
+/// [`findings_of_calls`] with `tests` reports.
+pub fn calls_from_tests<P>(unit: &Unit<'_, P>) -> bool {
+    !unit.dependency && (unit.test || unit.file.async_calls().iter().any(|c| c.in_test))
+}
+
+fn findings_of<P: Copy>(
+    units: &[Unit<'_, P>],
+    resolve: Resolve<'_>,
+    only_tests: Option<bool>,
+) -> (Vec<UnitFinding<P>>, Vec<(usize, usize)>) {
     let graph = Graph::of(units);
     let quiet = QuietSends::of(units);
     let quiet_call = |u: usize, path: &str| quiet.call(units, u, path);
-    let main_reach = close(units, &graph, resolve, &quiet_call, false);
+    // Each view is computed when a call first needs it.
+    let mut main_reach: Option<Closed<P>> = None;
     // A test's view, computed when a test first calls something.
     let mut test_reach: Option<Closed<P>> = None;
     let mut out = Vec::new();
@@ -801,10 +828,13 @@ pub fn findings_with<P: Copy>(
                 continue;
             };
             let in_test = call.in_test || unit.test;
-            let closed = if in_test {
+            if only_tests.is_some_and(|t| t != in_test) {
+                continue;
+            }
+            let closed: &Closed<P> = if in_test {
                 test_reach.get_or_insert_with(|| close(units, &graph, resolve, &quiet_call, true))
             } else {
-                &main_reach
+                main_reach.get_or_insert_with(|| close(units, &graph, resolve, &quiet_call, false))
             };
             // `input.key_event(key, None)`: what the callee does only with
             // a terminal given does not happen here.

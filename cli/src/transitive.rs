@@ -11,7 +11,9 @@ use crate::settings::Settings;
 use foldhash::HashMap;
 use pollguard_analysis::Finding;
 use pollguard_analysis::model::{CrateModel, LazyModel};
-use pollguard_analysis::transitive::{CrateKind, Reach, Unit, findings_with, short_name};
+use pollguard_analysis::transitive::{
+    CrateKind, Reach, Unit, calls_from_tests, findings_of_calls, findings_with, short_name,
+};
 use std::sync::Arc;
 
 /// One file in one crate.
@@ -50,7 +52,32 @@ pub(crate) type Located = (usize, Finding<Pos>, Vec<ChainLoc>);
 pub(crate) fn run(units: &[UnitIn<'_>]) -> (Vec<Located>, Vec<(usize, usize)>) {
     let engine_units = engine_units(units);
     let resolve = |u: usize, path: &str| resolve(units, u, path);
-    let (found, hatches) = findings_with(&engine_units, &resolve);
+    // The calls made in tests see their own closure (code under
+    // `cfg(test)` included): on a second core, it is computed beside the
+    // main one, at the end of a run whose workers are done.
+    let two_cores = std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
+    let (found, hatches) = if two_cores && engine_units.iter().any(calls_from_tests) {
+        std::thread::scope(|scope| {
+            let tests = std::thread::Builder::new()
+                .name("pollguard-tests-closure".to_owned())
+                .spawn_scoped(scope, || {
+                    let engine_units = self::engine_units(units);
+                    findings_of_calls(&engine_units, &resolve, true)
+                });
+            let (mut found, mut hatches) = findings_of_calls(&engine_units, &resolve, false);
+            let (more, more_hatches) = match tests.map(|t| t.join()) {
+                Ok(Ok(half)) => half,
+                // No thread to be had, or it panicked (the same work here
+                // then panics the same way, with its message).
+                _ => findings_of_calls(&engine_units, &resolve, true),
+            };
+            found.extend(more);
+            hatches.extend(more_hatches);
+            (found, hatches)
+        })
+    } else {
+        findings_with(&engine_units, &resolve)
+    };
     let used = hatches
         .into_iter()
         .map(|(u, h)| (units[u].file, h))
