@@ -18,6 +18,16 @@ use crate::last_segment;
 use crate::ty::Ty;
 use foldhash::{HashMap, HashSet};
 use std::collections::VecDeque;
+
+/// `a::b`: paths are joined for every item of a crate, and `format!` was a
+/// fifth of building a model.
+pub(crate) fn join(a: &str, b: &str) -> String {
+    let mut s = String::with_capacity(a.len() + 2 + b.len());
+    s.push_str(a);
+    s.push_str("::");
+    s.push_str(b);
+    s
+}
 use std::sync::Arc;
 
 /// A type as written, without spans: what a signature or a field names.
@@ -422,7 +432,7 @@ impl CrateModel {
                 m.names.insert(
                     name.clone(),
                     Binding {
-                        target: format!("{}::{name}", p.module),
+                        target: join(&p.module, &name),
                         public: *public,
                     },
                 );
@@ -445,12 +455,7 @@ impl CrateModel {
         }
         let fn_paths: HashSet<String> = pending
             .iter()
-            .flat_map(|p| {
-                p.items
-                    .fns
-                    .iter()
-                    .map(|f| format!("{}::{}", p.module, f.name))
-            })
+            .flat_map(|p| p.items.fns.iter().map(|f| join(&p.module, &f.name)))
             .collect();
         let module_paths: HashSet<&str> = pending.iter().map(|p| p.module.as_str()).collect();
         // Twice: a `use` may build on a name a later `use` of its module
@@ -465,7 +470,7 @@ impl CrateModel {
                         // the fn goes in the value namespace, the module
                         // keeps the name (see `resolve_globs`).
                         let shadows_child = fn_paths.contains(&target) && {
-                            let child = format!("{}::{name}", p.module);
+                            let child = join(&p.module, &name);
                             module_paths.contains(child.as_str())
                                 && m.names.get(name).is_some_and(|b| b.target == child)
                         };
@@ -474,7 +479,7 @@ impl CrateModel {
                         // import is a macro or a type (execute's `pub use
                         // execute_command_macro::command;` beside its `fn
                         // command`), and a call names the fn.
-                        let own = format!("{}::{name}", p.module);
+                        let own = join(&p.module, &name);
                         if target != own && fn_paths.contains(&own) {
                             continue;
                         }
@@ -933,7 +938,7 @@ impl CrateModel {
         };
         match found {
             Some((name, _)) if rest.is_empty() => name.clone(),
-            Some((name, _)) => format!("{name}::{rest}"),
+            Some((name, _)) => join(&name, &rest),
             None => path.to_owned(),
         }
     }
@@ -1040,7 +1045,7 @@ impl CrateModel {
                         self.resolve_type_in(&p.module, ty, None).map(Alias::To)
                     };
                     if let Some(t) = alias {
-                        let key = format!("{}::{name}", p.module);
+                        let key = join(&p.module, &name);
                         if self.aliases.get(&key) != Some(&t) {
                             self.aliases.insert(key, t);
                             changed = true;
@@ -1055,7 +1060,7 @@ impl CrateModel {
         for p in pending {
             let m = &p.module;
             for (name, fields) in &p.items.structs {
-                let path = format!("{m}::{name}");
+                let path = join(&m, &name);
                 let map: HashMap<String, Ty> = fields
                     .iter()
                     .filter_map(|(f, ty)| {
@@ -1068,16 +1073,16 @@ impl CrateModel {
             }
             for (name, ty) in &p.items.values {
                 if let Some(t) = self.resolve_type_in(m, ty, None) {
-                    self.values.insert(format!("{m}::{name}"), t);
+                    self.values.insert(join(&m, &name), t);
                 }
             }
             for f in &p.items.fns {
-                self.fn_decl(m, &format!("{m}::{}", f.name), f, None);
+                self.fn_decl(m, &join(&m, &f.name), f, None);
             }
             for (trait_name, fns) in &p.items.traits {
-                let owner = format!("{m}::{trait_name}");
+                let owner = join(&m, &trait_name);
                 for f in fns {
-                    let path = format!("{owner}::{}", f.name);
+                    let path = join(&owner, &f.name);
                     self.fn_decl(m, &path, f, Some(&owner));
                     self.provided.insert(path, f.self_calls.clone());
                 }
@@ -1087,12 +1092,12 @@ impl CrateModel {
                     continue;
                 };
                 for f in &i.fns {
-                    let path = format!("{owner}::{}", f.name);
+                    let path = join(&owner, &f.name);
                     self.fn_decl_in(m, &path, f, Some(&owner), &i.params);
                 }
                 for (name, ty) in &i.assoc {
                     if let Some(t) = self.resolve_type_with(m, ty, Some(&owner), &i.params) {
-                        self.assoc_types.insert(format!("{owner}::{name}"), t);
+                        self.assoc_types.insert(join(&owner, &name), t);
                     }
                 }
                 if let Some(TypeRef::Path {
@@ -1128,7 +1133,7 @@ impl CrateModel {
     pub(crate) fn method_of(&self, ty: &str, name: &str) -> String {
         let mut owner = ty.to_owned();
         for _ in 0..4 {
-            let path = format!("{owner}::{name}");
+            let path = join(&owner, &name);
             if self.has_fn(&path) {
                 return path;
             }
@@ -1137,7 +1142,7 @@ impl CrateModel {
                 _ => break,
             }
         }
-        format!("{ty}::{name}")
+        join(&ty, &name)
     }
 
     /// Where a call `ty.name()` of a trait's provided method goes, for a
@@ -1151,11 +1156,11 @@ impl CrateModel {
     pub(crate) fn provided_target(&self, ty: &str, name: &str) -> Option<(String, Option<String>)> {
         let mut owner = ty.to_owned();
         for _ in 0..4 {
-            if self.has_fn(&format!("{owner}::{name}")) {
+            if self.has_fn(&join(&owner, &name)) {
                 return None;
             }
             for tr in self.traits_of(&owner) {
-                let provided = format!("{tr}::{name}");
+                let provided = join(&tr, &name);
                 if self.provided_calls(&provided).is_some() {
                     return Some((provided, self.provided_reach(&owner, &tr, name)));
                 }
@@ -1177,7 +1182,7 @@ impl CrateModel {
             .map(|owners| {
                 owners
                     .iter()
-                    .map(|o| format!("{o}::{name}"))
+                    .map(|o| join(&o, &name))
                     .filter(|p| self.fns.contains(p))
                     .collect()
             })
@@ -1187,16 +1192,16 @@ impl CrateModel {
     /// Through the provided method `tr::name` and the provided methods it
     /// calls on `self`, the first method `owner` writes itself.
     fn provided_reach(&self, owner: &str, tr: &str, name: &str) -> Option<String> {
-        let mut queue = VecDeque::from([self.provided_calls(&format!("{tr}::{name}"))?]);
+        let mut queue = VecDeque::from([self.provided_calls(&join(&tr, &name))?]);
         let mut seen: HashSet<String> = std::iter::once(name.to_owned()).collect();
         while let Some(calls) = queue.pop_front() {
             for x in calls {
-                let own = format!("{owner}::{x}");
+                let own = join(&owner, &x);
                 if self.has_fn(&own) {
                     return Some(own);
                 }
                 if seen.insert(x.clone()) {
-                    if let Some(next) = self.provided_calls(&format!("{tr}::{x}")) {
+                    if let Some(next) = self.provided_calls(&join(&tr, &x)) {
                         queue.push_back(next);
                     }
                 }
@@ -1233,7 +1238,7 @@ impl CrateModel {
     pub(crate) fn method_of_ty(&self, ty: &Ty, name: &str) -> (String, Ty) {
         let mut owner = ty.clone();
         for _ in 0..4 {
-            let path = format!("{}::{name}", owner.path);
+            let path = join(&owner.path, &name);
             if self.has_fn(&path) {
                 return (path, owner);
             }
@@ -1242,7 +1247,7 @@ impl CrateModel {
                 _ => break,
             }
         }
-        (format!("{}::{name}", ty.path), ty.clone())
+        (join(&ty.path, &name), ty.clone())
     }
 
     /// What a type derefs to, its parameters and their associated types
@@ -1264,7 +1269,7 @@ impl CrateModel {
 
     /// An associated type a trait impl of this crate or a dependency sets.
     fn assoc_type(&self, ty: &str, name: &str) -> Option<Ty> {
-        let key = format!("{ty}::{name}");
+        let key = join(&ty, &name);
         if let Some(t) = self.assoc_types.get(&key) {
             return Some(t.clone());
         }
@@ -1286,7 +1291,7 @@ impl CrateModel {
         ty: &str,
         name: &str,
     ) -> Option<String> {
-        let path = format!("{ty}::{name}");
+        let path = join(&ty, &name);
         if self.fns.contains(&path) {
             return Some(path);
         }
@@ -1416,7 +1421,7 @@ impl CrateModel {
         for p in pending {
             let m = &p.module;
             for f in p.items.fns.iter().filter(|f| may_offload(f)) {
-                candidates.push((format!("{m}::{}", f.name), f));
+                candidates.push((join(&m, &f.name), f));
             }
             for i in &p.items.impls {
                 if !i.fns.iter().any(may_offload) {
@@ -1424,7 +1429,7 @@ impl CrateModel {
                 }
                 if let Some(owner) = self.impl_owner(m, &i.self_ty) {
                     for f in i.fns.iter().filter(|f| may_offload(f)) {
-                        candidates.push((format!("{owner}::{}", f.name), f));
+                        candidates.push((join(&owner, &f.name), f));
                     }
                 }
             }
@@ -1469,12 +1474,7 @@ fn collect<'a>(module: &str, items: &'a ModItems, test: bool, out: &mut Vec<Pend
     });
     for m in &items.mods {
         if let Some(inline) = &m.inline {
-            collect(
-                &format!("{module}::{}", m.name),
-                inline,
-                test || m.test_only,
-                out,
-            );
+            collect(&join(&module, &m.name), inline, test || m.test_only, out);
         }
     }
 }
