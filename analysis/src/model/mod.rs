@@ -432,7 +432,7 @@ impl CrateModel {
                 m.names.insert(
                     name.clone(),
                     Binding {
-                        target: join(&p.module, &name),
+                        target: join(&p.module, name),
                         public: *public,
                     },
                 );
@@ -470,7 +470,7 @@ impl CrateModel {
                         // the fn goes in the value namespace, the module
                         // keeps the name (see `resolve_globs`).
                         let shadows_child = fn_paths.contains(&target) && {
-                            let child = join(&p.module, &name);
+                            let child = join(&p.module, name);
                             module_paths.contains(child.as_str())
                                 && m.names.get(name).is_some_and(|b| b.target == child)
                         };
@@ -479,7 +479,7 @@ impl CrateModel {
                         // import is a macro or a type (execute's `pub use
                         // execute_command_macro::command;` beside its `fn
                         // command`), and a call names the fn.
-                        let own = join(&p.module, &name);
+                        let own = join(&p.module, name);
                         if target != own && fn_paths.contains(&own) {
                             continue;
                         }
@@ -938,7 +938,7 @@ impl CrateModel {
         };
         match found {
             Some((name, _)) if rest.is_empty() => name.clone(),
-            Some((name, _)) => join(&name, &rest),
+            Some((name, _)) => join(name, rest),
             None => path.to_owned(),
         }
     }
@@ -1045,7 +1045,7 @@ impl CrateModel {
                         self.resolve_type_in(&p.module, ty, None).map(Alias::To)
                     };
                     if let Some(t) = alias {
-                        let key = join(&p.module, &name);
+                        let key = join(&p.module, name);
                         if self.aliases.get(&key) != Some(&t) {
                             self.aliases.insert(key, t);
                             changed = true;
@@ -1060,7 +1060,7 @@ impl CrateModel {
         for p in pending {
             let m = &p.module;
             for (name, fields) in &p.items.structs {
-                let path = join(&m, &name);
+                let path = join(m, name);
                 let map: HashMap<String, Ty> = fields
                     .iter()
                     .filter_map(|(f, ty)| {
@@ -1073,14 +1073,14 @@ impl CrateModel {
             }
             for (name, ty) in &p.items.values {
                 if let Some(t) = self.resolve_type_in(m, ty, None) {
-                    self.values.insert(join(&m, &name), t);
+                    self.values.insert(join(m, name), t);
                 }
             }
             for f in &p.items.fns {
-                self.fn_decl(m, &join(&m, &f.name), f, None);
+                self.fn_decl(m, &join(m, &f.name), f, None);
             }
             for (trait_name, fns) in &p.items.traits {
-                let owner = join(&m, &trait_name);
+                let owner = join(m, trait_name);
                 for f in fns {
                     let path = join(&owner, &f.name);
                     self.fn_decl(m, &path, f, Some(&owner));
@@ -1097,7 +1097,7 @@ impl CrateModel {
                 }
                 for (name, ty) in &i.assoc {
                     if let Some(t) = self.resolve_type_with(m, ty, Some(&owner), &i.params) {
-                        self.assoc_types.insert(join(&owner, &name), t);
+                        self.assoc_types.insert(join(&owner, name), t);
                     }
                 }
                 if let Some(TypeRef::Path {
@@ -1133,7 +1133,7 @@ impl CrateModel {
     pub(crate) fn method_of(&self, ty: &str, name: &str) -> String {
         let mut owner = ty.to_owned();
         for _ in 0..4 {
-            let path = join(&owner, &name);
+            let path = join(&owner, name);
             if self.has_fn(&path) {
                 return path;
             }
@@ -1142,7 +1142,7 @@ impl CrateModel {
                 _ => break,
             }
         }
-        join(&ty, &name)
+        join(ty, name)
     }
 
     /// Where a call `ty.name()` of a trait's provided method goes, for a
@@ -1156,11 +1156,11 @@ impl CrateModel {
     pub(crate) fn provided_target(&self, ty: &str, name: &str) -> Option<(String, Option<String>)> {
         let mut owner = ty.to_owned();
         for _ in 0..4 {
-            if self.has_fn(&join(&owner, &name)) {
+            if self.has_fn(&join(&owner, name)) {
                 return None;
             }
             for tr in self.traits_of(&owner) {
-                let provided = join(&tr, &name);
+                let provided = join(&tr, name);
                 if self.provided_calls(&provided).is_some() {
                     return Some((provided, self.provided_reach(&owner, &tr, name)));
                 }
@@ -1182,7 +1182,7 @@ impl CrateModel {
             .map(|owners| {
                 owners
                     .iter()
-                    .map(|o| join(&o, &name))
+                    .map(|o| join(o, name))
                     .filter(|p| self.fns.contains(p))
                     .collect()
             })
@@ -1192,16 +1192,16 @@ impl CrateModel {
     /// Through the provided method `tr::name` and the provided methods it
     /// calls on `self`, the first method `owner` writes itself.
     fn provided_reach(&self, owner: &str, tr: &str, name: &str) -> Option<String> {
-        let mut queue = VecDeque::from([self.provided_calls(&join(&tr, &name))?]);
+        let mut queue = VecDeque::from([self.provided_calls(&join(tr, name))?]);
         let mut seen: HashSet<String> = std::iter::once(name.to_owned()).collect();
         while let Some(calls) = queue.pop_front() {
             for x in calls {
-                let own = join(&owner, &x);
+                let own = join(owner, &x);
                 if self.has_fn(&own) {
                     return Some(own);
                 }
                 if seen.insert(x.clone()) {
-                    if let Some(next) = self.provided_calls(&join(&tr, &x)) {
+                    if let Some(next) = self.provided_calls(&join(tr, &x)) {
                         queue.push_back(next);
                     }
                 }
@@ -1238,7 +1238,7 @@ impl CrateModel {
     pub(crate) fn method_of_ty(&self, ty: &Ty, name: &str) -> (String, Ty) {
         let mut owner = ty.clone();
         for _ in 0..4 {
-            let path = join(&owner.path, &name);
+            let path = join(&owner.path, name);
             if self.has_fn(&path) {
                 return (path, owner);
             }
@@ -1247,7 +1247,7 @@ impl CrateModel {
                 _ => break,
             }
         }
-        (join(&ty.path, &name), ty.clone())
+        (join(&ty.path, name), ty.clone())
     }
 
     /// What a type derefs to, its parameters and their associated types
@@ -1269,7 +1269,7 @@ impl CrateModel {
 
     /// An associated type a trait impl of this crate or a dependency sets.
     fn assoc_type(&self, ty: &str, name: &str) -> Option<Ty> {
-        let key = join(&ty, &name);
+        let key = join(ty, name);
         if let Some(t) = self.assoc_types.get(&key) {
             return Some(t.clone());
         }
@@ -1291,7 +1291,7 @@ impl CrateModel {
         ty: &str,
         name: &str,
     ) -> Option<String> {
-        let path = join(&ty, &name);
+        let path = join(ty, name);
         if self.fns.contains(&path) {
             return Some(path);
         }
@@ -1421,7 +1421,7 @@ impl CrateModel {
         for p in pending {
             let m = &p.module;
             for f in p.items.fns.iter().filter(|f| may_offload(f)) {
-                candidates.push((join(&m, &f.name), f));
+                candidates.push((join(m, &f.name), f));
             }
             for i in &p.items.impls {
                 if !i.fns.iter().any(may_offload) {
@@ -1474,7 +1474,7 @@ fn collect<'a>(module: &str, items: &'a ModItems, test: bool, out: &mut Vec<Pend
     });
     for m in &items.mods {
         if let Some(inline) = &m.inline {
-            collect(&join(&module, &m.name), inline, test || m.test_only, out);
+            collect(&join(module, &m.name), inline, test || m.test_only, out);
         }
     }
 }
