@@ -609,15 +609,14 @@ fn sends_closure(sig: &Signature) -> bool {
 
 /// Whether `attrs` holds `#[pollguard::blocking]` (or `#[blocking]`).
 pub(crate) fn has_marker(attrs: &[Attribute]) -> bool {
+    // Compared in place: every attribute of every fn passes here.
     attrs.iter().any(|a| {
-        let segs: Vec<String> = a
-            .path()
-            .segments
-            .iter()
-            .map(|s| s.ident.to_string())
-            .collect();
-        matches!(segs.as_slice(), [n] if n == "blocking")
-            || matches!(segs.as_slice(), [k, n] if k == "pollguard" && n == "blocking")
+        let segs = &a.path().segments;
+        match segs.len() {
+            1 => segs[0].ident == "blocking",
+            2 => segs[0].ident == "pollguard" && segs[1].ident == "blocking",
+            _ => false,
+        }
     })
 }
 

@@ -1310,6 +1310,48 @@ fn item_attrs(item: &Item) -> &[Attribute] {
 
 /// A short rendering of a receiver for messages: `rx`, `self.rx`, or `..`.
 fn short(e: &Expr) -> String {
+    // A receiver is mostly a name or a field (`self.client`): spelled here
+    // as the token text below would give it, without printing tokens.
+    fn simple(e: &Expr, out: &mut String) -> bool {
+        match e {
+            Expr::Path(p)
+                if p.attrs.is_empty()
+                    && p.qself.is_none()
+                    && p.path.leading_colon.is_none()
+                    && p.path.segments.iter().all(|s| s.arguments.is_none()) =>
+            {
+                for (i, s) in p.path.segments.iter().enumerate() {
+                    if i > 0 {
+                        out.push_str("::");
+                    }
+                    out.push_str(&s.ident.to_string());
+                }
+                true
+            }
+            Expr::Field(f) if f.attrs.is_empty() && simple(&f.base, out) => {
+                out.push('.');
+                match &f.member {
+                    syn::Member::Named(id) => out.push_str(&id.to_string()),
+                    syn::Member::Unnamed(i) => out.push_str(&i.index.to_string()),
+                }
+                true
+            }
+            _ => false,
+        }
+    }
+    let mut text = String::new();
+    if simple(e, &mut text) {
+        return if text.len() <= 32 {
+            text
+        } else {
+            "..".to_owned()
+        };
+    }
+    short_tokens(e)
+}
+
+/// [`short`] for any expression: its tokens printed and tidied.
+fn short_tokens(e: &Expr) -> String {
     let text = e
         .to_token_stream()
         .to_string()
@@ -1488,5 +1530,29 @@ fn one_test(cond: &Expr) -> bool {
         Expr::Paren(p) => one_test(&p.expr),
         Expr::Binary(_) => false,
         _ => true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{short, short_tokens};
+
+    #[test]
+    fn a_short_display_is_the_token_text() {
+        for e in [
+            "x",
+            "self.client",
+            "self.inner.0.pool",
+            "crate::db::POOL",
+            "r#type.field",
+            "a_very_long_receiver_name.and_a_longer_field_name",
+            "::std::io::stdin",
+            "Vec::<u8>::new",
+            "self.pool.get()",
+            "&self.conn",
+        ] {
+            let expr: syn::Expr = syn::parse_str(e).expect("parses");
+            assert_eq!(short(&expr), short_tokens(&expr), "{e}");
+        }
     }
 }
