@@ -554,10 +554,20 @@ fn is_lib_crate(package: &crate::discover::Package, krate: &str) -> bool {
 /// parsed again for its walk instead.
 const BATCH_BYTES: u64 = 24 << 20;
 
+/// [`BATCH_BYTES`], or, for tests, `POLLGUARD_DEBUG_BATCH_BYTES` (a small
+/// value makes every package one too large to keep its trees).
+fn batch_bytes() -> u64 {
+    std::env::var("POLLGUARD_DEBUG_BATCH_BYTES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(BATCH_BYTES)
+}
+
 /// The discovered files in batches of whole packages (a crate's model
 /// needs all its files), in discovery order, each at most [`BATCH_BYTES`]
 /// of source unless one package alone is bigger.
 fn batches(discovered: &Discovered, sizes: &[u64]) -> Vec<Vec<usize>> {
+    let limit = batch_bytes();
     let mut by_package: Vec<Vec<usize>> = vec![Vec::new(); discovered.packages.len()];
     for (i, f) in discovered.files.iter().enumerate() {
         by_package[f.package].push(i);
@@ -570,7 +580,7 @@ fn batches(discovered: &Discovered, sizes: &[u64]) -> Vec<Vec<usize>> {
             continue;
         }
         let bytes: u64 = files.iter().map(|&i| sizes[i]).sum();
-        if out.is_empty() || size + bytes > BATCH_BYTES {
+        if out.is_empty() || size + bytes > limit {
             out.push(Vec::new());
             size = 0;
         }
@@ -607,6 +617,8 @@ struct BatchCtx<'a> {
     deps: Option<&'a Deps>,
     /// Each file's size in bytes (0 when it cannot be read).
     sizes: &'a [u64],
+    /// See [`batch_bytes`].
+    batch_bytes: u64,
 }
 
 /// What the batches build, indexed by file.
@@ -667,7 +679,7 @@ fn scan_batch(ctx: &BatchCtx<'_>, batch: &[usize], out: &mut Scanned) -> Result<
         let mut by_size: Vec<(u64, usize)> =
             members[p].iter().map(|&i| (ctx.sizes[i], i)).collect();
         by_size.sort_unstable_by(|a, b| b.cmp(a));
-        if by_size.iter().map(|(size, _)| size).sum::<u64>() > BATCH_BYTES {
+        if by_size.iter().map(|(size, _)| size).sum::<u64>() > ctx.batch_bytes {
             large.insert(*p);
         }
         sized.push(by_size);
@@ -992,6 +1004,7 @@ pub fn scan(discovered: &Discovered, opts: &ScanOptions) -> Result<ScanResult, S
         threads,
         deps: opts.deps.as_deref(),
         sizes: &sizes,
+        batch_bytes: batch_bytes(),
     };
     let n = discovered.files.len();
     let mut scanned = Scanned {

@@ -838,3 +838,24 @@ fn std_catalog_only_drops_third_party_entries() {
     assert_eq!(all, [2, 3]);
     assert_eq!(std_only, [3]);
 }
+
+/// A package too large to keep its syntax trees is parsed once for its
+/// model and again, file by file, for its walk: the findings are the same
+/// as when its trees are kept.
+#[test]
+fn a_package_too_large_to_keep_its_trees_gets_the_same_findings() {
+    for fixture in ["transitive", "crate-model", "workspace", "offloader"] {
+        let run = |limit: Option<&str>| {
+            let mut cmd = Command::cargo_bin("cargo-pollguard").unwrap();
+            cmd.current_dir(fixtures().join(fixture))
+                .args(["--format", "json", "--no-deps"]);
+            if let Some(l) = limit {
+                cmd.env("POLLGUARD_DEBUG_BATCH_BYTES", l);
+            }
+            String::from_utf8(cmd.output().unwrap().stdout).unwrap()
+        };
+        let kept = run(None);
+        assert!(!kept.is_empty(), "{fixture}: no findings to compare");
+        assert_eq!(run(Some("1")), kept, "{fixture}");
+    }
+}
