@@ -564,10 +564,9 @@ fn batch_bytes() -> u64 {
 }
 
 /// The discovered files in batches of whole packages (a crate's model
-/// needs all its files), in discovery order, each at most [`BATCH_BYTES`]
-/// of source unless one package alone is bigger.
-fn batches(discovered: &Discovered, sizes: &[u64]) -> Vec<Vec<usize>> {
-    let limit = batch_bytes();
+/// needs all its files), in discovery order, each at most `limit` bytes
+/// of source ([`batch_bytes`]) unless one package alone is bigger.
+fn batches(discovered: &Discovered, sizes: &[u64], limit: u64) -> Vec<Vec<usize>> {
     let mut by_package: Vec<Vec<usize>> = vec![Vec::new(); discovered.packages.len()];
     for (i, f) in discovered.files.iter().enumerate() {
         by_package[f.package].push(i);
@@ -1020,7 +1019,7 @@ pub fn scan(discovered: &Discovered, opts: &ScanOptions) -> Result<ScanResult, S
         libs: HashMap::new(),
     };
     let t = std::time::Instant::now();
-    for batch in batches(discovered, &sizes) {
+    for batch in batches(discovered, &sizes, ctx.batch_bytes) {
         scan_batch(&ctx, &batch, &mut scanned)?;
     }
     crate::timing::add("main: batches", t.elapsed());
