@@ -821,16 +821,17 @@ fn findings_of<P: Copy>(
         for call in unit.file.async_calls() {
             let skip_alt = call.alt && reported;
             reported = false;
+            let in_test = call.in_test || unit.test;
+            // The other half's call: not even looked up.
+            if only_tests.is_some_and(|t| t != in_test) {
+                continue;
+            }
             if skip_alt || call.awaited || quiet_call(u, &call.path) {
                 continue;
             }
             let Some(id) = lookup(&graph.index, resolve, units, u, &call.path) else {
                 continue;
             };
-            let in_test = call.in_test || unit.test;
-            if only_tests.is_some_and(|t| t != in_test) {
-                continue;
-            }
             let closed: &Closed<P> = if in_test {
                 test_reach.get_or_insert_with(|| close(units, &graph, resolve, &quiet_call, true))
             } else {
