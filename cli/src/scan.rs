@@ -547,20 +547,61 @@ fn is_lib_crate(package: &crate::discover::Package, krate: &str) -> bool {
 }
 
 /// Source bytes read per batch of whole packages, and the largest package
-/// whose trees are kept. A package's syntax trees stay in memory from their
-/// first read until its models exist and its files are walked (syn's trees
-/// take some tens of times their source), so the trees held at once are
+/// whose trees are kept, when the machine's memory is not known. A
+/// package's syntax trees stay in memory from their first read until its
+/// models exist and its files are walked, so the trees held at once are
 /// about those of one package of at most this much source; a larger one is
 /// parsed again for its walk instead.
 const BATCH_BYTES: u64 = 24 << 20;
 
-/// [`BATCH_BYTES`], or, for tests, `POLLGUARD_DEBUG_BATCH_BYTES` (a small
-/// value makes every package one too large to keep its trees).
+/// What syn's trees of a file take, as a multiple of its source: 108 MiB
+/// of `windows` bindings parsed and kept peak at 5.8 GB.
+const TREE_BYTES_PER_SOURCE_BYTE: u64 = 54;
+
+/// The largest package whose trees are kept: one whose trees fit in a
+/// third of the memory this process may use ([`memory_limit`]), and never
+/// less than [`BATCH_BYTES`]. Keeping them is what lets a package be parsed
+/// once: parsing a 108 MiB package twice took 1.3 times as long as parsing
+/// it once and keeping its trees. `POLLGUARD_DEBUG_BATCH_BYTES` sets it, for
+/// tests (a small value makes every package one too large to keep its
+/// trees).
 fn batch_bytes() -> u64 {
-    std::env::var("POLLGUARD_DEBUG_BATCH_BYTES")
+    if let Some(v) = std::env::var("POLLGUARD_DEBUG_BATCH_BYTES")
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(BATCH_BYTES)
+    {
+        return v;
+    }
+    memory_limit().map_or(BATCH_BYTES, |m| {
+        (m / 3 / TREE_BYTES_PER_SOURCE_BYTE).max(BATCH_BYTES)
+    })
+}
+
+/// The memory this process may use on Linux: the machine's, or its
+/// control group's limit when that is lower (a container's memory limit
+/// does not show in `/proc/meminfo`). `None` elsewhere or when unreadable.
+fn memory_limit() -> Option<u64> {
+    let total = std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|t| meminfo_total(&t))?;
+    let group = ["/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"]
+        .iter()
+        .filter_map(|p| std::fs::read_to_string(p).ok())
+        .filter_map(|t| t.trim().parse::<u64>().ok())
+        .min();
+    Some(group.map_or(total, |g| g.min(total)))
+}
+
+/// The `MemTotal` line of `/proc/meminfo`, in bytes.
+fn meminfo_total(meminfo: &str) -> Option<u64> {
+    let line = meminfo.lines().find(|l| l.starts_with("MemTotal:"))?;
+    let mut words = line["MemTotal:".len()..].split_whitespace();
+    let n: u64 = words.next()?.parse().ok()?;
+    match words.next() {
+        Some("kB") => n.checked_mul(1024),
+        None => Some(n),
+        Some(_) => None,
+    }
 }
 
 /// The discovered files in batches of whole packages (a crate's model
@@ -821,7 +862,7 @@ fn scan_batch(ctx: &BatchCtx<'_>, batch: &[usize], out: &mut Scanned) -> Result<
 
 /// The files of a batch in the order they are read, and the next one to
 /// take; the packages whose trees are not kept, being larger than
-/// [`BATCH_BYTES`].
+/// [`batch_bytes`].
 struct Queue {
     files: Vec<usize>,
     next: AtomicUsize,
@@ -1506,6 +1547,15 @@ pub fn parse_only(discovered: &Discovered, threads: usize) -> Result<(usize, usi
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn meminfo_total_is_read_in_bytes() {
+        let meminfo = "MemTotal:       24576000 kB\nMemFree:        20000000 kB\n";
+        assert_eq!(meminfo_total(meminfo), Some(24_576_000 * 1024));
+        assert_eq!(meminfo_total("MemFree: 1 kB\n"), None);
+        assert_eq!(meminfo_total("MemTotal: many kB\n"), None);
+        assert_eq!(meminfo_total("MemTotal: 5 MB\n"), None);
+    }
 
     #[test]
     fn line_count_agrees_with_lines() {
