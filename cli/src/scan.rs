@@ -554,14 +554,14 @@ fn is_lib_crate(package: &crate::discover::Package, krate: &str) -> bool {
 /// parsed again for its walk instead.
 const BATCH_BYTES: u64 = 24 << 20;
 
-/// What syn's trees of a file take, as a multiple of its source: 108 MiB
-/// of `windows` bindings parsed and kept peak at 5.8 GB.
-const TREE_BYTES_PER_SOURCE_BYTE: u64 = 54;
+/// What syn's trees of a file take, as a multiple of its source: the 114
+/// MB of `windows-0.61.3`'s bindings, parsed and kept, peak at 5.6 GiB.
+const TREE_BYTES_PER_SOURCE_BYTE: u64 = 52;
 
 /// The largest package whose trees are kept: one whose trees fit in a
 /// third of the memory this process may use ([`memory_limit`]), and never
 /// less than [`BATCH_BYTES`]. Keeping them is what lets a package be parsed
-/// once: parsing a 108 MiB package twice took 1.3 times as long as parsing
+/// once: parsing `windows-0.61.3` twice took 1.3 times as long as parsing
 /// it once and keeping its trees. `POLLGUARD_DEBUG_BATCH_BYTES` sets it, for
 /// tests (a small value makes every package one too large to keep its
 /// trees).
@@ -584,11 +584,14 @@ fn memory_limit() -> Option<u64> {
     let total = std::fs::read_to_string("/proc/meminfo")
         .ok()
         .and_then(|t| meminfo_total(&t))?;
-    let group = ["/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"]
-        .iter()
-        .filter_map(|p| std::fs::read_to_string(p).ok())
-        .filter_map(|t| t.trim().parse::<u64>().ok())
-        .min();
+    let group = [
+        "/sys/fs/cgroup/memory.max",
+        "/sys/fs/cgroup/memory/memory.limit_in_bytes",
+    ]
+    .iter()
+    .filter_map(|p| std::fs::read_to_string(p).ok())
+    .filter_map(|t| t.trim().parse::<u64>().ok())
+    .min();
     Some(group.map_or(total, |g| g.min(total)))
 }
 
