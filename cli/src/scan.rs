@@ -584,15 +584,44 @@ fn memory_limit() -> Option<u64> {
     let total = std::fs::read_to_string("/proc/meminfo")
         .ok()
         .and_then(|t| meminfo_total(&t))?;
-    let group = [
-        "/sys/fs/cgroup/memory.max",
-        "/sys/fs/cgroup/memory/memory.limit_in_bytes",
-    ]
-    .iter()
-    .filter_map(|p| std::fs::read_to_string(p).ok())
-    .filter_map(|t| t.trim().parse::<u64>().ok())
-    .min();
+    let group = std::fs::read_to_string("/proc/self/cgroup")
+        .ok()
+        .and_then(|own| group_limit(&own, |p| std::fs::read_to_string(p).ok()));
     Some(group.map_or(total, |g| g.min(total)))
+}
+
+/// The lowest memory limit of the control groups `/proc/self/cgroup`
+/// names (v2's `memory.max`, v1's `memory.limit_in_bytes`), each group's
+/// ancestors included, since a parent's limit binds its children too.
+/// `read` reads a file; `None` when no group sets a limit.
+fn group_limit(own: &str, read: impl Fn(&std::path::Path) -> Option<String>) -> Option<u64> {
+    let mut lowest: Option<u64> = None;
+    for line in own.lines() {
+        let mut parts = line.splitn(3, ':');
+        let (Some(_), Some(controllers), Some(path)) = (parts.next(), parts.next(), parts.next())
+        else {
+            continue;
+        };
+        let (base, file) = if controllers.is_empty() {
+            ("/sys/fs/cgroup", "memory.max")
+        } else if controllers.split(',').any(|c| c == "memory") {
+            ("/sys/fs/cgroup/memory", "memory.limit_in_bytes")
+        } else {
+            continue;
+        };
+        let base = std::path::Path::new(base);
+        let mut dir = base.join(path.trim_start_matches('/'));
+        loop {
+            // "max" (v2) or a number near `u64::MAX` (v1): no limit here.
+            if let Some(n) = read(&dir.join(file)).and_then(|t| t.trim().parse::<u64>().ok()) {
+                lowest = Some(lowest.map_or(n, |l| l.min(n)));
+            }
+            if dir == base || !dir.pop() {
+                break;
+            }
+        }
+    }
+    lowest
 }
 
 /// The `MemTotal` line of `/proc/meminfo`, in bytes.
@@ -1558,6 +1587,39 @@ mod tests {
         assert_eq!(meminfo_total("MemFree: 1 kB\n"), None);
         assert_eq!(meminfo_total("MemTotal: many kB\n"), None);
         assert_eq!(meminfo_total("MemTotal: 5 MB\n"), None);
+    }
+
+    #[test]
+    fn a_control_group_limit_is_found_up_its_ancestors() {
+        let files = |limits: &'static [(&'static str, &'static str)]| {
+            move |p: &std::path::Path| {
+                limits
+                    .iter()
+                    .find(|(f, _)| std::path::Path::new(f) == p)
+                    .map(|(_, v)| (*v).to_owned())
+            }
+        };
+        let v2 = files(&[
+            ("/sys/fs/cgroup/a/b/memory.max", "max\n"),
+            ("/sys/fs/cgroup/a/memory.max", "4294967296\n"),
+        ]);
+        assert_eq!(group_limit("0::/a/b\n", v2), Some(4 << 30));
+        let v1 = files(&[
+            (
+                "/sys/fs/cgroup/memory/memory.limit_in_bytes",
+                "9223372036854771712",
+            ),
+            (
+                "/sys/fs/cgroup/memory/job/memory.limit_in_bytes",
+                "2147483648",
+            ),
+        ]);
+        assert_eq!(
+            group_limit("4:memory:/job\n1:cpu:/\n0::/\n", v1),
+            Some(2 << 30)
+        );
+        assert_eq!(group_limit("0::/\n", files(&[])), None);
+        assert_eq!(group_limit("garbage", files(&[])), None);
     }
 
     #[test]
