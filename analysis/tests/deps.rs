@@ -1335,3 +1335,29 @@ fn a_use_builds_on_another_use_of_its_module() {
     );
     assert_eq!(lib.resolve_path("crate::begin"), "inner_sys::begin");
 }
+
+/// A lazy model counts the lookups that asked for it, not a build ahead of
+/// them, so a caller can tell which models a walk went into.
+#[test]
+fn a_lazy_model_tells_whether_a_lookup_asked_for_it() {
+    use pollguard_analysis::model::LazyModel;
+    let built = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = Arc::clone(&built);
+    let lazy = LazyModel::new("dep#1", move || {
+        counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        CrateModel::default()
+    });
+    lazy.prebuild();
+    assert!(!lazy.was_asked(), "built ahead, not asked for");
+    let _ = lazy.get();
+    assert!(lazy.was_asked());
+    lazy.forget_asked();
+    assert!(!lazy.was_asked());
+    let _ = lazy.get();
+    assert!(lazy.was_asked());
+    assert_eq!(
+        built.load(std::sync::atomic::Ordering::SeqCst),
+        1,
+        "built once"
+    );
+}

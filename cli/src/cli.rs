@@ -459,7 +459,13 @@ fn execute(args: &Args, flags: &Flags) -> Result<u8, String> {
         Some(Some(p)) => Some(cwd.join(p)),
         Some(None) => Some(discovered.base.join(pollguard_analysis::facts::FILE_NAME)),
     };
+    if let Some(d) = &scan_options.deps {
+        d.scan.forget_asked();
+    }
     let mut result = adopt::scan(&discovered, &scan_options)?;
+    if let Some(d) = &scan_options.deps {
+        d.scan.remember_asked();
+    }
     if let Some(path) = &facts_to {
         let facts = crate::facts::of(&result);
         let n = crate::facts::write(path, &facts)?;

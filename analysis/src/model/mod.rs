@@ -335,6 +335,8 @@ pub struct LazyModel {
     cell: std::sync::OnceLock<Arc<CrateModel>>,
     /// What builds it, until it is built.
     init: std::sync::Mutex<Option<ModelInit>>,
+    /// Whether a lookup asked for it (see [`LazyModel::was_asked`]).
+    asked: std::sync::atomic::AtomicBool,
 }
 
 /// What builds a [`LazyModel`].
@@ -348,6 +350,7 @@ impl LazyModel {
             key: key.into(),
             cell: std::sync::OnceLock::new(),
             init: std::sync::Mutex::new(Some(Box::new(init))),
+            asked: std::sync::atomic::AtomicBool::new(false),
         }
     }
 
@@ -360,11 +363,40 @@ impl LazyModel {
             key,
             cell,
             init: std::sync::Mutex::new(None),
+            asked: std::sync::atomic::AtomicBool::new(false),
         }
     }
 
     /// The model, built now if it was not yet (once, whichever thread asks).
     pub fn get(&self) -> &CrateModel {
+        use std::sync::atomic::Ordering::Relaxed;
+        // Read first: the flag's line stays shared between the workers.
+        if !self.asked.load(Relaxed) {
+            self.asked.store(true, Relaxed);
+        }
+        self.built()
+    }
+
+    /// Builds the model ahead of the lookups that will need it, without
+    /// counting as one of them (see [`LazyModel::was_asked`]).
+    pub fn prebuild(&self) {
+        self.built();
+    }
+
+    /// Whether [`LazyModel::get`] was called since the model was made or
+    /// [`LazyModel::forget_asked`]: the models one walk goes into are
+    /// likely those the next walk of the same code will.
+    pub fn was_asked(&self) -> bool {
+        self.asked.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Counts the lookups from now on only.
+    pub fn forget_asked(&self) {
+        self.asked
+            .store(false, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    fn built(&self) -> &CrateModel {
         self.cell.get_or_init(|| {
             let init = self.init.lock().unwrap_or_else(|e| e.into_inner()).take();
             Arc::new(init.map_or_else(CrateModel::default, |f| f()))
