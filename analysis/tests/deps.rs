@@ -1361,3 +1361,54 @@ fn a_lazy_model_tells_whether_a_lookup_asked_for_it() {
         "built once"
     );
 }
+
+const SHARED_DEP: &str = r#"
+use std::cell::RefCell;
+use std::rc::Rc;
+pub type Shared<T> = Rc<RefCell<T>>;
+pub type Pair<A, B> = (A, B);
+pub struct Version;
+impl Version {
+    pub fn get(&self) -> Option<Vec<u8>> {
+        std::fs::read("000005.ldb").ok()
+    }
+    pub fn len(&self) -> usize {
+        0
+    }
+}
+pub struct Db {
+    current: Shared<Version>,
+}
+impl Db {
+    fn current(&self) -> Shared<Version> {
+        self.current.clone()
+    }
+    pub fn get(&self) -> Option<Vec<u8>> {
+        let current = self.current();
+        let current = current.borrow_mut();
+        current.get()
+    }
+    pub fn size(&self) -> usize {
+        self.current.borrow().len()
+    }
+}
+"#;
+
+const SHARED_APP: &str = r#"
+async fn lookup(db: &leveldb::Db) {
+    let _ = db.get(); // fs
+    let _ = db.size(); // trap
+}
+"#;
+
+/// A generic type alias stands for its type with the arguments it is given:
+/// rusty-leveldb's `Shared<Version>` is an `Rc<RefCell<Version>>`, whose
+/// `borrow_mut()` hands out the `Version` whose `get` reads a table file.
+#[test]
+fn a_generic_alias_is_its_type_with_the_arguments_given() {
+    let (app, found) = over_dependency(SHARED_DEP, "leveldb", SHARED_APP);
+    assert_eq!(
+        lines_and_categories(&app, &found),
+        tagged(SHARED_APP, &[("// fs", "fs")])
+    );
+}

@@ -43,8 +43,8 @@ pub struct ModItems {
     pub sent_traits: Vec<String>,
     /// Structs and their named fields' types.
     pub structs: Vec<(String, Vec<(String, TypeRef)>)>,
-    /// `type X = ..;`
-    pub aliases: Vec<(String, TypeRef)>,
+    /// `type X<T, ..> = ..;`: the name, the type parameters' names, the type.
+    pub aliases: Vec<(String, Vec<String>, TypeRef)>,
     /// Types of `const` and `static` items.
     pub values: Vec<(String, TypeRef)>,
     /// `extern crate x as y;`: `y` names crate `x`.
@@ -260,8 +260,13 @@ fn lower_item(item: &Item, m: &mut ModItems) {
         }
         Item::Type(t) => {
             m.decls.push((t.ident.to_string(), is_pub(&t.vis)));
+            let params = t
+                .generics
+                .type_params()
+                .map(|p| p.ident.to_string())
+                .collect();
             m.aliases
-                .push((t.ident.to_string(), TypeRef::from_syn(&t.ty)));
+                .push((t.ident.to_string(), params, TypeRef::from_syn(&t.ty)));
         }
         Item::Const(c) => {
             m.decls.push((c.ident.to_string(), is_pub(&c.vis)));

@@ -189,6 +189,21 @@ pub(crate) fn resolve_type_ref(
             }
             let path = resolve(segs, *leading_colon)?;
             let ty = match alias(&path) {
+                // `type Shared<T> = Rc<RefCell<T>>`: `Shared<Version>`
+                // guards a `Version`.
+                Some(Alias::To(t)) if !args.is_empty() => {
+                    // An argument that does not resolve stays a parameter:
+                    // as unknown as before.
+                    let given: Vec<Ty> = args
+                        .iter()
+                        .enumerate()
+                        .map(|(i, a)| {
+                            resolve_type_ref(a, resolve, alias)
+                                .unwrap_or_else(|| Ty::new(format!("${i}")))
+                        })
+                        .collect();
+                    t.substituted(&given)
+                }
                 Some(Alias::To(t)) => t,
                 Some(Alias::Transparent) => {
                     return resolve_type_ref(args.first()?, resolve, alias);
@@ -1070,11 +1085,14 @@ impl CrateModel {
         for _ in 0..4 {
             let mut changed = false;
             for p in pending {
-                for (name, ty) in &p.items.aliases {
+                for (name, params, ty) in &p.items.aliases {
                     let alias = if self.is_wrapper_of_param(&p.module, ty) {
                         Some(Alias::Transparent)
                     } else {
-                        self.resolve_type_in(&p.module, ty, None).map(Alias::To)
+                        // A generic alias's parameters are written `$i`,
+                        // replaced by the arguments where it is used.
+                        self.resolve_type_with(&p.module, ty, None, params)
+                            .map(Alias::To)
                     };
                     if let Some(t) = alias {
                         let key = join(&p.module, name);
