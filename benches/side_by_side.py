@@ -8,9 +8,10 @@ each passed as a path). Each NAME=BINARY[:ARG...] runs `BINARY pollguard
 ARG... TREE`; the first one is the reference the ratios are taken to (the
 floor: `NAME=BINARY:--parse-only`). After one warm-up round, RUNS rounds
 run every command once each, in order; wall time from the clock, CPU time
-(user + sys) from `getrusage` of the children. Prints a Markdown table.
+(user + sys) and peak RSS from `wait4` of each child. Prints a Markdown
+table.
 """
-import resource
+import os
 import statistics
 import subprocess
 import sys
@@ -25,21 +26,23 @@ for spec in sys.argv[3:]:
     cmds.append((name, [binary, "pollguard", *[a for a in args if a], *targets]))
 wall = {n: [] for n, _ in cmds}
 cpu = {n: [] for n, _ in cmds}
+rss = {n: [] for n, _ in cmds}
 for r in range(runs + 1):
     for name, cmd in cmds:
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
-        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        child = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        _, _, usage = os.wait4(child.pid, 0)
         w = time.perf_counter() - start
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
         if r > 0:
             wall[name].append(w)
-            cpu[name].append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
+            cpu[name].append(usage.ru_utime + usage.ru_stime)
+            rss[name].append(usage.ru_maxrss)  # KiB on Linux
 ref = cmds[0][0]
 f, fc = statistics.median(wall[ref]), statistics.median(cpu[ref])
-print("| what | median wall | × floor | median CPU | × floor | all runs, wall (s) |")
-print("|---|---|---|---|---|---|")
+print("| what | median wall | × floor | median CPU | × floor | peak RSS | all runs, wall (s) |")
+print("|---|---|---|---|---|---|---|")
 for name, _ in cmds:
     m, mc = statistics.median(wall[name]), statistics.median(cpu[name])
     runs_s = " ".join(f"{x:.3f}" for x in wall[name])
-    print(f"| {name} | {m:.3f} s | {m / f:.2f} | {mc:.3f} s | {mc / fc:.2f} | {runs_s} |")
+    peak = max(rss[name]) / 1024
+    print(f"| {name} | {m:.3f} s | {m / f:.2f} | {mc:.3f} s | {mc / fc:.2f} | {peak:.0f} MiB | {runs_s} |")
