@@ -170,7 +170,8 @@ pub fn workspace(
         }
         for f in files {
             if seen.insert(f.clone()) {
-                out.files.push(classify(package, &targets, index, f, &ws_root));
+                out.files
+                    .push(classify(package, &targets, index, f, &ws_root));
             }
         }
     }

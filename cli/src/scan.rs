@@ -772,7 +772,8 @@ fn scan_batch(ctx: &BatchCtx<'_>, batch: &[usize], out: &mut Scanned) -> Result<
     let started = std::time::Instant::now();
     let (first_tx, first_rx) = std::sync::mpsc::channel::<FirstRead>();
     let mut walkables: Vec<Arc<Walkable>> = Vec::new();
-    let (done_tx, done_rx) = std::sync::mpsc::channel::<std::thread::Result<Vec<(usize, Outcome)>>>();
+    let (done_tx, done_rx) =
+        std::sync::mpsc::channel::<std::thread::Result<Vec<(usize, Outcome)>>>();
     // The workers are the pool's threads, which live on after the batch:
     // a thread that ends hands its freed memory back to the system on the
     // way out (jemalloc's purge, then a TLB flush on every core), which was
