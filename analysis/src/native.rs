@@ -163,6 +163,43 @@ pub static NATIVE_LIBS: &[NativeLib] = &[
         evidence: "MySQL C API: `mysql_real_query` sends the statement and waits for the reply; the non-blocking variants end in `_nonblocking`",
     },
     NativeLib {
+        // `odbc-sys` links `odbc` (unixODBC), `iodbc` or `odbc32` without a
+        // `links` key: it is known by its name.
+        links: "odbc",
+        rule: &SYNC_DB,
+        blocking: &[
+            "SQLConnect",
+            "SQLConnectW",
+            "SQLDriverConnect",
+            "SQLDriverConnectW",
+            "SQLBrowseConnectW",
+            "SQLDisconnect",
+            "SQLExecDirect",
+            "SQLExecDirectW",
+            "SQLExecute",
+            "SQLPrepare",
+            "SQLPrepareW",
+            "SQLFetch",
+            "SQLFetchScroll",
+            "SQLGetData",
+            "SQLMoreResults",
+            "SQLPutData",
+            "SQLParamData",
+            "SQLEndTran",
+            "SQLBulkOperations",
+            "SQLSetPos",
+            "SQLTables",
+            "SQLTablesW",
+            "SQLColumns",
+            "SQLColumnsW",
+            "SQLForeignKeys",
+            "SQLForeignKeysW",
+            "SQLColumnPrivilegesW",
+            "SQLGetTypeInfo",
+        ],
+        evidence: "ODBC API reference (learn.microsoft.com, \"Asynchronous Execution (Polling Method)\"): a statement or connection function runs synchronously, returning when the data source has answered, unless `SQL_ATTR_ASYNC_ENABLE` is set; `SQLExecDirect` and `SQLExecute` submit the statement, `SQLFetch` and `SQLGetData` return rows and columns from the data source, `SQLDriverConnect` connects",
+    },
+    NativeLib {
         links: "curl",
         rule: &HTTP_BLOCKING,
         blocking: &["curl_easy_perform", "curl_multi_wait", "curl_multi_poll"],
@@ -461,6 +498,7 @@ mod tests {
             Some("sqlite3")
         );
         assert_eq!(library_of(None, "lmdb-master-sys").as_deref(), Some("lmdb"));
+        assert_eq!(library_of(None, "odbc-sys").as_deref(), Some("odbc"));
         assert_eq!(library_of(None, "unknown-sys"), None);
         assert_eq!(library_of(None, "sqlite3"), None);
     }
@@ -469,6 +507,8 @@ mod tests {
     fn listed_names_and_prefixes_block_others_do_not() {
         assert_eq!(blocking_call("sqlite3", "sqlite3_step"), Some(&SYNC_DB));
         assert_eq!(blocking_call("sqlite3", "sqlite3_libversion"), None);
+        assert_eq!(blocking_call("odbc", "SQLExecDirectW"), Some(&SYNC_DB));
+        assert_eq!(blocking_call("odbc", "SQLAllocHandle"), None);
         assert_eq!(blocking_call("sqlite3", "sqlite3_stepx"), None);
         assert_eq!(
             blocking_call("ssh2", "libssh2_userauth_password_ex"),

@@ -1209,10 +1209,22 @@ pub fn seed() -> usize {
 fn fallback_seed() -> usize {
     std::fs::read("/var/lib/seed").map_or(0, |b| b.len())
 }
+pub struct Expect { buffer: String }
+impl Expect {
+    fn found(&self) -> Option<usize> { self.buffer.find('$') }
+    pub fn wait_for_prompt(&mut self) -> Option<usize> {
+        loop {
+            if let Some(at) = self.found() {
+                return Some(at);
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+    }
+}
 "#;
 
 const BRANCHY_APP: &str = r#"
-async fn handler(config: term::Config) {
+async fn handler(config: term::Config, expect: &mut term::Expect) {
     term::Client::build(&config); // trap: an opt-in flag
     term::Term::size(); // trap: a fallback after a fast path
     term::Term::settings(); // fs: the first read is on every path
@@ -1225,6 +1237,7 @@ async fn handler(config: term::Config) {
     term::Term::from_env(); // trap: returns unless the variable is set
     term::Term::home_conf(); // fs: `HOME` is always set
     term::seed(); // trap: what a `#[cold]` fn does is rarely done
+    expect.wait_for_prompt(); // sleep: a loop that returns when ready waits otherwise
     own_size(); // transitive: the workspace's own code is followed on every path
 }
 fn own_size() {
@@ -1245,7 +1258,11 @@ fn a_dependency_blocks_through_what_it_does_on_every_path() {
     got.sort_unstable();
     let mut want: Vec<(usize, &str)> = Vec::new();
     for (i, line) in BRANCHY_APP.lines().enumerate() {
-        for (tag, category) in [("// fs", "fs"), ("// transitive", "transitive")] {
+        for (tag, category) in [
+            ("// fs", "fs"),
+            ("// sleep", "sleep"),
+            ("// transitive", "transitive"),
+        ] {
             if line.contains(tag) {
                 want.push((i + 1, category));
             }

@@ -224,9 +224,29 @@ impl<'a> Walker<'a> {
 
     /// The resolved path of a type, looking through references and smart pointers.
     pub(super) fn resolve_type(&self, ty: &Type) -> Option<Ty> {
-        let t = TypeRef::from_syn(ty);
+        self.resolve_lowered(&TypeRef::from_syn(ty))
+    }
+
+    /// A parameter's type; one of the fn's type parameters (`statement: S`,
+    /// `S: AsStatementRef`) stands for its first trait bound, as `impl
+    /// AsStatementRef` would: a method called on it is the trait's.
+    pub(super) fn param_type(&self, ty: &Type, generics: &syn::Generics) -> Option<Ty> {
+        if let Some(t) = self.resolve_type(ty) {
+            return Some(t);
+        }
+        let mut inner = ty;
+        while let Type::Reference(r) = inner {
+            inner = &r.elem;
+        }
+        let Type::Path(tp) = inner else { return None };
+        let name = tp.path.get_ident()?;
+        let bound = param_bound(generics, name)?;
+        self.resolve_lowered(&bound)
+    }
+
+    fn resolve_lowered(&self, t: &TypeRef) -> Option<Ty> {
         resolve_type_ref(
-            &t,
+            t,
             &|segs, leading_colon| match self.reexported(self.res.resolve(
                 segs,
                 leading_colon,
@@ -423,6 +443,55 @@ fn bounds_name(
             .is_some_and(|s| traits.contains(&s.ident.to_string().as_str())),
         _ => false,
     })
+}
+
+/// The first trait bound of the type parameter `name` of `generics`, in
+/// its list or a `where` clause, as `impl Trait` would be lowered.
+fn param_bound(generics: &syn::Generics, name: &syn::Ident) -> Option<TypeRef> {
+    // Marker and derive traits say nothing of the methods called.
+    let is_trait = |b: &syn::TypeParamBound| match b {
+        syn::TypeParamBound::Trait(t) => t.path.segments.last().is_some_and(|s| {
+            !matches!(
+                s.ident.to_string().as_str(),
+                "Send"
+                    | "Sync"
+                    | "Unpin"
+                    | "Sized"
+                    | "Copy"
+                    | "Clone"
+                    | "Debug"
+                    | "Display"
+                    | "Default"
+            )
+        }),
+        _ => false,
+    };
+    let listed = generics
+        .type_params()
+        .find(|p| p.ident == *name)?
+        .bounds
+        .iter()
+        .filter(|b| is_trait(b));
+    let mut wheres = generics
+        .where_clause
+        .iter()
+        .flat_map(|w| &w.predicates)
+        .filter_map(|pred| match pred {
+            syn::WherePredicate::Type(t) => match &t.bounded_ty {
+                Type::Path(tp) if tp.path.is_ident(name) => {
+                    Some(t.bounds.iter().filter(|b| is_trait(b)))
+                }
+                _ => None,
+            },
+            _ => None,
+        })
+        .flatten();
+    let first = listed.chain(&mut wheres).next()?;
+    let ty = Type::ImplTrait(syn::TypeImplTrait {
+        impl_token: Default::default(),
+        bounds: std::iter::once(first.clone()).collect(),
+    });
+    Some(TypeRef::from_syn(&ty))
 }
 
 /// The type parameters of `generics` bounded by one of `traits` (the I/O

@@ -236,6 +236,8 @@ pub(crate) struct Walker<'a> {
     /// How many branches taken only on some paths enclose the code walked
     /// (see [`LocalCall::conditional`]).
     conditional: u32,
+    /// The next block walked is the body of a `loop` or a `while`.
+    loop_body: bool,
     /// How many test items (`#[cfg(test)]`, `#[test]`) enclose the code walked.
     in_test: u32,
     /// How many branches a test build skips enclose the code walked (see
@@ -283,6 +285,7 @@ impl<'a> Walker<'a> {
             gates_rest: 0,
             par_chains: HashSet::new(),
             conditional: 0,
+            loop_body: false,
             in_test: 0,
             not_in_tests: 0,
             opt_in: 0,
@@ -598,7 +601,7 @@ impl<'a> Walker<'a> {
                             ..Ty::new("str")
                         })
                     } else {
-                        self.resolve_type(&pt.ty)
+                        self.param_type(&pt.ty, &sig.generics)
                     };
                     self.bind_pat(&pt.pat, ty);
                 }
@@ -714,6 +717,7 @@ impl<'a> Walker<'a> {
     // ----- blocks and statements -----
 
     fn block(&mut self, block: &Block, usage: Usage) {
+        let loop_body = std::mem::take(&mut self.loop_body);
         let has_items = block.stmts.iter().any(|s| matches!(s, Stmt::Item(_)));
         if has_items {
             let mut scope = Scope::block(self.item_prefix());
@@ -752,7 +756,13 @@ impl<'a> Walker<'a> {
             // `let v = env::var("X")?;`: the rest runs when it is set.
             let env_gate = std::mem::take(&mut self.env_gate);
             self.gates |= std::mem::take(&mut self.gates_rest);
-            if self.conditional == conditional && (is_fast_path(stmt) || env_gate) {
+            // In the body of a `loop` or a `while`, `if let Some(v) =
+            // ready() { return Ok(v) }` followed by a wait is the wait
+            // itself, done until the thing is ready (rexpect's
+            // `read_until` sleeps until its needle is read), not a
+            // fallback.
+            let fast_path = !loop_body && is_fast_path(stmt);
+            if self.conditional == conditional && (fast_path || env_gate) {
                 self.conditional += 1;
             }
             // `if cfg!(test) { return .. }`: a test build stops here.
@@ -904,6 +914,7 @@ impl<'a> Walker<'a> {
             Expr::While(w) => {
                 self.env.push(HashMap::new());
                 self.cond(&w.cond);
+                self.loop_body = true;
                 self.block(&w.body, Usage::Dropped);
                 self.env.pop();
             }
@@ -917,7 +928,10 @@ impl<'a> Walker<'a> {
                 self.block(&f.body, Usage::Dropped);
                 self.env.pop();
             }
-            Expr::Loop(l) => self.block(&l.body, Usage::Dropped),
+            Expr::Loop(l) => {
+                self.loop_body = true;
+                self.block(&l.body, Usage::Dropped);
+            }
             Expr::Match(m) => {
                 self.expr(&m.expr, Usage::Matched);
                 let on_setting = is_field(&m.expr);
