@@ -1429,3 +1429,57 @@ fn a_generic_alias_is_its_type_with_the_arguments_given() {
         tagged(SHARED_APP, &[("// fs", "fs")])
     );
 }
+
+const BOUNDED_DEP: &str = r#"
+pub trait AsHandle {
+    fn handle(&mut self) -> Handle;
+}
+pub struct Handle;
+impl Handle {
+    pub fn exec(&mut self) {
+        std::thread::sleep(std::time::Duration::from_secs(1));
+    }
+}
+pub struct Stmt;
+impl AsHandle for Stmt {
+    fn handle(&mut self) -> Handle {
+        Handle
+    }
+}
+pub fn execute<S: AsHandle>(mut s: S) {
+    let mut h = s.handle();
+    h.exec();
+}
+pub fn execute_where<S>(s: &mut S)
+where
+    S: Send + AsHandle,
+{
+    s.handle().exec();
+}
+pub fn untyped<S: Send>(s: S) -> S {
+    s
+}
+"#;
+
+const BOUNDED_APP: &str = r#"
+async fn run() {
+    dep::execute(dep::Stmt); // sleep
+    dep::execute_where(&mut dep::Stmt); // sleep
+    dep::untyped(1);
+}
+"#;
+
+/// A parameter of a bounded type parameter (`s: S`, `S: AsHandle`) is
+/// known by its bound, as `impl AsHandle` is, and a required method of
+/// the trait gives back the type it declares (odbc-api's
+/// `statement.as_stmt_ref().exec_direct(..)`).
+#[test]
+fn a_bounded_type_parameter_is_typed_by_its_bound() {
+    let (_, found) = over_dependency(BOUNDED_DEP, "dep", BOUNDED_APP);
+    let mut got: Vec<(usize, &str)> = found
+        .iter()
+        .map(|f| (f.finding.span.start().line, f.finding.rule.category.name()))
+        .collect();
+    got.sort_unstable();
+    assert_eq!(got, [(3, "sleep"), (4, "sleep")]);
+}

@@ -41,6 +41,11 @@ pub struct ModItems {
     /// 'static`): what implements them is made to go to another thread.
     #[cfg_attr(feature = "serde", serde(default))]
     pub sent_traits: Vec<String>,
+    /// The return types of traits' methods without a default body: trait,
+    /// method, type. What a call on a value known only by its trait (`S:
+    /// AsStatementRef`, `dyn Store`) gives back.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub required_returns: Vec<(String, String, TypeRef)>,
     /// Structs and their named fields' types.
     pub structs: Vec<(String, Vec<(String, TypeRef)>)>,
     /// `type X<T, ..> = ..;`: the name, the type parameters' names, the type.
@@ -253,6 +258,17 @@ fn lower_item(item: &Item, m: &mut ModItems) {
                     _ => None,
                 })
                 .collect();
+            for it in &t.items {
+                if let TraitItem::Fn(f) = it {
+                    if let (None, syn::ReturnType::Type(_, ty)) = (&f.default, &f.sig.output) {
+                        m.required_returns.push((
+                            t.ident.to_string(),
+                            f.sig.ident.to_string(),
+                            TypeRef::from_syn(ty),
+                        ));
+                    }
+                }
+            }
             if thread_bound(&t.supertraits) {
                 m.sent_traits.push(t.ident.to_string());
             }

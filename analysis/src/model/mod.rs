@@ -1137,6 +1137,14 @@ impl CrateModel {
                     self.provided.insert(path, f.self_calls.clone());
                 }
             }
+            // Only the type: the method has no body of its own, and is not
+            // one of the crate's fns.
+            for (trait_name, name, ty) in &p.items.required_returns {
+                let owner = join(m, trait_name);
+                if let Some(t) = self.resolve_type_with(m, ty, Some(&owner), &[]) {
+                    self.fn_returns.insert(join(&owner, name), t);
+                }
+            }
             for i in &p.items.impls {
                 let Some(owner) = self.impl_owner(m, &i.self_ty) else {
                     continue;
