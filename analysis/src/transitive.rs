@@ -72,7 +72,8 @@ pub enum CrateKind {
     /// Anything else: calls are reported as what they are.
     #[default]
     Other,
-    /// `database`, `database-implementations`.
+    /// `database`, `database-implementations`, or a keyword that names a
+    /// database ([`DATABASE_KEYWORDS`]).
     Database,
     /// `web-programming::http-client`.
     HttpClient,
@@ -84,6 +85,25 @@ pub enum CrateKind {
     /// names a wire protocol ([`NETWORK_KEYWORDS`]).
     Network,
 }
+
+/// Keywords that name a database, for a client that does not say
+/// `database` in its categories (redis's are `redis`, `valkey`, `cluster`,
+/// `sentinel`, `pubsub`): its waits are on the database, as the catalog's
+/// entries for such clients say.
+pub const DATABASE_KEYWORDS: &[&str] = &[
+    "cassandra",
+    "clickhouse",
+    "database",
+    "mongodb",
+    "mysql",
+    "odbc",
+    "postgres",
+    "postgresql",
+    "redis",
+    "sql",
+    "sqlite",
+    "valkey",
+];
 
 /// Keywords that name a wire protocol or a networked service's client,
 /// for crates that do not say `network-programming` (crates.io has no
@@ -119,7 +139,12 @@ impl CrateKind {
     /// no category for channels, and channel crates say so in a keyword.
     pub fn of<S: AsRef<str>, K: AsRef<str>>(categories: &[S], keywords: &[K]) -> CrateKind {
         let has = |c: &str| categories.iter().any(|x| x.as_ref() == c);
-        if has("database") || has("database-implementations") {
+        let keyword = |list: &[&str]| {
+            keywords
+                .iter()
+                .any(|k| list.iter().any(|n| k.as_ref().eq_ignore_ascii_case(n)))
+        };
+        if has("database") || has("database-implementations") || keyword(DATABASE_KEYWORDS) {
             CrateKind::Database
         } else if has("web-programming::http-client") {
             CrateKind::HttpClient
@@ -130,13 +155,7 @@ impl CrateKind {
             .any(|k| k.as_ref().eq_ignore_ascii_case("dns"))
         {
             CrateKind::Dns
-        } else if has("network-programming")
-            || keywords.iter().any(|k| {
-                NETWORK_KEYWORDS
-                    .iter()
-                    .any(|n| k.as_ref().eq_ignore_ascii_case(n))
-            })
-        {
+        } else if has("network-programming") || keyword(NETWORK_KEYWORDS) {
             CrateKind::Network
         } else {
             CrateKind::Other
@@ -174,6 +193,9 @@ impl CrateKind {
     /// let mqtt = CrateKind::of::<&str, _>(&[], &["MQTT", "IoT"]);
     /// assert_eq!(mqtt.report_as(&BLOCK_ON).category.name(), "net");
     /// assert_eq!(mqtt.report_as(&THREAD_SLEEP).category.name(), "sleep");
+    /// // redis says what it is in its keywords only.
+    /// let redis = CrateKind::of::<&str, _>(&[], &["redis", "valkey", "pubsub"]);
+    /// assert_eq!(redis.report_as(&NET_IO).category.name(), "db");
     /// ```
     pub fn report_as(self, rule: &'static Rule) -> &'static Rule {
         use Category::*;
