@@ -1483,3 +1483,64 @@ fn a_bounded_type_parameter_is_typed_by_its_bound() {
     got.sort_unstable();
     assert_eq!(got, [(3, "sleep"), (4, "sleep")]);
 }
+
+const SUPERTRAIT_DEP: &str = r#"
+pub struct StmtRef;
+impl StmtRef {
+    pub fn fetch(&mut self) {
+        std::thread::sleep(std::time::Duration::from_secs(1));
+    }
+}
+pub trait AsStmt {
+    fn as_stmt(&mut self) -> StmtRef;
+}
+pub trait Meta: AsStmt {}
+pub trait Cursor: Meta + Send {
+    fn next_row(&mut self) -> Option<Row> {
+        self.as_stmt().fetch();
+        Some(Row)
+    }
+}
+pub struct Row;
+impl Row {
+    pub fn get(&mut self) {
+        std::thread::sleep(std::time::Duration::from_secs(1));
+    }
+}
+pub struct CursorImpl;
+impl AsStmt for CursorImpl {
+    fn as_stmt(&mut self) -> StmtRef {
+        StmtRef
+    }
+}
+impl Meta for CursorImpl {}
+impl Cursor for CursorImpl {}
+pub fn open() -> CursorImpl {
+    CursorImpl
+}
+"#;
+
+const SUPERTRAIT_APP: &str = r#"
+use dep::Cursor;
+async fn run() {
+    let mut c = dep::open();
+    while let Some(mut row) = c.next_row() {
+        row.get();
+    }
+}
+"#;
+
+/// A provided method calls on `self` a method of a supertrait's
+/// supertrait (odbc-api's `Cursor: ResultSetMetadata: AsStatementRef`),
+/// and what it returns is typed by its declaration (`cursor.next_row()`
+/// gives rows whose reads block).
+#[test]
+fn a_supertraits_method_and_a_provided_methods_return_are_followed() {
+    let (_, found) = over_dependency(SUPERTRAIT_DEP, "dep", SUPERTRAIT_APP);
+    let mut got: Vec<(usize, &str)> = found
+        .iter()
+        .map(|f| (f.finding.span.start().line, f.finding.rule.category.name()))
+        .collect();
+    got.sort_unstable();
+    assert_eq!(got, [(5, "sleep"), (6, "sleep")]);
+}

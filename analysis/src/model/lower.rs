@@ -46,6 +46,11 @@ pub struct ModItems {
     /// AsStatementRef`, `dyn Store`) gives back.
     #[cfg_attr(feature = "serde", serde(default))]
     pub required_returns: Vec<(String, String, TypeRef)>,
+    /// Traits' supertraits as written (`trait Cursor: ResultSetMetadata`),
+    /// marker traits left out: a method the trait does not declare is one
+    /// of theirs.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub supertraits: Vec<(String, Vec<TypeRef>)>,
     /// Structs and their named fields' types.
     pub structs: Vec<(String, Vec<(String, TypeRef)>)>,
     /// `type X<T, ..> = ..;`: the name, the type parameters' names, the type.
@@ -268,6 +273,35 @@ fn lower_item(item: &Item, m: &mut ModItems) {
                         ));
                     }
                 }
+            }
+            let supers: Vec<TypeRef> = t
+                .supertraits
+                .iter()
+                .filter_map(|b| match b {
+                    syn::TypeParamBound::Trait(tb)
+                        if !tb.path.segments.last().is_some_and(|s| {
+                            matches!(
+                                s.ident.to_string().as_str(),
+                                "Send" | "Sync" | "Sized" | "Unpin" | "Clone" | "Copy" | "Debug"
+                            )
+                        }) =>
+                    {
+                        Some(TypeRef::Path {
+                            segs: tb
+                                .path
+                                .segments
+                                .iter()
+                                .map(|s| s.ident.to_string())
+                                .collect(),
+                            leading_colon: tb.path.leading_colon.is_some(),
+                            args: Vec::new(),
+                        })
+                    }
+                    _ => None,
+                })
+                .collect();
+            if !supers.is_empty() {
+                m.supertraits.push((t.ident.to_string(), supers));
             }
             if thread_bound(&t.supertraits) {
                 m.sent_traits.push(t.ident.to_string());

@@ -311,6 +311,8 @@ pub struct CrateModel {
     derefs: HashMap<String, String>,
     /// The traits each type implements (`impl Trait for T`): type -> traits.
     impl_traits: HashMap<String, Vec<String>>,
+    /// Supertraits: trait -> the traits it builds on.
+    supertraits: HashMap<String, Vec<String>>,
     /// Provided methods of traits: `Trait::method` -> the methods its body
     /// calls on `self`.
     provided: HashMap<String, Vec<String>>,
@@ -1139,6 +1141,23 @@ impl CrateModel {
             }
             // Only the type: the method has no body of its own, and is not
             // one of the crate's fns.
+            for (trait_name, supers) in &p.items.supertraits {
+                let owner = join(m, trait_name);
+                let resolved: Vec<String> = supers
+                    .iter()
+                    .filter_map(|t| match t {
+                        TypeRef::Path {
+                            segs,
+                            leading_colon,
+                            ..
+                        } => self.resolve_in(m, segs, *leading_colon),
+                        _ => None,
+                    })
+                    .collect();
+                if !resolved.is_empty() {
+                    self.supertraits.insert(owner, resolved);
+                }
+            }
             for (trait_name, name, ty) in &p.items.required_returns {
                 let owner = join(m, trait_name);
                 if let Some(t) = self.resolve_type_with(m, ty, Some(&owner), &[]) {
@@ -1193,6 +1212,9 @@ impl CrateModel {
         for _ in 0..4 {
             let path = join(&owner, name);
             if self.has_fn(&path) {
+                return path;
+            }
+            if let Some(path) = self.super_method(&owner, name) {
                 return path;
             }
             match self.deref_of(&owner) {
@@ -1279,6 +1301,43 @@ impl CrateModel {
         out
     }
 
+    /// The supertraits of a trait of this crate or a dependency.
+    fn supertraits_of(&self, tr: &str) -> Vec<String> {
+        if let Some(supers) = self.supertraits.get(tr) {
+            return supers.clone();
+        }
+        let Some((model, inner)) = self.extern_item(tr) else {
+            return Vec::new();
+        };
+        model
+            .supertraits
+            .get(&inner)
+            .map_or_else(Vec::new, |supers| {
+                supers.iter().map(|t| self.renamed_path(model, t)).collect()
+            })
+    }
+
+    /// A method a trait has from one of its supertraits (odbc-api's
+    /// `Cursor: ResultSetMetadata: AsStatementRef`, whose `as_stmt_ref` a
+    /// provided method of `Cursor` calls on `self`): a method with a body,
+    /// or one whose declared type is known.
+    fn super_method(&self, tr: &str, name: &str) -> Option<String> {
+        let mut level = self.supertraits_of(tr);
+        for _ in 0..4 {
+            if level.is_empty() {
+                return None;
+            }
+            for t in &level {
+                let path = join(t, name);
+                if self.has_fn(&path) || self.fn_return(&path).is_some() {
+                    return Some(path);
+                }
+            }
+            level = level.iter().flat_map(|t| self.supertraits_of(t)).collect();
+        }
+        None
+    }
+
     /// The `self` calls of a provided method of this crate or a dependency.
     fn provided_calls(&self, path: &str) -> Option<Vec<String>> {
         if let Some(calls) = self.provided.get(path) {
@@ -1298,6 +1357,9 @@ impl CrateModel {
         for _ in 0..4 {
             let path = join(&owner.path, name);
             if self.has_fn(&path) {
+                return (path, owner);
+            }
+            if let Some(path) = self.super_method(&owner.path, name) {
                 return (path, owner);
             }
             match self.deref_ty(&owner) {

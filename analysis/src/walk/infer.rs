@@ -349,7 +349,14 @@ impl<'a> Walker<'a> {
                     return Some(Ty::new(*ty));
                 }
                 let (method, owner) = self.model.method_of_ty(&recv, &name);
-                if let Some(ty) = self.model.fn_return(&method) {
+                // A trait's provided method the type has through `impl
+                // Trait for T` (odbc-api's `cursor.next_row()`) returns what
+                // the trait declares.
+                let ret = self.model.fn_return(&method).or_else(|| {
+                    let (provided, _) = self.model.provided_target(&owner.path, &name)?;
+                    self.model.fn_return(&provided)
+                });
+                if let Some(ty) = ret {
                     // `pool.get()` of an `r2d2::Pool<M>` hands out a
                     // `PooledConnection<M>` of the receiver's own `M`.
                     let ty = ty.substituted(&owner.args);
