@@ -241,8 +241,11 @@ pub enum Matcher {
 
 const PATHS: &[&str] = &["std::path::Path", "std::path::PathBuf"];
 const FILE: &[&str] = &["std::fs::File"];
-const TCP_STREAM: &[&str] = &["std::net::TcpStream"];
-const UDP_SOCKET: &[&str] = &["std::net::UdpSocket"];
+/// Stream sockets: a Unix one waits for its peer as a TCP one does.
+const TCP_STREAM: &[&str] = &["std::net::TcpStream", "std::os::unix::net::UnixStream"];
+/// Datagram sockets.
+const UDP_SOCKET: &[&str] = &["std::net::UdpSocket", "std::os::unix::net::UnixDatagram"];
+const LISTENERS: &[&str] = &["std::net::TcpListener", "std::os::unix::net::UnixListener"];
 const STDIN: &[&str] = &["std::io::Stdin", "std::io::StdinLock"];
 
 /// console's terminal: its `read_*` methods read keys from the tty with a
@@ -1052,8 +1055,8 @@ pub static NET_IO: Rule = Rule {
     category: Category::Net,
     default_level: Level::Deny,
     matchers: &[
-        Matcher::consumed("accept", 0, &["std::net::TcpListener"]),
-        Matcher::typed("incoming", 0, &["std::net::TcpListener"]),
+        Matcher::consumed("accept", 0, LISTENERS),
+        Matcher::typed("incoming", 0, LISTENERS),
         Matcher::typed("recv", 1, UDP_SOCKET),
         Matcher::consumed("recv_from", 1, UDP_SOCKET),
         Matcher::typed("send", 1, UDP_SOCKET),
@@ -1074,7 +1077,7 @@ pub static NET_IO: Rule = Rule {
     message: "does blocking network I/O on the executor thread",
     help: "use `tokio::net` sockets and their async methods with `.await`",
     doc: doc!(
-        "Reports `accept`, `incoming`, reads and writes on `std::net` sockets inside async code.",
+        "Reports `accept`, `incoming`, reads and writes on `std::net` and `std::os::unix::net` sockets inside async code.",
         "A blocking socket waits for the peer: one slow client stops every task on the worker.",
         "async fn serve(listener: std::net::TcpListener) {\n    let (sock, _) = listener.accept().unwrap();\n}",
         "async fn serve(listener: tokio::net::TcpListener) {\n    let (sock, _) = listener.accept().await.unwrap();\n}",

@@ -1075,3 +1075,25 @@ async fn pty() {
     let lines: Vec<usize> = scan(src).iter().map(|f| f.0).collect();
     assert_eq!(lines, [9, 17]);
 }
+
+#[test]
+fn unix_sockets_of_std_wait_for_their_peer() {
+    let src = r#"
+use std::io::{Read, Write};
+use std::os::unix::net::{UnixDatagram, UnixListener, UnixStream};
+async fn serve(listener: UnixListener, mut s: UnixStream, d: UnixDatagram) {
+    let (_peer, _) = listener.accept().unwrap();
+    let mut buf = [0u8; 8];
+    s.read(&mut buf).unwrap();
+    s.write_all(b"ok").unwrap();
+    d.recv(&mut buf).unwrap();
+    let stream = UnixStream::connect("/run/app.sock").unwrap(); // handed to tokio: not a wait
+    let _ = tokio::net::UnixStream::from_std(stream);
+}
+"#;
+    let got: Vec<(usize, &str)> = scan(src).into_iter().map(|f| (f.0, f.1)).collect();
+    assert_eq!(
+        got,
+        [(5, "PG122"), (7, "PG122"), (8, "PG122"), (9, "PG122")]
+    );
+}
