@@ -528,15 +528,18 @@ fn heldout8_dependencies_read_as_source() {
 /// 40b1ad7, with ODBC's calls known as database waits and a wait loop's
 /// early return not making its wait conditional (rexpect's prompts found,
 /// as `sleep` where the labels say `process`): 191 found (76%), 28 false
-/// reports (87%).
+/// reports (87%). With a trait's required methods typed by their
+/// declaration, supertraits' methods followed and a provided method's
+/// return typed (odbc-api's statements, cursors and rows): 196 found (78%),
+/// 26 false reports (88%).
 #[test]
 fn heldout9_dependencies_read_as_source() {
     tuning_set("heldout9", 252, H9_RECALL_FLOOR, H9_PRECISION_FLOOR);
 }
 
 /// heldout9 at the last tuning (see its history).
-const H9_RECALL_FLOOR: f64 = 0.74;
-const H9_PRECISION_FLOOR: f64 = 0.87;
+const H9_RECALL_FLOOR: f64 = 0.77;
+const H9_PRECISION_FLOOR: f64 = 0.88;
 
 /// A set read with its dependencies, held at its floors: as many blocking
 /// labels as it has, recall and precision at least the figures of its last
