@@ -1250,12 +1250,8 @@ fn own_size() {
 
 #[test]
 fn a_dependency_blocks_through_what_it_does_on_every_path() {
-    let (_, found) = over_dependency(BRANCHY_DEP, "term", BRANCHY_APP);
-    let mut got: Vec<(usize, &str)> = found
-        .iter()
-        .map(|f| (f.finding.span.start().line, f.finding.rule.category.name()))
-        .collect();
-    got.sort_unstable();
+    let (app, found) = over_dependency(BRANCHY_DEP, "term", BRANCHY_APP);
+    let got = lines_and_categories(&app, &found);
     let mut want: Vec<(usize, &str)> = Vec::new();
     for (i, line) in BRANCHY_APP.lines().enumerate() {
         for (tag, category) in [
@@ -1475,13 +1471,11 @@ async fn run() {
 /// `statement.as_stmt_ref().exec_direct(..)`).
 #[test]
 fn a_bounded_type_parameter_is_typed_by_its_bound() {
-    let (_, found) = over_dependency(BOUNDED_DEP, "dep", BOUNDED_APP);
-    let mut got: Vec<(usize, &str)> = found
-        .iter()
-        .map(|f| (f.finding.span.start().line, f.finding.rule.category.name()))
-        .collect();
-    got.sort_unstable();
-    assert_eq!(got, [(3, "sleep"), (4, "sleep")]);
+    let (app, found) = over_dependency(BOUNDED_DEP, "dep", BOUNDED_APP);
+    assert_eq!(
+        lines_and_categories(&app, &found),
+        [(3, "sleep"), (4, "sleep")]
+    );
 }
 
 const SUPERTRAIT_DEP: &str = r#"
@@ -1536,11 +1530,9 @@ async fn run() {
 /// gives rows whose reads block).
 #[test]
 fn a_supertraits_method_and_a_provided_methods_return_are_followed() {
-    let (_, found) = over_dependency(SUPERTRAIT_DEP, "dep", SUPERTRAIT_APP);
-    let mut got: Vec<(usize, &str)> = found
-        .iter()
-        .map(|f| (f.finding.span.start().line, f.finding.rule.category.name()))
-        .collect();
-    got.sort_unstable();
-    assert_eq!(got, [(5, "sleep"), (6, "sleep")]);
+    let (app, found) = over_dependency(SUPERTRAIT_DEP, "dep", SUPERTRAIT_APP);
+    assert_eq!(
+        lines_and_categories(&app, &found),
+        [(5, "sleep"), (6, "sleep")]
+    );
 }

@@ -278,21 +278,9 @@ fn lower_item(item: &Item, m: &mut ModItems) {
                 .supertraits
                 .iter()
                 .filter_map(|b| match b {
-                    syn::TypeParamBound::Trait(tb)
-                        if !tb.path.segments.last().is_some_and(|s| {
-                            matches!(
-                                s.ident.to_string().as_str(),
-                                "Send" | "Sync" | "Sized" | "Unpin" | "Clone" | "Copy" | "Debug"
-                            )
-                        }) =>
-                    {
+                    syn::TypeParamBound::Trait(tb) if !super::is_marker_bound(tb) => {
                         Some(TypeRef::Path {
-                            segs: tb
-                                .path
-                                .segments
-                                .iter()
-                                .map(|s| s.ident.to_string())
-                                .collect(),
+                            segs: super::segs_of(&tb.path),
                             leading_colon: tb.path.leading_colon.is_some(),
                             args: Vec::new(),
                         })

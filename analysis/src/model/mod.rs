@@ -106,17 +106,36 @@ fn bound_path<'a>(mut bounds: impl Iterator<Item = &'a syn::TypeParamBound>) -> 
     bounds
         .find_map(|b| match b {
             syn::TypeParamBound::Trait(tb) => Some(TypeRef::Dyn {
-                segs: tb
-                    .path
-                    .segments
-                    .iter()
-                    .map(|s| s.ident.to_string())
-                    .collect(),
+                segs: segs_of(&tb.path),
                 leading_colon: tb.path.leading_colon.is_some(),
             }),
             _ => None,
         })
         .unwrap_or(TypeRef::Other)
+}
+
+/// A path's segments, as written.
+pub(crate) fn segs_of(path: &syn::Path) -> Vec<String> {
+    path.segments.iter().map(|s| s.ident.to_string()).collect()
+}
+
+/// A bound that says nothing of the methods a value has: a marker or
+/// derived trait (`T: Send + Clone`).
+pub(crate) fn is_marker_bound(tb: &syn::TraitBound) -> bool {
+    tb.path.segments.last().is_some_and(|s| {
+        matches!(
+            s.ident.to_string().as_str(),
+            "Send"
+                | "Sync"
+                | "Sized"
+                | "Unpin"
+                | "Copy"
+                | "Clone"
+                | "Debug"
+                | "Display"
+                | "Default"
+        )
+    })
 }
 
 /// Types that wrap a value and give its methods through `Deref` or by

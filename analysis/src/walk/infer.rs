@@ -455,24 +455,7 @@ fn bounds_name(
 /// The first trait bound of the type parameter `name` of `generics`, in
 /// its list or a `where` clause, as `impl Trait` would be lowered.
 fn param_bound(generics: &syn::Generics, name: &syn::Ident) -> Option<TypeRef> {
-    // Marker and derive traits say nothing of the methods called.
-    let is_trait = |b: &syn::TypeParamBound| match b {
-        syn::TypeParamBound::Trait(t) => t.path.segments.last().is_some_and(|s| {
-            !matches!(
-                s.ident.to_string().as_str(),
-                "Send"
-                    | "Sync"
-                    | "Unpin"
-                    | "Sized"
-                    | "Copy"
-                    | "Clone"
-                    | "Debug"
-                    | "Display"
-                    | "Default"
-            )
-        }),
-        _ => false,
-    };
+    let is_trait = |b: &syn::TypeParamBound| matches!(b, syn::TypeParamBound::Trait(t) if !crate::model::is_marker_bound(t));
     let listed = generics
         .type_params()
         .find(|p| p.ident == *name)?
