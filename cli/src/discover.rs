@@ -579,7 +579,6 @@ fn walk(dir: &Path, settings: &Settings, nested: bool, out: &mut Vec<PathBuf>) {
     }
 }
 
-/// The module path and crates of a file of `package`.
 /// Where a package's targets are, for [`classify`]: comparing each file's
 /// path with every target's, component by component, was most of the time
 /// of discovering a package with a hundred test targets (tokio: 27 ms for
@@ -609,6 +608,7 @@ impl Targets {
     }
 }
 
+/// The module path and crates of a file of `package`.
 fn classify(
     package: &Package,
     targets: &Targets,
@@ -651,12 +651,11 @@ fn classify(
         .or(roots.first().copied())
         .unwrap_or(usize::MAX);
     let rel = path.strip_prefix(dir).unwrap_or(&path);
-    let module_path = module_path(rel);
     SourceFile {
         display,
         package: index,
         target,
-        module_path,
+        module_path: module_path(rel),
         krates: roots
             .iter()
             .map(|&i| package.targets[i].krate.clone())

@@ -1158,8 +1158,6 @@ impl CrateModel {
                     self.provided.insert(path, f.self_calls.clone());
                 }
             }
-            // Only the type: the method has no body of its own, and is not
-            // one of the crate's fns.
             for (trait_name, supers) in &p.items.supertraits {
                 let owner = join(m, trait_name);
                 let resolved: Vec<String> = supers
@@ -1177,6 +1175,8 @@ impl CrateModel {
                     self.supertraits.insert(owner, resolved);
                 }
             }
+            // Only the type: the method has no body of its own, and is not
+            // one of the crate's fns.
             for (trait_name, name, ty) in &p.items.required_returns {
                 let owner = join(m, trait_name);
                 if let Some(t) = self.resolve_type_with(m, ty, Some(&owner), &[]) {

@@ -462,7 +462,7 @@ fn param_bound(generics: &syn::Generics, name: &syn::Ident) -> Option<TypeRef> {
         .bounds
         .iter()
         .filter(|b| is_trait(b));
-    let mut wheres = generics
+    let wheres = generics
         .where_clause
         .iter()
         .flat_map(|w| &w.predicates)
@@ -476,7 +476,7 @@ fn param_bound(generics: &syn::Generics, name: &syn::Ident) -> Option<TypeRef> {
             _ => None,
         })
         .flatten();
-    let first = listed.chain(&mut wheres).next()?;
+    let first = listed.chain(wheres).next()?;
     let ty = Type::ImplTrait(syn::TypeImplTrait {
         impl_token: Default::default(),
         bounds: std::iter::once(first.clone()).collect(),
