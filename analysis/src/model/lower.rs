@@ -530,38 +530,6 @@ fn thread_bound(bounds: &Bounds) -> bool {
 /// parameters (`fn watch<F: EventHandler>(handler: F)`), closure and marker
 /// traits aside.
 fn param_bound_traits(sig: &Signature) -> Vec<String> {
-    let mut bounds: Vec<(String, Vec<String>)> = Vec::new();
-    let mut add = |name: String, b: &Bounds| {
-        let traits = b.iter().filter_map(|b| match b {
-            syn::TypeParamBound::Trait(t) => {
-                let last = t.path.segments.last()?.ident.to_string();
-                (!matches!(
-                    last.as_str(),
-                    "Fn" | "FnOnce" | "FnMut" | "Send" | "Sync" | "Sized" | "Unpin"
-                ))
-                .then_some(last)
-            }
-            _ => None,
-        });
-        match bounds.iter_mut().find(|(n, _)| *n == name) {
-            Some((_, v)) => v.extend(traits),
-            None => bounds.push((name, traits.collect())),
-        }
-    };
-    for p in sig.generics.type_params() {
-        add(p.ident.to_string(), &p.bounds);
-    }
-    if let Some(w) = &sig.generics.where_clause {
-        for pred in &w.predicates {
-            if let syn::WherePredicate::Type(t) = pred {
-                if let syn::Type::Path(tp) = &t.bounded_ty {
-                    if let Some(id) = tp.path.get_ident() {
-                        add(id.to_string(), &t.bounds);
-                    }
-                }
-            }
-        }
-    }
     let mut out = Vec::new();
     for input in &sig.inputs {
         let syn::FnArg::Typed(pt) = input else {
@@ -573,9 +541,15 @@ fn param_bound_traits(sig: &Signature) -> Vec<String> {
         let Some(id) = tp.path.get_ident() else {
             continue;
         };
-        if let Some((_, traits)) = bounds.iter().find(|(n, _)| id == n) {
-            out.extend(traits.iter().cloned());
-        }
+        out.extend(
+            super::trait_bounds(&sig.generics, id)
+                .into_iter()
+                .filter(|t| !super::is_marker_bound(t))
+                .filter_map(|t| {
+                    let last = t.path.segments.last()?.ident.to_string();
+                    (!matches!(last.as_str(), "Fn" | "FnOnce" | "FnMut")).then_some(last)
+                }),
+        );
     }
     out
 }

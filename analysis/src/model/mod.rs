@@ -119,6 +119,37 @@ pub(crate) fn segs_of(path: &syn::Path) -> Vec<String> {
     path.segments.iter().map(|s| s.ident.to_string()).collect()
 }
 
+/// The trait bounds of the type parameter `name` of `generics`: in its
+/// list, then in `where` clauses.
+pub(crate) fn trait_bounds<'g>(
+    generics: &'g syn::Generics,
+    name: &syn::Ident,
+) -> Vec<&'g syn::TraitBound> {
+    let listed = generics
+        .type_params()
+        .filter(|p| p.ident == *name)
+        .flat_map(|p| &p.bounds);
+    let wheres = generics
+        .where_clause
+        .iter()
+        .flat_map(|w| &w.predicates)
+        .filter_map(|pred| match pred {
+            syn::WherePredicate::Type(t) => match &t.bounded_ty {
+                syn::Type::Path(tp) if tp.path.is_ident(name) => Some(&t.bounds),
+                _ => None,
+            },
+            _ => None,
+        })
+        .flatten();
+    listed
+        .chain(wheres)
+        .filter_map(|b| match b {
+            syn::TypeParamBound::Trait(t) => Some(t),
+            _ => None,
+        })
+        .collect()
+}
+
 /// A bound that says nothing of the methods a value has: a marker or
 /// derived trait (`T: Send + Clone`).
 pub(crate) fn is_marker_bound(tb: &syn::TraitBound) -> bool {

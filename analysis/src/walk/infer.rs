@@ -455,31 +455,12 @@ fn bounds_name(
 /// The first trait bound of the type parameter `name` of `generics`, in
 /// its list or a `where` clause, as `impl Trait` would be lowered.
 fn param_bound(generics: &syn::Generics, name: &syn::Ident) -> Option<TypeRef> {
-    let is_trait = |b: &syn::TypeParamBound| matches!(b, syn::TypeParamBound::Trait(t) if !crate::model::is_marker_bound(t));
-    let listed = generics
-        .type_params()
-        .find(|p| p.ident == *name)?
-        .bounds
-        .iter()
-        .filter(|b| is_trait(b));
-    let wheres = generics
-        .where_clause
-        .iter()
-        .flat_map(|w| &w.predicates)
-        .filter_map(|pred| match pred {
-            syn::WherePredicate::Type(t) => match &t.bounded_ty {
-                Type::Path(tp) if tp.path.is_ident(name) => {
-                    Some(t.bounds.iter().filter(|b| is_trait(b)))
-                }
-                _ => None,
-            },
-            _ => None,
-        })
-        .flatten();
-    let first = listed.chain(wheres).next()?;
+    let first = crate::model::trait_bounds(generics, name)
+        .into_iter()
+        .find(|t| !crate::model::is_marker_bound(t))?;
     let ty = Type::ImplTrait(syn::TypeImplTrait {
         impl_token: Default::default(),
-        bounds: std::iter::once(first.clone()).collect(),
+        bounds: std::iter::once(syn::TypeParamBound::Trait(first.clone())).collect(),
     });
     Some(TypeRef::from_syn(&ty))
 }
