@@ -637,7 +637,7 @@ fn read_deps(
     let read = crate::depscan::read(
         &graph,
         &cfg,
-        &pool,
+        pool,
         &progress,
         cache.as_ref(),
         args.std_catalog_only,

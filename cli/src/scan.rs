@@ -360,14 +360,32 @@ pub struct ScanResult {
     pub lines: usize,
 }
 
-/// Builds the thread pool that parses: big stacks, since syn recurses.
-pub fn pool(threads: usize) -> Result<rayon::ThreadPool, String> {
-    rayon::ThreadPoolBuilder::new()
+/// The thread pool that parses, one per process and thread count: big
+/// stacks, since syn recurses.
+///
+/// The pool lives as long as the process. A pool that is dropped ends its
+/// threads, and each hands its freed memory back to the system on the way
+/// out (jemalloc's purge): at the end of a run, when reading dependencies,
+/// the scan and the context each had a pool of their own, that was 1.5% of
+/// the run's CPU, spent on memory the process was about to give up anyway.
+pub fn pool(threads: usize) -> Result<&'static rayon::ThreadPool, String> {
+    static POOLS: std::sync::Mutex<Vec<(usize, &'static rayon::ThreadPool)>> =
+        std::sync::Mutex::new(Vec::new());
+    let mut pools = POOLS
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some((_, pool)) = pools.iter().find(|(n, _)| *n == threads) {
+        return Ok(pool);
+    }
+    let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .stack_size(source::STACK_SIZE)
         .thread_name(|i| format!("pollguard-{i}"))
         .build()
-        .map_err(|e| format!("cannot start worker threads: {e}"))
+        .map_err(|e| format!("cannot start worker threads: {e}"))?;
+    let pool: &'static rayon::ThreadPool = Box::leak(Box::new(pool));
+    pools.push((threads, pool));
+    Ok(pool)
 }
 
 struct Work {
@@ -1057,12 +1075,26 @@ fn line_count(text: &str) -> usize {
 /// and models are millions of small allocations, freed one by one: off the
 /// main thread, that runs while it goes on (building the next models,
 /// closing the workspace, printing) on a core the workers have left.
+///
+/// One thread does it for the whole process, fed by a channel: a thread
+/// per drop paid a thread's start and its exit purge each time (once per
+/// package).
 fn drop_later<T: Send + 'static>(x: T) {
-    let spawned = std::thread::Builder::new()
-        .name("pollguard-drop".to_owned())
-        .spawn(move || drop(x));
-    // When no thread can be started, `x` was dropped in the attempt.
-    drop(spawned);
+    type Garbage = Box<dyn Send>;
+    static DROPPER: std::sync::OnceLock<Option<std::sync::mpsc::Sender<Garbage>>> =
+        std::sync::OnceLock::new();
+    let dropper = DROPPER.get_or_init(|| {
+        let (tx, rx) = std::sync::mpsc::channel::<Garbage>();
+        std::thread::Builder::new()
+            .name("pollguard-drop".to_owned())
+            .spawn(move || rx.into_iter().for_each(drop))
+            .ok()
+            .map(|_| tx)
+    });
+    // When no thread could be started, `x` is dropped here.
+    if let Some(tx) = dropper {
+        let _ = tx.send(Box::new(x));
+    }
 }
 
 /// Scans the discovered files.
@@ -1083,7 +1115,7 @@ pub fn scan(discovered: &Discovered, opts: &ScanOptions) -> Result<ScanResult, S
     });
     let ctx = BatchCtx {
         discovered,
-        pool: &pool,
+        pool,
         threads,
         deps: opts.deps.as_deref(),
         sizes: &sizes,
@@ -1248,7 +1280,7 @@ pub fn scan(discovered: &Discovered, opts: &ScanOptions) -> Result<ScanResult, S
     let full = match opts.deps.as_deref() {
         Some(deps) if no_dep_units && deps.scan.units.is_empty() => {
             crate::timing::add_count("deps: view could not answer", 1);
-            deps.scan.full(&deps.graph, &pool)
+            deps.scan.full(&deps.graph, pool)
         }
         _ => None,
     };

@@ -121,23 +121,29 @@ fn scan_for_parser(text: &str, mut docs: Option<&mut Vec<usize>>) -> Result<(), 
     let mut stack: Vec<usize> = Vec::new();
     let mut base = 0usize;
     let mut cur = 0usize;
-    let mut line = 1usize;
     let mut i = 0usize;
+    // Every file of a run goes through here: the line is counted only for
+    // the error, and most bytes (spaces, names) are stepped over in runs.
+    let too_deep = |at: usize| Refusal::TooDeep {
+        line: 1 + b[..at].iter().filter(|&&c| c == b'\n').count(),
+    };
     while i < b.len() {
-        // A comment or a literal: nothing in it nests.
-        if let Some((piece, end)) = lex::piece_at(b, i) {
-            if let (Some(docs), lex::Piece::LineComment | lex::Piece::BlockComment) =
-                (docs.as_deref_mut(), piece)
-            {
-                docs.extend(doc_marker(b, i, end));
-            }
-            line += b[i..end].iter().filter(|&&c| c == b'\n').count();
-            i = end.max(i + 1);
-            continue;
-        }
         let c = b[i];
+        // A comment or a literal: nothing in it nests. (`r`, `b` and `c`
+        // start a literal only where a name starts, which is always here:
+        // a name is stepped over whole.)
+        if matches!(c, b'/' | b'"' | b'\'' | b'r' | b'b' | b'c') {
+            if let Some((piece, end)) = lex::piece_at(b, i) {
+                if let (Some(docs), lex::Piece::LineComment | lex::Piece::BlockComment) =
+                    (docs.as_deref_mut(), piece)
+                {
+                    docs.extend(doc_marker(b, i, end));
+                }
+                i = end.max(i + 1);
+                continue;
+            }
+        }
         match c {
-            b'\n' => line += 1,
             b'(' | b'[' | b'{' => {
                 stack.push(cur);
                 base += cur + 1;
@@ -150,24 +156,36 @@ fn scan_for_parser(text: &str, mut docs: Option<&mut Vec<usize>>) -> Result<(), 
                     // a new statement or item usually starts.
                     cur = if c == b'}' { 0 } else { outer };
                 }
+                i += 1;
+                continue;
             }
-            b',' | b';' => cur = 0,
+            b',' | b';' => {
+                cur = 0;
+                i += 1;
+                continue;
+            }
             b'.' | b'+' | b'-' | b'*' | b'/' | b'%' | b'&' | b'|' | b'^' | b'!' | b'<' | b'>'
             | b'?' | b'=' => cur += 1,
-            _ if lex::is_ident_byte(c) && (i == 0 || !lex::is_ident_byte(b[i - 1])) => {
+            _ if lex::is_ident_byte(c) => {
                 let start = i;
                 while i < b.len() && lex::is_ident_byte(b[i]) {
                     i += 1;
                 }
                 if matches!(&b[start..i], b"as" | b"else") {
                     cur += 1;
+                    if base + cur > MAX_NESTING {
+                        return Err(too_deep(start));
+                    }
                 }
                 continue;
             }
-            _ => {}
+            _ => {
+                i += 1;
+                continue;
+            }
         }
         if base + cur > MAX_NESTING {
-            return Err(Refusal::TooDeep { line });
+            return Err(too_deep(i));
         }
         i += 1;
     }
@@ -208,6 +226,14 @@ mod tests {
             check_nesting(&parens),
             Err(Refusal::TooDeep { line: 1 })
         ));
+        // The line counts every newline before the place, in comments and
+        // strings too.
+        let later = format!(
+            "/* a\nb */\nconst S: &str = \"x\ny\";\nfn f() {{\n {}1{} }}",
+            "(".repeat(5000),
+            ")".repeat(5000)
+        );
+        assert_eq!(check_nesting(&later), Err(Refusal::TooDeep { line: 6 }));
         let unary = format!("fn f() {{ let x = {}true; }}", "!".repeat(5000));
         assert!(check_nesting(&unary).is_err());
         let chain = format!("fn f() {{ let x = 1{}; }}", " + 1".repeat(5000));
