@@ -242,6 +242,9 @@ pub enum Matcher {
 const PATHS: &[&str] = &["std::path::Path", "std::path::PathBuf"];
 const FILE: &[&str] = &["std::fs::File"];
 /// Stream sockets: a Unix one waits for its peer as a TCP one does.
+/// A child process's output pipes: a read waits until the child writes.
+const CHILD_OUTPUT: &[&str] = &["std::process::ChildStdout", "std::process::ChildStderr"];
+
 const TCP_STREAM: &[&str] = &["std::net::TcpStream", "std::os::unix::net::UnixStream"];
 /// Datagram sockets.
 const UDP_SOCKET: &[&str] = &["std::net::UdpSocket", "std::os::unix::net::UnixDatagram"];
@@ -475,6 +478,8 @@ pub const OFFLOADERS: &[Offloader] = &[
     Offloader::Path("actix_web::web::block"),
     Offloader::Path("tokio_rayon::spawn"),
     Offloader::Method("spawn_blocking"),
+    // A `JoinSet`'s, on the runtime whose handle it is given.
+    Offloader::Method("spawn_blocking_on"),
     // tokio's own, for `tokio::fs` work that must finish at shutdown.
     Offloader::Method("spawn_mandatory_blocking"),
     Offloader::Method("block_in_place"),
@@ -765,6 +770,132 @@ pub const ITEM_TYPES: &[(&str, &str)] = &[
     ("std::fs::read_dir", "std::fs::DirEntry"),
     ("std::path::Path::read_dir", "std::fs::DirEntry"),
     ("std::path::PathBuf::read_dir", "std::fs::DirEntry"),
+];
+
+/// Public fields of std types, and their types (behind an `Option`, which
+/// the walker looks through): a child's pipes.
+pub const STD_FIELDS: &[(&str, &str, &str)] = &[
+    ("std::process::Child", "stdin", "std::process::ChildStdin"),
+    ("std::process::Child", "stdout", "std::process::ChildStdout"),
+    ("std::process::Child", "stderr", "std::process::ChildStderr"),
+];
+
+/// Collections whose elements the walker follows, and which of their type
+/// arguments the elements are: a child process kept in a
+/// `HashMap<Id, Kernel>` is still waited for after `map.get_mut(&id)`, in
+/// a `for k in list.iter_mut()` loop or in `list.iter().for_each(|k| ..)`.
+/// A map's `iter` hands out `(key, value)` pairs.
+pub const COLLECTIONS: &[(&str, usize)] = &[
+    ("std::vec::Vec", 0),
+    ("std::collections::VecDeque", 0),
+    ("std::collections::LinkedList", 0),
+    ("std::collections::BinaryHeap", 0),
+    ("std::collections::HashSet", 0),
+    ("std::collections::BTreeSet", 0),
+    ("std::collections::HashMap", 1),
+    ("std::collections::BTreeMap", 1),
+    ("hashbrown::HashMap", 1),
+    ("hashbrown::HashSet", 0),
+    ("indexmap::IndexMap", 1),
+    ("indexmap::IndexSet", 0),
+];
+
+/// Methods of a [`COLLECTIONS`] type that hand out one element (behind a
+/// reference or an `Option`, which the walker looks through). `entry(k)`
+/// and `and_modify` lead to the `or_insert..` that does.
+pub const ELEMENT_METHODS: &[&str] = &[
+    "get",
+    "get_mut",
+    "first",
+    "first_mut",
+    "last",
+    "last_mut",
+    "front",
+    "front_mut",
+    "back",
+    "back_mut",
+    "pop",
+    "pop_front",
+    "pop_back",
+    "peek",
+    "peek_mut",
+    "remove",
+    "swap_remove",
+    "take",
+    "or_insert",
+    "or_insert_with",
+    "or_insert_with_key",
+    "or_default",
+];
+
+/// Methods of a [`COLLECTIONS`] type that iterate its elements (a map's
+/// `iter`, `iter_mut`, `into_iter` and `drain`: its pairs).
+pub const ELEMENT_ITERATORS: &[&str] = &[
+    "iter",
+    "iter_mut",
+    "into_iter",
+    "drain",
+    "values",
+    "values_mut",
+    "into_values",
+];
+
+/// Iterator adapters that keep the items as they are.
+pub const ITER_SAME: &[&str] = &[
+    "filter",
+    "skip",
+    "take",
+    "rev",
+    "skip_while",
+    "take_while",
+    "peekable",
+    "cloned",
+    "copied",
+    "by_ref",
+    "fuse",
+    "step_by",
+    "chain",
+    "inspect",
+];
+
+/// Iterator methods that hand out one item.
+pub const ITER_ITEM: &[&str] = &[
+    "next",
+    "next_back",
+    "find",
+    "last",
+    "nth",
+    "max_by_key",
+    "min_by_key",
+    "max_by",
+    "min_by",
+    "peek",
+];
+
+/// Methods whose closure argument is given each item (of an iterator), or
+/// each element (of a [`COLLECTIONS`] type: `retain`, `sort_by_key`).
+pub const ITEM_CLOSURES: &[&str] = &[
+    "for_each",
+    "try_for_each",
+    "map",
+    "filter",
+    "filter_map",
+    "flat_map",
+    "find",
+    "find_map",
+    "position",
+    "any",
+    "all",
+    "inspect",
+    "take_while",
+    "skip_while",
+    "map_while",
+    "max_by_key",
+    "min_by_key",
+    "partition",
+    "retain",
+    "retain_mut",
+    "sort_by_key",
 ];
 
 /// Calls that return a tuple whose element types the walker knows: channel
@@ -1115,12 +1246,19 @@ pub static PROCESS_WAIT: Rule = Rule {
         Matcher::typed("status", 0, &["std::process::Command"]),
         Matcher::typed("wait", 0, &["std::process::Child"]),
         Matcher::consumed("wait_with_output", 0, &["std::process::Child"]),
+        Matcher::typed("read", 1, CHILD_OUTPUT),
+        Matcher::typed("read_exact", 1, CHILD_OUTPUT),
+        Matcher::typed("read_to_end", 1, CHILD_OUTPUT),
+        Matcher::typed("read_to_string", 1, CHILD_OUTPUT),
+        Matcher::typed("read_line", 1, CHILD_OUTPUT),
+        Matcher::typed("write", 1, &["std::process::ChildStdin"]),
+        Matcher::typed("write_all", 1, &["std::process::ChildStdin"]),
     ],
     message: "waits for a child process on the executor thread",
     help: "use `tokio::process::Command` and `.await` its `output()`, `status()` or `wait()`",
     doc: doc!(
-        "Reports `std::process::Command::output`/`status` and `Child::wait` inside async code.",
-        "They wait until the child exits, which may be never.",
+        "Reports `std::process::Command::output`/`status`, `Child::wait`, and reads and writes on a child's pipes inside async code.",
+        "They wait until the child exits, which may be never; a read of its output waits until it writes, a write to its input until it reads once the pipe is full.",
         "async fn git_head() -> io::Result<Output> {\n    std::process::Command::new(\"git\").arg(\"rev-parse\").output()\n}",
         "async fn git_head() -> io::Result<Output> {\n    tokio::process::Command::new(\"git\").arg(\"rev-parse\").output().await\n}",
     ),

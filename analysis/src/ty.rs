@@ -3,6 +3,12 @@
 
 use crate::io::{Addr, IoKind};
 
+/// The path of [`Ty::iterator`]'s pseudo type.
+const ITERATOR: &str = "std::iter::Iterator";
+
+/// The path of [`Ty::pair`]'s pseudo type.
+const PAIR: &str = "(_, _)";
+
 /// A value's type as the walker knows it, without the compiler: the path
 /// of its type (`std::net::TcpStream`, `crate::db::Pool`), what a lock
 /// guards, what a reader reads from, and what was done to the value.
@@ -62,6 +68,38 @@ impl Ty {
             addr: Addr::Generic,
             ..Ty::new("std::net::ToSocketAddrs")
         }
+    }
+
+    /// The pseudo type of an iterator whose items are `item`, made from a
+    /// collection the walker follows (`list.iter_mut()`, `map.values()`).
+    pub fn iterator(item: Ty) -> Ty {
+        Ty {
+            args: vec![item],
+            ..Ty::new(ITERATOR)
+        }
+    }
+
+    /// The pseudo type of a pair, a map's `(key, value)` item: a tuple
+    /// pattern binds each half.
+    pub fn pair(a: Ty, b: Ty) -> Ty {
+        Ty {
+            args: vec![a, b],
+            ..Ty::new(PAIR)
+        }
+    }
+
+    /// Whether it is the pseudo type of an iterator (see [`Ty::iterator`]).
+    pub fn is_iterator(&self) -> bool {
+        self.path == ITERATOR
+    }
+
+    /// The halves of a pair (see [`Ty::pair`]), each when known.
+    pub fn halves(&self) -> Option<[Option<Ty>; 2]> {
+        if self.path != PAIR {
+            return None;
+        }
+        let half = |i: usize| self.args.get(i).filter(|t| t.is_known()).cloned();
+        Some([half(0), half(1)])
     }
 
     /// A lock and what it guards.

@@ -1536,3 +1536,66 @@ fn a_supertraits_method_and_a_provided_methods_return_are_followed() {
         [(5, "sleep"), (6, "sleep")]
     );
 }
+
+/// A store whose writes reach the disk only under one dump policy, and an
+/// accessor of the application's own that builds its client once.
+const POLICY_DEP: &str = r#"
+pub enum Policy { Auto, OnRequest }
+pub struct Db { policy: Policy, map: Vec<u8> }
+impl Db {
+    pub fn new(policy: Policy) -> Db { Db { policy, map: Vec::new() } }
+    pub fn set(&mut self, v: u8) {
+        self.map.push(v);
+        self.dumpdb();
+    }
+    fn dumpdb(&mut self) {
+        match self.policy {
+            Policy::Auto => self.dump(),
+            _ => (),
+        }
+    }
+    pub fn dump(&self) {
+        std::fs::write("db.json", &self.map).unwrap();
+    }
+    pub fn sync(&self) {
+        match self.policy {
+            Policy::Auto => self.dump(),
+            Policy::OnRequest => self.dump(),
+        }
+    }
+}
+"#;
+
+const POLICY_APP: &str = r#"
+use std::sync::OnceLock;
+static STORE: OnceLock<String> = OnceLock::new();
+fn cached() -> &'static String {
+    STORE.get_or_init(|| std::fs::read_to_string("store.toml").unwrap())
+}
+fn settings() -> String {
+    std::fs::read_to_string("settings.toml").unwrap()
+}
+async fn handler(db: &mut store::Db) {
+    db.set(1); // trap
+    db.dump(); // fs
+    db.sync(); // fs
+    let s = cached(); // trap
+    let t = settings(); // transitive
+    let u = STORE.get_or_init(|| std::fs::read_to_string("store.toml").unwrap()); // fs
+}
+"#;
+
+/// A dependency's match on a setting with an arm that does nothing makes
+/// its other arms a choice of the caller's (pickledb's dump policy); a
+/// one-time initialisation does not make the fn around it block for its
+/// callers, written in async code it is still reported.
+#[test]
+fn a_setting_with_a_do_nothing_arm_and_a_one_time_initialisation_are_not_every_call() {
+    let (app, found) = over_dependency(POLICY_DEP, "store", POLICY_APP);
+    let got = lines_and_categories(&app, &found);
+    let want = tagged(
+        POLICY_APP,
+        &[("// fs", "fs"), ("// transitive", "transitive")],
+    );
+    assert_eq!(got, want);
+}

@@ -164,6 +164,8 @@ async fn a(paths: Vec<PathBuf>) {
     let job = move || std::fs::read("y");
     tokio::task::spawn_blocking(job).await.unwrap();
     let all: Vec<_> = paths.iter().map(|p| std::fs::read(p)).collect();
+    let mut set = tokio::task::JoinSet::new();
+    set.spawn_blocking_on(move || std::fs::read("z"), &handle);
 }
 "#;
     let found = scan(src);
@@ -1096,4 +1098,44 @@ async fn serve(listener: UnixListener, mut s: UnixStream, d: UnixDatagram) {
         got,
         [(5, "PG122"), (7, "PG122"), (8, "PG122"), (9, "PG122")]
     );
+}
+
+/// A value kept in a collection keeps its type: an element handed out by
+/// `get_mut`, `remove` or `pop`, each item of a loop over the collection or
+/// its iterators, a map's pairs, and what an iterator's closure is given.
+#[test]
+fn a_value_kept_in_a_collection_keeps_its_type() {
+    let src = r#"
+use std::collections::HashMap;
+use std::io::Write;
+use std::process::Child;
+struct Kernel { child: Child }
+struct Runner { map: HashMap<u64, Kernel>, list: Vec<Kernel>, locked: tokio::sync::Mutex<HashMap<u64, Kernel>> }
+impl Runner {
+    async fn run(&mut self, id: u64) {
+        let k = self.map.get_mut(&id).unwrap();
+        k.child.wait().unwrap();
+        for k in self.list.iter_mut() { k.child.wait().unwrap(); }
+        for k in &mut self.list { k.child.wait().unwrap(); }
+        for (_, k) in self.map.iter_mut() { k.child.wait().unwrap(); }
+        for (i, k) in self.list.iter_mut().enumerate() { k.child.wait().unwrap(); }
+        self.list.iter_mut().for_each(|k| { k.child.wait().unwrap(); });
+        if let Some(k) = self.map.values_mut().next() { k.child.wait().unwrap(); }
+        let mut kernels = self.locked.lock().await;
+        let stdin = kernels.get_mut(&id).unwrap().child.stdin.as_mut().unwrap();
+        stdin.write_all(b"x").unwrap();
+        let old = self.locked.lock().await.remove(&id);
+        if let Some(mut k) = old { k.child.wait().unwrap(); }
+        let n = self.list.iter().filter(|k| k.child.id() > 0).count();
+        let names: Vec<u64> = self.map.keys().copied().collect();
+    }
+}
+"#;
+    let got: Vec<(usize, &str)> = scan(src).into_iter().map(|f| (f.0, f.1)).collect();
+    let want: Vec<(usize, &str)> = [10, 11, 12, 13, 14, 15, 16]
+        .into_iter()
+        .map(|l| (l, "PG141"))
+        .chain([(19, "PG141"), (21, "PG141")])
+        .collect();
+    assert_eq!(got, want);
 }

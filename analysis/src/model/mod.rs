@@ -237,7 +237,11 @@ pub(crate) fn resolve_type_ref(
                     return resolve_type_ref(inner, resolve, alias);
                 }
             }
-            let path = resolve(segs, *leading_colon)?;
+            // The prelude's `Vec` is imported nowhere.
+            let path = match segs.as_slice() {
+                [only] if only == "Vec" => "std::vec::Vec".to_owned(),
+                _ => resolve(segs, *leading_colon)?,
+            };
             let ty = match alias(&path) {
                 // `type Shared<T> = Rc<RefCell<T>>`: `Shared<Version>`
                 // guards a `Version`.

@@ -346,13 +346,34 @@ impl<'a> Walker<'a> {
             }
         } else if name == "block_on" {
             self.block_on_args(m.args.iter());
+        } else if ONE_TIME.contains(&name.as_str()) && matches!(self.ctx, Ctx::Sync) {
+            // `STORE.get_or_init(|| self.build_client())` in a sync fn: the
+            // first call anywhere in the process pays for it, and every
+            // later one clones what the cell holds, so it does not make the
+            // accessor block for its callers. (In async code it is still
+            // reported where it is written.)
+            let saved = std::mem::replace(&mut self.ctx, Ctx::Deferred);
+            m.args.iter().for_each(|a| self.expr(a, Usage::Passed));
+            self.fn_args_called(m, &name);
+            self.ctx = saved;
         } else if ON_SOME_PATHS.contains(&name.as_str()) {
             self.conditionally(|w| {
                 m.args.iter().for_each(|a| w.expr(a, Usage::Passed));
                 w.fn_args_called(m, &name);
             });
         } else {
-            m.args.iter().for_each(|a| self.expr(a, Usage::Passed));
+            let item = catalog::ITEM_CLOSURES
+                .contains(&name.as_str())
+                .then(|| self.infer(&m.receiver))
+                .flatten()
+                .and_then(|r| infer::item_of(&r));
+            for a in &m.args {
+                if matches!(a, Expr::Closure(_)) {
+                    self.closure_item.clone_from(&item);
+                }
+                self.expr(a, Usage::Passed);
+                self.closure_item = None;
+            }
             self.fn_args_called(m, &name);
         }
     }

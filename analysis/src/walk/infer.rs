@@ -61,7 +61,15 @@ impl<'a> Walker<'a> {
             }
             Pat::Reference(r) => self.bind_pat(&r.pat, ty),
             Pat::Paren(p) => self.bind_pat(&p.pat, ty),
-            Pat::Tuple(t) => t.elems.iter().for_each(|p| self.bind_pat(p, None)),
+            // `(id, kernel)` of a map's pair.
+            Pat::Tuple(t) => match ty.as_ref().and_then(Ty::halves) {
+                Some(halves) if t.elems.len() == 2 => {
+                    for (p, half) in t.elems.iter().zip(halves) {
+                        self.bind_pat(p, half);
+                    }
+                }
+                _ => t.elems.iter().for_each(|p| self.bind_pat(p, None)),
+            },
             // `DataStream::Tcp(stream)`, `Wrapper(inner)`: the fields of a
             // variant or tuple struct the model knows.
             Pat::TupleStruct(t) if self.pattern_type(&t.path).is_some() => {
@@ -122,7 +130,10 @@ impl<'a> Walker<'a> {
                         self.bind_pat(p, ty);
                     }
                 }
-                _ => self.bind_pat(pat, None),
+                _ => {
+                    let ty = self.infer(init);
+                    self.bind_pat(pat, ty);
+                }
             },
             _ => {
                 let ty = self.infer(init);
@@ -200,15 +211,20 @@ impl<'a> Walker<'a> {
 
     /// The item type of an iterator the catalog knows (`listener.incoming()`).
     pub(super) fn item_type(&self, e: &Expr) -> Option<Ty> {
+        let inferred = self.infer(e);
         // `for part in target.split(',')`: each part is the caller's text.
-        if let Some(t) = self
-            .infer(e)
+        if let Some(t) = inferred
+            .clone()
             .filter(|t| t.path == STR_PIECES && t.addr != Addr::Name)
         {
             return Some(Ty {
                 path: "str".to_owned(),
                 ..t
             });
+        }
+        // `for k in &kernels`, `for (id, k) in map.iter_mut()`.
+        if let Some(item) = inferred.as_ref().and_then(item_of) {
+            return Some(item);
         }
         let key = match e {
             Expr::MethodCall(m) => format!("{}::{}", self.infer(&m.receiver)?.path, m.method),
@@ -344,6 +360,9 @@ impl<'a> Walker<'a> {
                     return recv;
                 }
                 let recv = recv?;
+                if let Some(t) = element_flow(&recv, &name) {
+                    return Some(t);
+                }
                 let key = format!("{}::{name}", recv.path);
                 if let Some((_, ty)) = RETURN_TYPES.iter().find(|(p, _)| *p == key) {
                     return Some(Ty::new(*ty));
@@ -386,6 +405,9 @@ impl<'a> Walker<'a> {
                 None
             }
             Expr::Try(t) => self.infer(&t.expr),
+            // An async fn's declared type is its output; an async lock's
+            // `lock()` is what it guards (`map.lock().await.remove(&id)`).
+            Expr::Await(a) => self.infer(&a.base),
             // `target[..end]` of an address the caller gave.
             Expr::Index(i) => self.infer(&i.expr).filter(is_addr_text),
             Expr::Struct(s) if s.qself.is_none() => {
@@ -404,7 +426,16 @@ impl<'a> Walker<'a> {
                     syn::Member::Named(field) => field.to_string(),
                     syn::Member::Unnamed(i) => i.index.to_string(),
                 };
-                let ty = self.model.field_type(&base.path, &field)?;
+                let std_field = || {
+                    catalog::STD_FIELDS
+                        .iter()
+                        .find(|(owner, name, _)| *owner == base.path && *name == field)
+                        .map(|(_, _, ty)| Ty::new(*ty))
+                };
+                let ty = self
+                    .model
+                    .field_type(&base.path, &field)
+                    .or_else(std_field)?;
                 // Inside `impl<W: Write> Writer<W>`, a field whose type
                 // takes a parameter the impl does not name (`inner:
                 // EncodingWriter<W>`) most likely holds the caller's writer.
@@ -628,4 +659,46 @@ fn str_piece(recv: &Ty, method: &str) -> Option<Ty> {
         return Some(piece("str"));
     }
     None
+}
+
+/// What `method` hands out when called on a collection the walker follows
+/// (see [`catalog::COLLECTIONS`]) or on an iterator made from one: an
+/// element, a pair, another iterator of them.
+fn element_flow(recv: &Ty, method: &str) -> Option<Ty> {
+    if recv.is_iterator() {
+        let item = recv.args.first()?;
+        return if catalog::ITER_SAME.contains(&method) {
+            Some(recv.clone())
+        } else if method == "enumerate" {
+            Some(Ty::iterator(Ty::pair(Ty::default(), item.clone())))
+        } else if catalog::ITER_ITEM.contains(&method) {
+            Some(item.clone())
+        } else {
+            None
+        };
+    }
+    let &(_, at) = catalog::COLLECTIONS.iter().find(|(p, _)| *p == recv.path)?;
+    let element = recv.args.get(at).filter(|t| t.is_known())?.clone();
+    let key = || recv.args.first().cloned().unwrap_or_default();
+    match method {
+        "entry" | "and_modify" => Some(recv.clone()),
+        m if catalog::ELEMENT_METHODS.contains(&m) => Some(element),
+        "values" | "values_mut" | "into_values" => Some(Ty::iterator(element)),
+        m if catalog::ELEMENT_ITERATORS.contains(&m) => Some(Ty::iterator(if at == 1 {
+            Ty::pair(key(), element)
+        } else {
+            element
+        })),
+        _ => None,
+    }
+}
+
+/// What a loop over a value of type `t`, or a closure given each of its
+/// items, receives: an iterator's item, a collection's element (a map's
+/// `(key, value)` pair).
+pub(super) fn item_of(t: &Ty) -> Option<Ty> {
+    if t.is_iterator() {
+        return t.args.first().filter(|i| i.is_known()).cloned();
+    }
+    element_flow(t, "iter").and_then(|i| i.args.into_iter().next())
 }

@@ -39,7 +39,7 @@ mod prepass;
 use infer::{bounded_by, is_generic_over, self_io};
 use matching::{match_path, match_suffix, method_matchers};
 use paths::{
-    ON_SOME_PATHS, is_failure_pat, is_fast_path, is_field, is_flag, is_setting_present,
+    ON_SOME_PATHS, ONE_TIME, is_failure_pat, is_fast_path, is_field, is_flag, is_setting_present,
     is_some_pat, returns,
 };
 use prepass::{STORING_METHODS, boxed_closure, called_in, is_pointer_ctor, offloaded_later};
@@ -238,6 +238,9 @@ pub(crate) struct Walker<'a> {
     conditional: u32,
     /// The next block walked is the body of a `loop` or a `while`.
     loop_body: bool,
+    /// What the next closure walked is given: each item of the iterator
+    /// or collection whose method takes it (`list.iter().for_each(|k| ..)`).
+    closure_item: Option<Ty>,
     /// How many test items (`#[cfg(test)]`, `#[test]`) enclose the code walked.
     in_test: u32,
     /// How many branches a test build skips enclose the code walked (see
@@ -286,6 +289,7 @@ impl<'a> Walker<'a> {
             par_chains: HashSet::new(),
             conditional: 0,
             loop_body: false,
+            closure_item: None,
             in_test: 0,
             not_in_tests: 0,
             opt_in: 0,
@@ -941,6 +945,10 @@ impl<'a> Walker<'a> {
                 // `None` arm only without.
                 let param = self.param_index(&m.expr).map_or(0, |i| 1u64 << i);
                 let forked = is_fork(&m.expr);
+                // `match self.dump_policy { AutoDump => self.dump(), _ =>
+                // Ok(()) }`: a setting with an arm that does nothing makes
+                // the others a choice of the caller's, taken on some paths.
+                let chosen = on_setting && m.arms.iter().any(|a| paths::does_nothing(&a.body));
                 for arm in &m.arms {
                     let (gates, ungates) = (self.gates, self.ungates);
                     match &arm.pat {
@@ -968,7 +976,7 @@ impl<'a> Walker<'a> {
                         let saved = std::mem::replace(&mut self.ctx, Ctx::Offloaded);
                         self.expr(&arm.body, usage);
                         self.ctx = saved;
-                    } else if some_paths {
+                    } else if some_paths || chosen {
                         self.conditionally(|w| w.expr(&arm.body, usage));
                     } else {
                         self.expr(&arm.body, usage);
@@ -1194,9 +1202,15 @@ impl<'a> Walker<'a> {
     }
 
     fn closure(&mut self, c: &syn::ExprClosure) {
+        let item = self.closure_item.take();
         self.env.push(HashMap::new());
-        for input in &c.inputs {
-            self.bind_pat(input, None);
+        // A map's `retain(|k, v| ..)` is given the pair's halves.
+        let given: Vec<Option<Ty>> = match (item.as_ref().and_then(Ty::halves), item) {
+            (Some(halves), _) if c.inputs.len() == 2 => halves.into(),
+            (_, item) => vec![item],
+        };
+        for (i, input) in c.inputs.iter().enumerate() {
+            self.bind_pat(input, given.get(i).cloned().flatten());
         }
         if c.asyncness.is_some() {
             self.async_body(|w| w.expr(&c.body, Usage::Returned));

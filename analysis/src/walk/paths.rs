@@ -20,6 +20,15 @@ pub(super) const ON_SOME_PATHS: &[&str] = &[
     "call_once_force",
 ];
 
+/// Methods that run their closure once per process, the first time any
+/// thread asks (`OnceLock::get_or_init`, `Once::call_once`).
+pub(super) const ONE_TIME: &[&str] = &[
+    "get_or_init",
+    "get_or_try_init",
+    "call_once",
+    "call_once_force",
+];
+
 /// `if config.tls_keylog { .. }`: a branch on a bool option, behaviour a
 /// caller opts into.
 pub(super) fn is_flag(cond: &Expr) -> bool {
@@ -135,4 +144,25 @@ fn any_return(block: &Block, counts: impl Fn(&syn::ExprReturn) -> bool) -> bool 
     let mut f = Finder(false, counts);
     syn::visit::Visit::visit_block(&mut f, block);
     f.0
+}
+
+/// Whether an expression does nothing at all: `()`, `{}`, `Ok(())`,
+/// `None`, a value already at hand (`Ok(v)`), `return Ok(())`.
+pub(super) fn does_nothing(e: &Expr) -> bool {
+    match e {
+        Expr::Tuple(t) => t.elems.is_empty(),
+        Expr::Block(b) => match b.block.stmts.as_slice() {
+            [] => true,
+            [syn::Stmt::Expr(e, _)] => does_nothing(e),
+            _ => false,
+        },
+        Expr::Lit(_) | Expr::Path(_) => true,
+        Expr::Paren(p) => does_nothing(&p.expr),
+        Expr::Return(r) => r.expr.as_deref().is_none_or(does_nothing),
+        Expr::Call(c) => {
+            matches!(&*c.func, Expr::Path(p) if p.path.is_ident("Ok") || p.path.is_ident("Some"))
+                && c.args.iter().all(does_nothing)
+        }
+        _ => false,
+    }
 }

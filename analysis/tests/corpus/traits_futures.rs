@@ -132,7 +132,7 @@ impl House {
         let mut front = self.front.lock().unwrap(); //~ lock
         front.lock(); //~ ok(lock)
         let mut back = self.back.lock().await; //~ ok(lock)
-        back.lock(); //~ fp(lock)
+        back.lock(); //~ ok(lock)
         let _ = back.wait(); //~ ok(thread_join)
     }
 }

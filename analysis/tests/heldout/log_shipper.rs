@@ -102,7 +102,7 @@ fn main() -> std::io::Result<()> {
             smol::spawn(tail(f, offsets.clone(), tx.clone())).detach();
         }
         smol::spawn(status_prompt(offsets.clone())).detach();
-        let pending: Vec<String> = files.iter().filter(|p| p.exists()).map(|p| p.display().to_string()).collect(); //~ miss(fs)
+        let pending: Vec<String> = files.iter().filter(|p| p.exists()).map(|p| p.display().to_string()).collect(); //~ fs
         if let Err(e) = ship(rx, "collector:5140", offsets.clone()).await {
             eprintln!("shipping failed: {e}");
             fallback_ship(pending, "collector:5141").await?;

@@ -82,7 +82,7 @@ impl Runner {
         let old = self.kernels.lock().await.remove(&id); //~ ok(lock)
         if let Some(mut k) = old {
             k.child.kill()?; //~ ok(process)
-            let status = k.child.wait()?; //~ miss(process)
+            let status = k.child.wait()?; //~ process
             tracing::info!(id, ?status, lang = %k.lang, "kernel stopped");
             self.start(id, &k.lang).await?;
         }
