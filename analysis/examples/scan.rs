@@ -38,8 +38,8 @@ fn main() {
         let analysis = analyze_file(
             &file,
             &Options {
-                config: &config,
                 module_path,
+                ..Options::new(&config)
             },
         );
         analyse += t.elapsed();

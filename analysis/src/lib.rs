@@ -85,6 +85,10 @@ pub struct Options<'a> {
     /// (`["crate", "server"]` for `src/server.rs`); used to name the crate's
     /// own fns for transitive analysis.
     pub module_path: Vec<String>,
+    /// The module is test code as a whole: declared `#[cfg(test)] mod
+    /// tests;` in its parent (or in a test module), which its own file
+    /// does not say.
+    pub test_module: bool,
 }
 
 impl<'a> Options<'a> {
@@ -93,6 +97,7 @@ impl<'a> Options<'a> {
         Options {
             config,
             module_path: vec!["crate".to_owned()],
+            test_module: false,
         }
     }
 }

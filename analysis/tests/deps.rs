@@ -1599,3 +1599,38 @@ fn a_setting_with_a_do_nothing_arm_and_a_one_time_initialisation_are_not_every_c
     );
     assert_eq!(got, want);
 }
+
+/// A dependency that hands its connection to the caller's closure: the
+/// closure's argument has the type the dependency declares, through the
+/// receiver's own type arguments too.
+const CLOSURE_DEP: &str = r#"
+pub struct Conn { sock: std::net::TcpStream }
+impl Conn {
+    pub fn query(&mut self, q: &str) -> Vec<u8> {
+        use std::io::Write;
+        self.sock.write_all(q.as_bytes()).unwrap();
+        Vec::new()
+    }
+    pub fn cached(&self) -> usize { 0 }
+}
+pub struct Pool<C> { conns: Vec<C> }
+impl<C> Pool<C> {
+    pub fn with<R>(&mut self, f: impl FnOnce(&mut C) -> R) -> R { f(&mut self.conns[0]) }
+}
+pub fn transaction<R, F>(f: F) -> R where F: FnOnce(&mut Conn) -> R { todo!() }
+"#;
+
+const CLOSURE_APP: &str = r#"
+async fn handler(pool: &mut db::Pool<db::Conn>) {
+    pool.with(|c| c.query("SELECT 1")); // net
+    let n = pool.with(|c| c.cached()); // trap
+    db::transaction(|c| c.query("UPDATE")); // net
+}
+"#;
+
+#[test]
+fn a_closure_handed_to_a_dependency_is_given_what_it_declares() {
+    let (app, found) = over_dependency(CLOSURE_DEP, "db", CLOSURE_APP);
+    let got = lines_and_categories(&app, &found);
+    assert_eq!(got, tagged(CLOSURE_APP, &[("// net", "net")]));
+}

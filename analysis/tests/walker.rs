@@ -1139,3 +1139,47 @@ impl Runner {
         .collect();
     assert_eq!(got, want);
 }
+
+/// A closure handed to a fn is given what the fn declares: `impl
+/// FnOnce(&mut Child)`, a type parameter bounded `FnMut(&mut Child)` in a
+/// `where` clause, a free fn's; a closure given nothing typed stays untyped.
+#[test]
+fn a_closure_is_given_what_its_fn_declares() {
+    let src = r#"
+use std::process::Child;
+use std::sync::Mutex;
+pub struct Db { conn: Mutex<Child> }
+impl Db {
+    pub fn with_child<R>(&self, f: impl FnOnce(&mut Child) -> R) -> R { f(&mut self.conn.lock().unwrap()) }
+    pub fn each<F>(&self, mut f: F) where F: FnMut(&mut Child) { f(&mut self.conn.lock().unwrap()) }
+    pub fn run<F: FnOnce(u32)>(&self, f: F) { f(1) }
+}
+pub fn with_global<R>(f: impl FnOnce(&mut Child) -> R) -> R { todo!() }
+pub async fn handler(db: &Db) {
+    db.with_child(|c| c.wait().unwrap());
+    db.each(|c| { c.wait().unwrap(); });
+    with_global(|c| c.wait().unwrap());
+    let pid = db.with_child(|c| c.id());
+    db.run(|c| { let _ = c; });
+}
+"#;
+    let got: Vec<(usize, &str)> = scan(src).into_iter().map(|f| (f.0, f.1)).collect();
+    assert_eq!(got, [(12, "PG141"), (13, "PG141"), (14, "PG141")]);
+}
+
+/// A closure in a Rayon parallel chain runs on Rayon's pool: the executor
+/// waits at the chain's consumer, not at the calls inside the closure.
+#[test]
+fn a_parallel_iterators_closures_run_on_its_pool() {
+    let src = r#"
+use rayon::prelude::*;
+async fn sizes(files: Vec<String>) -> Vec<u64> {
+    files.par_iter().map(|f| std::fs::metadata(f).unwrap().len()).collect()
+}
+async fn inline(files: Vec<String>) -> Vec<u64> {
+    files.iter().map(|f| std::fs::metadata(f).unwrap().len()).collect()
+}
+"#;
+    let got: Vec<(usize, &str)> = scan(src).into_iter().map(|f| (f.0, f.1)).collect();
+    assert_eq!(got, [(4, "PG191"), (7, "PG111")]);
+}

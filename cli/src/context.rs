@@ -88,7 +88,8 @@ pub fn annotate(
     for (i, d) in result.diags.iter_mut().enumerate() {
         let l = &out[i];
         let text = result.files[d.file].text.as_deref().unwrap_or("");
-        let file_context = file_context(discovered, d.file);
+        let file_context = file_context(discovered, d.file)
+            .or_else(|| result.test_files.contains(&d.file).then_some(Context::Test));
         d.extra.context = match file_context {
             Some(c) => c,
             None => l.context,
@@ -228,10 +229,15 @@ pub fn locate(text: &str, positions: &[Pos]) -> Vec<Located> {
         spawned: HashSet::new(),
     };
     v.visit_file(&file);
+    // `#![cfg(test)]`: the whole file is a test module.
+    let test_file = cfg_test(&file.attrs);
     (0..positions.len())
         .map(|i| {
             let (stack, starts) = v.stacks[i].clone().unwrap_or_default();
-            let (context, current_thread) = context_of(&stack);
+            let (context, current_thread) = match context_of(&stack) {
+                _ if test_file => (Context::Test, false),
+                found => found,
+            };
             let body = innermost_body(&stack);
             let direct = matches!(
                 body.map(|b| &stack[b]),

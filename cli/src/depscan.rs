@@ -767,6 +767,7 @@ fn read_one(
         let options = Options {
             config,
             module_path: f.module_path.clone(),
+            test_module: false,
         };
         let walked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             crate::scan::own(&analyze_file_in(&f.file, &options, &model))

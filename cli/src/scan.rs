@@ -358,6 +358,9 @@ pub struct ScanResult {
     pub parsed: usize,
     /// Lines read.
     pub lines: usize,
+    /// The files that are test modules of their crate, declared under
+    /// `#[cfg(test)]` (whatever their path says).
+    pub test_files: HashSet<usize>,
 }
 
 /// The thread pool that parses, one per process and thread count: big
@@ -403,13 +406,14 @@ fn tree_module_paths(
     batch: &[usize],
     items: &HashMap<usize, FileItems>,
     paths: &mut [Vec<String>],
+    tests: &mut HashSet<usize>,
 ) {
     let by_path: HashMap<&std::path::Path, usize> = batch
         .iter()
         .map(|&i| (discovered.files[i].path.as_path(), i))
         .collect();
     let mut seen: HashSet<usize> = HashSet::new();
-    let mut stack: Vec<(usize, Vec<String>)> = batch
+    let mut stack: Vec<(usize, Vec<String>, bool)> = batch
         .iter()
         .copied()
         .filter(|&i| {
@@ -419,13 +423,16 @@ fn tree_module_paths(
                 .get(f.target)
                 .is_some_and(|t| t.src_path == f.path)
         })
-        .map(|i| (i, vec!["crate".to_owned()]))
+        .map(|i| (i, vec!["crate".to_owned()], false))
         .collect();
-    while let Some((i, module)) = stack.pop() {
+    while let Some((i, module, test)) = stack.pop() {
         if !seen.insert(i) {
             continue;
         }
         paths[i] = module.clone();
+        if test {
+            tests.insert(i);
+        }
         let Some(it) = items.get(&i) else { continue };
         let file = &discovered.files[i].path;
         let dir = file.parent().unwrap_or(std::path::Path::new(""));
@@ -440,19 +447,22 @@ fn tree_module_paths(
         // file's directory (for an inline module too: `#[path = "p"] mod m
         // { mod c; }` in `a/b.rs` finds `a/p/c.rs`); inside an inline
         // module, relative to that module's directory.
-        let mut pending: Vec<(&ModItems, std::path::PathBuf, Vec<String>, bool)> =
-            vec![(&it.root, children, module, false)];
-        while let Some((m, dir_of_children, module, in_inline)) = pending.pop() {
+        // A module declared under `#[cfg(test)]`, and all below it, is
+        // test code.
+        let mut pending: Vec<(&ModItems, std::path::PathBuf, Vec<String>, bool, bool)> =
+            vec![(&it.root, children, module, false, test)];
+        while let Some((m, dir_of_children, module, in_inline, test)) = pending.pop() {
             let path_base = if in_inline { &dir_of_children } else { dir };
             for d in &m.mods {
                 let mut child = module.clone();
                 child.push(d.name.clone());
+                let test = test || d.test_only;
                 if let Some(inline) = &d.inline {
                     let inner = match &d.path_attr {
                         Some(p) => path_base.join(p),
                         None => dir_of_children.join(&d.name),
                     };
-                    pending.push((inline, inner, child, true));
+                    pending.push((inline, inner, child, true, test));
                     continue;
                 }
                 let candidates = match &d.path_attr {
@@ -466,7 +476,7 @@ fn tree_module_paths(
                     .iter()
                     .find_map(|c| by_path.get(crate::discover::normalize(c).as_path()));
                 if let Some(&j) = found {
-                    stack.push((j, child));
+                    stack.push((j, child, test));
                 }
             }
         }
@@ -718,6 +728,8 @@ struct Scanned {
     texts: Vec<Option<Arc<str>>>,
     outcomes: Vec<Outcome>,
     module_paths: Vec<Vec<String>>,
+    /// The files that are test modules, declared `#[cfg(test)]`.
+    test_modules: HashSet<usize>,
     models: Vec<Arc<CrateModel>>,
     model_of: Vec<usize>,
     /// Each package's library model, for the members that depend on it.
@@ -825,7 +837,9 @@ fn scan_batch(ctx: &BatchCtx<'_>, batch: &[usize], out: &mut Scanned) -> Result<
                          out: &mut Scanned| {
             let t = std::time::Instant::now();
             let files = &members[&package];
-            tree_module_paths(d, files, items, &mut out.module_paths);
+            let mut test_modules = HashSet::new();
+            tree_module_paths(d, files, items, &mut out.module_paths, &mut test_modules);
+            out.test_modules.extend(&test_modules);
             let (models, model_of) =
                 crate_models(d, files, items, &out.module_paths, ctx.deps, &mut out.libs);
             drop_later(
@@ -841,6 +855,7 @@ fn scan_batch(ctx: &BatchCtx<'_>, batch: &[usize], out: &mut Scanned) -> Result<
                     .collect(),
                 model_of,
                 models,
+                test_modules,
                 again: again.remove(&package).unwrap_or_default(),
                 next: AtomicUsize::new(0),
             });
@@ -942,6 +957,8 @@ impl Queue {
 /// trees, the files to parse again and walk, and the next one to take.
 struct Walkable {
     module_paths: HashMap<usize, Vec<String>>,
+    /// The files that are test modules (see [`Options::test_module`]).
+    test_modules: HashSet<usize>,
     model_of: HashMap<usize, usize>,
     models: Vec<Arc<CrateModel>>,
     again: Vec<(usize, Arc<str>)>,
@@ -1009,6 +1026,7 @@ fn walk_one(d: &Discovered, w: &Walkable, i: usize, text: &str, file: &syn::File
     let options = Options {
         config: &d.packages[f.package].settings.config,
         module_path: w.module_paths.get(&i).cloned().unwrap_or_default(),
+        test_module: w.test_modules.contains(&i),
     };
     let model = w
         .model_of
@@ -1130,6 +1148,7 @@ pub fn scan(discovered: &Discovered, opts: &ScanOptions) -> Result<ScanResult, S
             .iter()
             .map(|f| f.module_path.clone())
             .collect(),
+        test_modules: HashSet::new(),
         models: Vec::new(),
         model_of: vec![usize::MAX; n],
         libs: HashMap::new(),
@@ -1145,6 +1164,7 @@ pub fn scan(discovered: &Discovered, opts: &ScanOptions) -> Result<ScanResult, S
         models,
         model_of,
         libs,
+        test_modules,
         ..
     } = scanned;
     drop(libs);
@@ -1214,6 +1234,7 @@ pub fn scan(discovered: &Discovered, opts: &ScanOptions) -> Result<ScanResult, S
         .filter_map(|(i, f)| analyses[i].map(|a| (i, f, a)))
         .flat_map(|(i, f, a)| {
             let model = models.get(model_of[i]).map(|m| &**m);
+            let test = crate::context::is_test_file(discovered, i) || test_modules.contains(&i);
             f.krates.iter().map(move |k| crate::transitive::UnitIn {
                 krate: k,
                 file: i,
@@ -1225,7 +1246,7 @@ pub fn scan(discovered: &Discovered, opts: &ScanOptions) -> Result<ScanResult, S
                 dependency: false,
                 lib: "",
                 kind: pollguard_analysis::transitive::CrateKind::Other,
-                test: crate::context::is_test_file(discovered, i),
+                test,
             })
         })
         .collect();
@@ -1453,6 +1474,7 @@ pub fn scan(discovered: &Discovered, opts: &ScanOptions) -> Result<ScanResult, S
     crate::timing::add("main: closure, diags", t.elapsed());
     drop(analyses);
     drop(units);
+    result.test_files = test_modules;
     drop_later((work, models));
     Ok(result)
 }
@@ -1568,6 +1590,7 @@ pub fn fuzz_one(text: &str) {
         let options = Options {
             config: &settings.config,
             module_path,
+            test_module: false,
         };
         match analyze_source(text, &options) {
             Outcome::Analysed(a) => analyses.push(a),

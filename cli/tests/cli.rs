@@ -612,6 +612,64 @@ fn no_tests_also_skips_unit_tests_in_src() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// A module file declared `#[cfg(test)] mod testing;` by its parent (and
+/// the modules below it), or that says `#![cfg(test)]` itself, is test
+/// code: its findings say so, and `--no-tests` leaves them out.
+#[test]
+fn a_module_declared_for_tests_is_test_code() {
+    let dir = temp_project(
+        "test-modules",
+        &[
+            (
+                "Cargo.toml",
+                "[package]\nname = \"tm\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+            ),
+            (
+                "src/lib.rs",
+                "#[cfg(test)]\nmod testing;\nmod inner;\npub async fn real() { std::thread::sleep(d); }\n",
+            ),
+            (
+                "src/testing.rs",
+                "mod deeper;\npub async fn t() { std::thread::sleep(d); }\n",
+            ),
+            ("src/testing/deeper.rs", SLEEPY),
+            (
+                "src/inner.rs",
+                "#![cfg(test)]\npub async fn i() { std::thread::sleep(d); }\n",
+            ),
+        ],
+    );
+    let contexts = |args: &[&str]| -> Vec<(String, String)> {
+        let r = run_in(&dir, args);
+        let mut got: Vec<(String, String)> = json_lines(&r.stdout)
+            .iter()
+            .map(|f| {
+                (
+                    f["file"].as_str().unwrap().to_owned(),
+                    f["context"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect();
+        got.sort();
+        got
+    };
+    let pair = |f: &str, c: &str| (f.to_owned(), c.to_owned());
+    assert_eq!(
+        contexts(&["--format", "json", "--no-deps"]),
+        [
+            pair("src/inner.rs", "test"),
+            pair("src/lib.rs", "async"),
+            pair("src/testing.rs", "test"),
+            pair("src/testing/deeper.rs", "test"),
+        ]
+    );
+    assert_eq!(
+        contexts(&["--format", "json", "--no-deps", "--no-tests"]),
+        [pair("src/lib.rs", "async")]
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// The documented examples of the CLI's own escape-hatch rules, run as the
 /// engine's rules' examples are (analysis/tests/rule_docs.rs): the example
 /// is reported under its rule, the replacement is not. `PG003`'s example is

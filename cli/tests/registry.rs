@@ -102,10 +102,7 @@ fn no_file_of_the_registry_cache_panics_the_analysis() {
                 }
                 let outcome = match cargo_pollguard::source::read(path) {
                     Ok(text) => {
-                        let options = Options {
-                            config: &config,
-                            module_path: vec!["crate".to_owned()],
-                        };
+                        let options = Options::new(&config);
                         analyze_source(&text, &options)
                     }
                     Err(r) => Outcome::Refused(r),

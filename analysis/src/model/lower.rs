@@ -122,6 +122,11 @@ pub struct FnDecl {
     /// impl writes (`query_iter`).
     #[cfg_attr(feature = "serde", serde(default))]
     pub self_calls: Vec<String>,
+    /// For each input that takes a closure (its index among all the
+    /// inputs, `self` included), the types the closure is given: `f: impl
+    /// FnOnce(&mut Connection) -> R`, `F: FnMut(&Row)`, `&dyn Fn(Event)`.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub closure_args: Vec<(usize, Vec<TypeRef>)>,
 }
 
 /// An `impl` block.
@@ -452,7 +457,61 @@ fn fn_decl(attrs: &[Attribute], sig: &Signature, body: Option<&syn::Block>) -> F
             Vec::new()
         },
         self_calls: Vec::new(),
+        closure_args: closure_args(sig),
     }
+}
+
+/// The types each closure parameter of `sig` is called with (see
+/// [`FnDecl::closure_args`]).
+fn closure_args(sig: &Signature) -> Vec<(usize, Vec<TypeRef>)> {
+    fn given<'a>(mut bounds: impl Iterator<Item = &'a syn::TraitBound>) -> Option<Vec<TypeRef>> {
+        bounds.find_map(|t| {
+            let last = t.path.segments.last()?;
+            if !matches!(last.ident.to_string().as_str(), "Fn" | "FnMut" | "FnOnce") {
+                return None;
+            }
+            match &last.arguments {
+                syn::PathArguments::Parenthesized(p) => {
+                    Some(p.inputs.iter().map(TypeRef::from_syn).collect())
+                }
+                _ => None,
+            }
+        })
+    }
+    fn traits(
+        bounds: &syn::punctuated::Punctuated<syn::TypeParamBound, syn::Token![+]>,
+    ) -> Vec<&syn::TraitBound> {
+        bounds
+            .iter()
+            .filter_map(|b| match b {
+                syn::TypeParamBound::Trait(t) => Some(t),
+                _ => None,
+            })
+            .collect()
+    }
+    let mut out = Vec::new();
+    for (i, input) in sig.inputs.iter().enumerate() {
+        let FnArg::Typed(pt) = input else {
+            continue;
+        };
+        let mut ty = &*pt.ty;
+        while let Type::Reference(r) = ty {
+            ty = &r.elem;
+        }
+        let args = match ty {
+            Type::ImplTrait(t) => given(traits(&t.bounds).into_iter()),
+            Type::TraitObject(t) => given(traits(&t.bounds).into_iter()),
+            Type::Path(tp) => match tp.path.get_ident() {
+                Some(id) => given(super::trait_bounds(&sig.generics, id).into_iter()),
+                None => None,
+            },
+            _ => None,
+        };
+        if let Some(args) = args.filter(|a| !a.is_empty()) {
+            out.push((i, args));
+        }
+    }
+    out
 }
 
 /// For each type argument of an impl's self type, the impl's type

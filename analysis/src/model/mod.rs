@@ -344,6 +344,11 @@ impl Module {
     }
 }
 
+/// What the closures a fn takes are given: for each input that takes one
+/// (its index, `self` counted), the types of the closure's arguments, where
+/// they resolve.
+pub(crate) type ClosureArgs = Vec<(usize, Vec<Option<Ty>>)>;
+
 /// A crate's items, imports and types, across all its files.
 #[derive(Clone, Debug, Default)]
 pub struct CrateModel {
@@ -353,6 +358,10 @@ pub struct CrateModel {
     /// The element types of fns that return a tuple (a channel constructor's
     /// `(Sender<T>, Receiver<T>)`), where they resolve.
     pub(crate) fn_tuples: HashMap<String, Vec<Option<Ty>>>,
+    /// What the closures a fn takes are given, where it resolves: input
+    /// index (`self` counted) -> the closure's argument types
+    /// (`with_conn(|c| ..)` hands `c` a `&mut rusqlite::Connection`).
+    pub(crate) fn_closures: HashMap<String, ClosureArgs>,
     /// Field types of structs: struct path -> field -> type.
     pub(crate) fields: HashMap<String, HashMap<String, Ty>>,
     /// Type aliases: alias path -> what it stands for.
@@ -946,6 +955,28 @@ impl CrateModel {
         let (model, inner) = self.extern_item(path)?;
         let t = model.values.get(&inner)?;
         Some(self.renamed_from(model, t))
+    }
+
+    /// What the closures a fn or method takes are given (see
+    /// [`CrateModel::fn_closures`]), of this crate or of a dependency.
+    pub(crate) fn closure_args(&self, path: &str) -> Option<ClosureArgs> {
+        if let Some(c) = self.fn_closures.get(path) {
+            return Some(c.clone());
+        }
+        let (model, inner) = self.extern_item(path)?;
+        let given = model.fn_closures.get(&inner)?;
+        Some(
+            given
+                .iter()
+                .map(|(i, types)| {
+                    let types = types
+                        .iter()
+                        .map(|t| t.as_ref().map(|t| self.renamed_from(model, t)))
+                        .collect();
+                    (*i, types)
+                })
+                .collect(),
+        )
     }
 
     /// The element types of a fn that returns a tuple, of this crate or of
@@ -1546,6 +1577,21 @@ impl CrateModel {
         self.fns.insert(path.to_owned());
         if f.marked {
             self.marked.insert(path.to_owned());
+        }
+        let closures: ClosureArgs = f
+            .closure_args
+            .iter()
+            .map(|(i, args)| {
+                let types = args
+                    .iter()
+                    .map(|a| self.resolve_type_with(module, a, self_ty, params))
+                    .collect();
+                (*i, types)
+            })
+            .filter(|(_, types): &(usize, Vec<Option<Ty>>)| types.iter().any(Option::is_some))
+            .collect();
+        if !closures.is_empty() {
+            self.fn_closures.insert(path.to_owned(), closures);
         }
         // `-> &(Mutex<T>, Condvar)` destructures as the tuple does.
         let mut ret = f.ret.as_ref();

@@ -60,7 +60,11 @@ impl<'a> Walker<'a> {
             // findings inside say so, and the CLI drops them once it has
             // seen every file's offloaders.
             let owner = (!path.starts_with("std::")).then(|| path.clone());
-            for arg in &c.args {
+            let given = self.closures_of_call(&resolved, c);
+            for (i, arg) in c.args.iter().enumerate() {
+                if matches!(arg, Expr::Closure(_)) {
+                    self.closure_given = given[i].clone();
+                }
                 match (arg, &owner) {
                     (Expr::Closure(cl), Some(owner)) if cl.asyncness.is_none() => {
                         let saved = self.closure_owner.replace(owner.clone());
@@ -69,11 +73,19 @@ impl<'a> Walker<'a> {
                     }
                     _ => self.expr(arg, Usage::Passed),
                 }
+                self.closure_given = None;
             }
         } else if segs.last().is_some_and(|l| l == "block_on") {
             self.block_on_args(c.args.iter());
         } else {
-            c.args.iter().for_each(|a| self.expr(a, Usage::Passed));
+            let given = self.closures_of_call(&resolved, c);
+            for (i, arg) in c.args.iter().enumerate() {
+                if matches!(arg, Expr::Closure(_)) {
+                    self.closure_given = given[i].clone();
+                }
+                self.expr(arg, Usage::Passed);
+                self.closure_given = None;
+            }
         }
     }
 
@@ -362,20 +374,89 @@ impl<'a> Walker<'a> {
                 w.fn_args_called(m, &name);
             });
         } else {
-            let item = catalog::ITEM_CLOSURES
-                .contains(&name.as_str())
-                .then(|| self.infer(&m.receiver))
-                .flatten()
-                .and_then(|r| infer::item_of(&r));
-            for a in &m.args {
-                if matches!(a, Expr::Closure(_)) {
-                    self.closure_item.clone_from(&item);
+            // `files.par_iter().map(|f| ..)`: Rayon runs the closure on its
+            // pool's threads; the executor waits at the chain's consumer,
+            // which `rayon_consumer` reports.
+            let parallel = in_par_chain(&m.receiver);
+            let given = self.given_to_closures(m, &name);
+            for (i, a) in m.args.iter().enumerate() {
+                match a {
+                    Expr::Closure(cl) if parallel => self.offloaded_closure(cl),
+                    Expr::Closure(_) => {
+                        self.closure_given = given.get(i).cloned().flatten();
+                        self.expr(a, Usage::Passed);
+                        self.closure_given = None;
+                    }
+                    _ => self.expr(a, Usage::Passed),
                 }
-                self.expr(a, Usage::Passed);
-                self.closure_item = None;
             }
             self.fn_args_called(m, &name);
         }
+    }
+
+    /// What each argument of a method call, when it is a closure, is
+    /// given: an iterator's or a collection's items for the adapters that
+    /// take them, else what the method declares its closure parameters are
+    /// called with. Empty when no argument is a closure.
+    fn given_to_closures(
+        &self,
+        m: &syn::ExprMethodCall,
+        name: &str,
+    ) -> Vec<Option<Vec<Option<Ty>>>> {
+        if !m.args.iter().any(|a| matches!(a, Expr::Closure(_))) {
+            return Vec::new();
+        }
+        let Some(recv) = self.infer(&m.receiver) else {
+            return Vec::new();
+        };
+        if catalog::ITEM_CLOSURES.contains(&name) {
+            if let Some(item) = infer::item_of(&recv) {
+                return vec![Some(vec![Some(item)]); m.args.len()];
+            }
+        }
+        let (method, owner) = self.model.method_of_ty(&recv, name);
+        // The receiver is the method's first input.
+        self.declared_closure_args(&method, &owner.args, 1, m.args.len())
+    }
+
+    /// What each closure argument of a call by path is given (see
+    /// [`Walker::declared_closure_args`]).
+    fn closures_of_call(
+        &self,
+        resolved: &Resolved,
+        c: &syn::ExprCall,
+    ) -> Vec<Option<Vec<Option<Ty>>>> {
+        match resolved {
+            Resolved::Path(path) if c.args.iter().any(|a| matches!(a, Expr::Closure(_))) => {
+                self.declared_closure_args(path, &[], 0, c.args.len())
+            }
+            _ => vec![None; c.args.len()],
+        }
+    }
+
+    /// What fn `path` declares its closure parameters are given, by
+    /// argument: input `i` is argument `i - skip`; the impl's parameters
+    /// in those types are the receiver's `args`.
+    pub(super) fn declared_closure_args(
+        &self,
+        path: &str,
+        args: &[Ty],
+        skip: usize,
+        n: usize,
+    ) -> Vec<Option<Vec<Option<Ty>>>> {
+        let mut out = vec![None; n];
+        for (input, types) in self.model.closure_args(path).unwrap_or_default() {
+            let Some(slot) = input.checked_sub(skip).and_then(|i| out.get_mut(i)) else {
+                continue;
+            };
+            *slot = Some(
+                types
+                    .into_iter()
+                    .map(|t| t.map(|t| t.substituted(args)).filter(Ty::is_known))
+                    .collect(),
+            );
+        }
+        out
     }
 
     /// `.and_then(load_path)`, `.map(std::fs::read_to_string)`: a fn named
@@ -897,6 +978,21 @@ const NONBLOCKING_FLAGS: &[&str] = &[
 
 /// The methods that make a Rayon parallel iterator, and those that run one
 /// to its end (Rayon's names beside `std`'s: `reduce_with`, `find_any`, ..).
+/// Whether `e` is a Rayon parallel iterator: a chain of method calls that
+/// starts at one of [`PAR_SOURCES`].
+fn in_par_chain(mut e: &Expr) -> bool {
+    loop {
+        match e {
+            Expr::MethodCall(r) if PAR_SOURCES.contains(&r.method.to_string().as_str()) => {
+                return true;
+            }
+            Expr::MethodCall(r) => e = &r.receiver,
+            Expr::Paren(p) => e = &p.expr,
+            _ => return false,
+        }
+    }
+}
+
 const PAR_SOURCES: &[&str] = &[
     "par_iter",
     "par_iter_mut",

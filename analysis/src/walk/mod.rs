@@ -238,9 +238,11 @@ pub(crate) struct Walker<'a> {
     conditional: u32,
     /// The next block walked is the body of a `loop` or a `while`.
     loop_body: bool,
-    /// What the next closure walked is given: each item of the iterator
-    /// or collection whose method takes it (`list.iter().for_each(|k| ..)`).
-    closure_item: Option<Ty>,
+    /// What the next closure walked is given, by position: each item of
+    /// the iterator or collection whose method takes it
+    /// (`list.iter().for_each(|k| ..)`), or what the fn it is handed to
+    /// declares (`fn with_conn(f: impl FnOnce(&mut Connection))`).
+    closure_given: Option<Vec<Option<Ty>>>,
     /// How many test items (`#[cfg(test)]`, `#[test]`) enclose the code walked.
     in_test: u32,
     /// How many branches a test build skips enclose the code walked (see
@@ -289,7 +291,7 @@ impl<'a> Walker<'a> {
             par_chains: HashSet::new(),
             conditional: 0,
             loop_body: false,
-            closure_item: None,
+            closure_given: None,
             in_test: 0,
             not_in_tests: 0,
             opt_in: 0,
@@ -334,10 +336,18 @@ impl<'a> Walker<'a> {
     }
 
     pub(crate) fn file(mut self, file: &syn::File) -> Analysis {
+        // A file that is a test module (`#![cfg(test)]`, or declared so by
+        // its parent) is test code throughout.
+        let test = self.opts.test_module || is_test_code(&file.attrs);
+        if self.opts.config.skip_tests && test {
+            return self.finish();
+        }
+        self.in_test += u32::from(test);
         let module = self.module_path();
         self.res.push(Scope::from_model(&module, self.model));
         self.with_hatches(&file.attrs, |w| w.items(&file.items, &module));
         self.res.pop();
+        self.in_test -= u32::from(test);
         self.finish()
     }
 
@@ -1202,12 +1212,12 @@ impl<'a> Walker<'a> {
     }
 
     fn closure(&mut self, c: &syn::ExprClosure) {
-        let item = self.closure_item.take();
+        let given = self.closure_given.take().unwrap_or_default();
         self.env.push(HashMap::new());
         // A map's `retain(|k, v| ..)` is given the pair's halves.
-        let given: Vec<Option<Ty>> = match (item.as_ref().and_then(Ty::halves), item) {
-            (Some(halves), _) if c.inputs.len() == 2 => halves.into(),
-            (_, item) => vec![item],
+        let given: Vec<Option<Ty>> = match given.as_slice() {
+            [Some(pair)] if c.inputs.len() == 2 => pair.halves().map_or(given, Vec::from),
+            _ => given,
         };
         for (i, input) in c.inputs.iter().enumerate() {
             self.bind_pat(input, given.get(i).cloned().flatten());
