@@ -3,8 +3,8 @@
 //! findings. Only the CLI sees a whole crate, so only the CLI calls this.
 
 use crate::catalog::{
-    CHANNEL_RECV, CHANNEL_SEND, Category, DNS_LOOKUP, HTTP_BLOCKING, Level, NET_IO, Rule, SYNC_DB,
-    TRANSITIVE_BLOCKING, USER_BLOCKING,
+    CHANNEL_RECV, CHANNEL_SEND, Category, DNS_LOOKUP, HTTP_BLOCKING, Level, NET_IO, PROCESS_WAIT,
+    Rule, SYNC_DB, TRANSITIVE_BLOCKING, USER_BLOCKING,
 };
 use crate::io::{Addr, IoKind};
 use crate::{Analysis, Confidence, Config, Construction, Finding, FnSummary, LocalCall};
@@ -84,7 +84,15 @@ pub enum CrateKind {
     /// Any other network client: `network-programming`, or a keyword that
     /// names a wire protocol ([`NETWORK_KEYWORDS`]).
     Network,
+    /// A crate that drives another program through a pseudo-terminal or
+    /// its pipes (rexpect): a keyword in [`PROCESS_KEYWORDS`].
+    Process,
 }
+
+/// Keywords of crates that drive another program (`pty`, `expect`): what
+/// such a crate waits for, polling with a sleep or reading its terminal,
+/// is that program.
+pub const PROCESS_KEYWORDS: &[&str] = &["pty", "pexpect", "expect", "subprocess"];
 
 /// Keywords that name a database, for a client that does not say
 /// `database` in its categories (redis's are `redis`, `valkey`, `cluster`,
@@ -157,6 +165,8 @@ impl CrateKind {
             CrateKind::Dns
         } else if has("network-programming") || keyword(NETWORK_KEYWORDS) {
             CrateKind::Network
+        } else if keyword(PROCESS_KEYWORDS) {
+            CrateKind::Process
         } else {
             CrateKind::Other
         }
@@ -196,6 +206,9 @@ impl CrateKind {
     /// // redis says what it is in its keywords only.
     /// let redis = CrateKind::of::<&str, _>(&[], &["redis", "valkey", "pubsub"]);
     /// assert_eq!(redis.report_as(&NET_IO).category.name(), "db");
+    /// // A pty driver polls its program's output with a sleep.
+    /// let pty = CrateKind::of(&["os::unix-apis"], &["pty", "expect", "automation"]);
+    /// assert_eq!(pty.report_as(&THREAD_SLEEP).category.name(), "process");
     /// ```
     pub fn report_as(self, rule: &'static Rule) -> &'static Rule {
         use Category::*;
@@ -214,6 +227,11 @@ impl CrateKind {
             // I/O thread (zookeeper, amiquip) waits on a channel or a lock
             // for its reply: what the caller waits for is the network.
             (CrateKind::Network, Lock | Channel | ThreadJoin | BlockOn) => &NET_IO,
+            // rexpect's `exp_string` polls the program's output with a
+            // sleep until a pattern shows: the wait is for the program.
+            (CrateKind::Process, Sleep | Fs | Net | Lock | Channel | ThreadJoin | BlockOn) => {
+                &PROCESS_WAIT
+            }
             _ => rule,
         }
     }
