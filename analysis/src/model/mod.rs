@@ -968,15 +968,17 @@ impl CrateModel {
         Some(
             given
                 .iter()
-                .map(|(i, types)| {
-                    let types = types
-                        .iter()
-                        .map(|t| t.as_ref().map(|t| self.renamed_from(model, t)))
-                        .collect();
-                    (*i, types)
-                })
+                .map(|(i, types)| (*i, self.all_renamed_from(model, types)))
                 .collect(),
         )
+    }
+
+    /// Types of a dependency's `model`, each when known, in this crate's terms.
+    fn all_renamed_from(&self, model: &CrateModel, types: &[Option<Ty>]) -> Vec<Option<Ty>> {
+        types
+            .iter()
+            .map(|t| t.as_ref().map(|t| self.renamed_from(model, t)))
+            .collect()
     }
 
     /// The element types of a fn that returns a tuple, of this crate or of
@@ -987,12 +989,7 @@ impl CrateModel {
         }
         let (model, inner) = self.extern_item(path)?;
         let types = model.fn_tuples.get(&inner)?;
-        Some(
-            types
-                .iter()
-                .map(|t| t.as_ref().map(|t| self.renamed_from(model, t)))
-                .collect(),
-        )
+        Some(self.all_renamed_from(model, types))
     }
 
     /// What a type alias of this crate or of a dependency stands for, in
