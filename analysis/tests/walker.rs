@@ -1183,3 +1183,27 @@ async fn inline(files: Vec<String>) -> Vec<u64> {
     let got: Vec<(usize, &str)> = scan(src).into_iter().map(|f| (f.0, f.1)).collect();
     assert_eq!(got, [(4, "PG191"), (7, "PG111")]);
 }
+
+/// An address formatted from an `IpAddr` the code holds (`format!("{}:{}",
+/// cfg.ip, cfg.port)`, inline or through a variable, in brackets for IPv6)
+/// needs no resolver; one formatted from a host name does.
+#[test]
+fn an_address_formatted_from_an_ip_needs_no_resolver() {
+    let src = r#"
+use std::net::{IpAddr, ToSocketAddrs};
+pub struct Opts { ip: IpAddr, port: u16, host: String }
+pub async fn a(o: &Opts) {
+    let _ = format!("{}:{}", o.ip, o.port).to_socket_addrs();
+    let endpoint = format!("{}:{}", o.ip, o.port);
+    let _ = endpoint.to_socket_addrs();
+    let ip = o.ip;
+    let _ = format!("{ip}:{}", o.port).to_socket_addrs();
+    let _ = format!("{}:{}", o.host, o.port).to_socket_addrs();
+    let _ = format!("[{}]:{}", o.ip, o.port).to_socket_addrs();
+    let named = format!("{}:{}", o.host, o.port);
+    let _ = named.to_socket_addrs();
+}
+"#;
+    let got: Vec<(usize, &str)> = scan(src).into_iter().map(|f| (f.0, f.1)).collect();
+    assert_eq!(got, [(10, "PG131"), (13, "PG131")]);
+}

@@ -605,8 +605,69 @@ impl<'a> Walker<'a> {
                 None => false,
             },
             Expr::Paren(p) => self.is_resolved_addr(&p.expr, ty),
+            Expr::Reference(r) if !matches!(&*r.expr, Expr::Lit(_)) => {
+                self.is_resolved_addr(&r.expr, self.infer(&r.expr).as_ref())
+            }
+            Expr::Macro(m) => self.is_resolved_format(&m.mac),
             _ => literal_str(e).is_some_and(|s| s.parse::<std::net::SocketAddr>().is_ok()),
         }
+    }
+
+    /// `format!("{}:{}", config.ip, config.port)`, `format!("{ip}:{port}")`:
+    /// an address written out from an IP address the code holds (an
+    /// `IpAddr`, a literal), which std parses without a resolver.
+    pub(super) fn is_resolved_format(&self, mac: &syn::Macro) -> bool {
+        if !mac
+            .path
+            .segments
+            .last()
+            .is_some_and(|s| s.ident == "format")
+        {
+            return false;
+        }
+        let Ok(args) = syn::parse::Parser::parse2(
+            syn::punctuated::Punctuated::<Expr, syn::Token![,]>::parse_terminated,
+            mac.tokens.clone(),
+        ) else {
+            return false;
+        };
+        let Some(template) = args.first().and_then(literal_str) else {
+            return false;
+        };
+        // The host is the first placeholder, right at the start (or in
+        // brackets, for IPv6), and a `:` before the port follows it.
+        let t = template.strip_prefix('[').unwrap_or(&template);
+        let Some(inner) = t.strip_prefix('{').and_then(|r| r.split_once('}')) else {
+            return false;
+        };
+        let (name, rest) = inner;
+        if !rest.starts_with(':') && !rest.starts_with("]:") {
+            return false;
+        }
+        let name = name.split(':').next().unwrap_or("");
+        let host: Expr = if name.is_empty() {
+            match args.iter().nth(1) {
+                Some(e) => e.clone(),
+                None => return false,
+            }
+        } else if let Ok(n) = name.parse::<usize>() {
+            match args.iter().nth(n + 1) {
+                Some(e) => e.clone(),
+                None => return false,
+            }
+        } else {
+            let named = args.iter().skip(1).find_map(|a| match a {
+                Expr::Assign(asg) if matches!(&*asg.left, Expr::Path(p) if p.path.is_ident(name)) => {
+                    Some((*asg.right).clone())
+                }
+                _ => None,
+            });
+            match named.or_else(|| syn::parse_str::<Expr>(name).ok()) {
+                Some(e) => e,
+                None => return false,
+            }
+        };
+        self.is_resolved_addr(&host, self.infer(&host).as_ref())
     }
 
     /// I/O through a value whose type says what it reads from: a generic

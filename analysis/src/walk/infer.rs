@@ -418,6 +418,9 @@ impl<'a> Walker<'a> {
             }
             Expr::Paren(p) => self.infer(&p.expr),
             Expr::Group(g) => self.infer(&g.expr),
+            // `let endpoint = format!("{}:{}", cfg.ip, cfg.port)`: text
+            // that holds an address written out stays one.
+            Expr::Macro(m) if self.is_resolved_format(&m.mac) => Some(Ty::address_literal()),
             Expr::Reference(r) => self.infer(&r.expr),
             Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) => self.infer(&u.expr),
             Expr::Field(f) => {
