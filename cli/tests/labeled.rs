@@ -540,15 +540,18 @@ fn heldout8_dependencies_read_as_source() {
 /// element of a `HashMap`, a loop's item, an iterator closure's argument):
 /// 196 found, 28 false reports (87%): the two new ones are rexpect's prompt
 /// waits reached through a map, real waits reported as the `sleep` they
-/// poll with where the labels say `process`.
+/// poll with where the labels say `process`. With a closure given the
+/// types its fn declares, a Rayon chain's closures offloaded, and a crate
+/// that drives another program (rexpect: keywords `pty`, `expect`)
+/// reported as waiting for it: 204 found (81%), 21 false reports (91%).
 #[test]
 fn heldout9_dependencies_read_as_source() {
     tuning_set("heldout9", 252, H9_RECALL_FLOOR, H9_PRECISION_FLOOR);
 }
 
 /// heldout9 at the last tuning (see its history).
-const H9_RECALL_FLOOR: f64 = 0.77;
-const H9_PRECISION_FLOOR: f64 = 0.87;
+const H9_RECALL_FLOOR: f64 = 0.80;
+const H9_PRECISION_FLOOR: f64 = 0.90;
 
 /// A set read with its dependencies, held at its floors: as many blocking
 /// labels as it has, recall and precision at least the figures of its last
@@ -771,8 +774,8 @@ const H3_NO_DEPS_RECALL_FLOOR: f64 = 0.67;
 const H3_NO_DEPS_PRECISION_FLOOR: f64 = 0.93;
 const H3_RECALL_FLOOR: f64 = 0.78;
 const H3_PRECISION_FLOOR: f64 = 0.91;
-const H3_ALONE_RECALL_FLOOR: f64 = 0.70;
-const H3_ALONE_PRECISION_FLOOR: f64 = 0.90;
+const H3_ALONE_RECALL_FLOOR: f64 = 0.73;
+const H3_ALONE_PRECISION_FLOOR: f64 = 0.91;
 const H3_THIRD_PARTY_FOUND: usize = 13;
 
 /// heldout5 with dependencies read, at the last tuning (see the history above).

@@ -617,12 +617,7 @@ impl<'a> Walker<'a> {
     /// an address written out from an IP address the code holds (an
     /// `IpAddr`, a literal), which std parses without a resolver.
     pub(super) fn is_resolved_format(&self, mac: &syn::Macro) -> bool {
-        if !mac
-            .path
-            .segments
-            .last()
-            .is_some_and(|s| s.ident == "format")
-        {
+        if mac.path.segments.last().is_none_or(|s| s.ident != "format") {
             return false;
         }
         let Ok(args) = syn::parse::Parser::parse2(
