@@ -377,7 +377,7 @@ impl<'a> Walker<'a> {
             // `files.par_iter().map(|f| ..)`: Rayon runs the closure on its
             // pool's threads; the executor waits at the chain's consumer,
             // which `rayon_consumer` reports.
-            let parallel = in_par_chain(&m.receiver);
+            let parallel = par_source(&m.receiver).is_some();
             let given = self.given_to_closures(m, &name);
             for (i, a) in m.args.iter().enumerate() {
                 match a {
@@ -1032,23 +1032,23 @@ const NONBLOCKING_FLAGS: &[&str] = &[
     "ZMQ_DONTWAIT",
 ];
 
-/// The methods that make a Rayon parallel iterator, and those that run one
-/// to its end (Rayon's names beside `std`'s: `reduce_with`, `find_any`, ..).
-/// Whether `e` is a Rayon parallel iterator: a chain of method calls that
-/// starts at one of [`PAR_SOURCES`].
-fn in_par_chain(mut e: &Expr) -> bool {
+/// The method that made `e` a Rayon parallel iterator, when `e` is one: a
+/// chain of method calls that starts at one of [`PAR_SOURCES`].
+fn par_source(mut e: &Expr) -> Option<&syn::Ident> {
     loop {
         match e {
             Expr::MethodCall(r) if PAR_SOURCES.contains(&r.method.to_string().as_str()) => {
-                return true;
+                return Some(&r.method);
             }
             Expr::MethodCall(r) => e = &r.receiver,
             Expr::Paren(p) => e = &p.expr,
-            _ => return false,
+            _ => return None,
         }
     }
 }
 
+/// The methods that make a Rayon parallel iterator, and those that run one
+/// to its end (Rayon's names beside `std`'s: `reduce_with`, `find_any`, ..).
 const PAR_SOURCES: &[&str] = &[
     "par_iter",
     "par_iter_mut",
@@ -1096,17 +1096,7 @@ impl Walker<'_> {
         let source = if sort {
             Some(&m.method)
         } else {
-            let mut e = &*m.receiver;
-            loop {
-                match e {
-                    Expr::MethodCall(r) if PAR_SOURCES.contains(&r.method.to_string().as_str()) => {
-                        break Some(&r.method);
-                    }
-                    Expr::MethodCall(r) => e = &r.receiver,
-                    Expr::Paren(p) => e = &p.expr,
-                    _ => break None,
-                }
-            }
+            par_source(&m.receiver)
         };
         let Some(source) = source else { return };
         // The node's address names the chain while the tree is walked.
