@@ -478,17 +478,6 @@ fn closure_args(sig: &Signature) -> Vec<(usize, Vec<TypeRef>)> {
             }
         })
     }
-    fn traits(
-        bounds: &syn::punctuated::Punctuated<syn::TypeParamBound, syn::Token![+]>,
-    ) -> Vec<&syn::TraitBound> {
-        bounds
-            .iter()
-            .filter_map(|b| match b {
-                syn::TypeParamBound::Trait(t) => Some(t),
-                _ => None,
-            })
-            .collect()
-    }
     let mut out = Vec::new();
     for (i, input) in sig.inputs.iter().enumerate() {
         let FnArg::Typed(pt) = input else {
@@ -499,8 +488,8 @@ fn closure_args(sig: &Signature) -> Vec<(usize, Vec<TypeRef>)> {
             ty = &r.elem;
         }
         let args = match ty {
-            Type::ImplTrait(t) => given(traits(&t.bounds).into_iter()),
-            Type::TraitObject(t) => given(traits(&t.bounds).into_iter()),
+            Type::ImplTrait(t) => given(super::traits_of(&t.bounds).into_iter()),
+            Type::TraitObject(t) => given(super::traits_of(&t.bounds).into_iter()),
             Type::Path(tp) => match tp.path.get_ident() {
                 Some(id) => given(super::trait_bounds(&sig.generics, id).into_iter()),
                 None => None,

@@ -141,8 +141,15 @@ pub(crate) fn trait_bounds<'g>(
             _ => None,
         })
         .flatten();
-    listed
-        .chain(wheres)
+    traits_of(listed.chain(wheres))
+}
+
+/// The trait bounds among `bounds` (lifetimes and the rest left out).
+pub(crate) fn traits_of<'g>(
+    bounds: impl IntoIterator<Item = &'g syn::TypeParamBound>,
+) -> Vec<&'g syn::TraitBound> {
+    bounds
+        .into_iter()
         .filter_map(|b| match b {
             syn::TypeParamBound::Trait(t) => Some(t),
             _ => None,
