@@ -241,6 +241,9 @@ pub struct BlockingCall<P = Span> {
     /// The parameters it runs only without (see [`LocalCall::ungates`]).
     #[cfg_attr(feature = "serde", serde(default))]
     pub ungates: u64,
+    /// The enum variants it runs only with (see [`LocalCall::arms`]).
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub arms: Vec<(u8, Vec<String>)>,
 }
 
 /// A call of a path that may be one of the crate's own fns.
@@ -303,6 +306,18 @@ pub struct LocalCall<P = Span> {
     /// [`LocalCall::on_args`]).
     #[cfg_attr(feature = "serde", serde(default))]
     pub ungates: u64,
+    /// The fn's own parameters the call runs only for some of their enum
+    /// variants: it sits in the arm `Action::Yank | Action::Cut` of a
+    /// `match` on parameter `action` (position, variants' names). A caller
+    /// that passes another variant there (`&Action::Motion`) does not reach
+    /// it (see [`LocalCall::variant_args`]).
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub arms: Vec<(u8, Vec<String>)>,
+    /// The arguments the call passes as an enum variant written out
+    /// (`Action::Motion`, `&Action::Motion`, `Action::Jump(n)`): position,
+    /// and the variant's name.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub variant_args: Vec<(u8, String)>,
     /// The arguments the call passes as `None` or `false` (bit `i` for the
     /// `i`-th, a method call's receiver not counted): the callee's calls
     /// gated on those parameters do not run.
@@ -353,6 +368,8 @@ impl<P: Copy> LocalCall<P> {
             opt_in: false,
             gates: 0,
             ungates: 0,
+            arms: Vec::new(),
+            variant_args: Vec::new(),
             off_args: 0,
             on_args: 0,
             passes: Vec::new(),

@@ -462,7 +462,7 @@ fn close<P: Copy>(
     let mut dead = HashSet::new();
     for (id, &(u, f)) in graph.fns.iter().enumerate() {
         for (c, call) in units[u].file.fns()[f].calls.iter().enumerate() {
-            if call.off_args == 0 && call.on_args == 0 {
+            if !call.decides() {
                 continue;
             }
             let callee = lookup(&graph.index, resolve, units, u, &call.path);
@@ -497,9 +497,29 @@ fn live_under<P: Copy>(
         closed,
         id,
         (call.on_args, call.off_args),
+        &call.variant_args,
         call.by_path,
         LIVE_DEPTH,
     )
+}
+
+impl<P> LocalCall<P> {
+    /// Whether what the call passes may rule out some of the callee's
+    /// calls: `None`, `false`, `Some(..)`, `true` or an enum variant.
+    fn decides(&self) -> bool {
+        (self.off_args | self.on_args) != 0 || !self.variant_args.is_empty()
+    }
+}
+
+/// Whether code that runs only for the variants `arms` says (see
+/// [`LocalCall::arms`]) runs with the variants a call passes.
+fn arms_open(arms: &[(u8, Vec<String>)], passed: &[(u8, String)]) -> bool {
+    arms.iter().all(|(param, names)| {
+        passed
+            .iter()
+            .find(|(at, _)| at == param)
+            .is_none_or(|(_, v)| names.contains(v))
+    })
 }
 
 /// How many calls deep a parameter handed on as it is (see
@@ -517,28 +537,37 @@ fn live_with<P: Copy>(
     closed: &Closed<P>,
     id: usize,
     (on, off): (u64, u64),
+    variants: &[(u8, String)],
     by_path: bool,
     depth: u32,
 ) -> bool {
     let (u, f) = graph.fns[id];
     let s = &units[u].file.fns()[f];
     // `Type::f(x, None)` of a method: `x` is the receiver.
-    let (on, off) = if by_path && s.has_self {
-        (on >> 1, off >> 1)
+    let shifted: Vec<(u8, String)>;
+    let (on, off, variants) = if by_path && s.has_self {
+        shifted = variants
+            .iter()
+            .filter(|(at, _)| *at > 0)
+            .map(|(at, v)| (at - 1, v.clone()))
+            .collect();
+        (on >> 1, off >> 1, &shifted[..])
     } else {
-        (on, off)
+        (on, off, variants)
     };
     let reaches = |k: usize| closed.why[k].is_some() || closed.given.iter().any(|g| g[k].is_some());
-    let open = |gates: u64, ungates: u64| gates & off == 0 && ungates & on == 0;
+    let open = |gates: u64, ungates: u64, arms: &[(u8, Vec<String>)]| {
+        gates & off == 0 && ungates & on == 0 && arms_open(arms, variants)
+    };
     if s.marked
         || s.generic_io.is_some()
         || s.generic_addr.is_some()
-        || s.blocking.iter().any(|b| open(b.gates, b.ungates))
+        || s.blocking.iter().any(|b| open(b.gates, b.ungates, &b.arms))
     {
         return true;
     }
     s.calls.iter().any(|c| {
-        if !open(c.gates, c.ungates) {
+        if !open(c.gates, c.ungates, &c.arms) {
             return false;
         }
         let Some(k) = lookup(&graph.index, resolve, units, u, &c.path).filter(|&k| reaches(k))
@@ -547,12 +576,16 @@ fn live_with<P: Copy>(
         };
         // What this fn was given, handed on to the callee's positions.
         let (mut on2, mut off2) = (c.on_args, c.off_args);
+        let mut variants2 = c.variant_args.clone();
         for &(arg, param) in &c.passes {
+            if let Some((_, v)) = variants.iter().find(|(at, _)| *at == param) {
+                variants2.push((arg, v.clone()));
+            }
             let (arg, param) = (u64::from(arg), u64::from(param));
             on2 |= ((on >> param) & 1) << arg;
             off2 |= ((off >> param) & 1) << arg;
         }
-        on2 | off2 == 0
+        on2 | off2 == 0 && variants2.is_empty()
             || depth == 0
             || live_with(
                 units,
@@ -561,6 +594,7 @@ fn live_with<P: Copy>(
                 closed,
                 k,
                 (on2, off2),
+                &variants2,
                 c.by_path,
                 depth - 1,
             )
@@ -879,9 +913,7 @@ fn findings_of<P: Copy>(
             };
             // `input.key_event(key, None)`: what the callee does only with
             // a terminal given does not happen here.
-            if (call.off_args | call.on_args) != 0
-                && !live_under(units, &graph, resolve, closed, id, call)
-            {
+            if call.decides() && !live_under(units, &graph, resolve, closed, id, call) {
                 continue;
             }
             let Closed {

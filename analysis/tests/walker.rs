@@ -1207,3 +1207,53 @@ pub async fn a(o: &Opts) {
     let got: Vec<(usize, &str)> = scan(src).into_iter().map(|f| (f.0, f.1)).collect();
     assert_eq!(got, [(10, "PG131"), (13, "PG131")]);
 }
+
+/// An enum variant written out as an argument: the callee's arms for other
+/// variants do not run. `edit(&Action::Motion, ..)` never reaches the
+/// clipboard that only `Action::Yank` writes, also through a fn that
+/// hands the action on, `if let` on the parameter, a tuple variant and a
+/// path call of a method; a variant the arm names, or one not written out,
+/// still reaches it.
+#[test]
+fn an_enum_variant_argument_turns_off_the_other_arms() {
+    let src = r#"
+pub enum Action { Motion, Yank, Jump(u8) }
+pub struct Buffer;
+impl Buffer {
+    pub fn edit(&mut self, action: &Action, n: u8) -> u8 {
+        match action {
+            Action::Motion => n,
+            Action::Yank | Action::Jump(_) => {
+                let _ = std::fs::write("clipboard", [n]);
+                n
+            }
+        }
+    }
+    pub fn search(&mut self, n: u8) -> u8 {
+        self.edit(&Action::Motion, n)
+    }
+    pub fn apply(&mut self, action: Action) -> u8 {
+        self.edit(&action, 1)
+    }
+}
+fn paste(action: Action) {
+    if let Action::Yank = action {
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
+}
+async fn handler(mut buf: Buffer, chosen: Action) {
+    buf.edit(&Action::Motion, 1);
+    buf.search(2);
+    buf.apply(Action::Motion);
+    Buffer::edit(&mut buf, &Action::Motion, 3);
+    paste(Action::Motion);
+    buf.edit(&Action::Yank, 1);
+    buf.edit(&Action::Jump(2), 1);
+    buf.apply(Action::Jump(1));
+    paste(Action::Yank);
+    buf.edit(&chosen, 1);
+}
+"#;
+    let (_, lines) = direct_and_transitive_lines(src);
+    assert_eq!(lines, [32, 33, 34, 35, 36]);
+}

@@ -187,6 +187,8 @@ fn own_call(c: &LocalCall) -> LocalCall<Pos> {
         opt_in: c.opt_in,
         gates: c.gates,
         ungates: c.ungates,
+        arms: c.arms.clone(),
+        variant_args: c.variant_args.clone(),
         off_args: c.off_args,
         on_args: c.on_args,
         passes: c.passes.clone(),
@@ -241,6 +243,7 @@ pub(crate) fn own(a: &Analysis) -> FileAnalysis {
                         opt_in: b.opt_in,
                         gates: b.gates,
                         ungates: b.ungates,
+                        arms: b.arms.clone(),
                     })
                     .collect(),
                 calls: f.calls.iter().map(own_call).collect(),

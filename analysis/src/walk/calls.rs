@@ -303,6 +303,8 @@ impl<'a> Walker<'a> {
             opt_in: self.opt_in > 0,
             gates: self.gates,
             ungates: self.ungates,
+            arms: self.arms.clone(),
+            variant_args: self.call_args.variants.clone(),
             off_args: self.call_args.off,
             on_args: self.call_args.on,
             passes: self.call_args.passes.clone(),
@@ -946,6 +948,7 @@ impl<'a> Walker<'a> {
                             opt_in: self.opt_in > 0,
                             gates: self.gates,
                             ungates: self.ungates,
+                            arms: self.arms.clone(),
                         });
                     }
                 }
@@ -1133,6 +1136,8 @@ pub(super) struct ArgFacts {
     pub on: u64,
     /// The caller's own parameters handed on (see [`LocalCall::passes`]).
     pub passes: Vec<(u8, u8)>,
+    /// Enum variants written out (see [`LocalCall::variant_args`]).
+    pub variants: Vec<(u8, String)>,
 }
 
 impl Walker<'_> {
@@ -1160,6 +1165,8 @@ impl Walker<'_> {
                 _ => {
                     if let Some(j) = self.param_index(a) {
                         facts.passes.push((i as u8, j as u8));
+                    } else if let Some(v) = paths::variant_arg(a) {
+                        facts.variants.push((i as u8, v));
                     }
                 }
             }

@@ -227,6 +227,9 @@ pub(crate) struct Walker<'a> {
     /// The parameters the code walked runs only without (see
     /// [`BlockingCall::ungates`]).
     ungates: u64,
+    /// The enum variants of parameters the code walked runs only with (see
+    /// [`LocalCall::arms`]).
+    arms: Vec<(u8, Vec<String>)>,
     /// The Rayon chains already reported, by the address of their source
     /// method's name (see `rayon_consumer`).
     par_chains: HashSet<usize>,
@@ -287,6 +290,7 @@ impl<'a> Walker<'a> {
             fn_params: Vec::new(),
             gates: 0,
             ungates: 0,
+            arms: Vec::new(),
             gates_rest: 0,
             par_chains: HashSet::new(),
             conditional: 0,
@@ -549,6 +553,7 @@ impl<'a> Walker<'a> {
         let saved_env_locals = std::mem::take(&mut self.env_locals);
         let saved_gates = std::mem::take(&mut self.gates);
         let saved_ungates = std::mem::take(&mut self.ungates);
+        let saved_arms = std::mem::take(&mut self.arms);
         let params = sig
             .inputs
             .iter()
@@ -633,6 +638,7 @@ impl<'a> Walker<'a> {
         self.env_locals = saved_env_locals;
         self.gates = saved_gates;
         self.ungates = saved_ungates;
+        self.arms = saved_arms;
         self.fn_params = saved_params;
         (self.ctx, self.current_fn) = saved;
     }
@@ -647,6 +653,7 @@ impl<'a> Walker<'a> {
                 .and_then(|id| self.fn_params.iter().position(|n| id == n))
                 .filter(|&i| i < 64),
             Expr::Reference(r) => self.param_index(&r.expr),
+            Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) => self.param_index(&u.expr),
             Expr::Paren(p) => self.param_index(&p.expr),
             Expr::MethodCall(m) if m.method == "clone" && m.args.is_empty() => {
                 self.param_index(&m.receiver)
@@ -686,6 +693,26 @@ impl<'a> Walker<'a> {
                 self.param_ungates(&b.left) | self.param_ungates(&b.right)
             }
             _ => 0,
+        }
+    }
+
+    /// `if let Action::Yank = action` (or one side of `&&`) on a
+    /// parameter: the branch runs only for those variants.
+    fn push_cond_arms(&mut self, cond: &Expr) {
+        match cond {
+            Expr::Let(l) => {
+                if let (Some(i), Some(names)) =
+                    (self.param_index(&l.expr), paths::variant_pat(&l.pat))
+                {
+                    self.arms.push((i as u8, names));
+                }
+            }
+            Expr::Paren(p) => self.push_cond_arms(&p.expr),
+            Expr::Binary(b) if matches!(b.op, syn::BinOp::And(_)) => {
+                self.push_cond_arms(&b.left);
+                self.push_cond_arms(&b.right);
+            }
+            _ => {}
         }
     }
 
@@ -906,12 +933,15 @@ impl<'a> Walker<'a> {
                 let (gates, ungates) = (self.gates, self.ungates);
                 self.gates |= self.param_gates(&i.cond);
                 self.ungates |= self.param_ungates(&i.cond);
+                let arms_before = self.arms.len();
+                self.push_cond_arms(&i.cond);
                 if is_flag(&i.cond) || self.cond_reads_env(&i.cond) {
                     self.conditionally(|w| w.block(&i.then_branch, usage));
                 } else {
                     self.block(&i.then_branch, usage);
                 }
                 (self.gates, self.ungates) = (gates, ungates);
+                self.arms.truncate(arms_before);
                 self.opt_in -= opt_in;
                 self.not_in_tests -= skip_then;
                 self.env.pop();
@@ -959,12 +989,18 @@ impl<'a> Walker<'a> {
                 // Ok(()) }`: a setting with an arm that does nothing makes
                 // the others a choice of the caller's, taken on some paths.
                 let chosen = on_setting && m.arms.iter().any(|a| paths::does_nothing(&a.body));
+                let on_param = self.param_index(&m.expr);
+                let arms_before = self.arms.len();
                 for arm in &m.arms {
                     let (gates, ungates) = (self.gates, self.ungates);
                     match &arm.pat {
                         p if is_some_pat(p) => self.gates |= param,
                         p if paths::is_none_pat(p) => self.ungates |= param,
                         _ => {}
+                    }
+                    // `Action::Yank => ..` on a parameter: run only for those.
+                    if let (Some(i), Some(names)) = (on_param, paths::variant_pat(&arm.pat)) {
+                        self.arms.push((i as u8, names));
                     }
                     let opt_in = u32::from(on_setting && is_some_pat(&arm.pat));
                     self.opt_in += opt_in;
@@ -994,6 +1030,7 @@ impl<'a> Walker<'a> {
                     self.env.pop();
                     self.opt_in -= opt_in;
                     (self.gates, self.ungates) = (gates, ungates);
+                    self.arms.truncate(arms_before);
                 }
             }
             Expr::Return(r) => {

@@ -166,3 +166,68 @@ pub(super) fn does_nothing(e: &Expr) -> bool {
         _ => false,
     }
 }
+
+/// Whether a path's last segment reads as an enum variant's name
+/// (`Action::Motion`, `Motion`): capitalized, not a constant's
+/// all-capitals, and not one of the prelude's `Option` and `Result`
+/// variants, which the `None`/`Some(..)` gates already follow.
+fn variant_name(path: &syn::Path) -> Option<String> {
+    let last = path.segments.last()?;
+    let name = last.ident.to_string();
+    let capital = name.starts_with(|c: char| c.is_ascii_uppercase());
+    let constant = !name.chars().any(|c| c.is_ascii_lowercase());
+    let prelude = matches!(name.as_str(), "None" | "Some" | "Ok" | "Err");
+    // `Type::Variant` or `Self::Variant`: the segment before names a type.
+    let typed = path.segments.len() < 2
+        || path.segments[path.segments.len() - 2]
+            .ident
+            .to_string()
+            .starts_with(|c: char| c.is_ascii_uppercase());
+    (capital
+        && !constant
+        && !prelude
+        && typed
+        && matches!(last.arguments, syn::PathArguments::None))
+    .then_some(name)
+}
+
+/// The variant an argument passes written out: `Action::Motion`,
+/// `&Action::Motion`, `Action::Jump(n)`, `Action::Move { .. }`.
+pub(super) fn variant_arg(e: &Expr) -> Option<String> {
+    match e {
+        Expr::Path(p) if p.qself.is_none() => variant_name(&p.path),
+        Expr::Call(c) => match &*c.func {
+            Expr::Path(p) if p.qself.is_none() => variant_name(&p.path),
+            _ => None,
+        },
+        Expr::Struct(s) if s.qself.is_none() => variant_name(&s.path),
+        Expr::Reference(r) => variant_arg(&r.expr),
+        Expr::Paren(p) => variant_arg(&p.expr),
+        _ => None,
+    }
+}
+
+/// The variants a `match` arm's pattern takes, when it names only variants
+/// (`Action::Yank | Action::Cut`, `Action::Jump(_)`): a wildcard or a
+/// binding takes any, and gives `None`.
+pub(super) fn variant_pat(pat: &Pat) -> Option<Vec<String>> {
+    match pat {
+        Pat::Path(p) if p.qself.is_none() => variant_name(&p.path).map(|n| vec![n]),
+        Pat::TupleStruct(t) if t.qself.is_none() => variant_name(&t.path).map(|n| vec![n]),
+        Pat::Struct(s) if s.qself.is_none() => variant_name(&s.path).map(|n| vec![n]),
+        Pat::Ident(i) if i.by_ref.is_none() && i.mutability.is_none() => match &i.subpat {
+            Some((_, sub)) => variant_pat(sub),
+            None => variant_name(&syn::Path::from(i.ident.clone())).map(|n| vec![n]),
+        },
+        Pat::Reference(r) => variant_pat(&r.pat),
+        Pat::Paren(p) => variant_pat(&p.pat),
+        Pat::Or(o) => {
+            let mut all = Vec::new();
+            for case in &o.cases {
+                all.extend(variant_pat(case)?);
+            }
+            Some(all)
+        }
+        _ => None,
+    }
+}
