@@ -90,6 +90,26 @@ pub static NATIVE_LIBS: &[NativeLib] = &[
             "rocksdb_iter_next",
             "rocksdb_iter_prev",
             "rocksdb_transaction_commit",
+            "rocksdb_transaction_get",
+            "rocksdb_transaction_get_",
+            "rocksdb_transaction_put",
+            "rocksdb_transaction_put_",
+            "rocksdb_transaction_delete",
+            "rocksdb_transaction_delete_",
+            "rocksdb_transaction_multi_get",
+            "rocksdb_transactiondb_open",
+            "rocksdb_transactiondb_open_",
+            "rocksdb_transactiondb_put",
+            "rocksdb_transactiondb_put_",
+            "rocksdb_transactiondb_get",
+            "rocksdb_transactiondb_get_",
+            "rocksdb_transactiondb_delete",
+            "rocksdb_transactiondb_delete_",
+            "rocksdb_transactiondb_write",
+            "rocksdb_transactiondb_flush",
+            "rocksdb_transactiondb_flush_",
+            "rocksdb_optimistictransactiondb_open",
+            "rocksdb_optimistictransactiondb_open_",
             "rocksdb_checkpoint_create",
             "rocksdb_create_column_family",
             "rocksdb_destroy_db",
@@ -97,7 +117,7 @@ pub static NATIVE_LIBS: &[NativeLib] = &[
             "rocksdb_ingest_external_file",
             "rocksdb_backup_engine_",
         ],
-        evidence: "rocksdb's c.h wraps `DB::Open`, `Put`, `Get`, `Write`, `Flush`, `CompactRange` and iterator seeks, which read SST files and append to the WAL synchronously",
+        evidence: "rocksdb's c.h wraps `DB::Open`, `Put`, `Get`, `Write`, `Flush`, `CompactRange` and iterator seeks, which read SST files and append to the WAL synchronously; its `TransactionDB` and `Transaction` twins do the same, and a pessimistic transaction's `Put`, `Delete` and `GetForUpdate` also wait for the key's lock (`TransactionOptions::lock_timeout`)",
     },
     NativeLib {
         links: "lmdb",
@@ -526,6 +546,20 @@ mod tests {
         // Producing only queues; a commit may be asynchronous.
         assert_eq!(blocking_call("rdkafka", "rd_kafka_producev"), None);
         assert_eq!(blocking_call("rdkafka", "rd_kafka_commit"), None);
+        // A `TransactionDB` opens and reads as the plain one does; building
+        // its options touches nothing.
+        assert_eq!(
+            blocking_call("rocksdb", "rocksdb_transactiondb_open"),
+            Some(&SYNC_DB)
+        );
+        assert_eq!(
+            blocking_call("rocksdb", "rocksdb_transaction_get_for_update"),
+            Some(&SYNC_DB)
+        );
+        assert_eq!(
+            blocking_call("rocksdb", "rocksdb_transactiondb_options_create"),
+            None
+        );
     }
 
     #[test]
