@@ -1257,3 +1257,35 @@ async fn handler(mut buf: Buffer, chosen: Action) {
     let (_, lines) = direct_and_transitive_lines(src);
     assert_eq!(lines, [32, 33, 34, 35, 36]);
 }
+
+/// A value a block ends with keeps its type in the variable the block is
+/// stored in (nats's `let pong = { ..; receiver }; pong.recv()`), also
+/// through `unsafe { .. }`; a block whose tail is unknown says nothing.
+#[test]
+fn a_value_a_block_ends_with_keeps_its_type() {
+    let src = r#"
+fn wait_pong() {
+    let pong = {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<()>(1);
+        drop(tx);
+        rx
+    };
+    let _ = pong.recv();
+}
+fn wait_unsafe() {
+    let file = unsafe { std::fs::File::options() };
+    let _ = file.open("x");
+}
+fn unknown(v: Vec<u8>) {
+    let n = { let w = v; w.len() };
+    let _ = n.recv();
+}
+async fn handler(v: Vec<u8>) {
+    wait_pong();
+    wait_unsafe();
+    unknown(v);
+}
+"#;
+    let (_, lines) = direct_and_transitive_lines(src);
+    assert_eq!(lines, [19, 20]);
+}

@@ -276,6 +276,13 @@ impl<'a> Walker<'a> {
         )
     }
 
+    /// The type of a block's tail, found while the block was walked.
+    fn block_type(&self, block: &syn::Block) -> Option<Ty> {
+        self.block_types
+            .get(&(std::ptr::from_ref(block) as usize))
+            .cloned()
+    }
+
     /// The type of an expression, when the code names it.
     pub(super) fn infer(&self, e: &Expr) -> Option<Ty> {
         match e {
@@ -418,6 +425,8 @@ impl<'a> Walker<'a> {
             }
             Expr::Paren(p) => self.infer(&p.expr),
             Expr::Group(g) => self.infer(&g.expr),
+            Expr::Block(b) => self.block_type(&b.block),
+            Expr::Unsafe(u) => self.block_type(&u.block),
             // `let endpoint = format!("{}:{}", cfg.ip, cfg.port)`: text
             // that holds an address written out stays one.
             Expr::Macro(m) if self.is_resolved_format(&m.mac) => Some(Ty::address_literal()),

@@ -230,6 +230,10 @@ pub(crate) struct Walker<'a> {
     /// The enum variants of parameters the code walked runs only with (see
     /// [`LocalCall::arms`]).
     arms: Vec<(u8, Vec<String>)>,
+    /// The types of blocks stored in a variable (`let rx = { ..; rx };`),
+    /// by the block's address: their tail's names are out of scope once
+    /// the block is walked.
+    block_types: HashMap<usize, Ty>,
     /// The Rayon chains already reported, by the address of their source
     /// method's name (see `rayon_consumer`).
     par_chains: HashSet<usize>,
@@ -291,6 +295,7 @@ impl<'a> Walker<'a> {
             gates: 0,
             ungates: 0,
             arms: Vec::new(),
+            block_types: HashMap::new(),
             gates_rest: 0,
             par_chains: HashSet::new(),
             conditional: 0,
@@ -814,6 +819,13 @@ impl<'a> Walker<'a> {
         self.conditional = conditional;
         self.not_in_tests = not_in_tests;
         self.gates = gates;
+        if usage == Usage::Stored {
+            if let Some(Stmt::Expr(tail, None)) = block.stmts.last() {
+                if let Some(ty) = self.infer(tail) {
+                    self.block_types.insert(std::ptr::from_ref(block) as usize, ty);
+                }
+            }
+        }
         self.env.pop();
         if has_items {
             self.res.pop();
