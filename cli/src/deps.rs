@@ -16,6 +16,7 @@
 //!   [`DepCrate::cache_key`] so an unchanged dependency is not read again;
 //! - [`Progress`]: a progress bar on stderr while crates are read.
 
+use crate::expand::MacroRules;
 use crate::source;
 use foldhash::{HashMap, HashMapExt, HashSet};
 use proc_macro2::{Delimiter, TokenStream, TokenTree};
@@ -25,6 +26,7 @@ use std::collections::VecDeque;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::rc::Rc;
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use syn::ext::IdentExt;
@@ -42,6 +44,11 @@ const MAX_MODULE_DEPTH: usize = 64;
 
 /// How many modules one file may be read as (see `Reader::seen`).
 const MAX_READS_OF_A_FILE: usize = 4;
+
+/// How many macro invocations one crate's reading expands: enough for the
+/// APIs written with a macro (redis's `Commands`, a few hundred methods in
+/// one invocation), bounded for a macro that expands to itself.
+const MAX_EXPANSIONS: usize = 5_000;
 
 /// The `cargo metadata` flags the caller passes through (`--offline`,
 /// `--locked`, `--frozen`): resolving dependencies may touch the network or
@@ -1195,6 +1202,8 @@ pub fn read_crate(dep: &DepCrate, cfg: &Cfg) -> CrateSource {
         features: &dep.features,
         out: CrateSource::default(),
         wrappers: HashMap::new(),
+        macros: HashMap::new(),
+        expansions: 0,
         seen: HashMap::new(),
     };
     reader.load(&dep.root, vec!["crate".to_owned()], true, 0);
@@ -1220,6 +1229,12 @@ struct Reader<'a> {
     /// and files are read in declaration order, so a macro defined in
     /// `#[macro_use] mod macros;` is known when later items use it.
     wrappers: HashMap<String, Wrapper>,
+    /// Every other `macro_rules!` seen so far, by name, for invocations in
+    /// item and associated-item positions (see [`crate::expand`]).
+    macros: HashMap<String, Rc<MacroRules>>,
+    /// How many invocations were expanded in this crate: a macro that
+    /// expands to itself stops at [`MAX_EXPANSIONS`].
+    expansions: usize,
     /// How many modules each file was read as: rustc lets several `#[path]`
     /// attributes name one file (rustls's `aws_lc_rs` modules reuse
     /// `../ring/hash.rs`), each a module of its own.
@@ -1365,10 +1380,19 @@ impl Reader<'_> {
                         let name = name.unraw().to_string();
                         match wrapper_of(&m.mac.tokens) {
                             Some(w) => {
+                                self.macros.remove(&name);
                                 self.wrappers.insert(name, w);
                             }
                             None => {
                                 self.wrappers.remove(&name);
+                                match MacroRules::parse(&m.mac.tokens) {
+                                    Some(rules) => {
+                                        self.macros.insert(name, Rc::new(rules));
+                                    }
+                                    None => {
+                                        self.macros.remove(&name);
+                                    }
+                                }
                             }
                         }
                     }
@@ -1389,6 +1413,7 @@ impl Reader<'_> {
                             .get_ident()
                             .and_then(|i| self.wrappers.get(&i.unraw().to_string()))
                             .and_then(|w| expand(w, &m.mac.tokens))
+                            .or_else(|| self.expand_as::<Item>(&m.mac))
                     };
                     match expanded {
                         // Expanded items are checked like any other, in place.
@@ -1436,11 +1461,19 @@ impl Reader<'_> {
                     out.push(Item::Mod(m));
                 }
                 Item::Impl(mut i) => {
+                    i.items = self.expand_in(std::mem::take(&mut i.items), |ii| match ii {
+                        syn::ImplItem::Macro(m) => Some(&m.mac),
+                        _ => None,
+                    });
                     i.items
                         .retain(|ii| cfg.enabled(impl_item_attrs(ii), features));
                     out.push(Item::Impl(i));
                 }
                 Item::Trait(mut t) => {
+                    t.items = self.expand_in(std::mem::take(&mut t.items), |ti| match ti {
+                        syn::TraitItem::Macro(m) => Some(&m.mac),
+                        _ => None,
+                    });
                     t.items
                         .retain(|ti| cfg.enabled(trait_item_attrs(ti), features));
                     out.push(Item::Trait(t));
@@ -1468,6 +1501,44 @@ impl Reader<'_> {
                     out.push(Item::Enum(en));
                 }
                 other => out.push(other),
+            }
+        }
+        out
+    }
+
+    /// What an invocation of one of the crate's `macro_rules!` expands to,
+    /// read as a list of `T`, while the crate's budget lasts.
+    fn expand_as<T: syn::parse::Parse>(&mut self, mac: &syn::Macro) -> Option<Vec<T>> {
+        let name = mac.path.segments.last()?.ident.unraw().to_string();
+        let rules = Rc::clone(self.macros.get(&name)?);
+        if self.expansions >= MAX_EXPANSIONS {
+            return None;
+        }
+        self.expansions += 1;
+        crate::expand::parse_list(rules.expand(&mac.tokens)?)
+    }
+
+    /// An impl's or a trait's items with their macro invocations expanded
+    /// in place, also those an expansion makes.
+    fn expand_in<T: syn::parse::Parse>(
+        &mut self,
+        items: Vec<T>,
+        mac_of: impl Fn(&T) -> Option<&syn::Macro>,
+    ) -> Vec<T> {
+        if !items.iter().any(|i| mac_of(i).is_some()) {
+            return items;
+        }
+        let mut out = Vec::with_capacity(items.len());
+        let mut queue: VecDeque<T> = items.into();
+        while let Some(item) = queue.pop_front() {
+            let expanded = mac_of(&item).and_then(|m| self.expand_as::<T>(m));
+            match expanded {
+                Some(more) => {
+                    for it in more.into_iter().rev() {
+                        queue.push_front(it);
+                    }
+                }
+                None => out.push(item),
             }
         }
         out

@@ -32,6 +32,7 @@ mod depscan;
 mod depview;
 pub mod diag;
 pub mod discover;
+mod expand;
 mod facts;
 pub mod fix;
 pub mod metadata;

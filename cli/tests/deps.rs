@@ -1342,3 +1342,51 @@ impl<T> Sender<T> {
     assert_eq!(v["call"], "chan::Sender::send", "{}", run.stdout);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A dependency whose API is written with its own `macro_rules!` (defined
+/// in another file, under `#[macro_use]`, as trust-dns-resolver's
+/// `lookup_fn!` and redis's `implement_commands!` are): the fns the macro
+/// makes, in an `impl` and as free items, are read, and a call of one
+/// that blocks is reported. A fn the macro makes that does not block is
+/// not.
+#[test]
+fn a_dependency_api_written_with_its_own_macro_is_read() {
+    let dir = temp_dir("macro-api");
+    let cache = dir.join("cache");
+    let files = [
+        (
+            "app/Cargo.toml",
+            "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\nresolver = { path = \"../resolver\" }\n",
+        ),
+        (
+            "app/src/lib.rs",
+            "pub async fn handler(r: resolver::Resolver) {\n    let _ = r.mx_lookup(\"example.org\");\n    let _ = r.cached_count(1);\n    resolver::flush_all();\n}\n",
+        ),
+        (
+            "resolver/Cargo.toml",
+            "[package]\nname = \"resolver\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+        ),
+        (
+            "resolver/src/macros.rs",
+            "macro_rules! lookup_fn {\n    ($p:ident, $t:ty) => {\n        pub fn $p(&self, query: &str) -> std::io::Result<$t> {\n            self.wait(query)\n        }\n    };\n    (cached $p:ident, $t:ty) => {\n        pub fn $p(&self, n: $t) -> $t {\n            n\n        }\n    };\n}\nmacro_rules! free_fns {\n    ($($name:ident => $secs:literal),* $(,)?) => {\n        $( pub fn $name() { std::thread::sleep(std::time::Duration::from_secs($secs)); } )*\n    };\n}\n",
+        ),
+        (
+            "resolver/src/lib.rs",
+            "#[macro_use]\nmod macros;\npub struct Resolver;\nimpl Resolver {\n    fn wait(&self, _q: &str) -> std::io::Result<u8> {\n        std::net::TcpStream::connect(\"10.0.0.1:53\").map(|_| 0)\n    }\n    lookup_fn!(mx_lookup, u8);\n    lookup_fn!(cached cached_count, u8);\n}\nfree_fns!(flush_all => 1, settle => 2,);\n",
+        ),
+    ];
+    write_files(&dir, &files);
+    let run = run_in(&dir.join("app"), &cache);
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    let mut lines: Vec<String> = run
+        .stdout
+        .lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).expect("json");
+            format!("{}:{}", v["line"], v["category"].as_str().unwrap_or(""))
+        })
+        .collect();
+    lines.sort();
+    assert_eq!(lines, ["2:net", "4:sleep"], "{}", run.stdout);
+    let _ = std::fs::remove_dir_all(&dir);
+}
