@@ -1289,3 +1289,33 @@ async fn handler(v: Vec<u8>) {
     let (_, lines) = direct_and_transitive_lines(src);
     assert_eq!(lines, [19, 20]);
 }
+
+/// A test runs the path it sets up: what a sync fn does only on an error
+/// path or as a fallback (syslog over TCP when the Unix socket fails) is
+/// not reported where a test calls it, but is where other async code
+/// does. What it does on every path is reported in both.
+#[test]
+fn a_test_does_not_reach_a_fallback() {
+    let src = r#"
+fn unix() -> std::io::Result<u8> { Ok(0) }
+pub fn syslog_logger() -> std::io::Result<u8> {
+    unix().or_else(|_| std::net::TcpStream::connect("127.0.0.1:601").map(|_| 1))
+}
+pub fn file_logger() -> std::io::Result<std::fs::File> {
+    std::fs::File::create("log.txt")
+}
+pub async fn serve() {
+    let _ = syslog_logger();
+}
+#[cfg(test)]
+mod tests {
+    #[tokio::test]
+    async fn logs() {
+        let _ = super::syslog_logger();
+        let _ = super::file_logger();
+    }
+}
+"#;
+    let (_, lines) = direct_and_transitive_lines(src);
+    assert_eq!(lines, [10, 17]);
+}
