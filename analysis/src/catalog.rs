@@ -733,6 +733,67 @@ pub fn is_std_or_runtime(path: &str) -> bool {
     STD_AND_RUNTIMES.contains(&head)
 }
 
+/// A builder setting that turns off what the builder's last call would
+/// block on.
+#[derive(Debug)]
+pub struct Disarm {
+    /// The crate of the builder's type (`reqwest`).
+    pub krate: &'static str,
+    /// The last segment of the builder's type (`ClientBuilder`).
+    pub builder: &'static str,
+    /// The call that builds (`build`).
+    pub build: &'static str,
+    /// The setting, called on the builder before `build`.
+    pub setting: &'static str,
+    /// The argument the setting needs (`Some(true)`), or `None` for any.
+    pub arg: Option<bool>,
+    /// Why.
+    pub evidence: &'static str,
+}
+
+/// Settings of builders, written in the builder's chain, after which its
+/// `build()` does not block.
+pub const DISARMS: &[Disarm] = &[
+    Disarm {
+        krate: "reqwest",
+        builder: "ClientBuilder",
+        build: "build",
+        setting: "danger_accept_invalid_certs",
+        arg: Some(true),
+        evidence: "reqwest's `build()` loads the platform's CA certificates for its certificate verifier (`rustls-platform-verifier`, `rustls-native-certs`); with certificate verification off it installs a verifier that accepts any certificate and reads nothing (0.13 `async_impl/client.rs`, `if !config.certs_verification`)",
+    },
+    Disarm {
+        krate: "reqwest",
+        builder: "ClientBuilder",
+        build: "build",
+        setting: "use_preconfigured_tls",
+        arg: None,
+        evidence: "given a TLS configuration the caller built, reqwest's `build()` uses it as it is and builds no verifier of its own (`TlsBackend::BuiltRustls`, `BuiltNativeTls`)",
+    },
+];
+
+/// Whether a call of `build` on a value of type `ty`, made after the
+/// settings `chain` (method name, literal `bool` argument), is turned off
+/// by one of [`DISARMS`].
+pub fn disarmed<'a>(
+    ty: &str,
+    build: &str,
+    mut chain: impl Iterator<Item = (&'a str, Option<bool>)>,
+) -> bool {
+    let head = ty.split("::").next().unwrap_or(ty);
+    let last = ty.rsplit("::").next().unwrap_or(ty);
+    let matching: Vec<&Disarm> = DISARMS
+        .iter()
+        .filter(|d| d.krate == head && d.builder == last && d.build == build)
+        .collect();
+    !matching.is_empty()
+        && chain.any(|(setting, arg)| {
+            matching
+                .iter()
+                .any(|d| d.setting == setting && (d.arg.is_none() || d.arg == arg))
+        })
+}
+
 /// SQLite's name for a database held in memory: whoever is handed it (the
 /// `sqlite` or `rusqlite` crate, or the code's own `Db::open`) opens no file.
 pub const IN_MEMORY_DB: &str = ":memory:";

@@ -1634,3 +1634,40 @@ fn a_closure_handed_to_a_dependency_is_given_what_it_declares() {
     let got = lines_and_categories(&app, &found);
     assert_eq!(got, tagged(CLOSURE_APP, &[("// net", "net")]));
 }
+
+const REQWEST: &str = r#"
+pub struct ClientBuilder { verify: bool }
+pub struct Client;
+impl ClientBuilder {
+    pub fn new() -> ClientBuilder { ClientBuilder { verify: true } }
+    pub fn timeout(self, _secs: u64) -> ClientBuilder { self }
+    pub fn danger_accept_invalid_certs(mut self, accept: bool) -> ClientBuilder {
+        self.verify = !accept;
+        self
+    }
+    pub fn build(self) -> std::io::Result<Client> {
+        let _roots = std::fs::read_dir("/etc/ssl/certs")?;
+        Ok(Client)
+    }
+}
+"#;
+
+const REQWEST_APP: &str = r#"
+async fn fetch() {
+    let _ = reqwest::ClientBuilder::new().timeout(5).build(); // fs
+    let _ = reqwest::ClientBuilder::new().danger_accept_invalid_certs(false).build(); // fs
+    let _ = reqwest::ClientBuilder::new().danger_accept_invalid_certs(true).timeout(5).build(); // trap
+}
+"#;
+
+/// A builder setting that turns off what `build()` blocks on
+/// ([`catalog::DISARMS`]): reqwest's `danger_accept_invalid_certs(true)`
+/// loads no CA certificates; `false`, or no such setting, still does.
+#[test]
+fn a_builder_setting_in_the_chain_turns_its_build_off() {
+    let (app, found) = over_dependency(REQWEST, "reqwest", REQWEST_APP);
+    assert_eq!(
+        lines_and_categories(&app, &found),
+        tagged(REQWEST_APP, &[("// fs", "fs")])
+    );
+}

@@ -542,6 +542,29 @@ impl<'a> Walker<'a> {
             }
             other => other,
         };
+        // `ClientBuilder::new().danger_accept_invalid_certs(true).build()`:
+        // a setting in the chain turns off what the build blocks on.
+        if let Some(t) = recv
+            .as_ref()
+            .filter(|_| catalog::DISARMS.iter().any(|d| d.build == name))
+        {
+            let settings = std::iter::successors(Some(&*m.receiver), |e| match e {
+                Expr::MethodCall(inner) => Some(&*inner.receiver),
+                _ => None,
+            })
+            .filter_map(|e| match e {
+                Expr::MethodCall(s) => Some((s.method.to_string(), bool_arg(s))),
+                _ => None,
+            })
+            .collect::<Vec<_>>();
+            if catalog::disarmed(
+                &t.path,
+                name,
+                settings.iter().map(|(s, a)| (s.as_str(), *a)),
+            ) {
+                return;
+            }
+        }
         // `"127.0.0.1:8080".to_socket_addrs()`, `(ip, port)`: std parses
         // an address written out, without asking a resolver.
         if name == "to_socket_addrs" {
@@ -1172,5 +1195,16 @@ impl Walker<'_> {
             }
         }
         facts
+    }
+}
+
+/// The argument of a setting called with one `true` or `false` written out.
+fn bool_arg(m: &syn::ExprMethodCall) -> Option<bool> {
+    match m.args.first() {
+        Some(Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Bool(b),
+            ..
+        })) if m.args.len() == 1 => Some(b.value),
+        _ => None,
     }
 }

@@ -822,7 +822,8 @@ impl<'a> Walker<'a> {
         if usage == Usage::Stored {
             if let Some(Stmt::Expr(tail, None)) = block.stmts.last() {
                 if let Some(ty) = self.infer(tail) {
-                    self.block_types.insert(std::ptr::from_ref(block) as usize, ty);
+                    self.block_types
+                        .insert(std::ptr::from_ref(block) as usize, ty);
                 }
             }
         }
