@@ -1319,3 +1319,56 @@ mod tests {
     let (_, lines) = direct_and_transitive_lines(src);
     assert_eq!(lines, [10, 17]);
 }
+
+/// A setting of an enum type is at its default variant (`#[default]`, or an
+/// `impl Default` returning one) until something sets it: in a test, which
+/// builds its own settings, the arms of a `match` on it for the other
+/// variants are not reached. Elsewhere they are; an enum with no declared
+/// default says nothing.
+#[test]
+fn a_test_leaves_an_enum_setting_at_its_default() {
+    let src = r#"
+#[derive(Default)]
+pub enum Target { #[default] Stderr, File }
+pub enum Format { Text, Json }
+impl Default for Format { fn default() -> Self { Format::Text } }
+pub enum Mode { Fast, Safe }
+pub struct Log { target: Target, format: Format, mode: Mode }
+impl Log {
+    fn tick(&self) {}
+    pub fn open(&self) {
+        match self.target {
+            Target::Stderr => self.tick(),
+            Target::File => { let _ = std::fs::File::create("log"); }
+        }
+    }
+    pub fn encode(&self) {
+        match self.format {
+            Format::Text => self.tick(),
+            Format::Json => std::thread::sleep(std::time::Duration::from_millis(1)),
+        }
+    }
+    pub fn sync(&self) {
+        match self.mode {
+            Mode::Fast => self.tick(),
+            Mode::Safe => { let _ = std::fs::File::open("x").and_then(|f| f.sync_all()); }
+        }
+    }
+}
+pub async fn serve(log: Log) {
+    log.open();
+}
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[tokio::test]
+    async fn logs(log: Log) {
+        log.open();
+        log.encode();
+        log.sync();
+    }
+}
+"#;
+    let (_, lines) = direct_and_transitive_lines(src);
+    assert_eq!(lines, [30, 39]);
+}

@@ -59,6 +59,11 @@ pub struct ModItems {
     pub values: Vec<(String, TypeRef)>,
     /// `extern crate x as y;`: `y` names crate `x`.
     pub extern_crates: Vec<(String, String)>,
+    /// Enums and the variant their `Default` gives (`#[default]`, or an
+    /// `impl Default` that returns one variant): a setting's value until
+    /// something sets it.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub enum_defaults: Vec<(String, String)>,
 }
 
 /// One name (or glob) a `use` brings.
@@ -253,6 +258,14 @@ fn lower_item(item: &Item, m: &mut ModItems) {
                 m.structs
                     .push((format!("{}::{}", e.ident, v.ident), field_types(&v.fields)));
             }
+            if let Some(v) = e
+                .variants
+                .iter()
+                .find(|v| v.attrs.iter().any(|a| a.path().is_ident("default")))
+            {
+                m.enum_defaults
+                    .push((e.ident.to_string(), v.ident.to_string()));
+            }
         }
         Item::Union(u) => m.decls.push((u.ident.to_string(), is_pub(&u.vis))),
         Item::Trait(t) => {
@@ -326,6 +339,9 @@ fn lower_item(item: &Item, m: &mut ModItems) {
             m.extern_crates.push((name, e.ident.to_string()));
         }
         Item::Impl(i) => {
+            if let Some(default) = default_variant(i) {
+                m.enum_defaults.push(default);
+            }
             let fns = i
                 .items
                 .iter()
@@ -852,5 +868,32 @@ pub(crate) fn const_type(c: &syn::ItemConst) -> TypeRef {
             ..
         }) if crate::io::is_address_literal(&s.value()) => TypeRef::AddressLiteral,
         _ => TypeRef::from_syn(&c.ty),
+    }
+}
+
+/// `impl Default for Mode { fn default() -> Self { Mode::Fast } }`: the
+/// type's name and the variant, when the body is that one path.
+fn default_variant(i: &syn::ItemImpl) -> Option<(String, String)> {
+    let (_, trait_path, _) = i.trait_.as_ref()?;
+    if trait_path.segments.last()?.ident != "Default" {
+        return None;
+    }
+    let syn::Type::Path(ty) = &*i.self_ty else {
+        return None;
+    };
+    let name = ty.path.get_ident()?.to_string();
+    let body = i.items.iter().find_map(|it| match it {
+        ImplItem::Fn(f) if f.sig.ident == "default" => Some(&f.block),
+        _ => None,
+    })?;
+    let [syn::Stmt::Expr(syn::Expr::Path(p), None)] = body.stmts.as_slice() else {
+        return None;
+    };
+    let segs: Vec<&syn::Ident> = p.path.segments.iter().map(|s| &s.ident).collect();
+    match segs.as_slice() {
+        [owner, variant] if *owner == "Self" || **owner == name => {
+            Some((name, variant.to_string()))
+        }
+        _ => None,
     }
 }

@@ -371,6 +371,9 @@ pub struct CrateModel {
     pub(crate) fn_closures: HashMap<String, ClosureArgs>,
     /// Field types of structs: struct path -> field -> type.
     pub(crate) fields: HashMap<String, HashMap<String, Ty>>,
+    /// Enums' default variants: enum path -> variant name (see
+    /// [`ModItems::enum_defaults`]).
+    enum_defaults: HashMap<String, String>,
     /// Type aliases: alias path -> what it stands for.
     pub(crate) aliases: HashMap<String, Alias>,
     /// Types of consts and statics.
@@ -1034,6 +1037,16 @@ impl CrateModel {
             && self.resolve_in(module, first, false).is_none()
     }
 
+    /// The variant an enum's `Default` gives, on this crate's enums or a
+    /// dependency's.
+    pub(crate) fn default_variant(&self, ty: &str) -> Option<&str> {
+        if let Some(v) = self.enum_defaults.get(ty) {
+            return Some(v);
+        }
+        let (model, inner) = self.extern_item(ty)?;
+        model.enum_defaults.get(&inner).map(String::as_str)
+    }
+
     /// Whether the model knows the fields of this struct or variant.
     pub(crate) fn has_fields(&self, ty: &str) -> bool {
         self.fields.contains_key(ty)
@@ -1211,6 +1224,9 @@ impl CrateModel {
                 if !map.is_empty() {
                     self.fields.insert(path, map);
                 }
+            }
+            for (name, variant) in &p.items.enum_defaults {
+                self.enum_defaults.insert(join(m, name), variant.clone());
             }
             for (name, ty) in &p.items.values {
                 if let Some(t) = self.resolve_type_in(m, ty, None) {

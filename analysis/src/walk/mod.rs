@@ -1004,6 +1004,15 @@ impl<'a> Walker<'a> {
                 let chosen = on_setting && m.arms.iter().any(|a| paths::does_nothing(&a.body));
                 let on_param = self.param_index(&m.expr);
                 let arms_before = self.arms.len();
+                // On a setting of an enum with a default: the arms for the
+                // other variants run only once something sets it, which a
+                // test that builds its own settings has not done.
+                let default = if on_setting {
+                    self.infer(&m.expr)
+                        .and_then(|t| self.model.default_variant(&t.path).map(str::to_owned))
+                } else {
+                    None
+                };
                 for arm in &m.arms {
                     let (gates, ungates) = (self.gates, self.ungates);
                     match &arm.pat {
@@ -1015,7 +1024,10 @@ impl<'a> Walker<'a> {
                     if let (Some(i), Some(names)) = (on_param, paths::variant_pat(&arm.pat)) {
                         self.arms.push((i as u8, names));
                     }
-                    let opt_in = u32::from(on_setting && is_some_pat(&arm.pat));
+                    let other_variant = default.as_ref().is_some_and(|d| {
+                        paths::variant_pat(&arm.pat).is_some_and(|names| !names.contains(d))
+                    });
+                    let opt_in = u32::from(on_setting && is_some_pat(&arm.pat) || other_variant);
                     self.opt_in += opt_in;
                     self.env.push(HashMap::new());
                     self.bind_local(&arm.pat, Some(&m.expr));
