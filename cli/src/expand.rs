@@ -196,7 +196,16 @@ fn matcher(ts: TokenStream) -> Option<Vec<Matcher>> {
                 }
                 (Some(TokenTree::Group(g)), _, _) if g.delimiter() == Delimiter::Parenthesis => {
                     let (sep, op, used) = repeat_tail(&toks[i + 2..])?;
-                    out.push(Matcher::Repeat(matcher(g.stream())?, sep.map(tok), op));
+                    let inner = matcher(g.stream())?;
+                    // Sources are read with their doc comments blanked (see
+                    // `source::for_parser`): a rule that wants at least one
+                    // attribute before each item (redis's
+                    // `$(#[$attr:meta])+ fn ..`) would then match nothing.
+                    let op = match inner.first() {
+                        Some(Matcher::Tok(Tok::Punct('#'))) if op == '+' => '*',
+                        _ => op,
+                    };
+                    out.push(Matcher::Repeat(inner, sep.map(tok), op));
                     i += 2 + used;
                 }
                 _ => return None,
@@ -534,6 +543,18 @@ mod tests {
             })
             .collect();
         assert_eq!(names, ["get/2", "set/3"]);
+    }
+
+    /// Doc comments are blanked before parsing: a rule that wants one
+    /// attribute or more before each item takes items without.
+    #[test]
+    fn attributes_a_rule_requires_may_be_missing() {
+        let m = rules(
+            "macro_rules! m { ($($(#[$a:meta])+ fn $n:ident;)*) => { $( $(#[$a])* fn $n() {} )* }; }",
+        );
+        let items: Vec<syn::Item> =
+            parse_list(m.expand(&"fn a; #[inline] fn b;".parse().unwrap()).unwrap()).unwrap();
+        assert_eq!(items.len(), 2);
     }
 
     #[test]
