@@ -46,8 +46,8 @@ const MAX_MODULE_DEPTH: usize = 64;
 const MAX_READS_OF_A_FILE: usize = 4;
 
 /// How many macro invocations one crate's reading expands: enough for the
-/// APIs written with a macro (redis's `Commands`, a few hundred methods in
-/// one invocation), bounded for a macro that expands to itself.
+/// methods an API writes with a macro, bounded for a macro that expands to
+/// itself.
 const MAX_EXPANSIONS: usize = 5_000;
 
 /// The `cargo metadata` flags the caller passes through (`--offline`,
@@ -1210,6 +1210,15 @@ pub fn read_crate(dep: &DepCrate, cfg: &Cfg) -> CrateSource {
     reader.out
 }
 
+/// Tokens without a last `;`: an invocation as an item ends with one.
+fn strip_semi(tokens: TokenStream) -> TokenStream {
+    let mut all: Vec<TokenTree> = tokens.into_iter().collect();
+    if matches!(all.last(), Some(TokenTree::Punct(p)) if p.as_char() == ';') {
+        all.pop();
+    }
+    all.into_iter().collect()
+}
+
 /// A `macro_rules!` that only puts attributes on each item it is given:
 /// `($($i:item)*) => { $( #[cfg(x)] $i )* }`, optionally taking the
 /// predicate as an inner attribute first (`#![$m:meta]`, tokio's `feature!`).
@@ -1229,8 +1238,8 @@ struct Reader<'a> {
     /// and files are read in declaration order, so a macro defined in
     /// `#[macro_use] mod macros;` is known when later items use it.
     wrappers: HashMap<String, Wrapper>,
-    /// Every other `macro_rules!` seen so far, by name, for invocations in
-    /// item and associated-item positions (see [`crate::expand`]).
+    /// Every other `macro_rules!` seen so far, by name, for invocations
+    /// among an impl's or a trait's items (see [`crate::expand`]).
     macros: HashMap<String, Rc<MacroRules>>,
     /// How many invocations were expanded in this crate: a macro that
     /// expands to itself stops at [`MAX_EXPANSIONS`].
@@ -1413,7 +1422,6 @@ impl Reader<'_> {
                             .get_ident()
                             .and_then(|i| self.wrappers.get(&i.unraw().to_string()))
                             .and_then(|w| expand(w, &m.mac.tokens))
-                            .or_else(|| self.expand_as::<Item>(&m.mac))
                     };
                     match expanded {
                         // Expanded items are checked like any other, in place.
@@ -1515,7 +1523,17 @@ impl Reader<'_> {
             return None;
         }
         self.expansions += 1;
-        crate::expand::parse_list(rules.expand(&mac.tokens)?)
+        let tokens = rules.expand(&mac.tokens)?;
+        // A rule that calls the macro again with what it was given (axum's
+        // `top_level_service_fn!` adds doc comments, which are blanked
+        // here) would expand forever.
+        let again = matches!(tokens.clone().into_iter().next(), Some(TokenTree::Ident(i)) if i == name)
+            && syn::parse2::<syn::Macro>(strip_semi(tokens.clone()))
+                .is_ok_and(|m| m.tokens.to_string() == mac.tokens.to_string());
+        if again {
+            return None;
+        }
+        crate::expand::parse_list(tokens)
     }
 
     /// An impl's or a trait's items with their macro invocations expanded

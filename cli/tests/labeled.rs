@@ -478,10 +478,11 @@ fn heldout6_dependencies_read_as_source() {
 /// dependency's iterator calling its `next`: 147 found (74%), 8 false
 /// reports (95%). With values followed through collections (see heldout6):
 /// 150 found (75%), 7 false reports (96%). With dependencies' own
-/// `macro_rules!` expanded where they make items: 151 found (76%), 10
-/// false reports (94%, just under): umya-spreadsheet's worksheets, read
-/// lazily from the workbook's file when there is one, are now reached from
-/// `sheet_mut` and `read_reader` on bytes, which have none (2 more).
+/// `macro_rules!` expanded among impl and trait items: 151 found (76%), 8
+/// false reports (95%). Expanded at module level too, it read 10 false
+/// reports: umya-spreadsheet's worksheets, read lazily from the workbook's
+/// file when there is one, were then reached from `sheet_mut` and
+/// `read_reader` on bytes, which have none.
 #[test]
 fn heldout7_dependencies_read_as_source() {
     tuning_set("heldout7", 200, H7_RECALL_FLOOR, H7_PRECISION_FLOOR);
@@ -573,7 +574,7 @@ const H8_PRECISION_FLOOR: f64 = 0.80;
 
 /// heldout7 at the last tuning (see its history).
 const H7_RECALL_FLOOR: f64 = 0.75;
-const H7_PRECISION_FLOOR: f64 = 0.93;
+const H7_PRECISION_FLOOR: f64 = 0.94;
 
 /// heldout6 at the last tuning (see its history).
 const H6_RECALL_FLOOR: f64 = 0.73;
