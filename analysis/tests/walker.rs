@@ -1372,3 +1372,35 @@ mod tests {
     let (_, lines) = direct_and_transitive_lines(src);
     assert_eq!(lines, [30, 39]);
 }
+
+/// `let p = if let Some(p) = path { p } else { return .. };` and its
+/// `match` twin gate what follows on the parameter, as `let Some(p) = path
+/// else { return .. };` does: a caller passing `None` does not reach it.
+#[test]
+fn an_option_unwrapped_or_returned_gates_the_rest() {
+    let src = r#"
+fn compile(path: Option<&str>) -> usize {
+    let p = if let Some(p) = path { p } else { return 0 };
+    std::fs::read(p).map_or(0, |v| v.len())
+}
+fn load(path: Option<&str>) -> usize {
+    let p = match path {
+        Some(p) => p,
+        None => return 0,
+    };
+    std::fs::read(p).map_or(0, |v| v.len())
+}
+fn fallback(path: Option<&str>) -> usize {
+    let p = if let Some(p) = path { p } else { "default.toml" };
+    std::fs::read(p).map_or(0, |v| v.len())
+}
+async fn handler() {
+    compile(None);
+    load(None);
+    fallback(None);
+    compile(Some("a"));
+}
+"#;
+    let (_, lines) = direct_and_transitive_lines(src);
+    assert_eq!(lines, [20, 21]);
+}

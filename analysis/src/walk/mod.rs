@@ -879,6 +879,10 @@ impl<'a> Walker<'a> {
                         w.conditionally(|w| w.expr(diverge, Usage::Other));
                         w.ungates = ungates;
                         w.gates_rest |= param;
+                    } else if let Some(tested) = paths::unwrapped_or_exit(&init.expr) {
+                        // The same, written `let p = if let Some(p) = path
+                        // { p } else { return .. };`.
+                        w.gates_rest |= w.param_index(tested).map_or(0, |i| 1u64 << i);
                     }
                 }
                 w.bind_local(&local.pat, local.init.as_ref().map(|i| &*i.expr));

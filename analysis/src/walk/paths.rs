@@ -231,3 +231,57 @@ pub(super) fn variant_pat(pat: &Pat) -> Option<Vec<String>> {
         _ => None,
     }
 }
+
+/// Whether an expression never finishes normally: `return`, `break`,
+/// `continue`, `panic!`-like macros, or a block that ends in one.
+pub(super) fn diverges(e: &Expr) -> bool {
+    match e {
+        Expr::Return(_) | Expr::Break(_) | Expr::Continue(_) => true,
+        Expr::Macro(m) => m.mac.path.segments.last().is_some_and(|s| {
+            matches!(
+                s.ident.to_string().as_str(),
+                "panic" | "unreachable" | "todo" | "unimplemented" | "bail"
+            )
+        }),
+        Expr::Block(b) => block_diverges(&b.block),
+        Expr::Paren(p) => diverges(&p.expr),
+        _ => false,
+    }
+}
+
+fn block_diverges(block: &Block) -> bool {
+    match block.stmts.last() {
+        Some(Stmt::Expr(e, _)) => diverges(e),
+        Some(Stmt::Macro(m)) => m.mac.path.segments.last().is_some_and(|s| {
+            matches!(
+                s.ident.to_string().as_str(),
+                "panic" | "unreachable" | "todo" | "unimplemented" | "bail"
+            )
+        }),
+        _ => false,
+    }
+}
+
+/// `if let Some(p) = x { p } else { return .. }` and `match x { Some(p) =>
+/// p, None => return .. }`: the value `x` must hold for what follows to
+/// run, as `let Some(p) = x else { return .. };` says.
+pub(super) fn unwrapped_or_exit(init: &Expr) -> Option<&Expr> {
+    match init {
+        Expr::If(i) => {
+            let Expr::Let(l) = &*i.cond else { return None };
+            let (_, els) = i.else_branch.as_ref()?;
+            (is_some_pat(&l.pat) && diverges(els)).then_some(&*l.expr)
+        }
+        Expr::Match(m) if m.arms.len() == 2 => {
+            let some = m
+                .arms
+                .iter()
+                .any(|a| is_some_pat(&a.pat) && a.guard.is_none());
+            let none_exits = m.arms.iter().any(|a| {
+                (is_none_pat(&a.pat) || matches!(a.pat, Pat::Wild(_))) && diverges(&a.body)
+            });
+            (some && none_exits).then_some(&*m.expr)
+        }
+        _ => None,
+    }
+}
