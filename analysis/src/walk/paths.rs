@@ -237,12 +237,7 @@ pub(super) fn variant_pat(pat: &Pat) -> Option<Vec<String>> {
 pub(super) fn diverges(e: &Expr) -> bool {
     match e {
         Expr::Return(_) | Expr::Break(_) | Expr::Continue(_) => true,
-        Expr::Macro(m) => m.mac.path.segments.last().is_some_and(|s| {
-            matches!(
-                s.ident.to_string().as_str(),
-                "panic" | "unreachable" | "todo" | "unimplemented" | "bail"
-            )
-        }),
+        Expr::Macro(m) => is_exit_macro(&m.mac),
         Expr::Block(b) => block_diverges(&b.block),
         Expr::Paren(p) => diverges(&p.expr),
         _ => false,
@@ -252,14 +247,19 @@ pub(super) fn diverges(e: &Expr) -> bool {
 fn block_diverges(block: &Block) -> bool {
     match block.stmts.last() {
         Some(Stmt::Expr(e, _)) => diverges(e),
-        Some(Stmt::Macro(m)) => m.mac.path.segments.last().is_some_and(|s| {
-            matches!(
-                s.ident.to_string().as_str(),
-                "panic" | "unreachable" | "todo" | "unimplemented" | "bail"
-            )
-        }),
+        Some(Stmt::Macro(m)) => is_exit_macro(&m.mac),
         _ => false,
     }
+}
+
+/// `panic!`, `unreachable!`, `todo!`, `unimplemented!`, anyhow's `bail!`.
+fn is_exit_macro(mac: &syn::Macro) -> bool {
+    mac.path.segments.last().is_some_and(|s| {
+        matches!(
+            s.ident.to_string().as_str(),
+            "panic" | "unreachable" | "todo" | "unimplemented" | "bail"
+        )
+    })
 }
 
 /// `if let Some(p) = x { p } else { return .. }` and `match x { Some(p) =>
