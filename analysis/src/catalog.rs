@@ -485,6 +485,33 @@ pub const OFFLOADERS: &[Offloader] = &[
     Offloader::Method("block_in_place"),
 ];
 
+/// Fns that hand a future to GLib's main loop, which polls it on the GTK
+/// thread: blocking there freezes the interface, not a Tokio worker.
+pub const FOREIGN_SPAWNERS: &[&str] = &["glib::spawn_future_local", "glib::spawn_future"];
+
+/// Methods of GLib's `MainContext` that hand it a future.
+pub const FOREIGN_SPAWN_METHODS: &[&str] = &[
+    "spawn",
+    "spawn_local",
+    "spawn_with_priority",
+    "spawn_local_with_priority",
+];
+
+/// Whether `path` is one of [`FOREIGN_SPAWNERS`], also through a crate
+/// that re-exports `glib` (`gtk::glib::spawn_future_local`).
+pub fn is_foreign_spawner(path: &str) -> bool {
+    FOREIGN_SPAWNERS
+        .iter()
+        .any(|s| path == *s || path.ends_with(&format!("::{s}")))
+}
+
+/// Whether a type is GLib's main context (`glib::MainContext`,
+/// `gtk4::glib::MainContext`, `glib::main_context::MainContext` where the
+/// dependency is read).
+pub fn is_foreign_loop(ty: &str) -> bool {
+    (ty.starts_with("glib::") || ty.contains("::glib::")) && ty.ends_with("::MainContext")
+}
+
 /// Methods on `std::thread::Builder` and scopes that take a closure to run on
 /// a new thread; only offloaders when their receiver is not a tokio handle,
 /// which the walker decides from the argument being a closure.

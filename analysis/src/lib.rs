@@ -161,6 +161,11 @@ pub struct Finding<P = Span> {
     /// not see it: if it is an offloader (see [`Analysis::offloaders`] of the
     /// file that defines it), the finding does not hold.
     pub inside_closure_of: Option<String>,
+    /// The async fn whose own body holds the finding (not a closure or an
+    /// async block inside it): if only futures on another executor's
+    /// thread await that fn (see [`Analysis::foreign_calls`]), it does
+    /// not block a Tokio worker.
+    pub async_fn: Option<String>,
 }
 
 impl<P> Finding<P> {
@@ -347,6 +352,9 @@ pub struct LocalCall<P = Span> {
     /// not hold if that fn turns out to be an offloader.
     #[cfg_attr(feature = "serde", serde(default))]
     pub closure_of: Option<String>,
+    /// Made in the body of this async fn (see [`Finding::async_fn`]).
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub async_fn: Option<String>,
 }
 
 impl<P: Copy> LocalCall<P> {
@@ -376,6 +384,7 @@ impl<P: Copy> LocalCall<P> {
             by_path: false,
             alt: false,
             closure_of: None,
+            async_fn: None,
         }
     }
 }
@@ -400,6 +409,13 @@ pub struct Analysis {
     pub offloaders: std::sync::Arc<[String]>,
     /// The channel ends the code makes, by the constructors it calls.
     pub constructed: Vec<Construction>,
+    /// The fns called inside futures handed to another executor's loop on
+    /// its own thread (GLib's main loop: `glib::MainContext::spawn_local`,
+    /// `glib::spawn_future_local`), not polled by a Tokio worker.
+    pub foreign_calls: Vec<String>,
+    /// Calls an async fn's own body awaits: (callee, the async fn). With
+    /// [`Analysis::foreign_calls`], which executor polls an async fn.
+    pub awaits: Vec<(String, String)>,
 }
 
 /// A channel end made by a call of a constructor that returns a tuple

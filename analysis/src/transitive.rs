@@ -1006,6 +1006,7 @@ fn findings_of<P: Copy>(
                     notes,
                     chain,
                     inside_closure_of: call.closure_of.clone(),
+                    async_fn: call.async_fn.clone(),
                 },
             });
         }

@@ -65,6 +65,11 @@ pub struct FileAnalysis {
     pub offloaders: Arc<[String]>,
     /// The channel ends the file makes.
     pub constructed: Vec<Construction>,
+    /// Calls made in futures on another executor's loop (see
+    /// [`Analysis::foreign_calls`]).
+    pub foreign_calls: Vec<String>,
+    /// Calls awaited by async fns' own bodies (see [`Analysis::awaits`]).
+    pub awaits: Vec<(String, String)>,
 }
 
 impl Summaries<Pos> for FileAnalysis {
@@ -195,6 +200,7 @@ fn own_call(c: &LocalCall) -> LocalCall<Pos> {
         by_path: c.by_path,
         alt: c.alt,
         closure_of: c.closure_of.clone(),
+        async_fn: c.async_fn.clone(),
     }
 }
 
@@ -216,6 +222,7 @@ pub(crate) fn own(a: &Analysis) -> FileAnalysis {
                 // Only the transitive closure makes chains.
                 chain: Vec::new(),
                 inside_closure_of: f.inside_closure_of.clone(),
+                async_fn: f.async_fn.clone(),
             })
             .collect(),
         errors: a
@@ -272,6 +279,8 @@ pub(crate) fn own(a: &Analysis) -> FileAnalysis {
         comments: Vec::new(),
         offloaders: Arc::clone(&a.offloaders),
         constructed: a.constructed.clone(),
+        foreign_calls: a.foreign_calls.clone(),
+        awaits: a.awaits.clone(),
     }
 }
 
@@ -1365,6 +1374,18 @@ pub fn scan(discovered: &Discovered, opts: &ScanOptions) -> Result<ScanResult, S
                 .any(|k| offloaders.contains(&global(k, o)))
         })
     };
+    // Async fns that only futures on GLib's main loop await, directly or
+    // through other such fns: what they do does not block a Tokio worker.
+    let foreign_only = foreign_only(&analyses, discovered, &global);
+    let on_foreign_loop = |file: usize, f: &Finding<Pos>| {
+        f.async_fn.as_deref().is_some_and(|a| {
+            discovered.files[file]
+                .krates
+                .iter()
+                .any(|k| foreign_only.contains(&global(k, a)))
+        })
+    };
+    let offloaded = |file: usize, f: &Finding<Pos>| offloaded(file, f) || on_foreign_loop(file, f);
     let mut per_file: HashMap<usize, Vec<_>> = HashMap::new();
     for (i, a) in analyses.iter().enumerate() {
         if let Some(a) = a {
@@ -1619,6 +1640,77 @@ pub fn fuzz_one(text: &str) {
         })
         .collect();
     let _ = crate::transitive::run(&units);
+}
+
+/// The async fns (named as [`scan`]'s `global` names them) that only
+/// futures handed to GLib's main loop call, directly or through other such
+/// fns: the greatest such set, kept to what a foreign call reaches.
+fn foreign_only(
+    analyses: &[Option<&FileAnalysis>],
+    discovered: &Discovered,
+    global: &dyn Fn(&str, &str) -> String,
+) -> HashSet<String> {
+    let mut roots: HashSet<String> = HashSet::new();
+    // Callee -> its callers: `None` for a call outside an async fn's own
+    // body (a spawned block, a sync fn, `main`), which Tokio may drive.
+    let mut callers: HashMap<String, Vec<Option<String>>> = HashMap::new();
+    for (i, a) in analyses.iter().enumerate() {
+        let Some(a) = a else { continue };
+        for k in &discovered.files[i].krates {
+            roots.extend(a.foreign_calls.iter().map(|c| global(k, c)));
+            // A future made and not awaited here (`tokio::spawn(f())`) is
+            // polled wherever it is sent.
+            for c in &a.async_calls {
+                callers.entry(global(k, &c.path)).or_default().push(None);
+            }
+            for (callee, caller) in &a.awaits {
+                callers
+                    .entry(global(k, callee))
+                    .or_default()
+                    .push(Some(global(k, caller)));
+            }
+            for c in a.fns.iter().flat_map(|f| &f.calls) {
+                callers.entry(global(k, &c.path)).or_default().push(None);
+            }
+        }
+    }
+    if roots.is_empty() {
+        return HashSet::new();
+    }
+    let mut set: HashSet<String> = roots.iter().chain(callers.keys()).cloned().collect();
+    loop {
+        let out: Vec<String> = set
+            .iter()
+            .filter(|f| {
+                callers.get(*f).is_some_and(|cs| {
+                    cs.iter()
+                        .any(|c| c.as_ref().is_none_or(|c| !set.contains(c)))
+                })
+            })
+            .cloned()
+            .collect();
+        if out.is_empty() {
+            break;
+        }
+        for f in out {
+            set.remove(&f);
+        }
+    }
+    // Only what a foreign future reaches: a cycle of fns that call each
+    // other and nothing else would stay in the set above.
+    let mut reached: HashSet<String> = HashSet::new();
+    let mut queue: Vec<String> = roots.into_iter().filter(|r| set.contains(r)).collect();
+    while let Some(f) = queue.pop() {
+        if !reached.insert(f.clone()) {
+            continue;
+        }
+        for (callee, cs) in &callers {
+            if set.contains(callee) && cs.iter().any(|c| c.as_deref() == Some(f.as_str())) {
+                queue.push(callee.clone());
+            }
+        }
+    }
+    reached
 }
 
 /// Reads and parses every file in the same parallel way as [`scan`], and

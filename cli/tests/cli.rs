@@ -917,3 +917,45 @@ fn a_package_too_large_to_keep_its_trees_gets_the_same_findings() {
         assert_eq!(run(Some("1")), kept, "{fixture}");
     }
 }
+
+/// Futures handed to GLib's main loop run on the GTK thread, not on a
+/// Tokio worker: what they do, and what the async fns only they await do
+/// (in another file too), is not reported. An async fn a Tokio task also
+/// awaits, or one spawned onto Tokio, still is.
+#[test]
+fn futures_on_glibs_main_loop_are_not_tokios() {
+    let dir = temp_project(
+        "glib-loop",
+        &[
+            (
+                "Cargo.toml",
+                "[package]\nname = \"gl\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+            ),
+            (
+                "src/lib.rs",
+                "mod app;\npub use app::App;\npub fn run(app: App) {\n    glib::MainContext::default().spawn_local(async move {\n        app.handle().await;\n        let _ = std::fs::read(\"inline\");\n    });\n    glib::spawn_future_local(async { app::shared().await });\n}\npub async fn tokio_side() {\n    app::shared().await;\n    tokio::spawn(app::spawned());\n}\n",
+            ),
+            (
+                "src/app.rs",
+                "pub struct App;\nimpl App {\n    pub async fn handle(&self) {\n        let _ = std::fs::read(\"x\");\n        self.open().await;\n    }\n    async fn open(&self) {\n        std::thread::sleep(std::time::Duration::from_millis(1));\n    }\n}\npub async fn shared() {\n    let _ = std::fs::read(\"shared\");\n}\npub async fn spawned() {\n    let _ = std::fs::read(\"spawned\");\n}\n",
+            ),
+        ],
+    );
+    let r = run_in(&dir, &["--format", "json", "--no-deps"]);
+    let mut got: Vec<(String, u64)> = json_lines(&r.stdout)
+        .iter()
+        .map(|f| {
+            (
+                f["file"].as_str().unwrap().to_owned(),
+                f["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    got.sort();
+    assert_eq!(
+        got,
+        [("src/app.rs".to_owned(), 12), ("src/app.rs".to_owned(), 15)],
+        "{}",
+        r.stdout
+    );
+}

@@ -33,6 +33,9 @@ impl<'a> Walker<'a> {
             }
             _ => false,
         };
+        if let (Usage::Awaited, Resolved::Path(path)) = (usage, &resolved) {
+            self.note_await(path);
+        }
         if usage != Usage::Awaited && !no_disk && !asks_nonblocking(c.args.iter()) {
             (self.call_io, self.call_addr) = self.args_given(c.args.iter());
             self.call_args = self.arg_facts(c.args.iter());
@@ -47,6 +50,8 @@ impl<'a> Walker<'a> {
         }
         if self.is_offloader(&resolved) {
             self.args_offloaded(&c.args);
+        } else if matches!(&resolved, Resolved::Path(p) if catalog::is_foreign_spawner(p)) {
+            self.args_foreign(c.args.iter());
         } else if is_pointer_ctor(&segs) {
             for arg in &c.args {
                 match arg {
@@ -276,6 +281,17 @@ impl<'a> Walker<'a> {
         })
     }
 
+    /// An awaited call of `path`: in a future on another executor's loop,
+    /// one of [`Analysis::foreign_calls`]; in an async fn's own body, one
+    /// of [`Analysis::awaits`].
+    fn note_await(&mut self, path: &str) {
+        if self.foreign > 0 && self.ctx.off_executor() {
+            self.out.foreign_calls.push(path.to_owned());
+        } else if let (Ctx::Async, Some(f)) = (self.ctx, &self.async_fn) {
+            self.out.awaits.push((path.to_owned(), f.clone()));
+        }
+    }
+
     pub(super) fn record_call(
         &mut self,
         path: String,
@@ -314,10 +330,12 @@ impl<'a> Walker<'a> {
                 Ctx::Async => self.closure_owner.clone(),
                 _ => None,
             },
+            async_fn: self.async_fn.clone(),
         };
         match (self.ctx, self.current_fn) {
             (Ctx::Async, _) => self.out.async_calls.push(call),
             (Ctx::Sync, Some(i)) => self.out.fns[i].calls.push(call),
+            _ if self.foreign > 0 => self.out.foreign_calls.push(call.path),
             _ => {}
         }
     }
@@ -326,6 +344,14 @@ impl<'a> Walker<'a> {
         let name = m.method.to_string();
         if name == "set_nonblocking" {
             self.mark_nonblocking(m);
+        }
+        if usage == Usage::Awaited && (self.foreign > 0 || self.async_fn.is_some()) {
+            if let Some(t) = self.infer(&m.receiver) {
+                let (path, _) = self.model.method_of_ty(&t, &name);
+                if path.starts_with("crate::") {
+                    self.note_await(&path);
+                }
+            }
         }
         if usage != Usage::Awaited {
             self.check_method(m, &name, usage);
@@ -349,8 +375,14 @@ impl<'a> Walker<'a> {
             .any(|o| matches!(o, Offloader::Method(n) if *n == name))
             || THREAD_SPAWN_METHODS.contains(&name.as_str())
             || self.own_offloader_method(m, &name);
+        let foreign = catalog::FOREIGN_SPAWN_METHODS.contains(&name.as_str())
+            && self
+                .infer(&m.receiver)
+                .is_some_and(|t| catalog::is_foreign_loop(&t.path));
         if offloads {
             self.args_offloaded(&m.args);
+        } else if foreign {
+            self.args_foreign(m.args.iter());
         } else if STORING_METHODS.contains(&name.as_str()) {
             for arg in &m.args {
                 match arg {
@@ -993,6 +1025,7 @@ impl<'a> Walker<'a> {
                     notes: Vec::new(),
                     chain: Vec::new(),
                     inside_closure_of: self.closure_owner.clone(),
+                    async_fn: self.async_fn.clone(),
                 });
             }
         }

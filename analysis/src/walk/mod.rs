@@ -230,6 +230,11 @@ pub(crate) struct Walker<'a> {
     /// The enum variants of parameters the code walked runs only with (see
     /// [`LocalCall::arms`]).
     arms: Vec<(u8, Vec<String>)>,
+    /// The async fn whose own body is walked (see [`Finding::async_fn`]).
+    async_fn: Option<String>,
+    /// Inside a future handed to another executor's loop (see
+    /// [`Analysis::foreign_calls`]).
+    foreign: u32,
     /// The types of blocks stored in a variable (`let rx = { ..; rx };`),
     /// by the block's address: their tail's names are out of scope once
     /// the block is walked.
@@ -295,6 +300,8 @@ impl<'a> Walker<'a> {
             gates: 0,
             ungates: 0,
             arms: Vec::new(),
+            async_fn: None,
+            foreign: 0,
             block_types: HashMap::new(),
             gates_rest: 0,
             par_chains: HashSet::new(),
@@ -575,6 +582,10 @@ impl<'a> Walker<'a> {
         let allowed_fn = self.push_hatches(attrs);
         let saved_poll =
             std::mem::replace(&mut self.in_poll_fn, on_executor && sig.asyncness.is_none());
+        let saved_async_fn = std::mem::replace(
+            &mut self.async_fn,
+            sig.asyncness.is_some().then(|| path.clone()),
+        );
         if sig.asyncness.is_some() || on_executor {
             self.ctx = Ctx::Async;
             self.current_fn = None;
@@ -644,6 +655,7 @@ impl<'a> Walker<'a> {
         self.gates = saved_gates;
         self.ungates = saved_ungates;
         self.arms = saved_arms;
+        self.async_fn = saved_async_fn;
         self.fn_params = saved_params;
         (self.ctx, self.current_fn) = saved;
     }
@@ -1271,10 +1283,26 @@ impl<'a> Walker<'a> {
             return;
         }
         let saved = (self.ctx, self.current_fn, self.closure_owner.take());
+        let saved_async_fn = self.async_fn.take();
         self.ctx = Ctx::Async;
         self.current_fn = None;
         f(self);
         (self.ctx, self.current_fn, self.closure_owner) = saved;
+        self.async_fn = saved_async_fn;
+    }
+
+    /// The arguments of a call that hands a future to another executor's
+    /// loop on its own thread (GLib's): the future is not polled by a Tokio
+    /// worker. What it calls is noted in [`Analysis::foreign_calls`].
+    fn args_foreign<'e>(&mut self, args: impl Iterator<Item = &'e Expr>) {
+        let saved = (self.ctx, self.driving_offloaded);
+        (self.ctx, self.driving_offloaded) = (Ctx::Offloaded, true);
+        self.foreign += 1;
+        for arg in args {
+            self.expr(arg, Usage::Passed);
+        }
+        self.foreign -= 1;
+        (self.ctx, self.driving_offloaded) = saved;
     }
 
     fn closure(&mut self, c: &syn::ExprClosure) {
