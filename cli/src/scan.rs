@@ -1364,28 +1364,26 @@ pub fn scan(discovered: &Discovered, opts: &ScanOptions) -> Result<ScanResult, S
             }
         }
     }
-    // A finding in a closure handed to one of them, direct or through a
-    // helper the closure calls, does not hold.
-    let offloaded = |file: usize, f: &Finding<Pos>| {
-        f.inside_closure_of.as_deref().is_some_and(|o| {
+    // Whether a fn named in `file` is one of `set`, by any crate the file
+    // belongs to.
+    let named_in = |file: usize, name: Option<&str>, set: &HashSet<String>| {
+        name.is_some_and(|n| {
             discovered.files[file]
                 .krates
                 .iter()
-                .any(|k| offloaders.contains(&global(k, o)))
+                .any(|k| set.contains(&global(k, n)))
         })
     };
     // Async fns that only futures on GLib's main loop await, directly or
     // through other such fns: what they do does not block a Tokio worker.
     let foreign_only = foreign_only(&analyses, discovered, &global);
-    let on_foreign_loop = |file: usize, f: &Finding<Pos>| {
-        f.async_fn.as_deref().is_some_and(|a| {
-            discovered.files[file]
-                .krates
-                .iter()
-                .any(|k| foreign_only.contains(&global(k, a)))
-        })
+    // A finding in a closure handed to one of the offloaders, direct or
+    // through a helper the closure calls, does not hold; nor one in such
+    // an async fn.
+    let offloaded = |file: usize, f: &Finding<Pos>| {
+        named_in(file, f.inside_closure_of.as_deref(), &offloaders)
+            || named_in(file, f.async_fn.as_deref(), &foreign_only)
     };
-    let offloaded = |file: usize, f: &Finding<Pos>| offloaded(file, f) || on_foreign_loop(file, f);
     let mut per_file: HashMap<usize, Vec<_>> = HashMap::new();
     for (i, a) in analyses.iter().enumerate() {
         if let Some(a) = a {
